@@ -1,0 +1,1 @@
+"""GIS core of the Qingyang old-compound renovation dashboard (no Streamlit here)."""

@@ -1,0 +1,70 @@
+"""The in-memory data set: every layer of the store in one immutable container."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import pandas as pd
+
+DATE_COLUMNS = ("plan_start", "plan_finish", "actual_start", "actual_finish", "completed_date")
+#: Layer name -> kind; the order is the order written to the GeoPackage.
+LAYERS: dict[str, str] = {
+    "district": "polygon",
+    "subdistricts": "polygon",
+    "areas": "polygon",
+    "compounds": "point",
+    "footprints": "polygon",
+    "greenways": "line",
+    "sites": "point",
+    "works": "table",
+    "elevators": "table",
+    "funding": "table",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """All layers, in WGS-84 (EPSG:4326). Dates are pandas datetime64 (NaT = none).
+
+    Treat it as read-only: functions return new frames rather than mutate these.
+    """
+
+    district: gpd.GeoDataFrame
+    subdistricts: gpd.GeoDataFrame
+    areas: gpd.GeoDataFrame
+    compounds: gpd.GeoDataFrame
+    footprints: gpd.GeoDataFrame
+    greenways: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    works: pd.DataFrame
+    elevators: pd.DataFrame
+    funding: pd.DataFrame
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def illustrative(self) -> bool:
+        """True while the data are the generated sample (label the UI '示意数据')."""
+        return self.meta.get("illustrative", "false") == "true"
+
+    def with_layers(self, **layers: object) -> "Dataset":
+        """A copy with some layers replaced."""
+        return replace(self, **layers)
+
+
+def parse_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with the known date columns as datetime64 (ISO text or empty in)."""
+    out = frame.copy()
+    for col in DATE_COLUMNS:
+        if col in out.columns:
+            out[col] = pd.to_datetime(out[col].replace("", None), errors="raise", format="ISO8601")
+    return out
+
+
+def format_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with the known date columns as 'YYYY-MM-DD' text (None for NaT)."""
+    out = frame.copy()
+    for col in DATE_COLUMNS:
+        if col in out.columns:
+            values = pd.to_datetime(out[col])
+            out[col] = values.dt.strftime("%Y-%m-%d").where(values.notna(), None)
+    return out

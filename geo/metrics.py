@@ -1,0 +1,246 @@
+"""Every number shown anywhere (pages, briefing pack, command line) comes from here.
+
+All functions are pure: they take the data set (or a layer) and an as-of date and
+return new values. Money is in 万元 (10,000 yuan); lengths in km.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import schema
+from geo.dataset import Dataset
+from geo.status import as_timestamp, days_late, derive_status, elevator_stage
+
+
+class UnknownPlace(ValueError):
+    """An area or subdistrict name that is not in the data; the message lists valid ones."""
+
+
+def _check(name: str | None, valid: tuple[str, ...] | list[str], what_zh: str, what_en: str) -> None:
+    if name is not None and name not in valid:
+        raise UnknownPlace(f"unknown {what_en} '{name}'; valid: {', '.join(valid)} / 未知{what_zh}「{name}」，可选：{'、'.join(valid)}")
+
+
+def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | None = None) -> Dataset:
+    """The data set restricted to one area and/or subdistrict (compounds and what hangs on them).
+
+    Greenways and sites are kept where they intersect the area polygon / lie in the subdistrict.
+    """
+    _check(area, list(ds.areas["name"]), "片区", "area")
+    _check(subdistrict, list(ds.subdistricts["name"]), "街道", "subdistrict")
+    if area is None and subdistrict is None:
+        return ds
+    c, greenways, sites = ds.compounds, ds.greenways, ds.sites
+    if area is not None:
+        c = c[c["area"] == area]
+        poly = ds.areas.loc[ds.areas["name"] == area].geometry.iloc[0]
+        greenways, sites = greenways[greenways.intersects(poly)], sites[sites.within(poly)]
+    if subdistrict is not None:
+        c = c[c["subdistrict"] == subdistrict]
+        greenways, sites = greenways[greenways["subdistrict"] == subdistrict], sites[sites["subdistrict"] == subdistrict]
+    ids = set(c["compound_id"])
+    return ds.with_layers(
+        compounds=c, greenways=greenways, sites=sites,
+        works=ds.works[ds.works["compound_id"].isin(ids)],
+        elevators=ds.elevators[ds.elevators["compound_id"].isin(ids)],
+        funding=ds.funding[ds.funding["compound_id"].isin(ids)],
+        footprints=ds.footprints[ds.footprints["compound_id"].isin(ids)],
+    )
+
+
+def compound_counts(compounds: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+    """Counts: surveyed, old, eligible, no_need, redeveloped, not_old, and by derived status."""
+    status = derive_status(compounds, as_of)
+    counts = status.value_counts()
+    return {
+        "surveyed": int(len(compounds)),
+        "old": int(compounds["is_old"].astype(bool).sum()),
+        "eligible": int((compounds["decision"] == schema.DECISION_ELIGIBLE).sum()),
+        "no_need": int(counts.get(schema.STATUS_NO_NEED, 0)),
+        "redeveloped": int(counts.get(schema.STATUS_REDEVELOPED, 0)),
+        "not_old": int(counts.get(schema.STATUS_NOT_OLD, 0)),
+        "completed": int(counts.get(schema.STATUS_COMPLETED, 0)),
+        "under_construction": int(counts.get(schema.STATUS_UNDER_CONSTRUCTION, 0)),
+        "planned": int(counts.get(schema.STATUS_PLANNED, 0)),
+    }
+
+
+def batch_counts(compounds: pd.DataFrame) -> dict[str, int]:
+    """Compounds per programme batch ('2015-2020', '2021' ... '2025')."""
+    counts = compounds["batch"].value_counts()
+    return {b: int(counts.get(b, 0)) for b in schema.BATCHES}
+
+
+def household_counts(compounds: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+    """Households: in eligible compounds, per plan period, and benefited (completed by as_of)."""
+    hh = compounds["households"].astype(int)
+    status = derive_status(compounds, as_of)
+    fyp14 = compounds["batch"].isin(schema.FYP14_BATCHES)
+    return {
+        "surveyed": int(hh.sum()),
+        "eligible": int(hh[compounds["decision"] == schema.DECISION_ELIGIBLE].sum()),
+        "fyp13": int(hh[compounds["batch"] == schema.BATCH_FYP13].sum()),
+        "fyp14": int(hh[fyp14].sum()),
+        "benefited": int(hh[status == schema.STATUS_COMPLETED].sum()),
+        "fyp14_benefited": int(hh[fyp14 & (status == schema.STATUS_COMPLETED)].sum()),
+    }
+
+
+def elevator_counts(elevators: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+    """Elevators added: total (= completed + under construction), planned, completed in the as-of year."""
+    day = as_timestamp(as_of)
+    stage = elevator_stage(elevators, day).value_counts()
+    done, building = int(stage.get("completed", 0)), int(stage.get("under_construction", 0))
+    fin = elevators["actual_finish"]
+    in_year = fin.notna() & (fin.dt.year == day.year) & (fin <= day)
+    return {"total": done + building, "completed": done, "under_construction": building,
+            "planned": int(stage.get("planned", 0)), "completed_in_year": int(in_year.sum())}
+
+
+def work_counts(works: pd.DataFrame, as_of: Any = None) -> dict[str, dict[str, int]]:
+    """Per work type: compounds planned to get it, compounds where it is done, and quantity done."""
+    day = as_timestamp(as_of)
+    done = works["actual_finish"].notna() & (works["actual_finish"] <= day)
+    out = {}
+    for key in schema.WORK_KEYS:
+        rows = works["work"] == key
+        out[key] = {"compounds": int(works.loc[rows, "compound_id"].nunique()),
+                    "done": int(works.loc[rows & done, "compound_id"].nunique()),
+                    "quantity_done": int(works.loc[rows & done, "quantity"].sum())}
+    return out
+
+
+def greenway_stats(greenways: pd.DataFrame, as_of: Any = None) -> dict[str, float | int]:
+    """Greenways completed by as_of: Tianfu km and community count, in total and in the as-of year."""
+    day = as_timestamp(as_of)
+    done = greenways[greenways["completed_date"].notna() & (greenways["completed_date"] <= day)]
+    tianfu, community = done[done["level"] == "tianfu"], done[done["level"] == "community"]
+    year = done["completed_date"].dt.year == day.year
+    return {"tianfu_km": round(float(tianfu["length_km"].sum()), 2),
+            "community_count": int(len(community)),
+            "community_km": round(float(community["length_km"].sum()), 2),
+            "tianfu_km_in_year": round(float(tianfu.loc[year, "length_km"].sum()), 2),
+            "community_count_in_year": int((community["completed_date"].dt.year == day.year).sum())}
+
+
+def site_counts(sites: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+    """Back lanes, feature streets, 金角银边 sites and fitness spaces completed by as_of."""
+    day = as_timestamp(as_of)
+    done = sites[sites["completed_date"].notna() & (sites["completed_date"] <= day)]
+    counts = done["kind"].value_counts()
+    return {k: int(counts.get(k, 0)) for k in schema.SITE_KINDS}
+
+
+def _money(x: float) -> float:
+    return round(float(x), 2)
+
+
+def funding_summary(funding: pd.DataFrame, as_of: Any = None) -> dict[str, Any]:
+    """Funding (万元) for years up to the as-of year: by source, by group, by year, and total."""
+    day = as_timestamp(as_of)
+    f = funding[funding["year"].astype(int) <= day.year]
+    by_source = f.groupby("source")["amount_wan_yuan"].sum()
+    by_year = f.groupby(["year", "source"])["amount_wan_yuan"].sum()
+    groups = by_source.groupby(lambda s: schema.SOURCE_GROUP[s]).sum()
+    years = sorted({int(y) for y in f["year"]})
+    return {
+        "total": _money(by_source.sum()),
+        "by_source": {k: _money(by_source.get(k, 0.0)) for k in schema.FUNDING_KEYS},
+        "by_group": {g: _money(groups.get(g, 0.0)) for g in schema.FUNDING_GROUPS},
+        "by_year": {str(y): {k: _money(by_year.get((y, k), 0.0)) for k in schema.FUNDING_KEYS
+                             if (y, k) in by_year.index} for y in years},
+    }
+
+
+def progress_by_year(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
+    """One row per 14th-FYP batch: target, compounds, completed, building, planned, % of target done."""
+    status = derive_status(compounds, as_of)
+    rows = []
+    for batch in schema.FYP14_BATCHES:
+        s = status[compounds["batch"] == batch]
+        target = schema.YEAR_TARGETS[batch]
+        done = int((s == schema.STATUS_COMPLETED).sum())
+        rows.append({"batch": batch, "target": target, "compounds": int(len(s)), "completed": done,
+                     "under_construction": int((s == schema.STATUS_UNDER_CONSTRUCTION).sum()),
+                     "planned": int((s == schema.STATUS_PLANNED).sum()),
+                     "pct_completed": round(100.0 * done / target, 1) if target else None})
+    return pd.DataFrame(rows)
+
+
+def _group_table(ds: Dataset, key: str, order: list[str], as_of: Any) -> pd.DataFrame:
+    """Per-group progress of 14th-FYP compounds (grouped by compound column ``key``)."""
+    c = ds.compounds[ds.compounds["batch"].isin(schema.FYP14_BATCHES)].copy()
+    c["status"] = derive_status(c, as_of)
+    c["_g"] = c[key].fillna(schema.NO_AREA)
+    day = as_timestamp(as_of)
+    el = ds.elevators.assign(stage=elevator_stage(ds.elevators, day))
+    el = el[el["stage"] != "planned"].merge(c[["compound_id", "_g"]], on="compound_id")
+    ev = ds.works[(ds.works["work"] == "ev_chargers") & ds.works["actual_finish"].le(day)].merge(c[["compound_id", "_g"]], on="compound_id")
+    money = ds.funding[ds.funding["year"].astype(int) <= day.year].merge(c[["compound_id", "_g"]], on="compound_id")
+    rows = []
+    for g in order:
+        s = c[c["_g"] == g]
+        done = int((s["status"] == schema.STATUS_COMPLETED).sum())
+        rows.append({"name": g, "compounds": int(len(s)), "households": int(s["households"].sum()),
+                     "completed": done,
+                     "under_construction": int((s["status"] == schema.STATUS_UNDER_CONSTRUCTION).sum()),
+                     "planned": int((s["status"] == schema.STATUS_PLANNED).sum()),
+                     "pct_completed": round(100.0 * done / len(s), 1) if len(s) else 0.0,
+                     "elevators": int((el["_g"] == g).sum()),
+                     "ev_chargers": int(ev.loc[ev["_g"] == g, "quantity"].sum()),
+                     "funding_wan_yuan": _money(money.loc[money["_g"] == g, "amount_wan_yuan"].sum())})
+    return pd.DataFrame(rows)
+
+
+def progress_by_area(ds: Dataset, as_of: Any = None) -> pd.DataFrame:
+    """14th-FYP progress per renovation area, plus '其他' for compounds outside every area."""
+    return _group_table(ds, "area", list(schema.AREA_NAMES) + [schema.NO_AREA], as_of)
+
+
+def progress_by_subdistrict(ds: Dataset, as_of: Any = None) -> pd.DataFrame:
+    """14th-FYP progress per subdistrict (key subdistricts first)."""
+    return _group_table(ds, "subdistrict", list(schema.SUBDISTRICT_NAMES), as_of)
+
+
+def behind_plan(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
+    """Compounds behind plan on as_of, most late first: id, name, subdistrict, area, batch, status, days late."""
+    late = days_late(compounds, as_of)
+    out = compounds.loc[late > 0, ["compound_id", "name", "subdistrict", "area", "batch",
+                                   "plan_start", "plan_finish", "actual_start"]].copy()
+    out["status"] = derive_status(compounds, as_of)[late > 0]
+    out["days_late"] = late[late > 0]
+    return pd.DataFrame(out.sort_values(["days_late", "compound_id"], ascending=[False, True]).reset_index(drop=True))
+
+
+def stats(ds: Dataset, as_of: dt.date | str | None = None, *, area: str | None = None,
+          subdistrict: str | None = None) -> dict[str, Any]:
+    """All headline metrics as a JSON-ready dict (the `python -m geo stats --json` output)."""
+    day = as_timestamp(as_of)
+    sub = filter_dataset(ds, area=area, subdistrict=subdistrict)
+    c = sub.compounds
+    fyp14 = progress_by_year(c, day)
+    return {
+        "as_of": day.date().isoformat(),
+        "area": area, "subdistrict": subdistrict,
+        "illustrative": ds.illustrative,
+        "compounds": compound_counts(c, day),
+        "batches": batch_counts(c),
+        "fyp14": {"target": schema.FYP14_TARGET if area is None and subdistrict is None else int(fyp14["compounds"].sum()),
+                  "compounds": int(fyp14["compounds"].sum()), "completed": int(fyp14["completed"].sum()),
+                  "under_construction": int(fyp14["under_construction"].sum()),
+                  "planned": int(fyp14["planned"].sum())},
+        "year_progress": fyp14.replace({np.nan: None}).to_dict(orient="records"),
+        "households": household_counts(c, day),
+        "elevators": elevator_counts(sub.elevators, day),
+        "ev_chargers": work_counts(sub.works, day)["ev_chargers"]["quantity_done"],
+        "works": work_counts(sub.works, day),
+        "greenways": greenway_stats(sub.greenways, day),
+        "sites": site_counts(sub.sites, day),
+        "funding_wan_yuan": funding_summary(sub.funding, day),
+        "behind_plan": int(len(behind_plan(c, day))),
+    }

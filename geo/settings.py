@@ -1,0 +1,70 @@
+"""One home for settings: paths, store location, language, basemap keys, screen timing.
+
+Every value can be overridden by an environment variable (named in each field's
+``env``). Nothing else in the project reads ``os.environ`` for configuration.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SAMPLE_GPKG = DATA_DIR / "sample" / "qingyang_sample.gpkg"
+REFERENCE_DIR = ROOT.parent / "shared" / "reference"
+BOUNDARY_GCJ02 = DATA_DIR / "boundaries" / "qingyang_district_gcj02.geojson"
+
+#: The date of the source reports; the sample reproduces the reported figures as of it.
+REPORT_DATE = dt.date(2022, 12, 9)
+#: Projected CRS for lengths and areas around Chengdu (UTM zone 48N).
+METRIC_CRS = "EPSG:32648"
+#: Storage CRS (WGS-84; CGCS2000 treated as equal at this scale).
+STORAGE_CRS = "EPSG:4326"
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(_env(name, str(default)))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings, read from the environment by :func:`get_settings`."""
+
+    store_path: Path = field(default=SAMPLE_GPKG)  # QY_STORE
+    language: str = "zh"  # QY_LANG: zh | en
+    tianditu_key: str = ""  # QY_TIANDITU_KEY
+    amap_review_no: str = "GS(2024)0650号"  # QY_AMAP_REVIEW_NO (shown with the AMap basemap)
+    tianditu_review_no: str = "GS(2024)0568号"  # QY_TIANDITU_REVIEW_NO
+    map_review_no: str = ""  # QY_MAP_REVIEW_NO: 审图号 of the district's own map, if any
+    data_source: str = "示意数据：据人民日报四川频道2022年12月报道生成 / Illustrative data generated from the People's Daily Sichuan reports, Dec 2022"  # QY_DATA_SOURCE
+    screen_rotate_seconds: int = 15  # QY_SCREEN_ROTATE_SECONDS
+    screen_refresh_minutes: int = 10  # QY_SCREEN_REFRESH_MINUTES
+    asset_base: str = "/app/static/vendor"  # QY_ASSET_BASE: where Leaflet is served from
+    cache_ttl_seconds: int = 300  # QY_CACHE_TTL
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment (call again to pick up changes)."""
+    return Settings(
+        store_path=Path(_env("QY_STORE", str(SAMPLE_GPKG))),
+        language=_env("QY_LANG", "zh") if _env("QY_LANG", "zh") in ("zh", "en") else "zh",
+        tianditu_key=_env("QY_TIANDITU_KEY", ""),
+        amap_review_no=_env("QY_AMAP_REVIEW_NO", Settings.amap_review_no),
+        tianditu_review_no=_env("QY_TIANDITU_REVIEW_NO", Settings.tianditu_review_no),
+        map_review_no=_env("QY_MAP_REVIEW_NO", ""),
+        data_source=_env("QY_DATA_SOURCE", Settings.data_source),
+        screen_rotate_seconds=_env_int("QY_SCREEN_ROTATE_SECONDS", 15),
+        screen_refresh_minutes=_env_int("QY_SCREEN_REFRESH_MINUTES", 10),
+        asset_base=_env("QY_ASSET_BASE", "/app/static/vendor"),
+        cache_ttl_seconds=_env_int("QY_CACHE_TTL", 300),
+    )

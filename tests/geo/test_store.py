@@ -1,0 +1,24 @@
+import pandas as pd
+import pytest
+
+from geo.store import GpkgStore, StoreError, open_store
+
+
+def test_round_trip(tmp_path, sample):
+    path = tmp_path / "copy.gpkg"
+    GpkgStore(path).save(sample)
+    back = GpkgStore(path).load()
+    assert back.meta == sample.meta
+    pd.testing.assert_frame_equal(pd.DataFrame(back.elevators), pd.DataFrame(sample.elevators), check_dtype=False)
+    assert back.compounds.crs.to_epsg() == 4326
+    assert back.compounds["actual_finish"].dtype.kind == "M"
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="not found"):
+        GpkgStore(tmp_path / "nope.gpkg").load()
+
+
+def test_store_location_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("QY_STORE", str(tmp_path / "x.gpkg"))
+    assert open_store().path == tmp_path / "x.gpkg"
