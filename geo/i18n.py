@@ -1,0 +1,61 @@
+"""The one translation table: every label, tooltip, unit and message shown to people.
+
+``t("key", lang)`` returns the Chinese (default) or English text; ``{name}`` fields are
+filled from keyword arguments. Vocabulary labels (statuses, works, funding sources,
+places) come from ``geo.schema`` through :func:`vocab`. Add keys in the section of
+the feature they belong to; a missing key raises KeyError in tests, never silently.
+"""
+from __future__ import annotations
+
+from geo import schema
+
+LANGS: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+TEXT: dict[str, tuple[str, str]] = {
+    # --- common -----------------------------------------------------------------------
+    "app.title": ("青羊区老旧小区连片改造“一张图”", "Qingyang Old-Compound Renovation Map"),
+    "app.district": ("成都市青羊区", "Qingyang District, Chengdu"),
+    "app.illustrative": ("示意数据：位置、边界及未公开数字为生成的示意值", "Illustrative data: positions, boundaries and unreported figures are generated"),
+    "app.language": ("语言 / Language", "语言 / Language"),
+    "app.as_of": ("截至日期", "As of"),
+    "unit.compounds": ("个", "compounds"),
+    "unit.households": ("户", "households"),
+    "unit.elevators": ("台", "elevators"),
+    "unit.km": ("公里", "km"),
+    "unit.wan_yuan": ("万元", "10k yuan"),
+    "unit.yi_yuan": ("亿元", "100m yuan"),
+    "unit.percent": ("%", "%"),
+    "unit.chargers": ("个", "chargers"),
+    # --- data model field names (exports, tables, records) -------------------------------
+    **{f"field.{f.name}": (f.zh, f.en) for f in schema.COMPOUND_FIELDS},
+    "field.status": ("状态", "Status"),
+    "field.days_late": ("滞后天数", "Days late"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """Text for ``key`` in ``lang`` ('zh' or 'en'), with ``{fields}`` filled from ``fmt``."""
+    zh, en = TEXT[key]
+    text = en if lang == "en" else zh
+    return text.format(**fmt) if fmt else text
+
+
+def vocab(kind: str, key: str, lang: str = DEFAULT_LANG) -> str:
+    """Label of a vocabulary value: kind is status, decision, batch, work, source, group,
+    elevator_stage, greenway_level, site_kind, subdistrict or area."""
+    if kind == "work":
+        w = schema.WORKS[key]
+        return w.en if lang == "en" else w.zh
+    if kind == "source":
+        s = next(s for s in schema.FUNDING_SOURCES if s.key == key)
+        return s.en if lang == "en" else s.zh
+    if kind == "subdistrict":
+        return schema.SUBDISTRICT_EN.get(key, key) if lang == "en" else key
+    if kind == "area":
+        return schema.AREA_EN.get(key, key) if lang == "en" else key
+    tables = {"status": schema.STATUS_LABELS, "decision": schema.DECISION_LABELS,
+              "batch": schema.BATCH_LABELS, "group": schema.FUNDING_GROUPS,
+              "elevator_stage": schema.ELEVATOR_STAGE_LABELS, "greenway_level": schema.GREENWAY_LEVELS,
+              "site_kind": schema.SITE_KINDS}
+    return schema.label(tables[kind], key, lang)

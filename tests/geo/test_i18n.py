@@ -1,0 +1,31 @@
+import re
+
+import pytest
+
+from geo import schema
+from geo.i18n import TEXT, t, vocab
+
+
+def test_every_key_has_both_languages_and_same_fields():
+    for key, (zh, en) in TEXT.items():
+        assert zh and en, key
+        assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
+
+
+def test_default_is_chinese_and_english_on_request():
+    assert t("app.title") == "青羊区老旧小区连片改造“一张图”"
+    assert t("app.title", "en").startswith("Qingyang")
+
+
+def test_vocab_covers_every_schema_value():
+    for s in schema.STATUSES:
+        assert vocab("status", s) != vocab("status", s, "en")
+    for w in schema.WORK_KEYS:
+        assert vocab("work", w, "en") and vocab("work", w)
+    for a in schema.AREA_NAMES:
+        assert vocab("area", a, "en").isascii()
+
+
+def test_missing_key_raises():
+    with pytest.raises(KeyError):
+        t("no.such.key")
