@@ -1,0 +1,1 @@
+"""Streamlit app of the Qingyang old-compound renovation dashboard."""
