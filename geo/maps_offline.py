@@ -27,8 +27,9 @@ DEFAULT_ASSET_BASE = "/app/static/vendor"
 #: Leaflet's map maxZoom when no tile layer sets one (clusters and fitBounds need it).
 DEFAULT_MAX_ZOOM = 19
 
-# (name, path under asset_base). Names match folium's, so a plugin that declares
-# the same name overrides rather than duplicates in a standalone render.
+# (name, path under asset_base), in load order. Leaflet's names are folium's own;
+# folium-offline.js (dashboard/shims/) must load right after leaflet.js: it fixes
+# the default marker icon folder and stands in for the two jQuery calls folium makes.
 MAP_JS = (("leaflet", "leaflet.js"), ("folium_offline", "folium-offline.js"))
 MAP_CSS = (("leaflet_css", "leaflet.css"),)
 DRAW_JS = (("leaflet_draw_js", "draw/leaflet.draw.js"),)
@@ -82,9 +83,10 @@ def offline_map(
     """A ``folium.Map`` (location in WGS-84 lat/lon) that loads only our local Leaflet.
 
     No basemap by default (``tiles=None``); ``max_zoom`` is set on the Leaflet map
-    itself because folium only passes it to a tile layer. Only Leaflet and a tiny
-    jQuery shim are loaded: no Bootstrap, Font Awesome or awesome-markers, so
-    ``folium.Icon`` glyphs will not show (use CircleMarker or DivIcon).
+    itself because folium only passes it to a tile layer. Only Leaflet and our
+    folium-offline.js are loaded: no jQuery, Bootstrap, Font Awesome or
+    awesome-markers. Do not use ``folium.Icon`` (it calls L.AwesomeMarkers and
+    the map script stops); use the default marker, CircleMarker or DivIcon.
     """
     fmap = folium.Map(
         location=location, zoom_start=zoom_start, tiles=tiles, max_zoom=max_zoom, **kwargs
