@@ -51,6 +51,7 @@ class Settings:
     screen_refresh_minutes: int = 10  # QY_SCREEN_REFRESH_MINUTES
     asset_base: str = "/app/static/vendor"  # QY_ASSET_BASE: where Leaflet is served from
     cache_ttl_seconds: int = 300  # QY_CACHE_TTL
+    cjk_font: str = ""  # QY_CJK_FONT: TrueType-outline CJK .ttf/.ttc (default: Debian fonts-wqy-microhei)
 
 
 def get_settings() -> Settings:
@@ -67,4 +68,5 @@ def get_settings() -> Settings:
         screen_refresh_minutes=_env_int("QY_SCREEN_REFRESH_MINUTES", 10),
         asset_base=_env("QY_ASSET_BASE", "/app/static/vendor"),
         cache_ttl_seconds=_env_int("QY_CACHE_TTL", 300),
+        cjk_font=_env("QY_CJK_FONT", ""),
     )

@@ -3,11 +3,11 @@
 # nothing changed).
 #
 #   scripts/setup.sh          .venv + Python packages + Leaflet assets
-#                             (+ fonts-noto-cjk for the PDF briefing: installed
-#                             when root, a warning otherwise)
-#   scripts/setup.sh --test   the same, and also chromium, fonts-noto-cjk and
-#                             poppler-utils for the tests (exit 1 if missing
-#                             and we cannot install them)
+#                             (+ CJK fonts fonts-wqy-microhei, embedded in the PDF
+#                             briefing, and fonts-noto-cjk: installed when root,
+#                             a warning otherwise)
+#   scripts/setup.sh --test   the same, and also chromium, the CJK fonts and
+#                             poppler-utils for the tests (exit 1 if missing)
 #
 # Environment: PYTHON=/path/to/python3.11+ to pick the interpreter for a new
 # .venv (default: python3 on PATH).
@@ -20,8 +20,8 @@ PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
 VPY="$VENV/bin/python"
 STAMP="$VENV/.setup-stamp"
-RUNTIME_PKGS=(fonts-noto-cjk)
-TEST_PKGS=(chromium fonts-noto-cjk poppler-utils)
+RUNTIME_PKGS=(fonts-noto-cjk fonts-wqy-microhei)
+TEST_PKGS=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -38,6 +38,7 @@ pkg_installed() {
     chromium) [ -x /usr/bin/chromium ] ;;
     poppler-utils) command -v pdftoppm >/dev/null 2>&1 ;;
     fonts-noto-cjk) fc-list ':lang=zh' 2>/dev/null | grep -qi 'Noto Sans CJK' ;;
+    fonts-wqy-microhei) [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] ;;
     *) return 1 ;;
   esac
 }

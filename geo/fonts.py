@@ -1,0 +1,113 @@
+"""The CJK font for Chinese text in static maps, charts and the briefing PDF.
+
+Found explicitly, never left to whatever the system happens to have: the file is
+``QY_CJK_FONT`` when set, otherwise the one Debian's ``fonts-wqy-microhei`` installs
+(``scripts/setup.sh`` installs it). The font must have TrueType outlines (a ``glyf``
+table): matplotlib's and reportlab's PDF writers can embed those, but not the
+CFF-flavoured OpenType of e.g. Noto Sans CJK.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+from geo.settings import get_settings
+
+#: The Debian package that provides the default font (named in every error).
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+#: Where that package puts it.
+CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+#: Face in a .ttc collection: 0 is "WenQuanYi Micro Hei" (1 is its Mono face).
+CJK_FONT_INDEX = 0
+#: A few characters the briefing cannot do without; a font lacking them is refused.
+_PROBE = "青羊区老旧小区改造示意数据"
+
+
+class FontMissing(RuntimeError):
+    """No usable CJK font: the message says which file and which package to install."""
+
+
+@dataclass(frozen=True)
+class CjkFont:
+    """A TrueType-outline CJK font: file, face index within a .ttc, family name, cmap."""
+
+    path: Path
+    index: int
+    family: str
+    codepoints: frozenset[int]
+
+
+def _install_hint() -> str:
+    return (f"install it with: sudo apt-get install -y {CJK_FONT_PACKAGE} (or run scripts/setup.sh), "
+            f"or set QY_CJK_FONT to a TrueType-outline CJK .ttf/.ttc / "
+            f"请安装字体包 {CJK_FONT_PACKAGE}（sudo apt-get install -y {CJK_FONT_PACKAGE}，或运行 scripts/setup.sh），"
+            f"或用 QY_CJK_FONT 指定 TrueType 轮廓的中文字体文件")
+
+
+def _open_face(path: Path, index: int) -> TTFont:
+    if path.suffix.lower() in (".ttc", ".otc"):
+        return TTCollection(str(path), lazy=True).fonts[index]
+    return TTFont(str(path), lazy=True)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, index: int) -> CjkFont:
+    if not path.is_file():
+        raise FontMissing(f"CJK font not found: {path}; {_install_hint()}")
+    try:
+        face = _open_face(path, index)
+        outlines_ok = "glyf" in face
+        family = str(face["name"].getDebugName(1))
+        codepoints = frozenset(face.getBestCmap())
+    except (TTLibError, OSError, IndexError, KeyError) as exc:
+        raise FontMissing(f"cannot read CJK font {path} (face {index}): {exc}; {_install_hint()}") from None
+    if not outlines_ok:
+        raise FontMissing(f"{path} has CFF (PostScript) outlines, which the PDF writer cannot embed; "
+                          f"use a TrueType-outline font / 该字体为 CFF 轮廓，PDF 无法嵌入; {_install_hint()}")
+    lacking = [ch for ch in _PROBE if ord(ch) not in codepoints]
+    if lacking:
+        raise FontMissing(f"{path} lacks Chinese glyphs ({''.join(lacking)}); {_install_hint()}")
+    return CjkFont(path=path, index=index, family=family, codepoints=codepoints)
+
+
+def cjk_font(path: str | Path | None = None) -> CjkFont:
+    """The CJK font to use: ``path``, else QY_CJK_FONT, else Debian's fonts-wqy-microhei.
+
+    Raises FontMissing (naming the package to install) when it is absent or unusable.
+    """
+    chosen = path or get_settings().cjk_font or CJK_FONT_FILE
+    return _load(Path(chosen), CJK_FONT_INDEX if Path(chosen).suffix.lower() in (".ttc", ".otc") else 0)
+
+
+def missing_glyphs(text: str, font: CjkFont | None = None) -> str:
+    """The distinct printable characters of ``text`` the font has no glyph for ('' = none: no tofu)."""
+    font = font or cjk_font()
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ch.isspace() or unicodedata.category(ch).startswith("C"):
+            continue
+        if ord(ch) not in font.codepoints:
+            seen[ch] = None
+    return "".join(seen)
+
+
+def mpl_rc(font: CjkFont | None = None, **extra: Any) -> dict[str, Any]:
+    """matplotlib rcParams that set text in the CJK font (use with ``matplotlib.rc_context``).
+
+    Registers the font file with matplotlib's font manager once; DejaVu Sans is the fallback.
+    """
+    font = font or cjk_font()
+    _register_mpl(str(font.path))
+    return {"font.family": [font.family, "DejaVu Sans"], "axes.unicode_minus": False,
+            "pdf.fonttype": 42, **extra}
+
+
+@lru_cache(maxsize=4)
+def _register_mpl(path: str) -> None:
+    from matplotlib import font_manager
+    font_manager.fontManager.addfont(path)
