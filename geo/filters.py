@@ -1,0 +1,285 @@
+"""The planners' filter: a typed model, the filtered compound table, and the URL form.
+
+``CompoundFilter`` says which compounds a planner wants (areas, subdistricts,
+derived statuses, batches, works, ranges, as-of date). ``summarize_compounds``
+adds the per-compound columns the explorer shows (status, days late, elevators,
+EV chargers, funding, works) for one as-of date; ``apply_filters`` keeps the rows
+the filter selects. ``to_query_params`` / ``from_query_params`` turn a filter into
+URL query parameters and back, dropping anything malformed, so a copied link
+reopens the same view. Geometries stay WGS-84 (EPSG:4326); money is in 万元.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Optional
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from geo import schema
+from geo.dataset import Dataset
+from geo.status import as_timestamp, days_late, derive_status, elevator_stage
+
+#: Work filter key for "has added elevators" (elevators are their own table, not a work).
+ELEVATOR = "elevator"
+#: Everything the works filter accepts, in display order.
+WORK_FILTER_KEYS: tuple[str, ...] = (ELEVATOR, *schema.WORK_KEYS)
+#: Area filter values: the 8 areas, then NO_AREA (compounds outside every area).
+AREA_OPTIONS: tuple[str, ...] = (*schema.AREA_NAMES, schema.NO_AREA)
+#: Subdistrict filter values, the five key subdistricts first.
+SUBDISTRICT_OPTIONS: tuple[str, ...] = (
+    *schema.KEY_SUBDISTRICTS,
+    *(s for s in schema.SUBDISTRICT_NAMES if s not in schema.KEY_SUBDISTRICTS),
+)
+#: Columns ``summarize_compounds`` adds to the compound layer.
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "status", "days_late", "elevators", "elevators_planned", "ev_chargers", "funding_wan_yuan", "works",
+)
+
+_LIST_PARAMS = {  # URL key -> (model field, allowed values in canonical order)
+    "area": ("areas", AREA_OPTIONS),
+    "subdistrict": ("subdistricts", SUBDISTRICT_OPTIONS),
+    "status": ("statuses", schema.STATUSES),
+    "batch": ("batches", schema.BATCHES),
+    "work": ("works", WORK_FILTER_KEYS),
+}
+_RANGE_PARAMS = {  # URL key -> (model field, int?)
+    "built_min": ("year_built_min", True), "built_max": ("year_built_max", True),
+    "hh_min": ("households_min", True), "hh_max": ("households_max", True),
+    "fund_min": ("funding_min", False), "fund_max": ("funding_max", False),
+}
+#: Every query parameter this module reads or writes (others, e.g. ``lang``, are left alone).
+QUERY_KEYS: tuple[str, ...] = (*_LIST_PARAMS, *_RANGE_PARAMS, "works_all", "as_of")
+_MIN_DATE, _MAX_DATE = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
+_MAX_BOUND = 1e12
+_Count = Annotated[Optional[int], Field(ge=0, le=_MAX_BOUND)]
+_Money = Annotated[Optional[float], Field(ge=0, le=_MAX_BOUND, allow_inf_nan=False)]
+
+
+def _canonical(values: Iterable[str], allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    chosen = set(values)
+    unknown = chosen - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown {what}: {sorted(unknown)}; valid: {', '.join(allowed)}")
+    return tuple(v for v in allowed if v in chosen)
+
+
+class CompoundFilter(BaseModel):
+    """Which compounds to show. Empty tuples / None mean "no restriction".
+
+    Lists are kept unique and in canonical (display) order, so equal filters compare
+    equal and hash equal (usable as a cache key). A range whose min exceeds its max
+    is swapped. ``works``: compounds with ANY of the listed works (ALL with
+    ``works_all``); ``elevator`` = has added elevators (any stage). Funding is the
+    compound's total in 万元 over all years up to the as-of year. ``as_of`` None = today.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    areas: tuple[str, ...] = ()
+    subdistricts: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    batches: tuple[str, ...] = ()
+    works: tuple[str, ...] = ()
+    works_all: bool = False
+    year_built_min: _Count = None
+    year_built_max: _Count = None
+    households_min: _Count = None
+    households_max: _Count = None
+    funding_min: _Money = None
+    funding_max: _Money = None
+    as_of: Optional[dt.date] = None
+
+    @field_validator("areas", "subdistricts", "statuses", "batches", "works", mode="after")
+    @classmethod
+    def _known(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
+        allowed = {f: a for f, a in _LIST_PARAMS.values()}[info.field_name]
+        return _canonical(value, allowed, info.field_name)
+
+    @model_validator(mode="after")
+    def _ordered_ranges(self) -> "CompoundFilter":
+        for lo, hi in (("year_built_min", "year_built_max"), ("households_min", "households_max"),
+                       ("funding_min", "funding_max")):
+            a, b = getattr(self, lo), getattr(self, hi)
+            if a is not None and b is not None and a > b:
+                object.__setattr__(self, lo, b)
+                object.__setattr__(self, hi, a)
+        return self
+
+    def is_empty(self) -> bool:
+        """True when nothing is restricted (the as-of date does not count)."""
+        return self.model_copy(update={"as_of": None}) == CompoundFilter()
+
+
+# --- per-compound summary --------------------------------------------------------------
+def _count_by(frame: pd.DataFrame, mask: pd.Series, ids: pd.Series, value: str | None = None) -> np.ndarray:
+    """Per compound in ``ids`` (order kept): number of rows, or sum of ``value``, where mask."""
+    rows = frame[mask]
+    grouped = rows.groupby("compound_id").size() if value is None else rows.groupby("compound_id")[value].sum()
+    return grouped.reindex(ids).fillna(0).to_numpy()
+
+
+def _works_per_compound(ds: Dataset, ids: pd.Series) -> list[tuple[str, ...]]:
+    """Work keys of each compound (canonical order), 'elevator' first when it has any."""
+    order = {k: i for i, k in enumerate(WORK_FILTER_KEYS)}
+    pairs = pd.concat([ds.works[["compound_id", "work"]],
+                       ds.elevators[["compound_id"]].assign(work=ELEVATOR)], ignore_index=True)
+    pairs = pairs[pairs["work"].isin(order)].drop_duplicates()
+    pairs = pairs.assign(_o=pairs["work"].map(order)).sort_values(["compound_id", "_o"])
+    grouped = pairs.groupby("compound_id")["work"].agg(tuple)
+    return [grouped.get(cid, ()) for cid in ids]
+
+
+def summarize_compounds(ds: Dataset, as_of: dt.date | str | None = None) -> gpd.GeoDataFrame:
+    """All compounds (new frame, 0..n-1 index, WGS-84) plus ``SUMMARY_COLUMNS`` for ``as_of``.
+
+    status: derived status; days_late: days behind plan; elevators: added (completed +
+    under construction) by as_of, elevators_planned: not yet started; ev_chargers: chargers
+    installed by as_of (quantity of finished ev_chargers works); funding_wan_yuan: 万元,
+    years up to the as-of year; works: tuple of WORK_FILTER_KEYS the compound has (any date).
+    """
+    day = as_timestamp(as_of)
+    c = ds.compounds.reset_index(drop=True)
+    ids = c["compound_id"]
+    stage = elevator_stage(ds.elevators, day)
+    ev = (ds.works["work"] == "ev_chargers") & ds.works["actual_finish"].le(day)
+    out = c.copy()
+    out["status"] = derive_status(c, day)
+    out["days_late"] = days_late(c, day)
+    out["elevators"] = _count_by(ds.elevators, stage != "planned", ids).astype(int)
+    out["elevators_planned"] = _count_by(ds.elevators, stage == "planned", ids).astype(int)
+    out["ev_chargers"] = _count_by(ds.works, ev, ids, "quantity").astype(int)
+    money = ds.funding["year"].astype(int) <= day.year
+    out["funding_wan_yuan"] = np.round(_count_by(ds.funding, money, ids, "amount_wan_yuan").astype(float), 2)
+    out["works"] = _works_per_compound(ds, ids)
+    return out
+
+
+# --- filtering --------------------------------------------------------------------------
+def _in_range(values: pd.Series, lo: float | None, hi: float | None) -> pd.Series:
+    mask = pd.Series(True, index=values.index)
+    if lo is not None:
+        mask &= values >= lo
+    if hi is not None:
+        mask &= values <= hi
+    return mask
+
+
+def _works_mask(works: pd.Series, wanted: tuple[str, ...], require_all: bool) -> pd.Series:
+    want = set(wanted)
+    test = (lambda have: want.issubset(have)) if require_all else (lambda have: not want.isdisjoint(have))
+    return pd.Series([test(w) for w in works], index=works.index, dtype=bool)
+
+
+def filter_mask(summary: pd.DataFrame, flt: CompoundFilter) -> pd.Series:
+    """Boolean mask over a ``summarize_compounds`` frame: rows the filter keeps (as_of ignored)."""
+    mask = pd.Series(True, index=summary.index)
+    if flt.areas:
+        mask &= summary["area"].fillna(schema.NO_AREA).replace("", schema.NO_AREA).isin(flt.areas)
+    if flt.subdistricts:
+        mask &= summary["subdistrict"].isin(flt.subdistricts)
+    if flt.statuses:
+        mask &= summary["status"].isin(flt.statuses)
+    if flt.batches:
+        mask &= summary["batch"].isin(flt.batches)
+    if flt.works:
+        mask &= _works_mask(summary["works"], flt.works, flt.works_all)
+    mask &= _in_range(summary["year_built"], flt.year_built_min, flt.year_built_max)
+    mask &= _in_range(summary["households"], flt.households_min, flt.households_max)
+    mask &= _in_range(summary["funding_wan_yuan"], flt.funding_min, flt.funding_max)
+    return mask
+
+
+def apply_filters(ds: Dataset, flt: CompoundFilter) -> gpd.GeoDataFrame:
+    """Compounds the filter selects, with ``SUMMARY_COLUMNS`` for ``flt.as_of`` (new frame)."""
+    summary = summarize_compounds(ds, flt.as_of)
+    return summary[filter_mask(summary, flt)].reset_index(drop=True)
+
+
+def select_ids(summary: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
+    """Rows of ``summary`` whose compound_id is in ``ids`` (order of ``summary`` kept)."""
+    return summary[summary["compound_id"].isin(set(ids))].reset_index(drop=True)
+
+
+def selection_totals(frame: pd.DataFrame) -> dict[str, float | int]:
+    """Counts and sums of a summarized selection: compounds, households, elevators
+    (added), EV chargers (installed) and funding (万元)."""
+    return {
+        "compounds": int(len(frame)),
+        "households": int(frame["households"].sum()),
+        "elevators": int(frame["elevators"].sum()),
+        "ev_chargers": int(frame["ev_chargers"].sum()),
+        "funding_wan_yuan": round(float(frame["funding_wan_yuan"].sum()), 2),
+    }
+
+
+# --- URL query parameters ------------------------------------------------------------------
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def to_query_params(flt: CompoundFilter) -> dict[str, str]:
+    """The filter as URL query parameters (defaults left out; lists comma-separated)."""
+    params: dict[str, str] = {}
+    for key, (name, _) in _LIST_PARAMS.items():
+        if getattr(flt, name):
+            params[key] = ",".join(getattr(flt, name))
+    if flt.works_all:
+        params["works_all"] = "1"
+    for key, (name, _) in _RANGE_PARAMS.items():
+        if getattr(flt, name) is not None:
+            params[key] = _number(getattr(flt, name))
+    if flt.as_of is not None:
+        params["as_of"] = flt.as_of.isoformat()
+    return params
+
+
+def _values(raw: Any) -> list[str]:
+    """A query value (str, or list of str for repeated keys) as a flat list of items."""
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    return [part.strip() for item in items if isinstance(item, str) for part in item.split(",")]
+
+
+def _parse_number(raw: Any, integer: bool) -> float | int | None:
+    text = (_values(raw) or [""])[-1]
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value) or not 0 <= value <= _MAX_BOUND:
+        return None
+    if integer:
+        return int(value) if value.is_integer() else None
+    return value
+
+
+def _parse_date(raw: Any) -> dt.date | None:
+    try:
+        day = dt.date.fromisoformat((_values(raw) or [""])[-1])
+    except ValueError:
+        return None
+    return day if _MIN_DATE <= day <= _MAX_DATE else None
+
+
+def from_query_params(params: Mapping[str, Any]) -> CompoundFilter:
+    """A filter from URL query parameters; unknown keys and malformed values are dropped.
+
+    Values may be strings (comma-separated lists) or lists of strings (repeated keys).
+    Never raises for bad input: the worst case is the empty filter.
+    """
+    fields: dict[str, Any] = {}
+    for key, (name, allowed) in _LIST_PARAMS.items():
+        if key in params:
+            fields[name] = tuple(v for v in _values(params[key]) if v in allowed)
+    if key_value := _values(params.get("works_all", "")):
+        fields["works_all"] = key_value[-1].lower() in ("1", "true", "yes")
+    for key, (name, integer) in _RANGE_PARAMS.items():
+        if key in params:
+            fields[name] = _parse_number(params[key], integer)
+    if "as_of" in params:
+        fields["as_of"] = _parse_date(params["as_of"])
+    return CompoundFilter(**fields)

@@ -1,0 +1,207 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from pydantic import ValidationError
+
+from geo import filters as F
+from geo import metrics, schema
+from tests.geo.tiny_data import tiny_dataset
+
+AS_OF = "2022-12-09"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return tiny_dataset()
+
+
+def ids(frame):
+    return list(frame["compound_id"])
+
+
+# --- the model -------------------------------------------------------------------------
+def test_lists_are_canonical_and_hashable():
+    a = F.CompoundFilter(statuses=("planned", "completed", "planned"), subdistricts=("光华", "府南"))
+    b = F.CompoundFilter(statuses=("completed", "planned"), subdistricts=("府南", "光华"))
+    assert a == b and hash(a) == hash(b)
+    assert a.statuses == ("completed", "planned")
+    assert a.subdistricts == ("府南", "光华")  # key subdistrict first
+
+
+def test_unknown_values_are_rejected_by_the_model():
+    with pytest.raises(ValidationError):
+        F.CompoundFilter(statuses=("finished",))
+    with pytest.raises(ValidationError):
+        F.CompoundFilter(households_min=-1)
+
+
+def test_inverted_range_is_swapped():
+    f = F.CompoundFilter(year_built_min=2000, year_built_max=1980)
+    assert (f.year_built_min, f.year_built_max) == (1980, 2000)
+
+
+def test_options_put_key_subdistricts_first():
+    assert F.SUBDISTRICT_OPTIONS[:5] == schema.KEY_SUBDISTRICTS
+    assert set(F.SUBDISTRICT_OPTIONS) == set(schema.SUBDISTRICT_NAMES)
+    assert F.AREA_OPTIONS[-1] == schema.NO_AREA and F.WORK_FILTER_KEYS[0] == F.ELEVATOR
+
+
+def test_is_empty_ignores_as_of():
+    assert F.CompoundFilter(as_of=dt.date(2020, 1, 1)).is_empty()
+    assert not F.CompoundFilter(works=("gas",)).is_empty()
+
+
+# --- per-compound summary (tiny data) ----------------------------------------------------
+def test_summary_columns_on_tiny(tiny):
+    s = F.summarize_compounds(tiny, AS_OF).set_index("compound_id")
+    assert s.loc["QY-A", "status"] == "completed"
+    assert s.loc["QY-B", "status"] == "planned"  # starts 2023
+    assert s.loc["QY-C", "status"] == "not_old"
+    assert s.loc["QY-A", "elevators"] == 1 and s.loc["QY-A", "elevators_planned"] == 1
+    assert s.loc["QY-A", "ev_chargers"] == 12
+    assert s.loc["QY-A", "funding_wan_yuan"] == 120.5  # 2023 money not yet counted
+    assert s.loc["QY-B", "funding_wan_yuan"] == 0
+    assert s.loc["QY-A", "works"] == ("elevator", "facade_roof", "ev_chargers")
+    assert s.loc["QY-C", "works"] == ()
+
+
+def test_summary_replays_the_as_of_date(tiny):
+    s = F.summarize_compounds(tiny, "2023-12-31").set_index("compound_id")
+    assert s.loc["QY-B", "status"] == "under_construction"
+    assert s.loc["QY-A", "funding_wan_yuan"] == 170.5
+    assert s.loc["QY-B", "days_late"] > 0
+
+
+def test_summary_does_not_mutate_input(tiny):
+    before = tiny.compounds.copy()
+    F.summarize_compounds(tiny, AS_OF)
+    assert tiny.compounds.equals(before) and "status" not in tiny.compounds
+
+
+# --- filtering (tiny data) ---------------------------------------------------------------
+@pytest.mark.parametrize("flt, expected", [
+    (F.CompoundFilter(), ["QY-A", "QY-B", "QY-C"]),
+    (F.CompoundFilter(areas=("清溪片区",)), ["QY-A"]),
+    (F.CompoundFilter(areas=(schema.NO_AREA,)), ["QY-B", "QY-C"]),
+    (F.CompoundFilter(subdistricts=("光华", "少城")), ["QY-B", "QY-C"]),
+    (F.CompoundFilter(statuses=("planned", "not_old")), ["QY-B", "QY-C"]),
+    (F.CompoundFilter(batches=("2022",)), ["QY-A"]),
+    (F.CompoundFilter(works=("elevator",)), ["QY-A"]),
+    (F.CompoundFilter(works=("gas", "ev_chargers")), ["QY-A", "QY-B"]),
+    (F.CompoundFilter(works=("gas", "ev_chargers"), works_all=True), []),
+    (F.CompoundFilter(works=("elevator", "ev_chargers"), works_all=True), ["QY-A"]),
+    (F.CompoundFilter(year_built_min=1990, year_built_max=2000), ["QY-B"]),
+    (F.CompoundFilter(households_min=100), ["QY-A", "QY-B"]),
+    (F.CompoundFilter(households_max=120), ["QY-A", "QY-C"]),
+    (F.CompoundFilter(funding_min=0.01), ["QY-A"]),
+    (F.CompoundFilter(funding_max=0), ["QY-B", "QY-C"]),
+    (F.CompoundFilter(statuses=("completed",), areas=(schema.NO_AREA,)), []),
+])
+def test_apply_filters_on_tiny(tiny, flt, expected):
+    flt = flt.model_copy(update={"as_of": dt.date(2022, 12, 9)})
+    assert ids(F.apply_filters(tiny, flt)) == expected
+
+
+def test_selection_totals_on_tiny(tiny):
+    got = F.selection_totals(F.apply_filters(tiny, F.CompoundFilter(as_of=dt.date(2022, 12, 9))))
+    assert got == {"compounds": 3, "households": 500, "elevators": 1, "ev_chargers": 12,
+                   "funding_wan_yuan": 120.5}
+
+
+def test_select_ids_keeps_order(tiny):
+    s = F.summarize_compounds(tiny, AS_OF)
+    assert ids(F.select_ids(s, ["QY-C", "QY-A", "nope"])) == ["QY-A", "QY-C"]
+
+
+# --- the sample agrees with geo.metrics ------------------------------------------------------
+def test_unfiltered_totals_equal_metrics(sample):
+    got = F.selection_totals(F.apply_filters(sample, F.CompoundFilter(as_of=dt.date(2022, 12, 9))))
+    s = metrics.stats(sample, AS_OF)
+    assert got["compounds"] == s["compounds"]["surveyed"]
+    assert got["households"] == s["households"]["surveyed"]
+    assert got["elevators"] == s["elevators"]["total"]
+    assert got["ev_chargers"] == s["ev_chargers"]
+    assert got["funding_wan_yuan"] == pytest.approx(s["funding_wan_yuan"]["total"], abs=0.05)
+
+
+@pytest.mark.parametrize("area", ["清溪片区", "骡马市片区"])
+def test_area_filter_equals_metrics(sample, area):
+    frame = F.apply_filters(sample, F.CompoundFilter(areas=(area,), as_of=dt.date(2022, 12, 9)))
+    s = metrics.stats(sample, AS_OF, area=area)
+    assert len(frame) == s["compounds"]["surveyed"]
+    assert (frame["status"] == "completed").sum() == s["compounds"]["completed"]
+    assert F.selection_totals(frame)["elevators"] == s["elevators"]["total"]
+
+
+def test_status_filter_partitions_the_sample(sample):
+    day = dt.date(2022, 12, 9)
+    counts = metrics.compound_counts(sample.compounds, day)
+    for status in schema.STATUSES:
+        assert len(F.apply_filters(sample, F.CompoundFilter(statuses=(status,), as_of=day))) == counts[status]
+
+
+def test_elevator_work_filter_matches_elevator_table(sample):
+    frame = F.apply_filters(sample, F.CompoundFilter(works=("elevator",)))
+    assert set(frame["compound_id"]) == set(sample.elevators["compound_id"])
+
+
+# --- URL query params ------------------------------------------------------------------------
+def test_query_params_omit_defaults_and_join_lists():
+    assert F.to_query_params(F.CompoundFilter()) == {}
+    p = F.to_query_params(F.CompoundFilter(areas=("清溪片区", schema.NO_AREA), funding_max=12.5,
+                                           households_min=100, as_of=dt.date(2022, 12, 9)))
+    assert p == {"area": "清溪片区,其他", "fund_max": "12.5", "hh_min": "100", "as_of": "2022-12-09"}
+    assert set(p) <= set(F.QUERY_KEYS)
+
+
+def test_query_params_accept_repeated_keys():
+    f = F.from_query_params({"status": ["completed", "planned"], "area": "清溪片区"})
+    assert f.statuses == ("completed", "planned") and f.areas == ("清溪片区",)
+
+
+@pytest.mark.parametrize("params", [
+    {"status": "finished"}, {"area": ""}, {"hh_min": "abc"}, {"hh_min": "-5"}, {"hh_max": "1.5"},
+    {"fund_min": "nan"}, {"fund_max": "inf"}, {"fund_max": "1e400"}, {"as_of": "2022-13-01"},
+    {"as_of": "yesterday"}, {"as_of": "0001-01-01"}, {"built_min": "1e30"}, {"work": ",,,"},
+    {"lang": "en"}, {"status": 5}, {"area": [None, 3]}, {"works_all": ["maybe"]},
+])
+def test_garbage_query_params_are_dropped(params):
+    assert F.from_query_params(params) == F.CompoundFilter()
+
+
+def test_garbage_next_to_good_values_keeps_the_good():
+    f = F.from_query_params({"status": "completed,bogus", "hh_min": "x", "hh_max": "400", "foo": "bar"})
+    assert f == F.CompoundFilter(statuses=("completed",), households_max=400)
+
+
+def _subset(options):
+    return st.lists(st.sampled_from(options), unique=True).map(tuple)
+
+
+_bound = st.one_of(st.none(), st.integers(min_value=0, max_value=10**6))
+filters_strategy = st.builds(
+    F.CompoundFilter,
+    areas=_subset(F.AREA_OPTIONS), subdistricts=_subset(F.SUBDISTRICT_OPTIONS),
+    statuses=_subset(schema.STATUSES), batches=_subset(schema.BATCHES),
+    works=_subset(F.WORK_FILTER_KEYS), works_all=st.booleans(),
+    year_built_min=_bound, year_built_max=_bound, households_min=_bound, households_max=_bound,
+    funding_min=st.one_of(st.none(), st.floats(min_value=0, max_value=1e9, allow_nan=False)),
+    funding_max=st.one_of(st.none(), st.floats(min_value=0, max_value=1e9, allow_nan=False)),
+    as_of=st.one_of(st.none(), st.dates(min_value=dt.date(1949, 1, 1), max_value=dt.date(2100, 12, 31))),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(filters_strategy)
+def test_query_params_round_trip(flt):
+    params = F.to_query_params(flt)
+    assert all(isinstance(v, str) for v in params.values())
+    assert F.from_query_params(params) == flt
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from([*F.QUERY_KEYS, "x"]),
+                       st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))))
+def test_from_query_params_never_raises(params):
+    assert isinstance(F.from_query_params(params), F.CompoundFilter)
