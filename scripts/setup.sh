@@ -50,7 +50,7 @@ ensure_system_pkgs() {
   for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   if is_root && command -v apt-get >/dev/null 2>&1; then
-    say "installing system packages (${why}): ${missing[*]}"
+    say "installing system packages ${why}: ${missing[*]}"
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
     return 0
