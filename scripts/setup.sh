@@ -117,7 +117,7 @@ main() {
   case "${1:-}" in
     "") ;;
     --test) with_tests=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (usage: scripts/setup.sh [--test])" ;;
   esac
 
