@@ -31,6 +31,16 @@ TEXT: dict[str, tuple[str, str]] = {
     **{f"field.{f.name}": (f.zh, f.en) for f in schema.COMPOUND_FIELDS},
     "field.status": ("状态", "Status"),
     "field.days_late": ("滞后天数", "Days late"),
+    # --- dashboard shell (dashboard/app.py, state.py, cached.py) -------------------------
+    "page.briefing": ("总览", "Briefing"),
+    "page.explorer": ("筛选", "Explorer"),
+    "page.screen": ("大屏", "Exhibition screen"),
+    "shell.settings": ("显示设置", "Display"),
+    "shell.as_of_help": ("可回看2015年1月1日以来任一天的进展", "Replay the progress on any day since 1 Jan 2015"),
+    "shell.data_source": ("数据来源：{source}", "Data source: {source}"),
+    "error.store": ("数据无法读取：{detail}。请检查 QY_STORE 设置的文件，或运行 python -m geo build-sample 重新生成示意数据。", "The data cannot be read: {detail}. Check the file QY_STORE points to, or run python -m geo build-sample to rebuild the sample."),
+    "error.page": ("本页出错：{detail}", "This page failed: {detail}"),
+    "shell.coming_soon": ("本页正在建设中", "This page is being built"),
 }
 
 

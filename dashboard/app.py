@@ -1,0 +1,111 @@
+"""The dashboard's entry point: page list, shared sidebar and session defaults.
+
+Run from the repo root: ``streamlit run dashboard/app.py`` (``scripts/run.sh``).
+Pages have stable short URLs: ``/briefing`` (the root ``/`` forwards there),
+``/explorer`` and ``/screen``; ``?lang=en`` switches to English and
+``?as_of=YYYY-MM-DD`` replays a past date.
+
+To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/pages/``,
+URL path, title key in ``geo/i18n.py``, Material icon; ``chrome=False`` for a
+full-screen page without sidebar).
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repo root.
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import state  # noqa: E402
+from geo.i18n import t  # noqa: E402
+from geo.settings import get_settings  # noqa: E402
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its file under dashboard/pages/, URL path, i18n title key and menu icon.
+
+    The icon is shown in the sidebar menu only: a Material icon as st.Page icon would
+    become the favicon, which Streamlit fetches from fonts.gstatic.com (not offline).
+    """
+
+    file: str
+    url_path: str
+    title_key: str
+    icon: str
+    chrome: bool = True  # False: full screen, no sidebar or header (the exhibition screen)
+    in_menu: bool = True
+
+
+#: The pages, in menu order; the first one is where "/" leads. One line per page.
+PAGES: list[PageSpec] = [
+    PageSpec("briefing.py", "briefing", "page.briefing", ":material/dashboard:"),
+    PageSpec("explorer.py", "explorer", "page.explorer", ":material/travel_explore:"),
+    PageSpec("screen.py", "screen", "page.screen", ":material/tv:", chrome=False),
+]
+
+#: Hides Streamlit's own chrome on full-screen pages (no sidebar, header or toolbar).
+_NO_CHROME_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+</style>"""
+
+
+def _st_pages(lang: str) -> dict[str, st.Page]:
+    """st.Page objects by URL path (titles in ``lang``)."""
+    return {
+        spec.url_path: st.Page(
+            PAGES_DIR / spec.file, title=t(spec.title_key, lang),
+            url_path=spec.url_path, visibility="visible" if spec.in_menu else "hidden",
+        )
+        for spec in PAGES
+    }
+
+
+def _forward_home(target: st.Page) -> None:
+    """The root URL: forward to the first page, keeping the query string."""
+    st.switch_page(target, query_params=st.query_params.to_dict())
+
+
+def _sidebar(pages: dict[str, st.Page], lang: str) -> None:
+    """The shared sidebar: title, page menu, language switch and as-of date."""
+    with st.sidebar:
+        st.markdown(f"### {t('app.title', lang)}")
+        params = {state.Q_LANG: lang}
+        for spec in PAGES:
+            if spec.in_menu:
+                st.page_link(pages[spec.url_path], icon=spec.icon, query_params=params)
+        st.divider()
+        state.lang_switch(t("app.language", lang))
+        state.as_of_input(t("app.as_of", lang), t("shell.as_of_help", lang))
+
+
+def main() -> None:
+    """Set up the session, route to the page and run it."""
+    st.set_page_config(page_title=t("app.title"), layout="wide", initial_sidebar_state="expanded")
+    state.init_session(get_settings().language)
+    lang = state.lang()
+    pages = _st_pages(lang)
+    first = pages[PAGES[0].url_path]
+    home = st.Page(lambda: _forward_home(first), title=t("app.title", lang), url_path="home",
+                   default=True, visibility="hidden")
+    page = st.navigation([home, *pages.values()], position="hidden")
+    spec = next((s for s in PAGES if s.url_path == page.url_path), None)
+    if spec is not None:
+        st.set_page_config(page_title=f"{page.title} · {t('app.title', lang)}")
+    if spec is not None and spec.chrome:
+        _sidebar(pages, lang)
+    elif spec is not None:
+        st.markdown(_NO_CHROME_CSS, unsafe_allow_html=True)
+    page.run()
+
+
+main()

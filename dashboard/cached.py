@@ -1,0 +1,78 @@
+"""The one home for Streamlit caching: the data set and what is computed from it.
+
+The data set is loaded once per store fingerprint (the file's path, mtime and
+size), so an edit saved by any page or process is picked up on the next run;
+``settings.cache_ttl_seconds`` bounds how long an entry lives. Derived values
+(stats, tables, maps) are cached by (fingerprint, arguments) with the data set
+passed as an unhashed ``_ds`` argument.
+
+Cached values are shared by every session: NEVER mutate what these return
+(geo functions return new frames; do the same).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo import metrics
+from geo.dataset import Dataset
+from geo.i18n import t
+from geo.settings import get_settings
+from geo.store import StoreError, open_store
+
+_TTL = get_settings().cache_ttl_seconds
+
+
+@st.cache_resource(ttl=_TTL, max_entries=4, show_spinner=False)
+def _dataset(path: str, fingerprint: str) -> Dataset:
+    """The data set of the store at ``path`` (cache key: its fingerprint)."""
+    return open_store(path).load()
+
+
+def store_fingerprint() -> str:
+    """Fingerprint of the configured store (changes when the file changes)."""
+    return open_store().fingerprint()
+
+
+def load_dataset() -> Dataset:
+    """The configured data set, cached per store fingerprint. Raises StoreError."""
+    store = open_store()
+    try:
+        fingerprint = store.fingerprint()
+    except OSError as exc:
+        raise StoreError(
+            f"data store not found: {store.path} / 找不到数据文件 (set QY_STORE or run "
+            "`python -m geo build-sample`)"
+        ) from exc
+    return _dataset(str(store.path), fingerprint)
+
+
+def dataset_or_stop(lang: str) -> Dataset:
+    """The data set, or a clear bilingual error on the page and a stop (no traceback)."""
+    try:
+        return load_dataset()
+    except (StoreError, OSError, ValueError) as exc:
+        st.error(t("error.store", lang, detail=str(exc)))
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
+def stats(fingerprint: str, as_of: dt.date, area: str | None = None, *, _ds: Dataset) -> dict[str, Any]:
+    """``geo.metrics.stats`` for the data set with ``fingerprint`` on ``as_of``."""
+    return metrics.stats(_ds, as_of, area=area)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
+def progress_by_area(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
+    """``geo.metrics.progress_by_area`` (8 areas + 其他) on ``as_of``."""
+    return metrics.progress_by_area(_ds, as_of)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
+def progress_by_year(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
+    """``geo.metrics.progress_by_year`` (14th-FYP batches against targets) on ``as_of``."""
+    return metrics.progress_by_year(_ds.compounds, as_of)

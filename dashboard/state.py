@@ -1,0 +1,131 @@
+"""Session-state keys and URL query parameters: the one home for both.
+
+Pages never spell a session key or a query parameter themselves; they use the
+constants and helpers here. Two values are shared by every page:
+
+- the UI language (``zh`` default, ``en``): from ``?lang=`` in the URL, kept in
+  the session and written back to the URL so a copied link keeps it;
+- the as-of date (default today, range 2015-01-01 → today) every figure is
+  computed for; ``?as_of=YYYY-MM-DD`` opens a past date directly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geo.i18n import DEFAULT_LANG, LANGS
+
+# --- session keys -------------------------------------------------------------------
+LANG = "lang"  # current UI language, "zh" | "en"
+LANG_WIDGET = "lang_switch"  # the sidebar language switch
+AS_OF = "as_of"  # datetime.date every figure is computed for
+AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
+SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
+BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
+
+# --- URL query parameters -------------------------------------------------------------
+Q_LANG = "lang"
+Q_AS_OF = "as_of"
+
+#: First date the as-of control offers (start of the 13th FYP programme).
+AS_OF_MIN = dt.date(2015, 1, 1)
+
+
+def today() -> dt.date:
+    """Today's date (the as-of default and the control's upper bound)."""
+    return dt.date.today()
+
+
+def _valid_lang(value: object) -> str | None:
+    return value if isinstance(value, str) and value in LANGS else None
+
+
+def _parse_date(value: object) -> dt.date | None:
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return day if AS_OF_MIN <= day <= today() else None
+
+
+def init_session(default_lang: str = DEFAULT_LANG) -> None:
+    """Set session defaults from the URL (first) or the settings; keep the URL in sync.
+
+    Call once at the top of every run (``dashboard/app.py`` does).
+    """
+    url_lang = _valid_lang(st.query_params.get(Q_LANG))
+    if url_lang:
+        st.session_state[LANG] = url_lang
+    elif LANG not in st.session_state:
+        st.session_state[LANG] = _valid_lang(default_lang) or DEFAULT_LANG
+    if st.query_params.get(Q_LANG) != st.session_state[LANG]:
+        st.query_params[Q_LANG] = st.session_state[LANG]
+    url_day = _parse_date(st.query_params.get(Q_AS_OF)) if Q_AS_OF in st.query_params else None
+    if url_day is not None:
+        st.session_state[AS_OF] = url_day
+    elif AS_OF not in st.session_state:
+        st.session_state[AS_OF] = today()
+    _sync_as_of_param()
+
+
+def _sync_as_of_param() -> None:
+    """Keep ``?as_of=`` in the URL only when it is not today (links stay short)."""
+    day = st.session_state[AS_OF]
+    if day == today():
+        if Q_AS_OF in st.query_params:
+            del st.query_params[Q_AS_OF]
+    elif st.query_params.get(Q_AS_OF) != day.isoformat():
+        st.query_params[Q_AS_OF] = day.isoformat()
+
+
+def lang() -> str:
+    """The current UI language ("zh" or "en")."""
+    return st.session_state.get(LANG, DEFAULT_LANG)
+
+
+def set_lang(value: str) -> None:
+    """Switch the UI language and write it to the URL."""
+    if _valid_lang(value):
+        st.session_state[LANG] = value
+        st.query_params[Q_LANG] = value
+
+
+def as_of() -> dt.date:
+    """The as-of date every figure is computed for (default today)."""
+    return st.session_state.get(AS_OF, today())
+
+
+def set_as_of(value: dt.date) -> None:
+    """Set the as-of date (clamped to 2015-01-01 → today) and sync the URL."""
+    st.session_state[AS_OF] = min(max(value, AS_OF_MIN), today())
+    _sync_as_of_param()
+
+
+def _on_lang_widget() -> None:
+    set_lang(st.session_state[LANG_WIDGET])
+
+
+def _on_as_of_widget() -> None:
+    value = st.session_state.get(AS_OF_WIDGET)
+    set_as_of(value if isinstance(value, dt.date) else today())
+
+
+def lang_switch(label: str) -> None:
+    """The visible language switch (中文 | English); keeps ``?lang=`` in sync."""
+    st.session_state[LANG_WIDGET] = lang()
+    st.segmented_control(
+        label, options=list(LANGS), key=LANG_WIDGET, on_change=_on_lang_widget,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        selection_mode="single",
+    )
+
+
+def as_of_input(label: str, help_text: str | None = None) -> dt.date:
+    """The as-of date control (2015-01-01 → today); returns the current as-of date."""
+    st.session_state[AS_OF_WIDGET] = as_of()
+    st.date_input(
+        label, key=AS_OF_WIDGET, min_value=AS_OF_MIN, max_value=today(),
+        on_change=_on_as_of_widget, help=help_text, format="YYYY-MM-DD",
+    )
+    return as_of()
