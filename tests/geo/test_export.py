@@ -1,0 +1,179 @@
+import csv
+import datetime as dt
+import io
+import json
+
+import numpy as np
+import openpyxl
+import pyogrio
+import pytest
+
+from geo import crs as geo_crs
+from geo import export as E
+from geo import filters as F
+from geo import schema
+from tests.geo.tiny_data import tiny_dataset
+
+
+@pytest.fixture(scope="module")
+def tiny_frame():
+    return F.apply_filters(tiny_dataset(), F.CompoundFilter(as_of=dt.date(2022, 12, 9)))
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+# --- CSV ---------------------------------------------------------------------------------
+def test_csv_has_bom_and_chinese_headers(tiny_frame):
+    data = E.export_compounds(tiny_frame, "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, *rows = _csv_rows(data)
+    assert header[:3] == ["小区编号", "小区名称", "地址"]
+    assert {"状态", "累计资金", "经度", "纬度"} <= set(header)
+    assert len(rows) == 3
+    row = dict(zip(header, rows[0]))
+    assert row["小区编号"] == "QY-A" and row["状态"] == "已完工" and row["实际竣工"] == "2022-10-01"
+    assert row["是否老旧小区"] == "true" and row["改造认定"] == "eligible"
+    assert row["累计资金"] == "120.5" and row["充电桩（已建）"] == "12"
+    assert row["改造内容"] == "加装电梯、外立面及屋面、充电桩"
+    assert float(row["经度"]) == pytest.approx(104.033) and float(row["纬度"]) == pytest.approx(30.675)
+    assert dict(zip(header, rows[2]))["实际竣工"] == ""  # NaT -> empty
+
+
+def test_csv_english_headers(tiny_frame):
+    header, first, *_ = _csv_rows(E.export_compounds(tiny_frame, "csv", lang="en"))
+    assert header[:2] == ["Compound ID", "Name"] and "Status" in header and "Longitude" in header
+    assert dict(zip(header, first))["Status"] == "Completed"
+
+
+def test_headers_map_back_to_fields(tiny_frame):
+    for lang in ("zh", "en"):
+        header = _csv_rows(E.export_compounds(tiny_frame, "csv", lang=lang))[0]
+        names = [E.field_for_header(h) for h in header]
+        assert None not in names
+        assert names[:2] == ["compound_id", "name"] and names[-2:] == ["lon", "lat"]
+    assert E.field_for_header("\ufeff小区编号") == "compound_id"
+    assert E.field_for_header("no such column") is None
+
+
+def test_csv_of_gcj02_shifts_coordinates(tiny_frame):
+    header, first, *_ = _csv_rows(E.export_compounds(tiny_frame, "csv", crs="gcj02"))
+    lon, lat = geo_crs.convert(104.033, 30.675, "wgs84", "gcj02")
+    row = dict(zip(header, first))
+    assert float(row["经度"]) == pytest.approx(float(lon), abs=1e-6)
+    assert float(row["纬度"]) == pytest.approx(float(lat), abs=1e-6)
+    assert abs(float(row["经度"]) - 104.033) > 1e-3  # really shifted (~250 m)
+
+
+def test_raw_layer_without_summary_columns(tiny_frame):
+    raw = tiny_dataset().compounds
+    header = _csv_rows(E.export_compounds(raw, "csv"))[0]
+    assert "状态" not in header and header[-2:] == ["经度", "纬度"]
+
+
+def test_table_export_uses_its_own_field_specs():
+    works = tiny_dataset().works
+    header, first, *_ = _csv_rows(E.export_table(works, "csv", fields=schema.WORK_FIELDS))
+    assert header == [f.zh for f in schema.WORK_FIELDS]
+    assert first[:4] == ["QY-A", "ev_chargers", "false", "12"]
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+def test_xlsx_headers_units_freeze_and_widths(tiny_frame):
+    wb = openpyxl.load_workbook(io.BytesIO(E.export_compounds(tiny_frame, "xlsx")))
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    units = dict(zip(header, (c.value for c in ws[2])))
+    assert header[0] == "小区编号" and ws.freeze_panes == "A3"
+    assert units["户数"] == "户" and units["累计资金"] == "万元" and units["经度"] == "度（WGS-84）"
+    assert ws[1][0].font.b
+    first = dict(zip(header, (c.value for c in ws[3])))
+    assert first["小区名称"] == "甲小区" and first["户数"] == 120
+    assert first["实际竣工"] == dt.datetime(2022, 10, 1)
+    assert ws.max_row == 5
+    widths = {k: v.width for k, v in ws.column_dimensions.items()}
+    assert all(8 <= w <= 60 for w in widths.values())
+    works_col = openpyxl.utils.get_column_letter(header.index("改造内容") + 1)
+    assert widths[works_col] > widths["A"]  # fitted to the content
+
+
+def test_xlsx_english(tiny_frame):
+    ws = openpyxl.load_workbook(io.BytesIO(E.export_compounds(tiny_frame, "xlsx", lang="en"))).active
+    header = [c.value for c in ws[1]]
+    assert header[0] == "Compound ID"
+    assert dict(zip(header, (c.value for c in ws[2])))["Households"] == "households"
+
+
+# --- GeoJSON ----------------------------------------------------------------------------------
+def test_geojson_wgs84(tiny_frame):
+    data = json.loads(E.export_compounds(tiny_frame, "geojson"))
+    assert data["type"] == "FeatureCollection" and data["coordinate_system"] == "wgs84"
+    feature = data["features"][0]
+    assert feature["geometry"]["coordinates"] == pytest.approx([104.033, 30.675])
+    props = feature["properties"]
+    assert props["compound_id"] == "QY-A" and props["status"] == "completed"
+    assert props["actual_finish"] == "2022-10-01" and props["works"] == "elevator,facade_roof,ev_chargers"
+    assert data["features"][2]["properties"]["actual_finish"] is None
+
+
+def test_geojson_gcj02_is_converted(tiny_frame):
+    data = json.loads(E.export_compounds(tiny_frame, "geojson", crs="gcj02"))
+    assert data["coordinate_system"] == "gcj02"
+    got = np.array([f["geometry"]["coordinates"] for f in data["features"]])
+    lon, lat = geo_crs.convert(tiny_frame.geometry.x, tiny_frame.geometry.y, "wgs84", "gcj02")
+    assert np.allclose(got[:, 0], lon, atol=1e-9) and np.allclose(got[:, 1], lat, atol=1e-9)
+    back_lon, back_lat = geo_crs.convert(got[:, 0], got[:, 1], "gcj02", "wgs84")
+    assert np.allclose(back_lon, tiny_frame.geometry.x, atol=1e-8)
+
+
+def test_geojson_needs_geometry():
+    with pytest.raises(E.ExportError, match="geometry"):
+        E.export_table(tiny_dataset().funding, "geojson", fields=schema.FUNDING_FIELDS)
+
+
+# --- GeoPackage --------------------------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore:.*non conformant file extension")
+def test_gpkg_readable_by_pyogrio(tiny_frame):
+    data = E.export_compounds(tiny_frame, "gpkg")
+    assert data[:16] == b"SQLite format 3\x00"
+    frame = pyogrio.read_dataframe(io.BytesIO(data), layer="compounds")
+    assert list(frame["compound_id"]) == ["QY-A", "QY-B", "QY-C"]
+    assert frame.crs.to_epsg() == 4326
+    assert frame.geometry.x.tolist() == pytest.approx(tiny_frame.geometry.x.tolist())
+    assert frame.loc[0, "actual_finish"] == "2022-10-01" and frame.loc[0, "households"] == 120
+
+
+@pytest.mark.filterwarnings("ignore:.*non conformant file extension")
+def test_gpkg_of_a_table_without_geometry():
+    data = E.export_table(tiny_dataset().funding, "gpkg", fields=schema.FUNDING_FIELDS, layer="funding")
+    frame = pyogrio.read_dataframe(io.BytesIO(data), layer="funding", read_geometry=False)
+    assert frame["amount_wan_yuan"].sum() == pytest.approx(250.5)
+
+
+# --- API details -----------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt, crs", [("pdf", "wgs84"), ("csv", "bd09"), ("csv", "utm")])
+def test_bad_format_or_crs_is_a_clear_error(tiny_frame, fmt, crs):
+    with pytest.raises(E.ExportError) as err:
+        E.export_compounds(tiny_frame, fmt, crs=crs)
+    assert "csv" in str(err.value) or "wgs84" in str(err.value)
+
+
+def test_inputs_are_not_mutated(tiny_frame):
+    before = tiny_frame.copy()
+    for fmt in E.EXPORT_FORMATS:
+        E.export_compounds(tiny_frame, fmt, crs="gcj02")
+    assert tiny_frame.equals(before)
+
+
+def test_every_format_has_a_media_type_and_file_name():
+    for fmt in E.EXPORT_FORMATS:
+        assert E.MEDIA_TYPES[fmt]
+        assert E.export_filename("compounds", fmt, dt.date(2022, 12, 9)) == f"compounds_2022-12-09.{fmt}"
+
+
+def test_sample_selection_exports(sample):
+    frame = F.apply_filters(sample, F.CompoundFilter(areas=("清溪片区",)))
+    header, *rows = _csv_rows(E.export_compounds(frame, "csv"))
+    assert len(rows) == len(frame) > 0
+    assert len(json.loads(E.export_compounds(frame, "geojson"))["features"]) == len(frame)
