@@ -1,0 +1,210 @@
+"""One compound's full record: attributes, derived status, works, elevators and funding.
+
+``compound_record`` gathers everything as plain data (a frozen dataclass of values
+and small DataFrames) for one as-of date; ``record_view`` turns it into labelled
+rows and tables in Chinese or English for a page to render as they are. Dates are
+``datetime.date`` (None = none), money 万元, coordinates WGS-84 (EPSG:4326).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from geo import schema
+from geo.dataset import Dataset
+from geo.i18n import t, vocab
+from geo.status import as_timestamp, days_late, derive_status, elevator_stage
+
+_WORK_COLUMNS = ("work", "underground", "quantity", "plan_start", "plan_finish", "actual_start", "actual_finish")
+_ELEVATOR_COLUMNS = ("elevator_id", "building", "plan_start", "actual_start", "actual_finish")
+
+
+class UnknownCompound(KeyError):
+    """No compound with that id; the message is bilingual."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class CompoundRecord:
+    """Everything about one compound on ``as_of`` (plain data; treat frames as read-only).
+
+    attributes: stored compound fields (field name -> value; dates as date/None);
+    Actual dates later than as_of are None (a replay shows what was known then).
+    works: one row per work with ``done`` (finished by as_of); elevators: one row per
+    elevator with ``stage``; funding: sources (rows, FUNDING_KEYS order) x years up to
+    the as-of year (columns), 万元, plus a ``total`` column.
+    """
+
+    compound_id: str
+    as_of: dt.date
+    attributes: dict[str, Any]
+    status: str
+    days_late: int
+    lon: float
+    lat: float
+    works: pd.DataFrame
+    elevators: pd.DataFrame
+    funding: pd.DataFrame
+    funding_total: float
+    funding_by_group: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The compound's name."""
+        return str(self.attributes.get("name", self.compound_id))
+
+
+def _plain(value: Any) -> Any:
+    """A numpy/pandas scalar as a plain Python value (NaT/NaN -> None, Timestamp -> date)."""
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if value is None or (not isinstance(value, (str, bool)) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _known_by(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Copy with actual dates later than ``day`` blanked (not yet known on the as-of date)."""
+    out = frame.copy()
+    for col in ("actual_start", "actual_finish"):
+        if col in out.columns:
+            out[col] = out[col].where(out[col] <= day)
+    return out
+
+
+def _works(ds: Dataset, cid: str, day: pd.Timestamp) -> pd.DataFrame:
+    rows = _known_by(ds.works.loc[ds.works["compound_id"] == cid, list(_WORK_COLUMNS)], day)
+    order = {k: i for i, k in enumerate(schema.WORK_KEYS)}
+    rows = rows.assign(done=rows["actual_finish"].notna() & (rows["actual_finish"] <= day),
+                       _o=rows["work"].map(order))
+    return rows.sort_values(["_o", "plan_start"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _elevators(ds: Dataset, cid: str, day: pd.Timestamp) -> pd.DataFrame:
+    rows = _known_by(ds.elevators.loc[ds.elevators["compound_id"] == cid, list(_ELEVATOR_COLUMNS)], day)
+    rows = rows.assign(stage=elevator_stage(rows, day))
+    return rows.sort_values("elevator_id").reset_index(drop=True)
+
+
+def _funding(ds: Dataset, cid: str, day: pd.Timestamp) -> pd.DataFrame:
+    rows = ds.funding[(ds.funding["compound_id"] == cid) & (ds.funding["year"].astype(int) <= day.year)]
+    table = rows.pivot_table(index="source", columns="year", values="amount_wan_yuan", aggfunc="sum", fill_value=0.0)
+    table = table.reindex([k for k in schema.FUNDING_KEYS if k in table.index])
+    table.columns = [int(c) for c in table.columns]
+    table = table.round(2)
+    table["total"] = table.sum(axis=1).round(2)
+    table.index.name = "source"
+    return table
+
+
+def compound_record(ds: Dataset, compound_id: str, as_of: dt.date | str | None = None) -> CompoundRecord:
+    """The full record of ``compound_id`` on ``as_of`` (None = today). Raises UnknownCompound."""
+    day = as_timestamp(as_of)
+    hits = ds.compounds[ds.compounds["compound_id"] == compound_id]
+    if hits.empty:
+        raise UnknownCompound(f"unknown compound '{compound_id}' / 找不到小区「{compound_id}」")
+    row = hits.iloc[[0]]
+    known = _known_by(row, day)
+    attrs = {f.name: _plain(known.iloc[0][f.name]) for f in schema.COMPOUND_FIELDS
+             if f.name != "geometry" and f.name in row.columns}
+    funding = _funding(ds, compound_id, day)
+    groups = funding["total"].groupby(lambda s: schema.SOURCE_GROUP[s]).sum()
+    point = row.geometry.iloc[0]
+    return CompoundRecord(
+        compound_id=compound_id, as_of=day.date(), attributes=attrs,
+        status=str(derive_status(row, day).iloc[0]), days_late=int(days_late(row, day).iloc[0]),
+        lon=float(point.x), lat=float(point.y),
+        works=_works(ds, compound_id, day), elevators=_elevators(ds, compound_id, day), funding=funding,
+        funding_total=round(float(funding["total"].sum()), 2),
+        funding_by_group={g: round(float(groups.get(g, 0.0)), 2) for g in schema.FUNDING_GROUPS},
+    )
+
+
+# --- labelled view for a page ---------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordView:
+    """A record labelled in one language: (label, text) rows and display tables."""
+
+    title: str
+    facts: list[tuple[str, str]]
+    works: pd.DataFrame
+    elevators: pd.DataFrame
+    funding: pd.DataFrame
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if 1900 <= value <= 2100 else f"{value:,}"
+    return str(value)
+
+
+def _fact_value(name: str, value: Any, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "subdistrict":
+        return vocab("subdistrict", value, lang)
+    if name == "area":
+        return vocab("area", value, lang)
+    if name == "decision":
+        return vocab("decision", value, lang)
+    if name == "batch":
+        return vocab("batch", value, lang)
+    if name == "is_old":
+        return t("record.yes" if value else "record.no", lang)
+    return _text(value)
+
+
+def _dates(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    out = frame.copy()
+    for col in columns:
+        out[col] = out[col].map(lambda v: _text(_plain(v)))
+    return out
+
+
+def _works_view(rec: CompoundRecord, lang: str) -> pd.DataFrame:
+    w = _dates(rec.works, ("plan_start", "plan_finish", "actual_start", "actual_finish"))
+    w["work"] = w["work"].map(lambda k: vocab("work", k, lang))
+    w["underground"] = w["underground"].map(lambda u: t("record.underground" if u else "record.above_ground", lang))
+    w["done"] = w["done"].map(lambda d: t("record.yes" if d else "record.no", lang))
+    heads = {c: t(f"record.col.{c}", lang) for c in w.columns}
+    return w.rename(columns=heads)
+
+
+def _elevators_view(rec: CompoundRecord, lang: str) -> pd.DataFrame:
+    e = _dates(rec.elevators, ("plan_start", "actual_start", "actual_finish"))
+    e["stage"] = e["stage"].map(lambda s: vocab("elevator_stage", s, lang))
+    return e.rename(columns={c: t(f"record.col.{c}", lang) for c in e.columns})
+
+
+def _funding_view(rec: CompoundRecord, lang: str) -> pd.DataFrame:
+    f = rec.funding.copy()
+    f.index = [vocab("source", s, lang) for s in f.index]
+    f.index.name = t("record.col.source", lang)
+    f.columns = [t("record.col.total", lang) if c == "total" else str(c) for c in f.columns]
+    return f
+
+
+def record_view(rec: CompoundRecord, lang: str = "zh") -> RecordView:
+    """Labels and display text for ``rec`` in ``lang`` (all from geo.i18n / geo.schema)."""
+    facts = [(t(f"field.{f.name}", lang), _fact_value(f.name, rec.attributes.get(f.name), lang))
+             for f in schema.COMPOUND_FIELDS if f.name in rec.attributes]
+    facts.insert(2, (t("field.status", lang), vocab("status", rec.status, lang)))
+    facts.insert(3, (t("field.days_late", lang), _text(rec.days_late)))
+    facts.append((t("field.funding_wan_yuan", lang), f"{rec.funding_total:,.2f} {t('unit.wan_yuan', lang)}"))
+    facts.append((t("record.location", lang), f"{rec.lon:.6f}, {rec.lat:.6f} (WGS-84)"))
+    return RecordView(
+        title=f"{rec.name}（{rec.compound_id}）" if lang != "en" else f"{rec.name} ({rec.compound_id})",
+        facts=facts, works=_works_view(rec, lang), elevators=_elevators_view(rec, lang),
+        funding=_funding_view(rec, lang),
+    )
