@@ -217,6 +217,20 @@ def behind_plan(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     return pd.DataFrame(out.sort_values(["days_late", "compound_id"], ascending=[False, True]).reset_index(drop=True))
 
 
+def behind_plan_by_area(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
+    """Areas with compounds behind plan on as_of, most late first: area, its subdistrict,
+    late compounds, longest and total delay (days). Compounds outside every area are left out."""
+    late = behind_plan(compounds, as_of)
+    late = late[late["area"].isin(schema.AREA_NAMES)]
+    home = {a.name: a.subdistrict for a in schema.AREAS}
+    out = (late.groupby("area")["days_late"].agg(late="size", max_days_late="max", total_days_late="sum")
+           .reset_index())
+    out.insert(1, "subdistrict", out["area"].map(home))
+    out = out.astype({"late": int, "max_days_late": int, "total_days_late": int})
+    return pd.DataFrame(out.sort_values(["max_days_late", "late", "area"], ascending=[False, False, True])
+                        .reset_index(drop=True))
+
+
 def stats(ds: Dataset, as_of: dt.date | str | None = None, *, area: str | None = None,
           subdistrict: str | None = None) -> dict[str, Any]:
     """All headline metrics as a JSON-ready dict (the `python -m geo stats --json` output)."""

@@ -53,3 +53,15 @@ def test_behind_plan_is_sorted_and_late(sample):
     late = metrics.behind_plan(sample.compounds, "2026-11-24")
     assert len(late) > 0 and late["days_late"].is_monotonic_decreasing
     assert (late["status"] != schema.STATUS_COMPLETED).all() or (late["days_late"] > 0).all()
+
+
+def test_behind_plan_by_area_counts_the_late_compounds_of_each_area(sample):
+    day = "2026-11-24"
+    late = metrics.behind_plan(sample.compounds, day)
+    by_area = metrics.behind_plan_by_area(sample.compounds, day)
+    assert by_area["late"].sum() == late["area"].isin(schema.AREA_NAMES).sum() > 0
+    assert by_area["max_days_late"].is_monotonic_decreasing
+    first = by_area.iloc[0]
+    assert first["max_days_late"] == late.loc[late["area"] == first["area"], "days_late"].max()
+    assert first["subdistrict"] == next(a.subdistrict for a in schema.AREAS if a.name == first["area"])
+    assert metrics.behind_plan_by_area(sample.compounds, "2022-12-09").empty
