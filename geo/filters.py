@@ -18,10 +18,14 @@ from typing import Annotated, Any, Optional
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from geo import schema
 from geo.dataset import Dataset
+from geo.i18n import t, vocab
+from geo.spatial import select_within
 from geo.status import as_timestamp, days_late, derive_status, elevator_stage
 
 #: Work filter key for "has added elevators" (elevators are their own table, not a work).
@@ -283,3 +287,99 @@ def from_query_params(params: Mapping[str, Any]) -> CompoundFilter:
     if "as_of" in params:
         fields["as_of"] = _parse_date(params["as_of"])
     return CompoundFilter(**fields)
+
+
+# --- spatial selection (map drawings and the map view) -------------------------------------
+def shape_from_drawing(drawing: Any) -> BaseGeometry | None:
+    """A Leaflet.draw result (GeoJSON Feature or geometry, WGS-84) as a shapely polygon.
+
+    Rectangles and polygons give a Polygon; a list of drawings (``all_drawings``) gives
+    their union; anything else (lines, markers, garbage) gives None.
+    """
+    if isinstance(drawing, (list, tuple)):
+        shapes = [s for s in (shape_from_drawing(d) for d in drawing) if s is not None]
+        return shapely.union_all(shapes) if shapes else None
+    if not isinstance(drawing, Mapping):
+        return None
+    geometry = drawing.get("geometry", drawing) if drawing.get("type") == "Feature" else drawing
+    try:
+        shape = shapely.geometry.shape(geometry)
+    except Exception:  # noqa: BLE001 - any malformed GeoJSON means "no selection"
+        return None
+    if shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
+        return None
+    return shape if shape.is_valid else shapely.make_valid(shape)
+
+
+def shape_from_bounds(bounds: Any) -> BaseGeometry | None:
+    """The box of an ``st_folium`` ``bounds`` dict ({_southWest: {lat, lng}, _northEast: ...})."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        west, south, east, north = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(map(math.isfinite, (west, south, east, north))) or west >= east or south >= north:
+        return None
+    return shapely.box(west, south, east, north)
+
+
+def select_in(frame: gpd.GeoDataFrame, shape: BaseGeometry | None) -> gpd.GeoDataFrame:
+    """Rows of a WGS-84 frame inside ``shape`` (boundary included); all rows when None."""
+    if shape is None:
+        return frame
+    return select_within(frame, shape).reset_index(drop=True)
+
+
+# --- widget helpers ----------------------------------------------------------------------------
+def range_extents(summary: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Slider extents for the range filters: year built, households and funding (万元, whole)."""
+    def ext(col: str) -> tuple[float, float]:
+        values = summary[col].dropna()
+        if values.empty:
+            return (0, 0)
+        return (int(math.floor(values.min())), int(math.ceil(values.max())))
+    return {"year_built": ext("year_built"), "households": ext("households"), "funding": ext("funding_wan_yuan")}
+
+
+def bounds_from_range(value: tuple[float, float], extent: tuple[float, float]) -> tuple[float | None, float | None]:
+    """A slider value as (min, max) filter bounds: an end at the extent means "open" (None)."""
+    lo, hi = value
+    return (None if lo <= extent[0] else lo, None if hi >= extent[1] else hi)
+
+
+def range_from_bounds(lo: float | None, hi: float | None, extent: tuple[float, float]) -> tuple[float, float]:
+    """Filter bounds as a slider value, clamped to the extent (None = the extent's end)."""
+    low = extent[0] if lo is None else min(max(lo, extent[0]), extent[1])
+    high = extent[1] if hi is None else min(max(hi, extent[0]), extent[1])
+    return (min(low, high), max(low, high))
+
+
+def option_label(kind: str, key: str, lang: str = "zh") -> str:
+    """Label of a filter option: kind is area, subdistrict, status, batch or work."""
+    if kind == "area" and key == schema.NO_AREA:
+        return t("explorer.no_area", lang)
+    if kind == "work":
+        return t("work.elevator", lang) if key == ELEVATOR else vocab("work", key, lang)
+    if kind == "subdistrict" and key in schema.KEY_SUBDISTRICTS:
+        return f"{vocab('subdistrict', key, lang)} ★"
+    return vocab(kind, key, lang)
+
+
+#: Columns of the explorer's table, in order.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "compound_id", "name", "subdistrict", "area", "status", "batch", "year_built", "households",
+    "elevators", "ev_chargers", "funding_wan_yuan", "days_late",
+)
+
+
+def table_view(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The explorer's table: ``TABLE_COLUMNS`` with labelled values and headers in ``lang``.
+
+    Same row order as ``frame`` (row i of the view is row i of the frame).
+    """
+    out = pd.DataFrame(frame[list(TABLE_COLUMNS)]).reset_index(drop=True)
+    out["subdistrict"] = out["subdistrict"].map(lambda v: vocab("subdistrict", v, lang) if isinstance(v, str) else "")
+    out["area"] = out["area"].map(lambda v: vocab("area", v, lang) if isinstance(v, str) and v else "")
+    out["status"] = out["status"].map(lambda v: vocab("status", v, lang))
+    out["batch"] = out["batch"].map(lambda v: vocab("batch", v, lang) if isinstance(v, str) and v else "")
+    return out.rename(columns={c: t(f"field.{c}", lang) for c in TABLE_COLUMNS})

@@ -109,6 +109,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.download": ("下载 {fmt}", "Download {fmt}"),
     "explorer.export_help": ("CSV 为 UTF-8（带 BOM），Excel 可直接打开；XLSX 含中文表头和单位行", "CSV is UTF-8 with BOM (opens in Excel); XLSX has headers and a units row"),
     "explorer.empty": ("没有符合条件的小区，请放宽筛选条件", "No compound matches: relax the filters"),
+    "explorer.no_area": ("片区以外", "Outside the 8 areas"),
     # --- dashboard shell (dashboard/app.py, state.py, cached.py) -------------------------
     "page.briefing": ("总览", "Briefing"),
     "page.explorer": ("筛选", "Explorer"),

@@ -205,3 +205,64 @@ def test_query_params_round_trip(flt):
                        st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))))
 def test_from_query_params_never_raises(params):
     assert isinstance(F.from_query_params(params), F.CompoundFilter)
+
+
+# --- spatial selection and widget helpers ----------------------------------------------------
+SQUARE = {"type": "Polygon", "coordinates": [[[104.03, 30.67], [104.04, 30.67], [104.04, 30.68],
+                                              [104.03, 30.68], [104.03, 30.67]]]}
+
+
+def test_shape_from_drawing_accepts_features_geometries_and_lists(tiny):
+    feature = {"type": "Feature", "properties": {}, "geometry": SQUARE}
+    assert F.shape_from_drawing(feature).bounds == (104.03, 30.67, 104.04, 30.68)
+    assert F.shape_from_drawing(SQUARE).area == pytest.approx(1e-4)
+    far = {"type": "Polygon", "coordinates": [[[104.0, 30.66], [104.01, 30.66], [104.01, 30.67], [104.0, 30.66]]]}
+    union = F.shape_from_drawing([feature, {"type": "Feature", "geometry": far}])
+    assert union.geom_type == "MultiPolygon"
+    s = F.summarize_compounds(tiny, AS_OF)
+    assert ids(F.select_in(s, F.shape_from_drawing(feature))) == ["QY-A"]
+    assert ids(F.select_in(s, union)) == ["QY-A", "QY-B"]
+
+
+@pytest.mark.parametrize("garbage", [
+    None, 5, "polygon", {}, [], {"type": "Point", "coordinates": [104.0, 30.6]},
+    {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}},
+    {"type": "Polygon", "coordinates": "x"}, {"type": "Feature", "geometry": None},
+])
+def test_shape_from_drawing_garbage_is_none(garbage):
+    assert F.shape_from_drawing(garbage) is None
+
+
+def test_bounds_box_selects_what_is_in_view(tiny):
+    s = F.summarize_compounds(tiny, AS_OF)
+    view = {"_southWest": {"lat": 30.66, "lng": 104.03}, "_northEast": {"lat": 30.68, "lng": 104.06}}
+    assert ids(F.select_in(s, F.shape_from_bounds(view))) == ["QY-A", "QY-C"]
+    assert ids(F.select_in(s, None)) == ["QY-A", "QY-B", "QY-C"]
+    for bad in (None, {}, {"_southWest": {"lat": "x"}}, {"_southWest": {"lat": 1, "lng": 2}, "_northEast": {"lat": 0, "lng": 3}}):
+        assert F.shape_from_bounds(bad) is None
+
+
+def test_slider_helpers_round_trip_open_ends():
+    extent = (1978, 2022)
+    assert F.bounds_from_range((1978, 2022), extent) == (None, None)
+    assert F.bounds_from_range((1990, 2022), extent) == (1990, None)
+    assert F.range_from_bounds(None, 2000, extent) == (1978, 2000)
+    assert F.range_from_bounds(1900, 3000, extent) == extent  # clamped
+    assert F.range_from_bounds(2010, 1990, extent) == (1990, 2010)
+
+
+def test_range_extents_and_table_view(tiny):
+    s = F.summarize_compounds(tiny, AS_OF)
+    assert F.range_extents(s) == {"year_built": (1985, 2010), "households": (80, 300), "funding": (0, 121)}
+    view = F.table_view(s, "zh")
+    assert list(view.columns)[:3] == ["小区编号", "小区名称", "所属街道"]
+    assert list(view["状态"]) == ["已完工", "计划", "非老旧小区"] and list(view["片区"]) == ["清溪片区", "", ""]
+    assert F.table_view(s, "en")["Status"].iloc[0] == "Completed"
+
+
+def test_option_labels():
+    assert F.option_label("area", schema.NO_AREA, "en") == "Outside the 8 areas"
+    assert F.option_label("work", "elevator", "zh") == "加装电梯"
+    assert F.option_label("subdistrict", "少城", "en") == "Shaocheng ★"
+    assert F.option_label("subdistrict", "光华", "zh") == "光华"
+    assert F.option_label("status", "completed", "en") == "Completed"
