@@ -51,6 +51,8 @@ class Settings:
     screen_refresh_minutes: int = 10  # QY_SCREEN_REFRESH_MINUTES
     asset_base: str = "/app/static/vendor"  # QY_ASSET_BASE: where Leaflet is served from
     cache_ttl_seconds: int = 300  # QY_CACHE_TTL
+    import_max_rows: int = 20_000  # QY_IMPORT_MAX_ROWS: rows one imported file may hold
+    import_max_mb: int = 50  # QY_IMPORT_MAX_MB: largest file accepted for import (MB)
     cjk_font: str = ""  # QY_CJK_FONT: TrueType-outline CJK .ttf/.ttc (default: Debian fonts-wqy-microhei)
 
 
@@ -68,5 +70,7 @@ def get_settings() -> Settings:
         screen_refresh_minutes=_env_int("QY_SCREEN_REFRESH_MINUTES", 10),
         asset_base=_env("QY_ASSET_BASE", "/app/static/vendor"),
         cache_ttl_seconds=_env_int("QY_CACHE_TTL", 300),
+        import_max_rows=_env_int("QY_IMPORT_MAX_ROWS", 20_000),
+        import_max_mb=_env_int("QY_IMPORT_MAX_MB", 50),
         cjk_font=_env("QY_CJK_FONT", ""),
     )

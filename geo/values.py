@@ -1,0 +1,203 @@
+"""Cell values as planners type them -> model values (numbers, dates, booleans, vocabularies).
+
+Each ``parse_*`` takes one cell (str, number, date or None) and returns the value, or
+raises ``ValueError`` when the text cannot mean a value of that kind. Empty cells give
+None. Text is NFKC-normalised first, so full-width digits (１２３) and brackets work.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+import pandas as pd
+
+from geo import schema
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_UNIT_SUFFIX = re.compile(r"(万元|元|户|栋|幢|台|个|部|平方米|m²|m2|㎡|年代|年|处|座)$")
+_DASHES = re.compile(r"[—–\-－~～_]+")
+
+
+def is_blank(value: object) -> bool:
+    """True for None, NaN and whitespace-only text."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def text(value: object) -> str:
+    """The cell as trimmed, NFKC-normalised text ('' for blank)."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def parse_number(value: object) -> float | None:
+    """A number from 1,234 / １２３ / '2,000户' / 12.5 (thousands separators and units dropped)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    raw = text(value).replace(",", "").replace("，", "").replace(" ", "")
+    raw = _UNIT_SUFFIX.sub("", raw)
+    number = float(raw)  # raises ValueError for text
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(value)
+    return number
+
+
+def parse_int(value: object) -> int | None:
+    """A whole number (see :func:`parse_number`); 12.0 is fine, 12.5 is not."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise ValueError(value)
+    return int(number)
+
+
+def parse_year_built(value: object) -> int | None:
+    """Year built: 1985, '1985年', '80年代' (-> 1980), '1980年代'."""
+    raw = text(value)
+    m = re.fullmatch(r"(\d{2})年代", raw)
+    if m:
+        return 1900 + int(m.group(1))
+    return parse_int(value)
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?"), "day"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"), "day"),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), "day"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(?:份|底|末|初)?"), "month"),
+    (re.compile(r"(\d{4})[-/.](\d{1,2})"), "month"),
+)
+
+
+def parse_date(value: object) -> tuple[pd.Timestamp | None, str]:
+    """(date, precision) from 2023-03-01, 2023/3/1, 2023年3月1日, 2023年3月, Excel serials.
+
+    Precision is 'day' or 'month' ('2023年3月' -> 2023-03-01, 'month').
+    """
+    if is_blank(value):
+        return None, "day"
+    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).normalize(), "day"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_serial(float(value)), "day"
+    raw = text(value).replace(" ", "")
+    if re.fullmatch(r"\d{5}(\.\d+)?", raw):
+        return _from_serial(float(raw)), "day"
+    for pattern, precision in _DATE_PATTERNS:
+        m = pattern.fullmatch(raw)
+        if m:
+            y, mo, *d = (int(g) for g in m.groups())
+            return pd.Timestamp(dt.date(y, mo, d[0] if d else 1)), precision
+    raise ValueError(value)
+
+
+def _from_serial(serial: float) -> pd.Timestamp:
+    if not 1 <= serial < 80_000:
+        raise ValueError(serial)
+    return pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=int(serial)))
+
+
+_TRUE = {"是", "true", "yes", "y", "1", "√", "t", "老旧", "old"}
+_FALSE = {"否", "false", "no", "n", "0", "×", "f", "x"}
+
+
+def parse_bool(value: object) -> bool | None:
+    """True/False from 是/否, true/false, yes/no, 1/0, √/×."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    raw = text(value).lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(value)
+
+
+def _key(raw: str) -> str:
+    return _DASHES.sub("-", text(raw)).lower().replace(" ", "")
+
+
+def _lookup(value: object, table: dict[str, str]) -> str | None:
+    if is_blank(value):
+        return None
+    found = table.get(_key(str(value)))
+    if found is None:
+        raise ValueError(value)
+    return found
+
+
+def _subdistrict_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for s in schema.SUBDISTRICTS:
+        for alias in (s.name, s.en, f"{s.name}街道", f"{s.name}街道办", f"{s.name}街道办事处",
+                      f"青羊区{s.name}街道", s.code, f"{s.en} subdistrict"):
+            table[_key(alias)] = s.name
+    return table
+
+
+def _area_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for a in schema.AREAS:
+        for alias in (a.name, a.name.removesuffix("片区"), a.en, f"{a.en} area"):
+            table[_key(alias)] = a.name
+    return table
+
+
+def _vocab_table(labels: dict[str, tuple[str, str]], extra: dict[str, str] | None = None) -> dict[str, str]:
+    table = {_key(k): k for k in labels}
+    for k, (zh, en) in labels.items():
+        table[_key(zh)], table[_key(en)] = k, k
+    table.update({_key(a): k for a, k in (extra or {}).items()})
+    return table
+
+
+_SUBDISTRICTS = _subdistrict_table()
+_AREAS = _area_table()
+_STATUSES = _vocab_table(schema.STATUS_LABELS, {"已完成": "completed", "完工": "completed", "竣工": "completed",
+                                                "施工中": "under_construction", "未开工": "planned"})
+_DECISIONS = _vocab_table(schema.DECISION_LABELS, {"符合": "eligible", "需改造": "eligible", "纳入改造": "eligible",
+                                                   "无需改造": "no_need", "暂无需改造": "no_need", "棚改": "redeveloped",
+                                                   "已棚改": "redeveloped"})
+_BATCHES = _vocab_table(schema.BATCH_LABELS, {"十三五": "2015-2020", "13th fyp": "2015-2020", "2015—2020": "2015-2020",
+                                              **{f"{y}年": y for y in schema.FYP14_BATCHES},
+                                              **{f"{y}.0": y for y in schema.FYP14_BATCHES}})
+
+
+def parse_subdistrict(value: object) -> str | None:
+    """One of the 12 subdistricts from 草堂 / 草堂街道 / Caotang / 510105007."""
+    return _lookup(value, _SUBDISTRICTS)
+
+
+def parse_area(value: object) -> str | None:
+    """One of the 8 areas from 清溪片区 / 清溪 / Qingxi (any dash in 方池街—包家巷)."""
+    return _lookup(value, _AREAS)
+
+
+def parse_status(value: object) -> str | None:
+    """A status key from its key, Chinese or English label."""
+    return _lookup(value, _STATUSES)
+
+
+def parse_decision(value: object) -> str | None:
+    """A decision key (eligible / no_need / redeveloped) from key or label."""
+    return _lookup(value, _DECISIONS)
+
+
+def parse_batch(value: object) -> str | None:
+    """A batch ('2015-2020', '2021' .. '2025') from 十三五 / 2021 / 2021年 / labels."""
+    return _lookup(text(value) if isinstance(value, (int, float)) else value, _BATCHES)
