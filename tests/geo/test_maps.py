@@ -1,0 +1,178 @@
+"""geo.maps: the folium map builder, checked by rendering the map to HTML."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import numpy as np
+import pytest
+
+from geo import maps, schema
+from geo.crs import convert
+from geo.maps_offline import external_urls, remote_assets
+from geo.settings import get_settings
+from tests.geo.tiny_data import tiny_dataset
+
+REPORT_DAY = "2022-12-09"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return tiny_dataset()
+
+
+@pytest.fixture(scope="module")
+def sample_map(sample):
+    """The full sample map as of the report date, rendered once."""
+    fmap = maps.map_from_dataset(sample, as_of=REPORT_DAY, highlight_ids=["QY-0001", "QY-0002"])
+    return fmap, _render(fmap)
+
+
+def _render(fmap) -> str:
+    """The map's standalone HTML with JSON \\uXXXX escapes decoded (folium escapes non-ASCII)."""
+    html = fmap.get_root().render()
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
+
+
+def _collections(html: str) -> list[dict]:
+    """Every GeoJSON FeatureCollection embedded in the rendered map, in layer order."""
+    found = re.findall(r"_add\((\{\"features\".*?\}|\{\"type\".*?\})\);\n", html, flags=re.S)
+    return [json.loads(text) for text in found]
+
+
+def test_tiny_statuses_are_derived_for_the_as_of_date(tiny):
+    fc = maps.features_from_compounds(tiny.compounds, REPORT_DAY)
+    assert [f["properties"]["s"] for f in fc["features"]] == ["completed", "planned", "not_old"]
+    later = maps.features_from_compounds(tiny.compounds, "2023-04-01")
+    assert [f["properties"]["s"] for f in later["features"]][1] == "under_construction"
+    assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [104.033, 30.675]}
+
+
+def test_popup_fields_are_optional_and_localised(tiny):
+    lean = maps.features_from_compounds(tiny.compounds, REPORT_DAY, popups=False)
+    assert set(lean["features"][0]["properties"]) == {"id", "n", "s"}
+    en = maps.features_from_compounds(tiny.compounds, REPORT_DAY, lang="en")
+    assert en["features"][0]["properties"]["a"] == "Qingxi"
+    assert en["features"][0]["properties"]["sd"] == "Funan"
+
+
+def test_sample_map_has_every_layer_with_full_counts(sample, sample_map):
+    fmap, html = sample_map
+    collections = _collections(html)
+    counts = [len(fc["features"]) for fc in collections]
+    assert counts[:3] == [1, 12, 8]  # district, subdistricts, areas
+    assert len(sample.compounds) in counts
+    assert 2 in counts  # the two highlighted compounds
+    for name in ("district", "subdistricts", "areas", "greenways", "compounds", "elevators", "ev_chargers"):
+        assert maps.t(f"map.layer.{name}") in html
+    assert "L.control.layers" in html
+    assert "data-qy-compounds" in html and "qy-legend" in html
+
+
+def test_styling_is_in_js_not_one_case_per_feature(sample_map):
+    _, html = sample_map
+    assert "_styler" not in html and "case \"QY-" not in html
+    assert "pointToLayer" in html and "L.canvas" in html
+    for color in schema.STATUS_COLORS.values():
+        assert color in html
+
+
+def test_offline_by_default(sample_map):
+    fmap, html = sample_map
+    assert remote_assets(fmap) == []
+    assert external_urls(html) == []
+    assert "/app/static/vendor/leaflet.js" in html
+
+
+def test_key_subdistricts_are_flagged(sample_map):
+    _, html = sample_map
+    subs = _collections(html)[1]
+    flagged = {f["properties"]["t"].split(" · ")[0] for f in subs["features"] if f["properties"]["k"]}
+    assert flagged == set(schema.KEY_SUBDISTRICTS)
+
+
+def test_filtered_compounds_and_language(sample):
+    few = sample.compounds[sample.compounds["area"] == "清溪片区"]
+    html = _render(maps.map_from_dataset(sample, compounds=few, options=maps.MapOptions(lang="en")))
+    assert any(len(fc["features"]) == len(few) for fc in _collections(html))
+    assert "Compounds (by status)" in html and "Completed" in html
+    assert "小区（按状态）" not in html
+
+
+def test_area_colours_follow_progress(sample):
+    values = {name: 100.0 if i == 0 else 0.0 for i, name in enumerate(schema.AREA_NAMES)}
+    opts = maps.MapOptions(area_values=values, area_labels=True, layers=("district", "areas"))
+    html = _render(maps.map_from_dataset(sample, options=opts))
+    areas = _collections(html)[1]["features"]
+    assert areas[0]["properties"]["fc"] == maps.PROGRESS_RAMP[-1]
+    assert areas[1]["properties"]["fc"] == maps.PROGRESS_RAMP[0]
+    assert areas[0]["properties"]["t"].endswith("100%")
+    assert "permanent: true" in html
+    assert maps.progress_color(None) == "#cfd8dc" and maps.progress_color(50) in maps.PROGRESS_RAMP
+
+
+def test_amap_shifts_layers_to_gcj02(tiny):
+    wgs = maps.features_from_compounds(tiny.compounds, REPORT_DAY)
+    gcj = maps.features_from_compounds(tiny.compounds, REPORT_DAY, basemap="amap")
+    (x0, y0), (x1, y1) = wgs["features"][0]["geometry"]["coordinates"], gcj["features"][0]["geometry"]["coordinates"]
+    ex, ey = convert(np.array([x0]), np.array([y0]), "wgs84", "gcj02")
+    assert (x1, y1) == pytest.approx((float(ex[0]), float(ey[0])), abs=2e-6)
+    assert abs(x1 - x0) > 1e-3  # ~ several hundred metres in Chengdu
+    fmap = maps.map_from_dataset(tiny, options=maps.MapOptions(basemap="amap"))
+    html = _render(fmap)
+    assert "autonavi.com" in html and get_settings().amap_review_no in html
+    district = _collections(html)[0]["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert district[0] != pytest.approx(103.9, abs=1e-4)
+
+
+def test_tianditu_needs_a_key_and_shows_its_review_number(tiny):
+    no_key = dataclasses.replace(get_settings(), tianditu_key="")
+    with pytest.raises(maps.MapError, match="QY_TIANDITU_KEY"):
+        maps.map_from_dataset(tiny, options=maps.MapOptions(basemap="tianditu", settings=no_key))
+    assert "tianditu" not in maps.available_basemaps(no_key)
+    keyed = dataclasses.replace(no_key, tianditu_key="k123", tianditu_review_no="GS(2099)1号")
+    html = _render(maps.map_from_dataset(tiny, options=maps.MapOptions(basemap="tianditu", settings=keyed)))
+    assert "tk=k123" in html and "GS(2099)1号" in html and "tianditu" in maps.available_basemaps(keyed)
+
+
+def test_osm_attribution_and_unknown_basemap(tiny):
+    html = _render(maps.map_from_dataset(tiny, options=maps.MapOptions(basemap="osm")))
+    assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
+    with pytest.raises(maps.MapError, match="none, tianditu, amap, osm"):
+        maps.map_from_dataset(tiny, options=maps.MapOptions(basemap="google", lang="en"))
+
+
+def test_district_review_number_when_configured(tiny):
+    s = dataclasses.replace(get_settings(), map_review_no="川S(2099)001号")
+    html = _render(maps.map_from_dataset(tiny, options=maps.MapOptions(settings=s)))
+    assert "川S(2099)001号" in html and "addAttribution" in html
+
+
+def test_area_highlight_and_selection_groups(sample):
+    group = maps.area_highlight_group(sample, "清溪片区", options=maps.MapOptions(theme="dark"))
+    fmap = maps.map_from_dataset(sample, options=maps.MapOptions(layers=("district",)))
+    group.add_to(fmap)
+    html = _render(fmap)
+    assert "qy-area-label-hl" in html and maps.THEMES["dark"]["hl"] in html
+    with pytest.raises(maps.MapError, match="清溪片区"):
+        maps.area_highlight_group(sample, "不存在片区")
+    sel = maps.selection_group(sample, ["QY-0003"])
+    fmap2 = maps.map_from_dataset(sample, options=maps.MapOptions(layers=("district",)))
+    sel.add_to(fmap2)
+    assert any(len(fc["features"]) == 1 and fc["features"][0]["properties"].get("id") == "QY-0003"
+               for fc in _collections(_render(fmap2)))
+
+
+def test_legend_lists_statuses_in_the_language(tiny):
+    assert all(schema.STATUS_LABELS[s][0] in maps.legend_html(maps.MapOptions()) for s in schema.STATUSES)
+    en = maps.legend_html(maps.MapOptions(lang="en", area_values={}))
+    assert "Under construction" in en and "Area completion" in en
+
+
+def test_clicked_compound_id(tiny):
+    c = tiny.compounds
+    assert maps.clicked_compound_id({"last_object_clicked_tooltip": "乙小区 QY-B\n计划"}, c) == "QY-B"
+    assert maps.clicked_compound_id({"last_object_clicked": {"lat": 30.6751, "lng": 104.0331}}, c) == "QY-A"
+    assert maps.clicked_compound_id({"last_object_clicked": {"lat": 30.0, "lng": 104.0}}, c) is None
+    assert maps.clicked_compound_id(None, c) is None
