@@ -112,8 +112,15 @@ def _register_build_sample(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_build_sample)
 
 
+def _register_data(sub: argparse._SubParsersAction) -> None:
+    """validate / import / export / history / restore / changes / users (geo.cli_data)."""
+    from geo.cli_data import REGISTRARS as data_registrars
+    for register in data_registrars:
+        register(sub)
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_stats, _register_convert, _register_build_sample,
+    _register_stats, _register_convert, _register_build_sample, _register_data,
 ]
 
 

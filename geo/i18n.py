@@ -277,7 +277,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "issue.formula.ok": ("在 Excel/WPS 中打开并保存一次，或把公式粘贴为数值", "open and save the file in Excel/WPS once, or paste the formulas as values"),
     "issue.unknown_column": ("无法识别的列「{column}」，将被忽略", "unknown column '{column}' will be ignored"),
     "issue.unknown_column.ok": ("在导入页面把它对应到一个字段，或忽略；列名可参照导入模板", "map it to a field on the import page, or ignore it; see the template for column names"),
-    "issue.column_missing": ("缺少必需的列：{what}", "required column missing: {what_en}"),
+    "issue.column_missing": ("缺少必需的列：{what}（{what_en}）", "required column missing: {what_en} ({what})"),
     "issue.column_missing.ok": ("加上该列（列名参照导入模板），或在导入页面指定对应的列", "add the column (names as in the import template) or map an existing column to it"),
     "issue.text_bad": ("文本无法读取", "text cannot be read"),
     "issue.text_bad.ok": ("普通文字", "plain text"),
@@ -363,6 +363,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "role.viewer": ("只读", "Viewer"),
     "role.editor": ("编辑", "Editor"),
     "role.admin": ("管理员", "Admin"),
+    "audit.funding_amount": ("到位资金（万元）", "Funding received (10k yuan)"),
+    "audit.elevator": ("电梯", "Elevator"),
+    "audit.compound": ("小区", "Compound"),
+    "audit.col.at": ("时间", "When"),
+    "audit.col.user": ("修改人", "Who"),
+    "audit.col.compound_id": ("小区编号", "Compound ID"),
+    "audit.col.record": ("对象", "Record"),
+    "audit.col.field": ("字段", "Field"),
+    "audit.col.before": ("修改前", "Before"),
+    "audit.col.after": ("修改后", "After"),
 }
 
 

@@ -11,6 +11,7 @@ funding by source (万元, for ``funding_year`` or the batch year). Pure: return
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -107,7 +108,9 @@ def plan_import(ds: Dataset, report: Report) -> ImportPlan:
         plan.unchanged += 0 if changed else 1
     added = _new_compounds(new_rows, ids, stored, ds)
     plan.added = list(added["compound_id"])
-    compounds = pd.concat([updated, added], ignore_index=True) if len(added) else updated
+    with warnings.catch_warnings():  # all-empty new columns: the stored dtypes are restored below
+        warnings.simplefilter("ignore", FutureWarning)
+        compounds = pd.concat([updated, added], ignore_index=True) if len(added) else updated
     compounds = _coerce_like(gpd.GeoDataFrame(compounds, geometry="geometry", crs=stored.crs), stored)
     row_ids = _row_ids(rows, matched, stored, added)
     works, elevators, funding = _apply_extras(ds, report, row_ids, compounds, plan)

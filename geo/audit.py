@@ -1,0 +1,266 @@
+"""Progress edits: the editable record of one compound, its field-level diff, and history tables.
+
+A planner edits a :class:`ProgressRecord` (dates, works done, elevators, funding received
+by source in 万元). ``diff_records(before, after)`` turns the edit into :class:`Change`
+rows (layer, key, field, before, after) that ``GpkgStore.apply_changes`` writes in one
+transaction together with the audit trail. ``history_frame`` and ``changes_since``
+turn audit rows into the tables people read (每日调度 = changes since a date).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from geo import schema
+from geo.dataset import Dataset
+from geo.i18n import t, vocab
+
+Day = Optional[dt.date]
+
+
+class EditError(ValueError):
+    """An edit that cannot be saved; the message is bilingual (中文 / English)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field of one row; ``before`` None = the row is new."""
+
+    layer: str  # compounds | works | elevators | funding
+    key: tuple[Any, ...]  # see geo.store.EDIT_KEYS
+    field: str
+    before: Any
+    after: Any
+
+
+def _ordered(start: Day, finish: Day, what: str) -> None:
+    if start and finish and finish < start:
+        raise ValueError(f"{what}: finish {finish} before start {start}")
+
+
+class WorkProgress(BaseModel):
+    """One work item of the compound."""
+
+    model_config = ConfigDict(frozen=True)
+    work: str
+    quantity: int = Field(1, ge=0, le=2000)
+    actual_start: Day = None
+    actual_finish: Day = None
+
+    @field_validator("work")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in schema.WORK_KEYS:
+            raise ValueError(f"unknown work '{value}'; valid: {', '.join(schema.WORK_KEYS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _dates(self) -> "WorkProgress":
+        _ordered(self.actual_start, self.actual_finish, self.work)
+        return self
+
+
+class ElevatorProgress(BaseModel):
+    """One added elevator; ``elevator_id`` None = a new one."""
+
+    model_config = ConfigDict(frozen=True)
+    elevator_id: Optional[str] = None
+    building: Optional[str] = None
+    plan_start: Day = None
+    actual_start: Day = None
+    actual_finish: Day = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> "ElevatorProgress":
+        _ordered(self.actual_start, self.actual_finish, self.elevator_id or "new elevator")
+        return self
+
+
+class FundingProgress(BaseModel):
+    """Money received for the compound from one source in one year (万元)."""
+
+    model_config = ConfigDict(frozen=True)
+    year: int = Field(ge=2000, le=2040)
+    source: str
+    amount_wan_yuan: float = Field(ge=0, le=100_000)
+
+    @field_validator("source")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in schema.FUNDING_KEYS:
+            raise ValueError(f"unknown source '{value}'; valid: {', '.join(schema.FUNDING_KEYS)}")
+        return value
+
+
+class ProgressRecord(BaseModel):
+    """Everything a planner may change about one compound's progress."""
+
+    model_config = ConfigDict(frozen=True)
+    compound_id: str
+    plan_start: Day = None
+    plan_finish: Day = None
+    actual_start: Day = None
+    actual_finish: Day = None
+    works: tuple[WorkProgress, ...] = ()
+    elevators: tuple[ElevatorProgress, ...] = ()
+    funding: tuple[FundingProgress, ...] = ()
+
+    @model_validator(mode="after")
+    def _dates(self) -> "ProgressRecord":
+        _ordered(self.plan_start, self.plan_finish, "plan")
+        _ordered(self.actual_start, self.actual_finish, "actual")
+        if self.actual_finish and not self.actual_start:
+            raise ValueError("actual finish without actual start")
+        return self
+
+
+def _day(value: Any) -> Day:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def record_from_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
+    """The current editable record of one compound (EditError if there is none)."""
+    rows = ds.compounds[ds.compounds["compound_id"] == compound_id]
+    if rows.empty:
+        raise EditError(f"{t('edit.unknown_compound', 'zh', compound=compound_id)} / "
+                        f"{t('edit.unknown_compound', 'en', compound=compound_id)}")
+    c = rows.iloc[0]
+    works = ds.works[ds.works["compound_id"] == compound_id]
+    elevators = ds.elevators[ds.elevators["compound_id"] == compound_id]
+    funding = ds.funding[ds.funding["compound_id"] == compound_id]
+    return ProgressRecord(
+        compound_id=compound_id, **{f: _day(c[f]) for f in ("plan_start", "plan_finish", "actual_start", "actual_finish")},
+        works=tuple(WorkProgress(work=w.work, quantity=int(w.quantity), actual_start=_day(w.actual_start),
+                                 actual_finish=_day(w.actual_finish)) for w in works.itertuples()),
+        elevators=tuple(ElevatorProgress(elevator_id=e.elevator_id, building=None if pd.isna(e.building) else e.building,
+                                         plan_start=_day(e.plan_start), actual_start=_day(e.actual_start),
+                                         actual_finish=_day(e.actual_finish)) for e in elevators.itertuples()),
+        funding=tuple(FundingProgress(year=int(f.year), source=f.source, amount_wan_yuan=float(f.amount_wan_yuan))
+                      for f in funding.itertuples()),
+    )
+
+
+def record_from_input(data: dict[str, Any]) -> ProgressRecord:
+    """A record from edited values (e.g. the form); EditError listing every bad value."""
+    try:
+        return ProgressRecord.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "record"
+            why = err["msg"].removeprefix("Value error, ")
+            value = err.get("input") if not isinstance(err.get("input"), dict) else ""
+            lines.append(f"{t('edit.bad_value', 'zh', field=where, value=value, why=why)} / "
+                         f"{t('edit.bad_value', 'en', field=where, value=value, why=why)}")
+        raise EditError("; ".join(lines)) from None
+
+
+def _fields(before: BaseModel | None, after: BaseModel, names: tuple[str, ...], layer: str,
+            key: tuple[Any, ...]) -> list[Change]:
+    out = []
+    for name in names:
+        old = getattr(before, name) if before is not None else None
+        new = getattr(after, name)
+        if before is None and new is None:
+            continue
+        if old != new:
+            out.append(Change(layer, key, name, old, new))
+    return out
+
+
+def diff_records(before: ProgressRecord, after: ProgressRecord) -> list[Change]:
+    """The field-level changes from ``before`` to ``after`` (same compound)."""
+    cid = before.compound_id
+    changes = _fields(before, after, ("plan_start", "plan_finish", "actual_start", "actual_finish"), "compounds", (cid,))
+    old_works = {w.work: w for w in before.works}
+    for w in after.works:
+        key = (cid, w.work)
+        if w.work not in old_works:  # a new row: the first change inserts it
+            changes.append(Change("works", key, "underground", None, schema.WORKS[w.work].underground))
+        changes += _fields(old_works.get(w.work), w, ("quantity", "actual_start", "actual_finish"), "works", key)
+    old_elev = {e.elevator_id: e for e in before.elevators}
+    taken = {e.elevator_id for e in before.elevators}
+    for e in after.elevators:
+        eid = e.elevator_id if e.elevator_id in old_elev else _new_elevator_id(cid, taken)
+        taken.add(eid)
+        if eid not in old_elev:
+            changes.append(Change("elevators", (eid,), "compound_id", None, cid))
+        changes += _fields(old_elev.get(eid), e, ("building", "plan_start", "actual_start", "actual_finish"),
+                           "elevators", (eid,))
+    old_money = {(f.year, f.source): f for f in before.funding}
+    for f in after.funding:
+        changes += _fields(old_money.get((f.year, f.source)), f, ("amount_wan_yuan",), "funding", (cid, f.year, f.source))
+    return changes
+
+
+def _new_elevator_id(compound_id: str, taken: set[str | None]) -> str:
+    n = 1
+    while f"{compound_id}-E{n:02d}" in taken:
+        n += 1
+    return f"{compound_id}-E{n:02d}"
+
+
+def save_progress(store: Any, user: Any, before: ProgressRecord, after: ProgressRecord, *,
+                  subdistrict: str | None, etag: str) -> tuple[str, int]:
+    """Check the user's rights, then write the changes (refused if the record moved on).
+
+    Returns (new etag, number of changed fields). Raises geo.auth.AuthError,
+    geo.store.EditConflict.
+    """
+    from geo.auth import require_edit
+    require_edit(user, subdistrict)
+    changes = diff_records(before, after)
+    if not changes:
+        return etag, 0
+    return store.apply_changes(before.compound_id, changes, user=user.name, etag=etag), len(changes)
+
+
+# --- tables people read -------------------------------------------------------------------------------
+def _field_label(layer: str, field: str, lang: str) -> str:
+    key = f"field.{field}"
+    from geo.i18n import TEXT
+    if layer == "funding" and field == "amount_wan_yuan":
+        return t("audit.funding_amount", lang)
+    return t(key, lang) if key in TEXT else field
+
+
+def _record_label(layer: str, record: str, lang: str) -> str:
+    parts = record.split("|")
+    if layer == "works" and len(parts) == 2:
+        return vocab("work", parts[1], lang) if parts[1] in schema.WORKS else parts[1]
+    if layer == "funding" and len(parts) == 3:
+        label = vocab("source", parts[2], lang) if parts[2] in schema.FUNDING_KEYS else parts[2]
+        return f"{parts[1]} {label}"
+    if layer == "elevators":
+        return f"{t('audit.elevator', lang)} {parts[0]}"
+    return t("audit.compound", lang)
+
+
+def history_frame(audit: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Audit rows as a table: when, who, what (record), field, before, after — in ``lang``."""
+    rows = [{
+        "at": r.at, "user": r.user, "compound_id": r.compound_id,
+        "record": _record_label(r.layer, r.record, lang), "field": _field_label(r.layer, r.field, lang),
+        "before": "" if r.before is None else r.before, "after": "" if r.after is None else r.after,
+    } for r in audit.itertuples()]
+    cols = ["at", "user", "compound_id", "record", "field", "before", "after"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame.rename(columns={c: t(f"audit.col.{c}", lang) for c in cols})
+
+
+def changes_since(audit: pd.DataFrame, compounds: pd.DataFrame, since: dt.date) -> pd.DataFrame:
+    """Per compound changed since ``since`` (每日调度): name, subdistrict, changes, last change, by whom."""
+    recent = audit[audit["at"] >= since.isoformat()]
+    if recent.empty:
+        return pd.DataFrame(columns=["compound_id", "name", "subdistrict", "changes", "last_at", "users"])
+    grouped = recent.groupby("compound_id").agg(
+        changes=("id", "count"), last_at=("at", "max"),
+        users=("user", lambda s: "、".join(sorted(set(s)))))
+    names = compounds.set_index("compound_id")[["name", "subdistrict"]]
+    out = grouped.join(names, how="left").reset_index()
+    return out[["compound_id", "name", "subdistrict", "changes", "last_at", "users"]].sort_values(
+        "last_at", ascending=False, ignore_index=True)

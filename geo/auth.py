@@ -1,0 +1,123 @@
+"""Users and roles: viewer (default, read-only), editor (own subdistricts), admin.
+
+Passwords are hashed with Argon2id (argon2-cffi); users live in the store
+(``GpkgStore.users`` / ``put_user``). The first admin is created from the command
+line (``python -m geo users add NAME --role admin``). When Streamlit OIDC is
+configured, the dashboard logs people in with ``st.login`` instead and maps the
+e-mail to a user of this table (see dashboard/auth_widget.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from geo import schema
+from geo.i18n import t
+
+ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
+MIN_PASSWORD = 8
+_HASHER = PasswordHasher()
+
+
+class AuthError(ValueError):
+    """A refused login or user change; the message is bilingual."""
+
+
+def _bi(key: str, **fmt: object) -> str:
+    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
+
+
+@dataclass(frozen=True)
+class User:
+    """Who is using the app; the anonymous default is a viewer."""
+
+    name: str = ""
+    role: str = "viewer"
+    subdistricts: tuple[str, ...] = ()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in ("editor", "admin")
+
+    def can_edit(self, subdistrict: str | None) -> bool:
+        """Admins edit everything; editors the compounds of their subdistricts."""
+        return self.is_admin or (self.role == "editor" and subdistrict in self.subdistricts)
+
+
+VIEWER = User()
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of ``password`` (AuthError when shorter than MIN_PASSWORD)."""
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(_bi("auth.short_password", n=MIN_PASSWORD))
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches the stored hash."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def check_role(role: str) -> str:
+    """The role, or AuthError naming the valid ones."""
+    if role not in ROLES:
+        raise AuthError(_bi("auth.bad_role", role=role))
+    return role
+
+
+def check_subdistricts(names: Sequence[str]) -> tuple[str, ...]:
+    """Subdistrict names validated against the 12 (AuthError naming them)."""
+    bad = [n for n in names if n not in schema.SUBDISTRICT_NAMES]
+    if bad:
+        valid = "、".join(schema.SUBDISTRICT_NAMES)
+        raise AuthError(f"未知街道 {'、'.join(bad)}，可选：{valid} / unknown subdistrict {', '.join(bad)}; valid: {valid}")
+    return tuple(names)
+
+
+def authenticate(store, name: str, password: str) -> User:
+    """The user with this name and password (AuthError otherwise; same message either way)."""
+    record = next((u for u in store.users() if u["name"] == name and u["active"]), None)
+    if record is None or not verify_password(record["password_hash"], password):
+        raise AuthError(_bi("auth.bad_login"))
+    return User(record["name"], record["role"], tuple(record["subdistricts"]))
+
+
+def user_by_name(store, name: str) -> User | None:
+    """The active user called ``name`` (e.g. the e-mail from an OIDC login), or None."""
+    record = next((u for u in store.users() if u["name"] == name and u["active"]), None)
+    return None if record is None else User(record["name"], record["role"], tuple(record["subdistricts"]))
+
+
+def add_user(store, name: str, password: str, role: str, subdistricts: Sequence[str] = ()) -> User:
+    """Create a user (AuthError if the name is taken or the role/subdistricts are bad)."""
+    check_role(role)
+    subs = check_subdistricts(subdistricts)
+    if any(u["name"] == name for u in store.users()):
+        raise AuthError(_bi("auth.user_exists", name=name))
+    store.put_user(name, role=role, password_hash=hash_password(password), subdistricts=subs)
+    return User(name, role, subs)
+
+
+def require_edit(user: User, subdistrict: str | None) -> None:
+    """AuthError unless ``user`` may edit a compound of ``subdistrict``."""
+    if not user.can_write:
+        raise AuthError(_bi("edit.viewer"))
+    if not user.can_edit(subdistrict):
+        raise AuthError(_bi("edit.forbidden", subdistrict=subdistrict or "-"))
+
+
+def require_admin(user: User) -> None:
+    """AuthError unless ``user`` is an admin."""
+    if not user.is_admin:
+        raise AuthError(_bi("auth.admin_only"))
