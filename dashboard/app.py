@@ -5,9 +5,14 @@ Pages have stable short URLs: ``/briefing`` (the root ``/`` forwards there),
 ``/explorer`` and ``/screen``; ``?lang=en`` switches to English and
 ``?as_of=YYYY-MM-DD`` replays a past date.
 
-To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/pages/``,
+To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/app_pages/``,
 URL path, title key in ``geo/i18n.py``, Material icon; ``chrome=False`` for a
 full-screen page without sidebar).
+
+The page files live in ``app_pages/``, NOT ``pages/``: while a ``pages/`` folder sits
+next to the main script, Streamlit starts every server in its legacy multipage mode
+and, until some session has loaded ``/``, runs a page URL's file directly, without
+this script (no sidebar, no session set-up; the screen would show a sidebar).
 """
 from __future__ import annotations
 
@@ -26,12 +31,12 @@ from dashboard import state  # noqa: E402
 from geo.i18n import t  # noqa: E402
 from geo.settings import get_settings  # noqa: E402
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its file under dashboard/pages/, URL path, i18n title key and menu icon.
+    """One page: its file under dashboard/app_pages/, URL path, i18n title key and menu icon.
 
     The icon is shown in the sidebar menu only: a Material icon as st.Page icon would
     become the favicon, which Streamlit fetches from fonts.gstatic.com (not offline).
