@@ -119,8 +119,14 @@ def _register_data(sub: argparse._SubParsersAction) -> None:
         register(sub)
 
 
+def _register_brief(sub: argparse._SubParsersAction) -> None:
+    """brief: the briefing pack, PPTX or PDF (geo.cli_brief)."""
+    from geo.cli_brief import register
+    register(sub)
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_stats, _register_convert, _register_build_sample, _register_data,
+    _register_stats, _register_convert, _register_build_sample, _register_data, _register_brief,
 ]
 
 

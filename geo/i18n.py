@@ -220,6 +220,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.funding.cumulative": ("累计", "To date"),
     "brief.facilities.elevators": ("加装电梯", "Elevators added"),
     "brief.facilities.completed_in_year": ("{year}年完工", "completed in {year}"),
+    "brief.facilities.planned": ("计划加装电梯（台）", "Elevators planned"),
     "brief.facilities.tianfu": ("天府绿道（公里）", "Tianfu greenway (km)"),
     "brief.facilities.tianfu_in_year": ("{year}年新增天府绿道（公里）", "Tianfu greenway added in {year} (km)"),
     "brief.facilities.community": ("社区绿道“回家的路”（条）", "Community greenways (count)"),
@@ -236,6 +237,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.map.note": ("示意图：边界与位置为近似示意，不作为权属及界线依据。", "Illustrative map: boundaries and positions are approximate, not authoritative."),
     "brief.map.review_no": ("审图号：{no}", "Map review no. {no}"),
     "brief.source": ("数据来源：{source}", "Source: {source}"),
+    "brief.illustrative_short": ("示意数据", "Illustrative data"),
+    "brief.other_area": ("其他（片区外）", "Outside the areas"),
     # --- data in and out (issue 4: geo/ingest.py, validate.py, store.py, audit.py, auth.py, cli_data.py) ---
     "unreadable.not_found": ("找不到文件 {file}", "file not found: {file}"),
     "unreadable.empty": ("{file} 是空文件（0 字节），请重新导出后再上传", "{file} is empty (0 bytes); export it again and upload the new file"),

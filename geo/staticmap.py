@@ -32,16 +32,19 @@ AREA_ALPHA = 0.45
 KEY_FILL = "#f6eedc"
 KEY_EDGE = "#9c6b1f"
 #: Marker area (points²) for programme compounds and for the others.
-MARKER_SIZE = {True: 22.0, False: 7.0}
+MARKER_SIZE = {True: 13.0, False: 4.0}
 #: Share of the figure width used by the map; the rest is the legend panel.
-MAP_WIDTH = 0.76
+MAP_WIDTH = 0.77
+#: The figure is laid out this wide (inches) whatever its pixel size, so text keeps
+#: its size relative to the map: a 16:9 slide's width.
+DESIGN_WIDTH_IN = 13.333
 #: Area markers on the whole-district map (the legend lists them with names).
 AREA_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
 def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
-                        width_px: int = 1920, height_px: int = 900, dpi: int = 100) -> Figure:
-    """The progress map as a matplotlib Figure of ``width_px`` x ``height_px`` at ``dpi``.
+                        width_px: int = 1920, height_px: int = 880) -> Figure:
+    """The progress map as a matplotlib Figure of ``width_px`` x ``height_px`` pixels.
 
     ``area`` zooms to one renovation area (UnknownPlace if it is not one). The map
     axes has the label "map" and plots EPSG:32648 metres.
@@ -49,9 +52,8 @@ def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = No
     metrics.filter_dataset(ds, area=area)  # validates the name, listing valid ones
     day = as_timestamp(as_of)
     with matplotlib.rc_context(fonts.mpl_rc()):
-        fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.005, 0.075, MAP_WIDTH - 0.01, 0.915), label="map")
+        fig = figure_px(width_px, height_px, DESIGN_WIDTH_IN)
+        ax = fig.add_axes((0.005, 0.065, MAP_WIDTH - 0.01, 0.93), label="map")
         layers = {name: getattr(ds, name).to_crs(METRIC_CRS) for name in ("district", "subdistricts", "areas", "compounds")}
         pct = _area_pct(ds, day)
         _draw_base(ax, layers, pct, lang, zoomed=area is not None)
@@ -59,23 +61,32 @@ def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = No
         counts = metrics.compound_counts(metrics.filter_dataset(ds, area=area).compounds, day)
         _set_view(ax, layers, area)
         _draw_furniture(ax, lang)
+        _draw_line_legend(ax, lang)
         _draw_legend(fig, counts, pct, lang, day, area)
         _draw_footer(fig, ds, lang)
     return fig
 
 
 def progress_map_png(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
-                     width_px: int = 1920, height_px: int = 900, dpi: int = 100) -> bytes:
+                     width_px: int = 1920, height_px: int = 880) -> bytes:
     """The progress map as PNG bytes of exactly ``width_px`` x ``height_px`` pixels."""
-    fig = progress_map_figure(ds, as_of, area=area, lang=lang, width_px=width_px, height_px=height_px, dpi=dpi)
-    return figure_png(fig, dpi)
+    return figure_png(progress_map_figure(ds, as_of, area=area, lang=lang, width_px=width_px, height_px=height_px))
 
 
-def figure_png(fig: Figure, dpi: int = 100) -> bytes:
-    """Render a Figure to PNG bytes (text in the CJK font), keeping its exact pixel size."""
+def figure_px(width_px: int, height_px: int, width_in: float) -> Figure:
+    """An Agg Figure laid out ``width_in`` inches wide that renders to exactly width_px x height_px."""
+    dpi = width_px / width_in
+    # Agg truncates the pixel size: a hair over the exact size guards against 1919.9999 -> 1919
+    fig = Figure(figsize=((width_px + 1e-3) / dpi, (height_px + 1e-3) / dpi), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Render a Figure to PNG bytes at its own dpi (text in the CJK font), keeping its pixel size."""
     buf = io.BytesIO()
     with matplotlib.rc_context(fonts.mpl_rc()):
-        fig.savefig(buf, format="png", dpi=dpi, facecolor=fig.get_facecolor())
+        fig.savefig(buf, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor())
     return buf.getvalue()
 
 
@@ -99,12 +110,12 @@ def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], l
         p = row.geometry.representative_point()
         is_key = row["name"] in schema.KEY_SUBDISTRICTS
         ax.text(p.x, p.y, vocab("subdistrict", row["name"], lang), ha="center", va="center", zorder=9,
-                fontsize=12 if is_key else 10, color=KEY_EDGE if is_key else "#5f6368", alpha=0.85, clip_on=True)
+                fontsize=10 if is_key else 8.5, color=KEY_EDGE if is_key else "#5f6368", alpha=0.85, clip_on=True)
     for i, (_, row) in enumerate(areas.iterrows()):
         c = row.geometry.representative_point()
         name = row["name"]
         text = f"{vocab('area', name, lang)} {pct.get(name, 0):.0f}%" if zoomed else AREA_MARKS[i]
-        ax.text(c.x, c.y, text, ha="center", va="center", fontsize=13 if zoomed else 12, color="#1e4d2b",
+        ax.text(c.x, c.y, text, ha="center", va="center", fontsize=11 if zoomed else 9, color="#1e4d2b",
                 zorder=9, clip_on=True,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "edgecolor": "#2f6b3a"})
 
@@ -151,41 +162,46 @@ def _draw_furniture(ax, lang: str) -> None:
     """Scale bar (lower left) and north arrow (upper right)."""
     x0, x1 = ax.get_xlim()
     length = _nice_length(x1 - x0)
-    km = length / 1000
-    label = f"{km:g} {t('unit.km', lang)}"
-    bar = AnchoredSizeBar(ax.transData, length, label, "lower left", pad=0.6, borderpad=0.8, sep=5,
-                          color="#1f2328", frameon=True, size_vertical=(x1 - x0) / 250,
-                          fontproperties={"size": 11})
+    label = f"{length / 1000:g} {t('unit.km', lang)}"
+    bar = AnchoredSizeBar(ax.transData, length, label, "lower left", pad=0.5, borderpad=0.6, sep=4,
+                          color="#1f2328", frameon=True, size_vertical=(x1 - x0) / 300,
+                          fontproperties={"size": 9})
     bar.patch.set_alpha(0.8)
     ax.add_artist(bar)
-    ax.annotate("", xy=(0.95, 0.97), xytext=(0.95, 0.87), xycoords="axes fraction",
-                arrowprops={"facecolor": "#1f2328", "edgecolor": "#1f2328", "width": 5, "headwidth": 16})
-    ax.text(0.95, 0.845, t("brief.map.north", lang), transform=ax.transAxes, ha="center", va="top",
-            fontsize=15, color="#1f2328")
+    ax.annotate("", xy=(0.965, 0.97), xytext=(0.965, 0.88), xycoords="axes fraction",
+                arrowprops={"facecolor": "#1f2328", "edgecolor": "#1f2328", "width": 3.5, "headwidth": 11})
+    ax.text(0.965, 0.86, t("brief.map.north", lang), transform=ax.transAxes, ha="center", va="top",
+            fontsize=11, color="#1f2328")
+
+
+def _draw_line_legend(ax, lang: str) -> None:
+    """Boundary symbols, framed, above the scale bar."""
+    lines = [Line2D([], [], color="#1f2328", linewidth=2.4, label=t("brief.map.district", lang)),
+             Line2D([], [], color="#8a8f96", linewidth=0.8, label=t("brief.map.subdistrict", lang)),
+             Patch(facecolor=KEY_FILL, edgecolor=KEY_EDGE, linewidth=1.8, label=t("brief.map.key_subdistrict", lang))]
+    leg = ax.legend(handles=lines, loc="lower left", bbox_to_anchor=(0.0, 0.1), fontsize=9, frameon=True,
+                    framealpha=0.85, edgecolor="none", handlelength=1.6, labelspacing=0.3)
+    leg.set_zorder(20)
 
 
 def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lang: str, day: Any,
                  area: str | None) -> None:
-    """Legend panel on the right: title, statuses (with counts), areas (shade = completion), lines."""
+    """Legend panel on the right: as-of date, statuses (with counts), areas (shade = completion)."""
     lx = MAP_WIDTH + 0.005
-    title = t("brief.slide.map", lang) + (f" · {vocab('area', area, lang)}" if area else "")
-    fig.text(lx, 0.965, title, fontsize=18, color="#1f2328", va="top")
-    fig.text(lx, 0.915, t("brief.as_of", lang, date=day.date().isoformat()), fontsize=12, color="#5f6368", va="top")
-    common = {"loc": "upper left", "frameon": False, "fontsize": 11, "title_fontsize": 12,
-              "handlelength": 1.6, "handleheight": 1.1, "labelspacing": 0.35, "alignment": "left"}
+    head = t("brief.as_of", lang, date=day.date().isoformat())
+    fig.text(lx, 0.97, head + (f" · {vocab('area', area, lang)}" if area else ""), fontsize=11, color="#1f2328",
+             va="top")
+    common = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,
+              "handlelength": 1.5, "handleheight": 1.0, "labelspacing": 0.3, "alignment": "left", "borderaxespad": 0}
     status = [Patch(facecolor=schema.STATUS_COLORS[s], edgecolor="none",
                     label=f"{vocab('status', s, lang)}  {counts.get(s, 0):,}") for s in schema.STATUSES]
-    leg = fig.legend(handles=status, title=t("brief.map.legend_status", lang), bbox_to_anchor=(lx, 0.88), **common)
+    leg = fig.legend(handles=status, title=t("brief.map.legend_status", lang), bbox_to_anchor=(lx, 0.9), **common)
     leg.set_label("status-legend")
     cmap, norm = matplotlib.colormaps[AREA_CMAP], Normalize(0, 100)
     areas = [Patch(facecolor=cmap(norm(pct.get(name, 0.0))), alpha=AREA_ALPHA, edgecolor="#2f6b3a",
                    label=f"{AREA_MARKS[i]} {vocab('area', name, lang)}  {pct.get(name, 0):.0f}%")
              for i, name in enumerate(schema.AREA_NAMES)]
-    fig.legend(handles=areas, title=t("brief.map.legend_area", lang), bbox_to_anchor=(lx, 0.58), **common)
-    lines = [Line2D([], [], color="#1f2328", linewidth=2.4, label=t("brief.map.district", lang)),
-             Line2D([], [], color="#8a8f96", linewidth=0.8, label=t("brief.map.subdistrict", lang)),
-             Patch(facecolor=KEY_FILL, edgecolor=KEY_EDGE, linewidth=1.8, label=t("brief.map.key_subdistrict", lang))]
-    fig.legend(handles=lines, bbox_to_anchor=(lx, 0.23), **common)
+    fig.legend(handles=areas, title=t("brief.map.legend_area", lang), bbox_to_anchor=(lx, 0.52), **common)
 
 
 def _draw_footer(fig: Figure, ds: Dataset, lang: str) -> None:
@@ -194,5 +210,5 @@ def _draw_footer(fig: Figure, ds: Dataset, lang: str) -> None:
     parts = [t("brief.source", lang, source=settings.data_source)]
     if settings.map_review_no:
         parts.append(t("brief.map.review_no", lang, no=settings.map_review_no))
-    fig.text(0.01, 0.035, "  ".join(p for p in parts if p), fontsize=9, color="#5f6368", va="center")
-    fig.text(0.01, 0.012, t("brief.map.note", lang), fontsize=9, color="#9c2f1f", va="center")
+    fig.text(0.005, 0.04, "  ".join(p for p in parts if p), fontsize=7.5, color="#5f6368", va="center")
+    fig.text(0.005, 0.014, t("brief.map.note", lang), fontsize=7.5, color="#9c2f1f", va="center")

@@ -12,7 +12,7 @@ from geo import fonts, metrics, schema, staticmap
 from geo.settings import METRIC_CRS, REPORT_DATE
 from geo.status import derive_status
 
-W, H = 1200, 560
+W, H = 2000, 920
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_exact_size_and_not_blank(drawn):
     _, pixels, _ = drawn
     assert pixels.shape == (H, W, 3)
     not_white = (pixels < 245).any(axis=2).mean()
-    assert not_white > 0.1
+    assert not_white > 0.05
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50
 
 
