@@ -42,7 +42,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "funding_year": ("资金年度", "资金年份", "funding year"),
 }
 #: Columns a file may carry that are derived or not imported: ignored without a question.
-DERIVED: tuple[str, ...] = ("days_late", "滞后天数", "状态说明", "序号", "no", "no.", "fid")
+DERIVED: tuple[str, ...] = ("days_late", "滞后天数", "状态说明", "序号", "no", "no.", "fid",
+                           # KML's standard fields
+                           "description", "timestamp", "begin", "end", "altitudemode", "tessellate", "extrude",
+                           "visibility", "draworder", "icon", "snippet")
 #: Words that make up a units row under the header (the export's second row).
 UNIT_WORDS: frozenset[str] = frozenset({
     "", "户", "栋", "幢", "年", "台", "个", "万元", "元", "m²", "m2", "㎡", "平方米", "天", "度", "°",

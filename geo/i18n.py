@@ -256,6 +256,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unreadable.not_spreadsheet_detail": ("{file} 无法作为 Excel 工作簿打开（{reason}）；请在 Excel/WPS 中打开后重新另存为 .xlsx", "{file} cannot be opened as an Excel workbook ({reason}); open it in Excel/WPS and save it again as .xlsx"),
     "unreadable.corrupt_zip": ("{file} 已损坏（压缩包无法解开）；请重新导出", "{file} is damaged (the archive cannot be opened); export it again"),
     "unreadable.zip_bomb": ("{file} 解压后达 {size_mb} MB，超过上限 {limit_mb} MB，已拒绝", "{file} would unpack to {size_mb} MB, over the {limit_mb} MB limit; refused"),
+    "unreadable.zip_ratio": ("{file} 的压缩比异常（{ratio}:1，解压后 {size_mb} MB），疑似压缩炸弹，已拒绝", "{file} has an abnormal compression ratio ({ratio}:1, {size_mb} MB unpacked), like a zip bomb; refused"),
     "unreadable.unknown_sheet": ("{file} 中没有名为「{sheet}」的工作表；可选：{valid}", "{file} has no sheet '{sheet}'; sheets: {valid}"),
     "unreadable.zip_no_shp": ("{file} 中没有 .shp 文件（压缩包内有：{files}）；Shapefile 需要 .shp、.shx、.dbf（及 .prj）一起打包", "{file} holds no .shp file (it has: {files}); zip a shapefile's .shp, .shx, .dbf (and .prj) together"),
     "unreadable.shp_part_missing": ("{file} 缺少 {part}；Shapefile 需要 .shp、.shx、.dbf 一起打包", "{file} lacks {part}; zip the .shp, .shx and .dbf together"),

@@ -29,10 +29,11 @@ from geo.settings import get_settings
 TABULAR = (".csv", ".txt", ".xlsx", ".xlsm")
 GIS = (".geojson", ".json", ".gpkg", ".zip", ".kml")
 ACCEPTED: tuple[str, ...] = TABULAR + GIS
-ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
+ENCODINGS: tuple[str, ...] = ("utf-16", "utf-8-sig", "utf-8", "gb18030")  # utf-16 only with its BOM
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "total", "sum", "totals", "合计:"})
 _HEADER_SEARCH_ROWS = 30
 _ZIP_MAGIC = b"PK\x03\x04"
+_BOMB_RATIO = 100  # real spreadsheets and shapefiles compress far less than 100:1
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -98,6 +99,8 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     for enc in ENCODINGS:
         if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             continue
+        if enc == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError:
@@ -108,7 +111,7 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
 def _read_csv(path: Path, encoding: str | None) -> RawTable:
     data = path.read_bytes()
     name = path.name
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableFile("binary", name)
     _check_rows(data.count(b"\n"), name)
     text, used = _decode(data, name, encoding)
@@ -202,9 +205,12 @@ def _check_zip(path: Path, name: str) -> zipfile.ZipFile:
     except zipfile.BadZipFile:
         raise UnreadableFile("corrupt_zip", name) from None
     total = sum(info.file_size for info in archive.infolist())
+    packed = max(1, sum(info.compress_size for info in archive.infolist()))
     limit = get_settings().import_max_mb * 1024 * 1024 * 4
     if total > limit:
         raise UnreadableFile("zip_bomb", name, size_mb=round(total / 2**20), limit_mb=limit // 2**20)
+    if total > 10 * 2**20 and total / packed > _BOMB_RATIO:
+        raise UnreadableFile("zip_ratio", name, size_mb=round(total / 2**20), ratio=round(total / packed))
     return archive
 
 
