@@ -17,9 +17,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import metrics
+from dashboard.map_component import PreparedMap, prepare_map
+from geo import filters, maps, metrics
 from geo.dataset import Dataset
 from geo.i18n import t
+from geo.maps_offline import add_draw
 from geo.settings import get_settings
 from geo.store import StoreError, open_store
 
@@ -76,3 +78,38 @@ def progress_by_area(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.Da
 def progress_by_year(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
     """``geo.metrics.progress_by_year`` (14th-FYP batches against targets) on ``as_of``."""
     return metrics.progress_by_year(_ds.compounds, as_of)
+
+
+# --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------
+@st.cache_data(ttl=_TTL, max_entries=16, show_spinner=False)
+def compound_summary(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
+    """Every compound with status, elevators, chargers, funding and works on ``as_of``."""
+    return filters.summarize_compounds(_ds, as_of)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
+def filtered_compounds(fingerprint: str, as_of: dt.date, filter_json: str, *, _ds: Dataset) -> pd.DataFrame:
+    """The compounds a ``CompoundFilter`` (as JSON) selects, with the summary columns."""
+    summary = compound_summary(fingerprint, as_of, _ds=_ds)
+    flt = filters.CompoundFilter.model_validate_json(filter_json)
+    return summary[filters.filter_mask(summary, flt)].reset_index(drop=True)
+
+
+@st.cache_resource(ttl=_TTL, max_entries=8, show_spinner=False)
+def explorer_map(fingerprint: str, as_of: dt.date, filter_json: str, lang: str, *,
+                 _ds: Dataset, _compounds: pd.DataFrame) -> PreparedMap:
+    """The explorer's map of the filtered compounds, rendered once (with a draw control).
+
+    Zoomed to the filtered compounds when a filter is set. Cached as rendered strings
+    (``dashboard.map_component``): reruns, map clicks and table selections reuse it;
+    only a new filter, date or language renders again.
+    """
+    fmap = maps.map_from_dataset(_ds, as_of=as_of, compounds=_compounds,
+                                 options=maps.MapOptions(lang=lang, popups=False))
+    add_draw(fmap, position="topleft", export=False, edit_options={"edit": False},
+             draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
+                           "rectangle": True, "polygon": True})
+    if not _compounds.empty and not filters.CompoundFilter.model_validate_json(filter_json).is_empty():
+        west, south, east, north = _compounds.total_bounds
+        fmap.fit_bounds([[south, west], [north, east]], padding=(24, 24), max_zoom=16)
+    return prepare_map(fmap)

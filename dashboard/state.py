@@ -23,6 +23,16 @@ AS_OF = "as_of"  # datetime.date every figure is computed for
 AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
 SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
 BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
+# explorer (dashboard/app_pages/explorer.py); its filter lives in the URL (geo.filters.QUERY_KEYS)
+EXPLORER_FILTER = "explorer_filter"  # last geo.filters.CompoundFilter (restores the view on return)
+EXPLORER_WIDGET = "explorer_f_"  # prefix of the filter widgets' keys (+ field name)
+EXPLORER_MAP = "explorer_map"  # st_folium key of the explorer map
+EXPLORER_TABLE = "explorer_table"  # prefix of the table's key (+ a digest of the rows shown)
+EXPLORER_SCOPE = "explorer_scope"  # what the table lists: all | drawn | view
+EXPLORER_DRAWN = "explorer_drawn"  # last shape drawn on the map (GeoJSON), kept across map reloads
+EXPLORER_RECORD = "explorer_record"  # compound id whose record is open
+EXPLORER_CLICK = "explorer_click"  # the map click already handled (so a closed record stays closed)
+EXPLORER_EXPORT_CRS = "explorer_export_crs"  # wgs84 | gcj02 for exports
 
 # --- URL query parameters -------------------------------------------------------------
 Q_LANG = "lang"

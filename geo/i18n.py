@@ -68,6 +68,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "record.col.stage": ("阶段", "Stage"),
     "record.col.source": ("资金来源", "Source"),
     "record.col.total": ("合计", "Total"),
+    "record.col.field": ("项目", "Field"),
+    "record.col.value": ("内容", "Value"),
     "explorer.filters": ("筛选条件", "Filters"),
     "explorer.area": ("片区", "Renovation area"),
     "explorer.subdistrict": ("街道（重点街道在前）", "Subdistrict (key ones first)"),

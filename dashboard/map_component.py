@@ -1,0 +1,115 @@
+"""``st_folium`` with the map rendered once: prepare a folium map to strings, then show them.
+
+``st_folium`` renders the whole folium map to HTML/JS on every script run. For a
+map with thousands of compounds that is most of a rerun's server time (jinja
+re-parses each rendered layer script), and a fragment rerun on a map click would pay
+it again. Here the map is rendered once into a :class:`PreparedMap` (cache it with
+``st.cache_resource``; ``dashboard/cached.py``), and :func:`show_map` hands the
+cached strings to the same streamlit-folium component ``st_folium`` uses, with the
+same arguments it would build. Small dynamic layers (selection highlight, drawn
+shape) go through ``feature_groups`` exactly like ``feature_group_to_add``, so the
+map itself is not reloaded when they change.
+
+This mirrors ``streamlit_folium.st_folium`` 0.25-0.27 (the pinned range);
+``tests/dashboard/test_map_component.py`` checks that both send identical arguments.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+import branca.colormap
+import folium
+import streamlit as st
+import streamlit_folium as stf
+
+
+@dataclass(frozen=True)
+class PreparedMap:
+    """A folium map rendered to what the streamlit-folium component needs."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    bounds: dict[str, dict[str, float | None]]
+    zoom: Any
+
+
+def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """CSS and JS URLs of every element (as st_folium collects them)."""
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element: Any) -> None:
+        if isinstance(element, branca.colormap.ColorMap):  # st_folium adds d3 for colormaps
+            js[:0] = ["https://d3js.org/d3.v4.min.js", "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
+        if isinstance(element, folium.elements.JSCSSMixin):
+            css.extend(href for _, href in getattr(element, "default_css", []))
+            js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(fmap)
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+
+
+def _bounds(fmap: folium.Map) -> dict[str, dict[str, float | None]]:
+    try:
+        (south, west), (north, east) = fmap.get_bounds()
+    except (AttributeError, TypeError, ValueError):
+        south = west = north = east = None
+    return {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}
+
+
+def prepare_map(fmap: folium.Map) -> PreparedMap:
+    """Render ``fmap`` once (it is consumed: do not render or reuse it afterwards)."""
+    fmap.get_root().render()
+    fmap.render()
+    html = stf._get_html(fmap)
+    header = stf._get_header(fmap)
+    css, js = _links(fmap)
+    bounds = _bounds(fmap)
+    script = stf._get_map_string(fmap)
+    return PreparedMap(script=script, header=header, html=html, map_id=stf.get_full_id(fmap),
+                       css_links=css, js_links=js, bounds=bounds, zoom=fmap.options.get("zoom"))
+
+
+def feature_group_script(prepared: PreparedMap, groups: Sequence[folium.FeatureGroup]) -> str | None:
+    """The JS that adds ``groups`` to a prepared map (None when there are none)."""
+    if not groups:
+        return None
+    host = folium.Map(tiles=None)  # a stand-in parent with the prepared map's JS name
+    host._id = prepared.map_id.split("_", 1)[1]
+    return "".join(stf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
+
+
+def show_map(prepared: PreparedMap, *, key: str, height: int = 600, width: int | None = None,
+             returned_objects: Iterable[str] | None = None, feature_groups: Sequence[folium.FeatureGroup] = (),
+             center: tuple[float, float] | None = None, zoom: int | None = None,
+             on_change: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Show a prepared map; returns what ``st_folium`` returns (the user's interactions)."""
+    returned = None if returned_objects is None else list(returned_objects)
+    defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+                "last_object_clicked_tooltip": None, "last_object_clicked_popup": None,
+                "all_drawings": None, "last_active_drawing": None, "bounds": prepared.bounds,
+                "zoom": prepared.zoom, "last_circle_radius": None, "last_circle_polygon": None,
+                "selected_layers": None, "selected_tags": None, "last_geocoder_result": None}
+    defaults = {k: v for k, v in defaults.items() if returned is None or k in returned}
+    hash_key = stf.generate_js_hash(prepared.script, key, False)
+
+    def _on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    return stf._component_func(
+        script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
+        key=hash_key, height=height, width=width, returned_objects=returned, default=defaults,
+        zoom=zoom, center=center, feature_group=feature_group_script(prepared, list(feature_groups)),
+        return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(prepared.css_links), js_links=list(prepared.js_links),
+        on_change=_on_change, wrap_longitude=False,
+    )

@@ -1,0 +1,134 @@
+"""The 筛选/Explorer page under streamlit.testing.v1.AppTest (no browser)."""
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import state
+from geo import filters as F
+from geo import metrics
+from geo.settings import ROOT
+from geo.store import open_store
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE = "app_pages/explorer.py"
+KPI_ZH = ("小区（个）", "户数（户）", "加装电梯（台）", "充电桩（个）", "累计资金（万元）")
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return open_store().load()
+
+
+def _run(params=None, session=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _kpis(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+def _expected(ds, flt: F.CompoundFilter) -> dict[str, int]:
+    totals = F.selection_totals(F.apply_filters(ds, flt.model_copy(update={"as_of": dt.date.today()})))
+    return dict(zip(KPI_ZH, (round(v) for v in totals.values())))
+
+
+def _multiselect(at: AppTest, name: str):
+    return at.sidebar.multiselect(key=f"{state.EXPLORER_WIDGET}{name}")
+
+
+def test_renders_with_totals_equal_to_metrics(ds):
+    at = _run()
+    assert [t.value for t in at.title] == ["筛选"]
+    kpis = _kpis(at)
+    assert kpis == _expected(ds, F.CompoundFilter())
+    s = metrics.stats(ds, dt.date.today())
+    assert kpis["小区（个）"] == s["compounds"]["surveyed"]
+    assert kpis["户数（户）"] == s["households"]["surveyed"]
+    assert kpis["加装电梯（台）"] == s["elevators"]["total"]
+    assert kpis["充电桩（个）"] == s["ev_chargers"]
+
+
+def test_filter_change_changes_counts_and_url(ds):
+    at = _run()
+    before = _kpis(at)
+    _multiselect(at, "areas").select("清溪片区")
+    at.run()
+    after = _kpis(at)
+    assert after != before
+    s = metrics.stats(ds, dt.date.today(), area="清溪片区")
+    assert after["小区（个）"] == s["compounds"]["surveyed"]
+    assert after["加装电梯（台）"] == s["elevators"]["total"]
+    assert at.query_params["area"] == "清溪片区"
+    _multiselect(at, "statuses").select("completed")
+    at.run()
+    assert _kpis(at) == _expected(ds, F.CompoundFilter(areas=("清溪片区",), statuses=("completed",)))
+    assert at.query_params["status"] == "completed"
+
+
+def test_query_params_restore_the_filters(ds):
+    params = {"area": "清溪片区,骡马市片区", "status": "completed", "hh_min": "100", "work": "elevator"}
+    at = _run(params)
+    assert _multiselect(at, "areas").value == ["清溪片区", "骡马市片区"]
+    assert _multiselect(at, "statuses").value == ["completed"]
+    assert _multiselect(at, "works").value == ["elevator"]
+    assert at.sidebar.slider(key=f"{state.EXPLORER_WIDGET}households").value[0] == 100
+    assert _kpis(at) == _expected(ds, F.from_query_params(params))
+    assert {k: at.query_params[k] for k in params} == params
+
+
+def test_garbage_query_params_show_everything(ds):
+    at = _run({"area": "nowhere", "status": "finished,,", "hh_min": "lots", "as_of": "yesterday"})
+    assert _kpis(at) == _expected(ds, F.CompoundFilter())
+    assert "area" not in at.query_params and "hh_min" not in at.query_params
+
+
+def test_clear_filters_button(ds):
+    at = _run({"area": "清溪片区"})
+    at.sidebar.button[0].click()
+    at.run()
+    assert _kpis(at) == _expected(ds, F.CompoundFilter()) and "area" not in at.query_params
+
+
+def test_english(ds):
+    at = _run({"lang": "en", "status": "planned"})
+    assert [t.value for t in at.title] == ["Explorer"]
+    assert [m.label for m in at.metric][:2] == ["Compounds", "Households"]
+    assert _multiselect(at, "statuses").label == "Status"
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX", "Download GEOJSON"]
+
+
+def test_export_buttons_present():
+    at = _run()
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == ["下载 CSV", "下载 XLSX", "下载 GEOJSON"]
+    assert not any(b.proto.disabled for b in buttons)
+
+
+def test_map_click_opens_the_record(ds):
+    row = ds.compounds.iloc[0]
+    click = {"last_object_clicked": {"lat": row.geometry.y, "lng": row.geometry.x},
+             "last_object_clicked_tooltip": f"{row['name']} {row['compound_id']} 已完工"}
+    at = _run(session={state.EXPLORER_MAP: click})
+    assert any(row["compound_id"] in m.value and row["name"] in m.value for m in at.markdown)
+    assert at.session_state[state.EXPLORER_RECORD] == row["compound_id"]
+    at.button(key="explorer_record_close").click()
+    at.run()
+    assert state.EXPLORER_RECORD not in at.session_state  # closed, and the same click does not reopen it
+
+
+def test_drawing_selects_the_compounds_inside(ds):
+    square = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[
+        [104.05, 30.66], [104.07, 30.66], [104.07, 30.68], [104.05, 30.68], [104.05, 30.66]]]}}
+    at = _run(session={state.EXPLORER_MAP: {"all_drawings": [square]}})
+    assert at.session_state[state.EXPLORER_SCOPE] == "drawn"
+    inside = F.select_in(F.apply_filters(ds, F.CompoundFilter(as_of=dt.date.today())), F.shape_from_drawing(square))
+    assert _kpis(at)["小区（个）"] == len(inside) > 0
