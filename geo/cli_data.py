@@ -109,8 +109,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     summary = t("import.summary", lang, added=len(plan.added), updated=len(plan.updated), unchanged=plan.unchanged)
     for issue in report.warnings + plan.issues:
         print(f"{issue.file}:{issue.row} {t('validate.severity.warning', lang)}: {issue.problem(lang)}")
-    if args.dry_run:
-        print(summary)
+    if args.dry_run or not plan.changed:
+        print(summary if plan.changed else f"{summary} — {t('edit.nothing', lang)}")
         return 0
     try:
         version = _store(args).commit(plan.dataset, user=_user(args), kind="import",

@@ -38,10 +38,12 @@ class ImportPlan:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     issues: list[Issue] = field(default_factory=list)
+    extras_changed: bool = False  # elevators, chargers or funding changed
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated)
+        """True when the import would change anything at all."""
+        return bool(self.added or self.updated or self.extras_changed)
 
 
 def _next_ids(existing: pd.Series, n: int) -> list[str]:
@@ -114,6 +116,7 @@ def plan_import(ds: Dataset, report: Report) -> ImportPlan:
     compounds = _coerce_like(gpd.GeoDataFrame(compounds, geometry="geometry", crs=stored.crs), stored)
     row_ids = _row_ids(rows, matched, stored, added)
     works, elevators, funding = _apply_extras(ds, report, row_ids, compounds, plan)
+    plan.extras_changed = not (works.equals(ds.works) and elevators.equals(ds.elevators) and funding.equals(ds.funding))
     plan.dataset = ds.with_layers(compounds=compounds, works=works, elevators=elevators, funding=funding)
     return plan
 
@@ -201,7 +204,14 @@ def _elevators(elevators: pd.DataFrame, counts: pd.Series, row_ids: pd.Series, p
     added = pd.DataFrame(new, columns=list(elevators.columns))
     for f in ("plan_start", "actual_start", "actual_finish"):
         added[f] = pd.NaT
-    return pd.concat([elevators, added], ignore_index=True)
+    return _append(elevators, added)
+
+
+def _append(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``rows`` below it, keeping ``frame``'s dtypes where the new rows are empty."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return pd.concat([frame, rows], ignore_index=True)
 
 
 def _chargers(works: pd.DataFrame, counts: pd.Series, row_ids: pd.Series) -> pd.DataFrame:
@@ -215,7 +225,7 @@ def _chargers(works: pd.DataFrame, counts: pd.Series, row_ids: pd.Series) -> pd.
         elif count > 0:
             new.append({"compound_id": cid, "work": "ev_chargers", "underground": False, "quantity": int(count)})
     if new:
-        out = pd.concat([out, pd.DataFrame(new, columns=list(out.columns))], ignore_index=True)
+        out = _append(out, pd.DataFrame(new, columns=list(out.columns)))
     return out
 
 
@@ -241,5 +251,5 @@ def _funding(funding: pd.DataFrame, extras: pd.DataFrame, money: list[str], row_
             else:
                 new.append({"compound_id": cid, "year": int(year), "source": key[2], "amount_wan_yuan": float(amount)})
     if new:
-        out = pd.concat([out, pd.DataFrame(new, columns=list(out.columns))], ignore_index=True)
+        out = _append(out, pd.DataFrame(new, columns=list(out.columns)))
     return out

@@ -105,7 +105,7 @@ def parse_date(value: object) -> tuple[pd.Timestamp | None, str]:
 
 
 def _from_serial(serial: float) -> pd.Timestamp:
-    if not 1 <= serial < 80_000:
+    if not 25_569 <= serial <= 55_153:  # 1970-01-01 .. 2050-12-31: anything else is not a date here
         raise ValueError(serial)
     return pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=int(serial)))
 
