@@ -12,16 +12,17 @@ Cached values are shared by every session: NEVER mutate what these return
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import state
 from dashboard.map_component import PreparedMap, prepare_map
-from geo import filters, maps, metrics
+from geo import explorer, filters, metrics
 from geo.dataset import Dataset
 from geo.i18n import t
-from geo.maps_offline import add_draw
 from geo.settings import get_settings
 from geo.store import StoreError, open_store
 
@@ -60,6 +61,20 @@ def dataset_or_stop(lang: str) -> Dataset:
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()
         raise  # unreachable: st.stop() raises
+
+
+def dataset_every(minutes: int) -> Dataset:
+    """The data set as re-read at most every ``minutes`` (the exhibition screen's refresh).
+
+    Kept per session; on each re-read the store fingerprint decides whether the file
+    is loaded again. Raises StoreError like :func:`load_dataset`.
+    """
+    now = time.monotonic()
+    entry = st.session_state.get(state.SCREEN_DATA)
+    if entry is None or now - entry[0] >= max(minutes, 1) * 60:
+        entry = (now, load_dataset())
+        st.session_state[state.SCREEN_DATA] = entry
+    return entry[1]
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
@@ -104,12 +119,18 @@ def explorer_map(fingerprint: str, as_of: dt.date, filter_json: str, lang: str, 
     (``dashboard.map_component``): reruns, map clicks and table selections reuse it;
     only a new filter, date or language renders again.
     """
-    fmap = maps.map_from_dataset(_ds, as_of=as_of, compounds=_compounds,
-                                 options=maps.MapOptions(lang=lang, popups=False))
-    add_draw(fmap, position="topleft", export=False, edit_options={"edit": False},
-             draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
-                           "rectangle": True, "polygon": True})
-    if not _compounds.empty and not filters.CompoundFilter.model_validate_json(filter_json).is_empty():
-        west, south, east, north = _compounds.total_bounds
-        fmap.fit_bounds([[south, west], [north, east]], padding=(24, 24), max_zoom=16)
+    zoom = not filters.CompoundFilter.model_validate_json(filter_json).is_empty()
+    fmap = explorer.explorer_map(_ds, _compounds, as_of=as_of, lang=lang, zoom_to_compounds=zoom)
     return prepare_map(fmap)
+
+
+# --- briefing pack (issue 5: dashboard/briefing_pack.py) ------------------------------------
+@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False)
+def briefing_pack(fingerprint: str, as_of: dt.date, lang: str, fmt: str, area: str | None = None, *,
+                  _ds: Dataset) -> bytes:
+    """The briefing pack (``geo.brief.pack_bytes``) as PPTX or PDF bytes for ``as_of`` and ``lang``.
+
+    Also called from a deferred download (another thread, no script context): keep it pure.
+    """
+    from geo import brief
+    return brief.pack_bytes(_ds, as_of, area=area, lang=lang, fmt=fmt)

@@ -68,7 +68,7 @@ def _multi(kind: str, name: str, options: tuple[str, ...], label_key: str, lang:
 def _range(name: str, label_key: str, extent: tuple[float, float], lang: str, step: float | int = 1) -> None:
     if extent[0] < extent[1]:
         lo, hi = (float(extent[0]), float(extent[1])) if isinstance(step, float) else extent
-        st.slider(t(label_key, lang), min_value=lo, max_value=hi, step=step, key=_wkey(name))
+        st.slider(t(label_key, lang), min_value=lo, max_value=hi, step=step, key=_wkey(name), format="%.0f")
 
 
 def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]]) -> filters.CompoundFilter:
@@ -178,7 +178,8 @@ def _record_panel(ds: Any, day: Any, lang: str) -> None:
     head, close = st.columns([4, 1])
     head.markdown(f"**{view.title}**")
     close.button("✕", key="explorer_record_close", on_click=_close_record, help=t("explorer.record.close", lang))
-    facts, works, elevators, money = st.tabs([t("explorer.record", lang), t("explorer.record.works", lang),
+    box = st.container(height=MAP_HEIGHT - 70, border=False)  # as tall as the map beside it
+    facts, works, elevators, money = box.tabs([t("explorer.record", lang), t("explorer.record.works", lang),
                                               t("explorer.record.elevators", lang), t("explorer.record.funding", lang)])
     with facts:
         head_row = f"| {t('record.col.field', lang)} | {t('record.col.value', lang)} |"

@@ -1,0 +1,151 @@
+"""The 筛选/Explorer page in headless chromium against ``streamlit run`` (offline).
+
+A websocket listener decodes Streamlit's ForwardMsg frames to tell a fragment rerun
+(FINISHED_FRAGMENT_RUN_SUCCESSFULLY) from a whole-page rerun (FINISHED_SUCCESSFULLY).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import pytest
+
+from geo import filters as F
+from geo.store import open_store
+from tests.browser_support import FOLIUM_IFRAME, offline_page, save_screenshot, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+AREA, STATUS = "骡马市片区", "completed"
+#: Screen positions (inside the map iframe) of the compound dots currently in view.
+_DOTS = """() => { const m = window.map_div, s = m.getSize(), out = [];
+  m.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.id && l.getLatLng) { const c = m.latLngToContainerPoint(l.getLatLng());
+      if (c.x > 30 && c.y > 30 && c.x < s.x - 30 && c.y < s.y - 30) out.push({id: p.id, x: c.x, y: c.y}); } });
+  return out; }"""
+_DRAWN_BOUNDS = """() => { let b = null; window.map_div.eachLayer(l => {
+  if (l instanceof L.Rectangle && l.editing) { const g = l.getBounds(); b = [g.getWest(), g.getSouth(), g.getEast(), g.getNorth()]; } });
+  return b; }"""
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return open_store().load()
+
+
+class _Runs:
+    """Script runs seen on the page's websocket: 'full' or 'fragment', in order."""
+
+    def __init__(self, page) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.kinds: list[str] = []
+
+        def frame(payload) -> None:
+            if not isinstance(payload, (bytes, bytearray)):
+                return
+            msg = ForwardMsg()
+            try:
+                msg.ParseFromString(bytes(payload))
+            except Exception:  # noqa: BLE001 - not a ForwardMsg
+                return
+            if msg.WhichOneof("type") == "script_finished":
+                name = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+                self.kinds.append("fragment" if "FRAGMENT" in name else "full" if name == "FINISHED_SUCCESSFULLY" else name)
+
+        page.on("websocket", lambda ws: ws.on("framereceived", frame))
+
+    def wait_for(self, page, count: int, timeout_ms: int = 30_000) -> list[str]:
+        waited = 0
+        while len(self.kinds) < count and waited < timeout_ms:
+            page.wait_for_timeout(100)
+            waited += 100
+        return self.kinds
+
+
+@contextmanager
+def _explorer(browser, app_url: str, query: str, **size):
+    """The explorer at ``?query`` offline, with a run listener attached before its socket opens."""
+    with offline_page(browser, f"{app_url}/_stcore/health", **size) as visit:
+        runs = _Runs(visit.page)
+        visit.page.goto(f"{app_url}/explorer?{query}", wait_until="domcontentloaded")
+        yield visit, runs
+
+
+def _metric_values(page) -> list[int]:
+    return [int(v.replace(",", "")) for v in page.locator('[data-testid="stMetricValue"]').all_inner_texts()]
+
+
+def _assert_clean(visit) -> None:
+    assert visit.errors == [], visit.errors
+    assert visit.blocked == [], visit.blocked
+
+
+def test_deep_link_map_and_record(browser, app_url, ds):
+    expected = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), statuses=(STATUS,), as_of=dt.date.today()))
+    with _explorer(browser, app_url, f"area={quote(AREA)}&status={STATUS}&lang=zh", width=1600, height=1800) as (visit, runs):
+        page = visit.page
+        frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
+        container = frame.locator(f"[data-qy-compounds='{len(expected)}']")
+        container.wait_for(state="attached", timeout=30_000)  # exactly the filtered compounds drawn
+        assert "筛选" in page.title()
+        assert page.locator("h1").first.inner_text().strip() == "筛选"
+        assert page.locator('[data-testid="stSidebar"]').get_by_text(AREA).count() >= 1  # filter restored from URL
+        page.get_by_text(f"筛选结果 {len(expected)} 个小区").wait_for(timeout=10_000)
+        assert _metric_values(page)[0] == len(expected)
+
+        before = len(runs.wait_for(page, 1))
+        dots = page.frame(url=lambda u: "streamlit_folium" in u).evaluate(_DOTS)
+        assert dots, "no compound dot in view"
+        target = dots[len(dots) // 2]
+        box = page.locator(FOLIUM_IFRAME).bounding_box()
+        page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+        name = ds.compounds.set_index("compound_id").loc[target["id"], "name"]
+        page.get_by_text(f"{name}（{target['id']}）").wait_for(timeout=20_000)
+        kinds = runs.wait_for(page, before + 1)
+        assert kinds[before:] == ["fragment"], kinds  # the click reran the fragment only
+        page.wait_for_timeout(500)
+        save_screenshot(page, "explorer")
+        _assert_clean(visit)
+
+
+def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
+    with _explorer(browser, app_url, f"area={quote(AREA)}", width=1600, height=1400) as (visit, runs):
+        page = visit.page
+        frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
+        runs.wait_for(page, 1)
+        frame.locator(".leaflet-draw-draw-rectangle").click()
+        box = frame.locator("#map_div").bounding_box()
+        x0, y0 = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.4, steps=8)
+        page.mouse.up()
+        west, south, east, north = page.frame(url=lambda u: "streamlit_folium" in u).evaluate(_DRAWN_BOUNDS)
+        filtered = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), as_of=dt.date.today()))
+        inside = F.select_in(filtered, F.shape_from_bounds(
+            {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}))
+        assert 0 < len(inside) < len(filtered)
+        page.get_by_text(f"当前选择 {len(inside)} 个").wait_for(timeout=20_000)
+        assert _metric_values(page)[0] == len(inside)
+
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        gbox = grid.bounding_box()
+        page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 17)  # first row's selection checkbox
+        page.get_by_text("当前选择 1 个").wait_for(timeout=20_000)
+        frame.locator("[data-qy-selected='1']").wait_for(state="attached", timeout=20_000)  # highlighted on the map
+        assert set(runs.kinds[1:]) == {"fragment"}, runs.kinds
+        _assert_clean(visit)
+
+
+def test_english_link(browser, app_url):
+    with _explorer(browser, app_url, "lang=en&work=elevator") as (visit, _):
+        page = visit.page
+        wait_for_map(page, min_features=3, timeout_ms=60_000)
+        assert "Explorer" in page.title()
+        assert page.locator("h1").first.inner_text().strip() == "Explorer"
+        labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+        assert labels[0].strip() == "Compounds"
+        _assert_clean(visit)
