@@ -130,7 +130,14 @@ def briefing_pack(fingerprint: str, as_of: dt.date, lang: str, fmt: str, area: s
                   _ds: Dataset) -> bytes:
     """The briefing pack (``geo.brief.pack_bytes``) as PPTX or PDF bytes for ``as_of`` and ``lang``.
 
-    Also called from a deferred download (another thread, no script context): keep it pure.
+    Also called from a deferred download (another thread, no script context): no st.* calls.
+    The store's audit trail adds the "changes in the last week" line when the store has one.
     """
+    import sqlite3
+
     from geo import brief
-    return brief.pack_bytes(_ds, as_of, area=area, lang=lang, fmt=fmt)
+    try:
+        audit = open_store().audit()
+    except (StoreError, sqlite3.Error, OSError):
+        audit = None
+    return brief.pack_bytes(_ds, as_of, area=area, lang=lang, fmt=fmt, audit=audit)

@@ -12,9 +12,11 @@ import io
 from dataclasses import dataclass
 from typing import Any, Union
 
+import pandas as pd
 from PIL import Image
 
 from geo import charts, metrics, schema, staticmap
+from geo.audit import changes_since
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.status import as_timestamp
@@ -125,8 +127,13 @@ class Placed:
 
 
 # --- building the content ----------------------------------------------------------------
-def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh") -> Brief:
-    """The briefing content for the whole district or one ``area`` on ``as_of`` (UnknownPlace if unknown)."""
+def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
+                       audit: pd.DataFrame | None = None) -> Brief:
+    """The briefing content for the whole district or one ``area`` on ``as_of`` (UnknownPlace if unknown).
+
+    ``audit`` (the store's audit rows, ``GpkgStore.audit()``) adds a "changes in the last
+    week" line to the decisions slide.
+    """
     day = as_timestamp(as_of)
     s = metrics.stats(ds, day, area=area)
     district = t("app.district", lang)
@@ -142,7 +149,7 @@ def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = Non
         _areas_slide(ds, day, lang, area),
         _funding_slide(s, day, lang),
         _facilities_slide(s, day, lang),
-        _decisions_slide(ds, day, lang, area),
+        _decisions_slide(ds, day, lang, area, audit),
     )
     return Brief(title=title, district=district, as_of=day.date(), lang=lang, area=area,
                  illustrative=ds.illustrative, footer=footer, slides=slides)
@@ -272,13 +279,33 @@ def _facilities_slide(s: dict[str, Any], day, lang: str) -> Slide:
     return Slide("facilities", t("brief.slide.facilities", lang), kpis=kpis, tables=(table,), pictures=(chart,))
 
 
-def _decisions_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
+def week_changes(audit: pd.DataFrame, compounds: pd.DataFrame, as_of: Any) -> tuple[dt.date, int, int]:
+    """(first day, compounds changed, field changes) in the audit trail over the 7 days up to ``as_of``,
+    counting only ``compounds``."""
+    day = as_timestamp(as_of)
+    since = (day - pd.Timedelta(days=6)).date()
+    upto = audit[audit["at"].astype(str) < (day + pd.Timedelta(days=1)).date().isoformat()]
+    recent = changes_since(upto, compounds, since)
+    recent = recent[recent["compound_id"].isin(compounds["compound_id"])]
+    return since, int(len(recent)), int(recent["changes"].sum()) if len(recent) else 0
+
+
+def _changes_line(audit: pd.DataFrame | None, compounds: pd.DataFrame, day, lang: str) -> tuple[Text, ...]:
+    if audit is None:
+        return ()
+    since, n, changes = week_changes(audit, compounds, day)
+    key = "brief.changes_week" if n else "brief.changes_none"
+    return (Text(t(key, lang, since=since.isoformat(), date=day.date().isoformat(), n=n, changes=changes), 14, GREY),)
+
+
+def _decisions_slide(ds: Dataset, day, lang: str, area: str | None, audit: pd.DataFrame | None = None) -> Slide:
     compounds = metrics.filter_dataset(ds, area=area).compounds
     late = metrics.behind_plan(compounds, day)
     title = t("brief.slide.decisions", lang)
+    changes = _changes_line(audit, compounds, day, lang)
     if late.empty:
         none = Text(t("brief.decisions.none", lang, date=day.date().isoformat()), 22, ACCENT)
-        return Slide("decisions", title, lines=(none,), notes=(t("brief.decisions.rule", lang),))
+        return Slide("decisions", title, lines=(none, *changes), notes=(t("brief.decisions.rule", lang),))
     by_area = metrics.behind_plan_by_area(compounds, day)
     area_rows = tuple((vocab("area", r["area"], lang), vocab("subdistrict", r["subdistrict"], lang), num(r["late"]),
                        num(r["max_days_late"])) for r in by_area.to_dict(orient="records"))
@@ -294,7 +321,7 @@ def _decisions_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
             "brief.col.plan_finish", "brief.col.days_late")
     table = Table(tuple(t(c, lang) for c in cols), rows, (False,) * 6 + (True,))
     count = Text(t("brief.decisions.count", lang, n=len(late), shown=len(shown)), 16, WARN)
-    return Slide("decisions", title, tables=(areas, table) if area_rows else (table,), lines=(count,),
+    return Slide("decisions", title, tables=(areas, table) if area_rows else (table,), lines=(count, *changes),
                  notes=(t("brief.decisions.rule", lang),))
 
 
@@ -439,11 +466,11 @@ def render(brief: Brief, fmt: str) -> bytes:
 
 
 def pack_bytes(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
-               fmt: str = "pptx") -> bytes:
+               fmt: str = "pptx", audit: pd.DataFrame | None = None) -> bytes:
     """Build and render the briefing pack in one call (what the CLI and the dashboard use)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; valid: {', '.join(FORMATS)} / 未知格式「{fmt}」，可选：{'、'.join(FORMATS)}")
-    return render(brief_from_dataset(ds, as_of, area=area, lang=lang), fmt)
+    return render(brief_from_dataset(ds, as_of, area=area, lang=lang, audit=audit), fmt)
 
 
 def pack_filename(as_of: Any = None, *, area: str | None = None, fmt: str = "pptx") -> str:

@@ -41,7 +41,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     ds = _load(args)
     try:
         metrics.filter_dataset(ds, area=args.area)  # fail fast, listing the valid areas
-        data = brief.pack_bytes(ds, as_of, area=args.area, lang=args.lang, fmt=fmt)
+        data = brief.pack_bytes(ds, as_of, area=args.area, lang=args.lang, fmt=fmt, audit=_audit(args.store))
     except metrics.UnknownPlace as exc:
         raise UsageError(str(exc)) from None
     except fonts.FontMissing as exc:
@@ -53,6 +53,17 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write '{out}': {exc.strerror} / 无法写入「{out}」") from None
     print(f"wrote {out} ({len(data) / 1e6:.1f} MB, {len(brief.SLIDE_KEYS)} slides)")
     return 0
+
+
+def _audit(path: str | None):
+    """The store's audit trail, or None when the store keeps none (then no "changes" line)."""
+    import sqlite3
+
+    from geo.store import StoreError, open_store
+    try:
+        return open_store(path).audit()
+    except (StoreError, sqlite3.Error, OSError, AttributeError):
+        return None
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -229,6 +229,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.facilities.community_in_year": ("{year}年新增社区绿道（条）", "Community greenways added in {year}"),
     "brief.decisions.rule": ("滞后：计划竣工日期已过仍未完工，或计划开工日期已过仍未开工。", "Behind plan: planned finish passed and not finished, or planned start passed and not started."),
     "brief.decisions.none": ("截至 {date}，没有滞后于计划的小区。", "As of {date} no compound is behind plan."),
+    "brief.changes_week": ("近一周（{since} 至 {date}）{n} 个小区更新了进度记录，共 {changes} 项修改。", "In the week {since} to {date}, {n} compounds had progress records updated ({changes} changes)."),
+    "brief.changes_none": ("近一周（{since} 至 {date}）没有小区更新进度记录。", "No progress record was updated in the week {since} to {date}."),
     "brief.decisions.count": ("共 {n} 个小区滞后于计划，按滞后天数排序（列出前 {shown} 个）。", "{n} compounds are behind plan, most late first (top {shown} listed)."),
     "brief.map.legend_status": ("小区状态", "Compound status"),
     "brief.map.legend_area": ("片区“十四五”完成率", "Area completion, 14th FYP"),

@@ -11,6 +11,7 @@ import warnings
 import zipfile
 
 import numpy as np
+import pandas as pd
 import pytest
 from lxml import etree
 from PIL import Image
@@ -135,8 +136,30 @@ def test_no_text_in_the_pack_would_be_tofu(pack):
     assert not [m for m in caught if "missing from" in m], caught
 
 
+def _audit(rows):
+    """A hand-made audit trail: (at, compound_id) rows, one field change each."""
+    return pd.DataFrame([{"id": i, "at": at, "user": "editor", "version": 2, "compound_id": cid, "layer": "compounds",
+                          "record": cid, "field": "actual_finish", "before": None, "after": "2026-11-20"}
+                         for i, (at, cid) in enumerate(rows, start=1)])
+
+
+AUDIT_ROWS = [("2026-11-17T09:00:00", "QY-0001"),  # before the week
+              ("2026-11-18T09:00:00", "QY-0002"), ("2026-11-20T10:00:00", "QY-0002"),
+              ("2026-11-24T18:00:00", "QY-0003"),  # the as-of day counts
+              ("2026-11-25T08:00:00", "QY-0004")]  # after the as-of date
+
+
+def test_week_changes_counts_the_seven_days_up_to_the_date(sample):
+    since, n, changes = brief.week_changes(_audit(AUDIT_ROWS), sample.compounds, LATE_DAY)
+    assert (since.isoformat(), n, changes) == ("2026-11-18", 2, 3)
+    only = sample.compounds[sample.compounds["compound_id"] == "QY-0003"]
+    assert brief.week_changes(_audit(AUDIT_ROWS), only, LATE_DAY)[1:] == (1, 1)
+    empty = pd.DataFrame(columns=["id", "at", "user", "version", "compound_id", "layer", "record", "field"])
+    assert brief.week_changes(empty, sample.compounds, LATE_DAY)[1:] == (0, 0)
+
+
 def test_decisions_slide_lists_late_compounds_most_late_first(sample):
-    content = brief.brief_from_dataset(sample, LATE_DAY, lang="en")
+    content = brief.brief_from_dataset(sample, LATE_DAY, lang="en", audit=_audit(AUDIT_ROWS))
     slide = content.slides[-1]
     assert slide.title == t("brief.slide.decisions", "en")
     areas, compounds = slide.tables
@@ -146,6 +169,7 @@ def test_decisions_slide_lists_late_compounds_most_late_first(sample):
     assert {r[1] for r in compounds.rows} <= set(schema.SUBDISTRICT_EN.values())
     assert [int(r[-1].replace(",", "")) for r in areas.rows] == sorted((int(r[-1].replace(",", "")) for r in areas.rows), reverse=True)
     assert str(len(late)) in slide.lines[0].text
+    assert slide.lines[1].text == t("brief.changes_week", "en", since="2026-11-18", date=LATE_DAY, n=2, changes=3)
 
 
 def test_decisions_slide_says_so_when_nothing_is_late(pack):
