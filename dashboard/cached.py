@@ -141,3 +141,31 @@ def briefing_pack(fingerprint: str, as_of: dt.date, lang: str, fmt: str, area: s
     except (StoreError, sqlite3.Error, OSError):
         audit = None
     return brief.pack_bytes(_ds, as_of, area=area, lang=lang, fmt=fmt, audit=audit)
+
+
+# --- data import (issue 4: dashboard/app_pages/data_import.py) --------------------------------
+@st.cache_resource(ttl=_TTL, max_entries=2, show_spinner=False)
+def upload_checked(fingerprint: str, data: bytes, filename: str, choice: str | None, encoding: str | None,
+                   crs: str, mapping_json: str, *, _ds: Dataset) -> tuple[Any, Any, Any]:
+    """(RawTable, Report, ImportPlan or None) for an uploaded file against the store's data.
+
+    Raises geo.issues.UnreadableFile for a file that cannot be read. Read-only results:
+    never mutate them.
+    """
+    import json
+
+    from geo.importing import plan_import
+    from geo.ingest import read_upload
+    from geo.validate import validate_table
+    kind = filename.lower().rsplit(".", 1)[-1]
+    options = {"sheet": choice} if kind in ("xlsx", "xlsm") else {"layer": choice}
+    raw = read_upload(data, filename, encoding=encoding or None, **options)
+    report = validate_table(raw, _ds, crs=crs, mapping=json.loads(mapping_json))
+    return raw, report, (plan_import(_ds, report) if report.ok else None)
+
+
+@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False)
+def compound_choices(fingerprint: str, subdistrict: str | None, *, _ds: Dataset) -> dict[str, str]:
+    """compound_id -> label for the progress page's chooser (``geo.audit.compound_choices``)."""
+    from geo.audit import compound_choices as choices
+    return choices(_ds.compounds, subdistrict)

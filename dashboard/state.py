@@ -22,6 +22,7 @@ LANG_WIDGET = "lang_switch"  # the sidebar language switch
 AS_OF = "as_of"  # datetime.date every figure is computed for
 AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
 SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
+SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, Dataset) re-read every M minutes
 BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
 # explorer (dashboard/app_pages/explorer.py); its filter lives in the URL (geo.filters.QUERY_KEYS)
 EXPLORER_FILTER = "explorer_filter"  # last geo.filters.CompoundFilter (restores the view on return)
@@ -33,6 +34,21 @@ EXPLORER_DRAWN = "explorer_drawn"  # last shape drawn on the map (GeoJSON), kept
 EXPLORER_RECORD = "explorer_record"  # compound id whose record is open
 EXPLORER_CLICK = "explorer_click"  # the map click already handled (so a closed record stays closed)
 EXPLORER_EXPORT_CRS = "explorer_export_crs"  # wgs84 | gcj02 for exports
+# data import and progress edits (issue 4: dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
+USER = "user"  # geo.auth.User signed in; absent = anonymous viewer
+LOGIN_FORM = "login_form"  # the sidebar login form (its name and password widgets: + "_name" / "_password")
+IMPORT_UPLOAD = "import_upload"  # the file uploader
+IMPORT_CRS = "import_crs"  # declared CRS of lon/lat: wgs84 | cgcs2000 | gcj02 | bd09
+IMPORT_ENCODING = "import_encoding"  # CSV encoding override ("" = detect)
+IMPORT_CHOICE = "import_choice"  # sheet / layer chosen
+IMPORT_MAP = "import_map_"  # prefix of the unknown-column mapping widgets (+ column index)
+IMPORT_DONE = "import_done"  # message shown after a commit or restore
+RESTORE_VERSION = "restore_version"  # the version chosen for restore
+EDIT_SUBDISTRICT = "edit_subdistrict"  # subdistrict whose compounds are listed
+EDIT_COMPOUND = "edit_compound"  # compound id being edited
+EDIT_OPENED = "edit_opened"  # (compound id, etag, geo.audit.ProgressRecord) as opened: the concurrency check
+EDIT_MESSAGE = "edit_message"  # (kind, text) shown after a save
+EDIT_SINCE = "edit_since"  # the "changes since" date
 
 # --- URL query parameters -------------------------------------------------------------
 Q_LANG = "lang"

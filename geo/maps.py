@@ -104,11 +104,14 @@ class MapOptions:
     popups: bool = True  # compound record on click (False on the public screen)
     tooltips: bool = True
     legend: bool = True
+    legend_position: str = "topright"  # Leaflet control corner
     layer_control: bool = True
     point_radius: float = 4.0
     mute_statuses: tuple[str, ...] = ()  # drawn smaller and faint (e.g. not_old on the screen)
     zoom_control: bool = True
     zoom_start: int = 13
+    fit: str = "district"  # initial view: "district" or "areas" (the 8 renovation areas)
+    fill_frame: bool = False  # map fills its (iframe) window and refits on resize; dots scale with screen width
     show_layers: tuple[str, ...] = ("district", "subdistricts", "areas", "greenways", "compounds")
     settings: Settings | None = field(default=None, compare=False)
 
@@ -304,14 +307,34 @@ def progress_color(pct: float | None) -> str:
     return PROGRESS_RAMP[step]
 
 
+def _label_points(frame: gpd.GeoDataFrame, basemap: str) -> list[tuple[float, float]]:
+    """A point inside each polygon (lon, lat) for its label, in the basemap's datum."""
+    pts = _shift(frame, basemap).representative_point()
+    return [(round(float(p.x), _DECIMALS), round(float(p.y), _DECIMALS)) for p in pts]
+
+
+#: Permanent labels at explicit points (lx/ly properties): Leaflet's layer.getCenter()
+#: misplaces them when the map is resized or refitted while loading.
+_LABELS_JS = """var tips = [];
+layer.eachLayer(function (l) { var p = l.feature && l.feature.properties;
+  if (p && p.lx !== undefined) { tips.push(L.tooltip({permanent: true, direction: 'center', interactive: false,
+    className: '__CLASS__'}).setLatLng([p.ly, p.lx]).setContent(p.t)); } });
+tips.forEach(function (tip) { layer.addLayer(tip); });
+if (map) { map.on('resize zoomend viewreset', function () { tips.forEach(function (tip) { if (tip._map) { tip.update(); } }); }); }"""
+
+
+def _add_labels(layer: folium.GeoJson, css_class: str = "qy-area-label") -> None:
+    _LayerScript(_LABELS_JS.replace("__CLASS__", css_class)).add_to(layer)
+
+
 def _area_props(ds: Dataset, o: MapOptions) -> list[dict[str, Any]]:
     props = []
-    for name in ds.areas["name"]:
+    for name, (lx, ly) in zip(ds.areas["name"], _label_points(ds.areas, o.basemap)):
         label = vocab("area", name, o.lang)
         pct = None if o.area_values is None else o.area_values.get(name)
         text = label if pct is None else f"{label} {pct:.0f}%"
         props.append({"t": text, "fc": progress_color(pct) if o.area_values is not None else "",
-                      "h": int(name == o.highlight_area)})
+                      "h": int(name == o.highlight_area), "lx": lx, "ly": ly})
     return props
 
 
@@ -320,11 +343,11 @@ def _area_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     style = (f"function (f) {{ var p = f.properties; return {{color: p.h ? '{c['hl']}' : '{c['area']}',"
              f" weight: p.h ? 4 : 2, fillColor: p.fc || '{c['area_fill']}',"
              f" fillOpacity: p.fc ? 0.75 : (p.h ? 0.3 : 0.12)}}; }}")
-    each = ("function (f, l) { l.bindTooltip(f.properties.t, {permanent: true, direction: 'center',"
-            " className: 'qy-area-label'}); }") if o.area_labels else None
     layer = _geojson(_collection(_shift(ds.areas, o.basemap), _area_props(ds, o)),
-                     t("map.layer.areas", o.lang), style=style, each=each, show="areas" in o.show_layers)
-    if o.tooltips and not o.area_labels:
+                     t("map.layer.areas", o.lang), style=style, show="areas" in o.show_layers)
+    if o.area_labels:
+        _add_labels(layer)
+    elif o.tooltips:
         _bind_tooltip(layer)
     return layer
 
@@ -391,7 +414,8 @@ def _compound_style_js(o: MapOptions, radius: float, selected: bool = False) -> 
     colors, muted = json.dumps(schema.STATUS_COLORS), json.dumps({s: 1 for s in o.mute_statuses})
     stroke, weight = (c["hl"], 3) if selected else (c["dot_stroke"], 0.6)
     return (f"function (f) {{ var m = !{int(selected)} && ({muted})[f.properties.s];"
-            f" return {{radius: m ? {radius * 0.6:.2f} : {radius}, color: '{stroke}', weight: m ? 0 : {weight},"
+            f" var k = window.qyK || 1;"
+            f" return {{radius: k * (m ? {radius * 0.6:.2f} : {radius}), color: '{stroke}', weight: m ? 0 : {weight},"
             f" opacity: 1, fillColor: ({colors})[f.properties.s] || '#999', fillOpacity: m ? 0.45 : 0.92}}; }}")
 
 
@@ -513,12 +537,18 @@ def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES) -> str
     return '<div class="qy-legend">' + "".join(rows) + "</div>"
 
 
-def _add_legend(fmap: folium.Map, html: str) -> None:
-    code = ("var c = L.control({position: 'bottomright'}); c.onAdd = function () {"
+def _add_legend(fmap: folium.Map, html: str, position: str = "topright") -> None:
+    code = (f"var c = L.control({{position: '{position}'}});"
+            " c.onAdd = function () {"
             " var d = L.DomUtil.create('div'); d.innerHTML = " + json.dumps(html, ensure_ascii=False) + ";"
             " L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };"
             " c.addTo(map);")
     _LayerScript(code).add_to(fmap)
+
+
+_FILL_CSS = """.leaflet-tooltip.qy-area-label { font-size: clamp(13px, 1.3vw, 52px); }
+.leaflet-tooltip.qy-area-label-hl { font-size: clamp(16px, 1.8vw, 72px); }
+.qy-legend { font-size: clamp(12px, 1.05vw, 40px); }"""
 
 
 def _css(o: MapOptions) -> str:
@@ -537,18 +567,41 @@ def _css(o: MapOptions) -> str:
 .qy-popup-title {{ font-weight: 700; font-size: 14px; margin-bottom: .3em; }}
 .qy-popup td {{ padding: 1px 6px 1px 0; vertical-align: top; }}
 .qy-popup td:first-child {{ color: #666; white-space: nowrap; }}
+{_FILL_CSS if o.fill_frame else ""}
 </style>"""
+
+
+#: Full-window map (the exhibition screen): fill the iframe, refit on resize, and set
+#: window.qyK (screen width / 1920, at least 1) so dots grow on a 4K screen.
+_FILL_FRAME_JS = """
+try { window.qyK = Math.max(1, ((window.top && window.top.innerWidth) || window.innerWidth) / 1920); }
+catch (e) { window.qyK = Math.max(1, window.innerWidth / 1920); }
+var el = map.getContainer(), b = L.latLngBounds(__BOUNDS__);
+el.style.height = '100vh'; el.style.width = '100%';
+document.documentElement.style.overflow = 'hidden'; document.body.style.margin = '0';
+var refit = function () {
+  map.invalidateSize(false); map.fitBounds(b, {padding: [12, 12], animate: false});
+  map.eachLayer(function (l) { if (l instanceof L.Tooltip && l._map) { l.update(); } });
+};
+if (window.ResizeObserver) { new ResizeObserver(refit).observe(el); } else { window.addEventListener('resize', refit); }
+setTimeout(refit, 0);
+"""
 
 
 def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
     """An offline_map fitted to the district, with CSS, basemap and attribution."""
     minx, miny, maxx, maxy = _shift(ds.district, o.basemap).total_bounds
+    view = _shift(ds.areas, o.basemap).total_bounds if o.fit == "areas" and not ds.areas.empty else None
     fmap = offline_map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=o.zoom_start,
                        asset_base=s.asset_base, zoom_control=o.zoom_control, zoom_snap=0.25,
                        attribution_control=True)
     fmap.get_root().header.add_child(Element(_css(o)), name="qy_css")
     _add_basemap(fmap, o, s)
+    if view is not None:
+        minx, miny, maxx, maxy = view
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
+    if o.fill_frame:
+        _LayerScript(_FILL_FRAME_JS.replace("__BOUNDS__", json.dumps([[miny, minx], [maxy, maxx]]))).add_to(fmap)
     if s.map_review_no:
         _LayerScript(f"map.attributionControl.addAttribution({json.dumps(t('map.review_no', o.lang, no=s.map_review_no), ensure_ascii=False)});").add_to(fmap)
     return fmap
@@ -584,7 +637,7 @@ def map_from_dataset(ds: Dataset, *, as_of: Any = None, compounds: gpd.GeoDataFr
     for layer in layers:
         layer.add_to(fmap)
     if o.legend:
-        _add_legend(fmap, legend_html(o))
+        _add_legend(fmap, legend_html(o), o.legend_position)
     if o.layer_control:
         folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     return fmap
@@ -619,13 +672,14 @@ def area_highlight_group(ds: Dataset, area: str, *, options: MapOptions = MapOpt
     if rows.empty:
         raise MapError(t("map.error.area", o.lang, name=area, valid="、".join(ds.areas["name"])))
     c = THEMES[o.theme]
-    data = _collection(_shift(rows, o.basemap), [{"t": vocab("area", area, o.lang)}])
+    (lx, ly), = _label_points(rows, o.basemap)
+    data = _collection(_shift(rows, o.basemap), [{"t": vocab("area", area, o.lang), "lx": lx, "ly": ly}])
     style = (f"function (f) {{ return {{color: '{c['hl']}', weight: 5, opacity: 1, fillColor: '{c['hl']}',"
              f" fillOpacity: 0.22, interactive: false}}; }}")
-    each = ("function (f, l) { l.bindTooltip(f.properties.t, {permanent: true, direction: 'center',"
-            " className: 'qy-area-label qy-area-label-hl'}); }")
     group = folium.FeatureGroup(name=t("map.layer.highlight", o.lang), control=False)
-    _geojson(data, t("map.layer.highlight", o.lang), style=style, each=each, control=False).add_to(group)
+    layer = _geojson(data, t("map.layer.highlight", o.lang), style=style, control=False)
+    _add_labels(layer, "qy-area-label qy-area-label-hl")
+    layer.add_to(group)
     return group
 
 

@@ -1,13 +1,102 @@
-"""总览 / Briefing (leadership group) — first version (shell)."""
+"""总览 / Briefing — the leadership group's view, for the as-of date chosen in the sidebar.
+
+Big-number tiles (each with its reference), the map of areas coloured by progress,
+progress by year against the targets, by area, and funding. Every number comes from
+geo.metrics (through dashboard.cached); this file only lays them out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
 import streamlit as st
+from streamlit_folium import st_folium
 
-from dashboard import cached, state
+from dashboard import cached, charts, kpis, state, ui
+from geo import maps, schema
+from geo.dataset import Dataset
 from geo.i18n import t
+from geo.settings import get_settings
 
-lang = state.lang()
-st.title(t("page.briefing", lang))
-ds = cached.dataset_or_stop(lang)
-day = state.as_of()
-s = cached.stats(cached.store_fingerprint(), day, _ds=ds)
-st.metric(t("app.as_of", lang), day.isoformat())
-st.metric("十四五", f"{s['fyp14']['completed']} / {s['fyp14']['target']}")
+MAP_HEIGHT = 600
+
+
+def briefing_pack_slot(ds: Dataset, day: dt.date, lang: str) -> None:
+    """BRIEFING PACK SLOT: the 生成汇报材料 / Briefing pack download button goes here.
+
+    Owned by the briefing-pack engineer (issue 5); rendered at the top right of the page.
+    """
+    from dashboard.briefing_pack import briefing_pack_control
+    briefing_pack_control(ds, day, lang)
+
+
+@st.fragment
+def map_panel(ds: Dataset, day: dt.date, lang: str, area_pct: dict[str, float]) -> None:
+    """The areas coloured by 14th-FYP completion; the basemap switch reruns only this panel."""
+    settings = get_settings()
+    choices = maps.available_basemaps(settings)
+    basemap = st.selectbox(t("map.basemap", lang), choices, key=state.BRIEFING_BASEMAP,
+                           format_func=lambda b: t(f"map.basemap.{b}", lang), label_visibility="collapsed")
+    options = maps.MapOptions(lang=lang, basemap=basemap, area_values=area_pct, area_labels=True, fit="areas",
+                              legend_position="bottomleft",
+                              mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED),
+                              settings=settings)
+    fmap = maps.map_from_dataset(ds, as_of=day, options=options)
+    st_folium(fmap, key="briefing_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    note = t("briefing.map.note", lang) + ("" if basemap == "none" else " " + t("map.basemap_online", lang))
+    st.markdown(ui.note_html(note), unsafe_allow_html=True)
+
+
+def header(ds: Dataset, day: dt.date, lang: str) -> None:
+    """Title, date line and the 示意数据 badge; the briefing-pack slot on the right."""
+    st.markdown(ui.BRIEFING_CSS, unsafe_allow_html=True)
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    badge = t("app.illustrative", lang) if ds.illustrative else None
+    subtitle = t("briefing.subtitle", lang, district=t("app.district", lang), date=day.isoformat())
+    left.markdown(ui.header_html(t("app.title", lang), subtitle, badge), unsafe_allow_html=True)
+    with right:
+        briefing_pack_slot(ds, day, lang)
+
+
+def main() -> None:
+    """Lay out the briefing for the session's language and as-of date."""
+    lang, day = state.lang(), state.as_of()
+    ds = cached.dataset_or_stop(lang)
+    fp = cached.store_fingerprint()
+    stats = cached.stats(fp, day, _ds=ds)
+    by_area = cached.progress_by_area(fp, day, _ds=ds)
+    header(ds, day, lang)
+    st.markdown(ui.tiles_html(kpis.briefing_kpis(stats, lang)), unsafe_allow_html=True)
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown(ui.section_html(t("briefing.section.map", lang)), unsafe_allow_html=True)
+        area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in schema.AREA_NAMES}
+        map_panel(ds, day, lang, area_pct)
+    with right:
+        st.markdown(ui.section_html(t("briefing.section.years", lang)), unsafe_allow_html=True)
+        st.altair_chart(charts.year_chart(cached.progress_by_year(fp, day, _ds=ds), lang, height=300),
+                        width="stretch")
+        late = stats["behind_plan"]
+        st.markdown(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
+                                 "qy-alert" if late else "qy-ok"), unsafe_allow_html=True)
+        st.markdown(ui.section_html(t("briefing.section.funding", lang)), unsafe_allow_html=True)
+        st.altair_chart(charts.funding_group_chart(stats["funding_wan_yuan"], lang),
+                        width="stretch")
+
+    st.markdown(ui.section_html(t("briefing.section.areas", lang)), unsafe_allow_html=True)
+    chart_col, table_col = st.columns([2, 3], gap="large")
+    chart_col.altair_chart(charts.area_chart(by_area, lang), width="stretch")
+    with table_col:
+        st.dataframe(kpis.area_table(by_area, lang), hide_index=True, width="stretch", height=370,
+                     column_config={t("briefing.col.pct", lang): st.column_config.NumberColumn(format="%.1f%%"),
+                                    t("briefing.col.funding", lang): st.column_config.NumberColumn(format="localized")})
+        st.markdown(ui.note_html(t("briefing.areas.note", lang)), unsafe_allow_html=True)
+
+    st.markdown(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"),
+                unsafe_allow_html=True)
+    st.altair_chart(charts.funding_source_chart(stats["funding_wan_yuan"], lang), width="stretch")
+    st.markdown(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"),
+                unsafe_allow_html=True)
+
+
+main()

@@ -1,9 +1,101 @@
-"""大屏 / Exhibition screen — first version (shell); filled in by geo.maps + screen layout."""
+"""大屏 / Exhibition screen — public display: dark, full screen, no inputs, no personal data.
+
+Rotates through the 8 renovation areas by itself (``settings.screen_rotate_seconds``),
+highlighting one on the district map and showing its figures; re-reads the data every
+``settings.screen_refresh_minutes``. Only area- and district-level aggregates are
+shown (compound dots carry no popup). The rotation advances server-side in a fragment
+that reruns on a timer; the map is not reloaded, only its highlight layer is swapped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
 import streamlit as st
+from streamlit_folium import st_folium
 
-from dashboard import cached, state
-from geo.i18n import t
+from dashboard import cached, kpis, state, ui
+from geo import maps, schema
+from geo.dataset import Dataset
+from geo.i18n import t, vocab
+from geo.settings import get_settings
 
-lang = state.lang()
-st.title(t("app.title", lang))
-ds = cached.dataset_or_stop(lang)
+SETTINGS = get_settings()
+MAP_LAYERS = ("district", "subdistricts", "areas", "greenways", "compounds")
+
+
+def next_area_index(count: int) -> int:
+    """Advance the rotation: 0 on the first run of a session, then +1 per run (wrapping)."""
+    index = st.session_state.get(state.SCREEN_AREA_INDEX)
+    index = 0 if index is None else (index + 1) % count
+    st.session_state[state.SCREEN_AREA_INDEX] = index
+    return index
+
+
+def header(lang: str) -> None:
+    """Title, date and a live clock (ticked in the browser by ui.CLOCK_JS)."""
+    now = dt.datetime.now()
+    st.markdown(ui.SCREEN_CSS, unsafe_allow_html=True)
+    st.markdown(ui.screen_header_html(t("screen.title", lang), t("app.district", lang),
+                                      kpis.long_date(now.date(), lang), now.strftime("%H:%M:%S")),
+                unsafe_allow_html=True)
+    st.html(ui.CLOCK_JS, unsafe_allow_javascript=True)
+
+
+def area_panel(by_area, index: int, lang: str) -> str:
+    """HTML of the current area's panel (figures from progress_by_area)."""
+    areas = by_area[by_area["name"].isin(schema.AREA_NAMES)].reset_index(drop=True)
+    row = areas.iloc[index]
+    rows = [(vocab("area", r["name"], lang), float(r["pct_completed"]), i == index) for i, r in areas.iterrows()]
+    return ui.screen_panel_html(t("screen.area_no", lang, i=index + 1, n=len(areas)), vocab("area", row["name"], lang),
+                                float(row["pct_completed"]), t("screen.area.pct", lang),
+                                kpis.area_kpis(row, lang), rows)
+
+
+def body(lang: str) -> None:
+    """Map with the highlighted area, its panel, district strip and footer (one rotation step)."""
+    ds = cached.dataset_every(SETTINGS.screen_refresh_minutes)
+    fp, today = cached.store_fingerprint(), dt.date.today()
+    stats = cached.stats(fp, today, _ds=ds)
+    by_area = cached.progress_by_area(fp, today, _ds=ds)
+    index = next_area_index(len(schema.AREA_NAMES))
+    area = schema.AREA_NAMES[index]
+    options = maps.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False,
+                              layer_control=False, zoom_control=False, area_labels=True, fill_frame=True,
+                              legend_position="bottomleft",
+                              mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED, schema.STATUS_REDEVELOPED),
+                              settings=SETTINGS)
+    left, right = st.columns([13, 6], gap="medium")
+    with left:
+        st_folium(maps.map_from_dataset(ds, as_of=today, options=options), key="screen_map", height=620,
+                  use_container_width=True, returned_objects=[],
+                  feature_group_to_add=maps.area_highlight_group(ds, area, options=options))
+    right.markdown(area_panel(by_area, index, lang), unsafe_allow_html=True)
+    st.markdown(ui.screen_strip_html(kpis.district_kpis(stats, lang)), unsafe_allow_html=True)
+    st.markdown(ui.screen_footer_html(footer_left(ds, lang),
+                                      t("screen.updated", lang, time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
+                unsafe_allow_html=True)
+
+
+def footer_left(ds: Dataset, lang: str) -> str:
+    """Data source, the district map's 审图号 (when configured) and the 示意数据 note."""
+    parts = [t("shell.data_source", lang, source=SETTINGS.data_source)]
+    if SETTINGS.map_review_no:
+        parts.append(t("map.review_no", lang, no=SETTINGS.map_review_no))
+    if ds.illustrative:
+        parts.append(t("app.illustrative", lang))
+    return " · ".join(parts)
+
+
+def main() -> None:
+    """Header once; the body is a fragment re-run every screen_rotate_seconds."""
+    lang = state.lang()
+    try:
+        cached.dataset_every(SETTINGS.screen_refresh_minutes)
+    except Exception as exc:  # noqa: BLE001  (a clear message on the screen, never a traceback)
+        st.error(t("error.store", lang, detail=str(exc)))
+        st.stop()
+    header(lang)
+    st.fragment(run_every=max(SETTINGS.screen_rotate_seconds, 3))(body)(lang)
+
+
+main()

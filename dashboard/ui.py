@@ -1,0 +1,161 @@
+"""Page-level CSS and small HTML builders (tiles, headers) shared by the pages.
+
+Pure string builders, no Streamlit import: pages pass the result to ``st.markdown``
+(``unsafe_allow_html=True``). Every text shown comes in already translated; values
+are HTML-escaped here. The exhibition screen scales with the viewport (``vw``/
+``clamp``) so the same layout reads at 1920×1080 and 3840×2160.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+from dashboard.kpis import Kpi
+
+FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+
+BRIEFING_CSS = f"""<style>
+.stApp, .stMarkdown, .stDataFrame {{ font-family: {FONT_STACK}; }}
+.block-container {{ padding-top: 1.6rem; padding-bottom: 1rem; max-width: 100%; }}
+.qy-head h1 {{ font-size: clamp(1.6rem, 2.2vw, 2.6rem); margin: 0; padding: 0; font-weight: 800; color: #1f2d3d; }}
+.qy-sub {{ color: #5f6b78; font-size: clamp(.95rem, 1vw, 1.2rem); margin-top: .2rem; }}
+.qy-badge {{ display: inline-block; background: #fff4e5; color: #a15c00; border: 1px solid #ffd8a8;
+  border-radius: 999px; padding: .05rem .7rem; font-size: .85rem; margin-left: .6rem; vertical-align: middle; }}
+.qy-tiles {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: .9rem; margin: .6rem 0 1rem; }}
+.qy-tile {{ background: #ffffff; border: 1px solid #e3e8ee; border-left: 6px solid #2c6fbb; border-radius: 10px;
+  padding: .8rem 1rem .7rem; box-shadow: 0 1px 3px rgba(31,45,61,.06); }}
+.qy-tile .lbl {{ color: #4a5663; font-size: clamp(.9rem, .95vw, 1.15rem); font-weight: 600; }}
+.qy-tile .val {{ color: #1f2d3d; font-size: clamp(2rem, 2.6vw, 3.2rem); font-weight: 800; line-height: 1.15; }}
+.qy-tile .unit {{ font-size: .45em; font-weight: 600; color: #4a5663; margin-left: .2em; display: inline-block; white-space: nowrap; }}
+.qy-tile .ref {{ color: #5f6b78; font-size: clamp(.8rem, .85vw, 1.05rem); }}
+.qy-tile.fyp14 {{ border-left-color: #2e9e5b; }} .qy-tile.eligible {{ border-left-color: #3a7bd5; }}
+.qy-tile.households {{ border-left-color: #f29f05; }} .qy-tile.elevators {{ border-left-color: #8e44ad; }}
+.qy-tile.greenways {{ border-left-color: #2e7d32; }} .qy-tile.funding {{ border-left-color: #c0392b; }}
+.qy-section {{ font-size: clamp(1.1rem, 1.25vw, 1.5rem); font-weight: 700; color: #1f2d3d;
+  border-bottom: 2px solid #e3e8ee; padding-bottom: .2rem; margin: .4rem 0 .5rem; }}
+.qy-note {{ color: #6b7785; font-size: .85rem; }}
+.qy-alert {{ color: #c0392b; font-weight: 700; }}
+.qy-ok {{ color: #2e9e5b; font-weight: 700; }}
+.qy-foot {{ color: #8a96a3; font-size: .8rem; margin-top: 1rem; border-top: 1px solid #e3e8ee; padding-top: .4rem; }}
+</style>"""
+
+
+def tiles_html(kpis: Sequence[Kpi], css_class: str = "qy-tiles") -> str:
+    """A responsive grid of big-number tiles."""
+    cells = []
+    for k in kpis:
+        unit = f'<span class="unit">{escape(k.unit)}</span>' if k.unit else ""
+        ref = f'<div class="ref">{escape(k.ref)}</div>' if k.ref else ""
+        cells.append(f'<div class="qy-tile {escape(k.key)}" data-kpi="{escape(k.key)}">'
+                     f'<div class="lbl">{escape(k.label)}</div><div class="val">{escape(k.value)}{unit}</div>{ref}</div>')
+    return f'<div class="{css_class}">' + "".join(cells) + "</div>"
+
+
+def header_html(title: str, subtitle: str, badge: str | None = None) -> str:
+    """Page header: big title, one line of context, optional badge (e.g. 示意数据)."""
+    tag = f'<span class="qy-badge">{escape(badge)}</span>' if badge else ""
+    return f'<div class="qy-head"><h1>{escape(title)}{tag}</h1><div class="qy-sub">{escape(subtitle)}</div></div>'
+
+
+def section_html(title: str) -> str:
+    """A section heading."""
+    return f'<div class="qy-section">{escape(title)}</div>'
+
+
+def note_html(text: str, css_class: str = "qy-note") -> str:
+    """A small note line."""
+    return f'<div class="{css_class}">{escape(text)}</div>'
+
+
+#: The exhibition screen: dark, everything sized in vw/vh so 1920×1080 and 3840×2160 match.
+SCREEN_CSS = f"""<style>
+.stApp {{ background: radial-gradient(ellipse at top, #10263b 0%, #06101a 70%); color: #e8f1fa; font-family: {FONT_STACK}; }}
+.block-container {{ padding: 1.2vh 1.6vw 0 1.6vw !important; max-width: 100% !important; }}
+[data-testid="stVerticalBlock"] {{ gap: 1.1vh; }}
+.qs-head {{ display: flex; justify-content: space-between; align-items: flex-end;
+  border-bottom: .2vh solid #1f4a6e; padding-bottom: .8vh; }}
+.qs-title {{ font-size: clamp(26px, 2.5vw, 120px); font-weight: 800; letter-spacing: .08em; color: #ffffff;
+  text-shadow: 0 0 1.2vw rgba(79,195,247,.45); line-height: 1.1; }}
+.qs-title small {{ display: block; font-size: .42em; letter-spacing: .02em; font-weight: 500; color: #7fd3ff; }}
+.qs-when {{ text-align: right; line-height: 1.15; }}
+.qs-date {{ font-size: clamp(14px, 1.05vw, 50px); color: #a9c7e0; }}
+.qs-clock {{ font-size: clamp(24px, 2.1vw, 100px); font-weight: 700; color: #ffd54f; font-variant-numeric: tabular-nums; }}
+iframe[title="streamlit_folium.st_folium"] {{ height: 68vh !important; border-radius: .6vw;
+  border: .12vw solid #1f4a6e !important; background: #0b1622; }}
+.qs-panel {{ background: rgba(16,38,59,.75); border: .12vw solid #1f4a6e; border-radius: .6vw; padding: 1.4vh 1.2vw;
+  height: 68vh; box-sizing: border-box; display: flex; flex-direction: column; gap: 1vh; overflow: hidden; }}
+.qs-no {{ font-size: clamp(12px, .95vw, 46px); color: #7fd3ff; letter-spacing: .1em; }}
+.qs-area {{ font-size: clamp(24px, 2.2vw, 106px); font-weight: 800; color: #ffd54f; line-height: 1.1; }}
+.qs-pct {{ display: flex; align-items: baseline; gap: .6vw; }}
+.qs-pct .v {{ font-size: clamp(44px, 4.6vw, 220px); font-weight: 800; color: #4cd47f; line-height: 1; font-variant-numeric: tabular-nums; }}
+.qs-pct .v span {{ font-size: .45em; }}
+.qs-pct .l {{ font-size: clamp(12px, .95vw, 46px); color: #a9c7e0; }}
+.qs-bar {{ height: 1vh; background: #1b3348; border-radius: 1vh; overflow: hidden; }}
+.qs-bar div {{ height: 100%; background: linear-gradient(90deg, #2e9e5b, #4cd47f); }}
+.qs-grid {{ display: grid; grid-template-columns: 1fr 1fr 1fr; gap: .9vh .6vw; }}
+.qs-kpi {{ background: rgba(6,16,26,.55); border-radius: .4vw; padding: .9vh .7vw; }}
+.qs-kpi .l {{ font-size: clamp(11px, .82vw, 40px); color: #a9c7e0; }}
+.qs-kpi .v {{ font-size: clamp(18px, 1.6vw, 78px); font-weight: 800; color: #ffffff; font-variant-numeric: tabular-nums; }}
+.qs-list {{ display: flex; flex-direction: column; gap: .45vh; margin-top: auto; }}
+.qs-row {{ display: grid; grid-template-columns: 9.5vw 1fr 3.2vw; align-items: center; gap: .5vw;
+  font-size: clamp(11px, .78vw, 38px); color: #a9c7e0; }}
+.qs-row.on {{ color: #ffd54f; font-weight: 700; }}
+.qs-row .track {{ height: .8vh; background: #1b3348; border-radius: .8vh; overflow: hidden; }}
+.qs-row .track div {{ height: 100%; background: #4fc3f7; }}
+.qs-row.on .track div {{ background: #ffd54f; }}
+.qs-row .p {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.qs-strip {{ display: grid; grid-template-columns: repeat(5, 1fr); gap: .8vw; }}
+.qs-strip .qs-kpi {{ background: rgba(16,38,59,.75); border: .12vw solid #1f4a6e; padding: 1vh 1vw; }}
+.qs-strip .qs-kpi .v {{ font-size: clamp(24px, 2.3vw, 110px); color: #7fd3ff; }}
+.qs-strip .qs-kpi .r {{ font-size: clamp(11px, .8vw, 38px); color: #a9c7e0; }}
+.qs-foot {{ display: flex; justify-content: space-between; gap: 1vw; font-size: clamp(10px, .68vw, 32px);
+  color: #6f8ba3; padding: .4vh 0 .8vh; }}
+</style>"""
+
+
+def screen_header_html(title: str, subtitle: str, date_text: str, clock_text: str) -> str:
+    """Screen header: title (with district) left; date and the live clock right."""
+    return (f'<div class="qs-head"><div class="qs-title">{escape(title)}<small>{escape(subtitle)}</small></div>'
+            f'<div class="qs-when"><div class="qs-date">{escape(date_text)}</div>'
+            f'<div class="qs-clock" id="qs-clock">{escape(clock_text)}</div></div></div>')
+
+
+#: Ticks every .qs-clock once a second (installed once per browser tab).
+CLOCK_JS = """<script>
+(function () {
+  if (window.qsClock) { return; }
+  var pad = function (n) { return (n < 10 ? '0' : '') + n; };
+  window.qsClock = setInterval(function () {
+    var d = new Date(), text = pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+    document.querySelectorAll('.qs-clock').forEach(function (el) { el.textContent = text; });
+  }, 1000);
+})();
+</script>"""
+
+
+def screen_panel_html(number: str, area: str, pct: float, pct_label: str, kpis: Sequence[Kpi],
+                      rows: Sequence[tuple[str, float, bool]]) -> str:
+    """The current area: its number, name, % completed with a bar, tiles, and all areas' bars."""
+    tiles = "".join(f'<div class="qs-kpi" data-kpi="{escape(k.key)}"><div class="l">{escape(k.label)}</div>'
+                    f'<div class="v">{escape(k.value)}</div></div>' for k in kpis)
+    bars = "".join(f'<div class="qs-row{" on" if on else ""}"><span>{escape(name)}</span>'
+                   f'<div class="track"><div style="width:{max(0.0, min(p, 100.0)):.1f}%"></div></div>'
+                   f'<span class="p">{p:.0f}%</span></div>' for name, p, on in rows)
+    return (f'<div class="qs-panel"><div class="qs-no">{escape(number)}</div>'
+            f'<div class="qs-area" data-area="{escape(area)}">{escape(area)}</div>'
+            f'<div class="qs-pct"><div class="v">{pct:.0f}<span>%</span></div><div class="l">{escape(pct_label)}</div></div>'
+            f'<div class="qs-bar"><div style="width:{max(0.0, min(pct, 100.0)):.1f}%"></div></div>'
+            f'<div class="qs-grid">{tiles}</div><div class="qs-list">{bars}</div></div>')
+
+
+def screen_strip_html(kpis: Sequence[Kpi]) -> str:
+    """The district-wide figures along the bottom of the screen."""
+    cells = "".join(f'<div class="qs-kpi" data-kpi="{escape(k.key)}"><div class="l">{escape(k.label)}</div>'
+                    f'<div class="v">{escape(k.value)}</div>'
+                    + (f'<div class="r">{escape(k.ref)}</div>' if k.ref else "") + "</div>" for k in kpis)
+    return f'<div class="qs-strip">{cells}</div>'
+
+
+def screen_footer_html(left: str, right: str) -> str:
+    """Source / review number on the left, data time on the right."""
+    return f'<div class="qs-foot"><span>{escape(left)}</span><span>{escape(right)}</span></div>'
