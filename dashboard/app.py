@@ -55,6 +55,8 @@ PAGES: list[PageSpec] = [
     PageSpec("briefing.py", "briefing", "page.briefing", ":material/dashboard:"),
     PageSpec("explorer.py", "explorer", "page.explorer", ":material/travel_explore:"),
     PageSpec("screen.py", "screen", "page.screen", ":material/tv:", chrome=False),
+    PageSpec("data_import.py", "import", "page.import", ":material/upload_file:"),
+    PageSpec("data_edit.py", "edit", "page.edit", ":material/edit_note:"),
 ]
 
 #: Hides Streamlit's own chrome on full-screen pages (no sidebar, header or toolbar).

@@ -264,3 +264,54 @@ def changes_since(audit: pd.DataFrame, compounds: pd.DataFrame, since: dt.date) 
     out = grouped.join(names, how="left").reset_index()
     return out[["compound_id", "name", "subdistrict", "changes", "last_at", "users"]].sort_values(
         "last_at", ascending=False, ignore_index=True)
+
+
+# --- the record as editable tables (the edit page's data editors) ------------------------------------
+def _labels(kind: str, keys: tuple[str, ...], lang: str) -> dict[str, str]:
+    return {k: vocab(kind, k, lang) for k in keys}
+
+
+def record_tables(record: ProgressRecord, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """Works, elevators and funding of a record as tables (works/sources shown as labels)."""
+    works = _labels("work", schema.WORK_KEYS, lang)
+    sources = _labels("source", schema.FUNDING_KEYS, lang)
+    as_ts = lambda d: pd.NaT if d is None else pd.Timestamp(d)  # noqa: E731
+    return {
+        "works": pd.DataFrame([{"work": works[w.work], "quantity": w.quantity, "actual_start": as_ts(w.actual_start),
+                                "actual_finish": as_ts(w.actual_finish)} for w in record.works],
+                              columns=["work", "quantity", "actual_start", "actual_finish"]),
+        "elevators": pd.DataFrame([{"elevator_id": e.elevator_id, "building": e.building, "plan_start": as_ts(e.plan_start),
+                                    "actual_start": as_ts(e.actual_start), "actual_finish": as_ts(e.actual_finish)}
+                                   for e in record.elevators],
+                                  columns=["elevator_id", "building", "plan_start", "actual_start", "actual_finish"]),
+        "funding": pd.DataFrame([{"year": f.year, "source": sources[f.source], "amount_wan_yuan": f.amount_wan_yuan}
+                                 for f in record.funding], columns=["year", "source", "amount_wan_yuan"]),
+    }
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of an edited table as dicts; blank cells None, fully blank rows dropped."""
+    out = []
+    for row in frame.to_dict("records"):
+        clean = {k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else v) for k, v in row.items()}
+        if any(v is not None for k, v in clean.items() if k != "elevator_id"):
+            out.append({k: (v.date() if isinstance(v, pd.Timestamp) else v) for k, v in clean.items()})
+    return out
+
+
+def record_from_tables(compound_id: str, dates: dict[str, Any], tables: dict[str, pd.DataFrame],
+                       lang: str = "zh") -> ProgressRecord:
+    """The record from the edit page's date fields and edited tables (EditError if bad)."""
+    works = {v: k for k, v in _labels("work", schema.WORK_KEYS, lang).items()}
+    sources = {v: k for k, v in _labels("source", schema.FUNDING_KEYS, lang).items()}
+    work_rows = [{**r, "work": works.get(r.get("work"), r.get("work") or "")} for r in _rows(tables["works"])]
+    money_rows = [{**r, "source": sources.get(r.get("source"), r.get("source") or "")} for r in _rows(tables["funding"])]
+    return record_from_input({"compound_id": compound_id, **dates, "works": work_rows,
+                              "elevators": _rows(tables["elevators"]), "funding": money_rows})
+
+
+def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[str, str]:
+    """compound_id -> 'name (id)' for one subdistrict's compounds (all when None), by name."""
+    rows = compounds if subdistrict is None else compounds[compounds["subdistrict"] == subdistrict]
+    rows = rows.sort_values(["name", "compound_id"])
+    return {cid: f"{name}（{cid}）" for cid, name in zip(rows["compound_id"], rows["name"])}

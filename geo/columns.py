@@ -178,3 +178,59 @@ def import_targets() -> list[str]:
     fields = [f.name for f in schema.COMPOUND_FIELDS if f.name != "geometry"]
     extra = ["status", "lon", "lat", "elevators", "ev_chargers", "funding_year"]
     return fields + extra + [f"funding:{k}" for k in schema.FUNDING_KEYS]
+
+
+# --- the import template -----------------------------------------------------------------------
+_TEMPLATE_EXAMPLE: dict[str, object] = {
+    "compound_id": "", "name": "宽巷子132号院", "address": "宽巷子132号", "subdistrict": "少城", "community": "宽巷子社区",
+    "area": "方池街—包家巷片区", "year_built": 1988, "buildings": 9, "households": 202, "floor_area_m2": 15800,
+    "is_old": "是", "decision": "eligible", "batch": "2024", "plan_start": "2024-03-01", "plan_finish": "2024-12-31",
+    "actual_start": "2024-03-20", "actual_finish": "", "lon": 104.05373, "lat": 30.66784, "elevators": 2,
+    "ev_chargers": 6, "funding_year": 2024, "funding:government_subsidy": 120, "funding:residents": 8.5,
+}
+
+
+def template_columns(lang: str = "zh") -> list[tuple[str, str, str]]:
+    """(field, header, what is accepted) for every column of the import template."""
+    from geo.i18n import t
+    specs = {f.name: f for f in schema.COMPOUND_FIELDS}
+    out = []
+    for name in _TEMPLATE_EXAMPLE:
+        if name.startswith("funding:"):
+            source = next(s for s in schema.FUNDING_SOURCES if s.key == name.split(":", 1)[1])
+            header = f"{source.en if lang == 'en' else source.zh}（{t('unit.wan_yuan', lang)}）"
+            out.append((name, header, t("template.money", lang)))
+        elif name in specs:
+            spec = specs[name]
+            out.append((name, spec.en if lang == "en" else spec.zh, spec.allowed))
+        else:
+            out.append((name, t(f"template.{name}", lang), t(f"template.{name}.ok", lang)))
+    return out
+
+
+def template_xlsx(lang: str = "zh") -> bytes:
+    """The import template: one header row, one example row, and a sheet explaining each column."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from geo.i18n import t
+    cols = template_columns(lang)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("template.sheet", lang)
+    ws.append([header for _, header, _ in cols])
+    ws.append([_TEMPLATE_EXAMPLE[name] for name, _, _ in cols])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for i, (_, header, _) in enumerate(cols, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, len(header) * 2)
+    ws.freeze_panes = "A2"
+    notes = wb.create_sheet(t("template.notes", lang))
+    notes.append([t("validate.col.column", lang), t("validate.col.accepted", lang)])
+    for _, header, accepted in cols:
+        notes.append([header, accepted])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,164 @@
+"""进度填报 / Progress (planners): record dates, works, elevators and funding; history; 每日调度.
+
+Thin page: widgets -> geo.audit (record, diff, save with the concurrency check) -> render.
+The record's tag is taken when the compound is opened; a save after someone else's
+is refused with a clear message (the record changed since you opened it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import cached, state
+from dashboard.auth_widget import login_box
+from geo import audit, schema
+from geo.auth import AuthError
+from geo.i18n import t, vocab
+from geo.store import EditConflict, StoreError, open_store
+
+DATE_FIELDS = ("plan_start", "plan_finish", "actual_start", "actual_finish")
+
+
+def _pick_compound(ds, user, lang: str) -> str | None:
+    """Subdistrict and compound choosers (an editor starts in their own subdistrict)."""
+    subs = list(schema.SUBDISTRICT_NAMES)
+    if state.EDIT_SUBDISTRICT not in st.session_state and user.subdistricts:
+        st.session_state[state.EDIT_SUBDISTRICT] = user.subdistricts[0]
+    left, right = st.columns([1, 2])
+    with left:
+        sub = st.selectbox(t("edit.subdistrict", lang), subs, key=state.EDIT_SUBDISTRICT,
+                           format_func=lambda s: vocab("subdistrict", s, lang))
+    choices = cached.compound_choices(cached.store_fingerprint(), sub, _ds=ds)
+    with right:
+        return st.selectbox(t("edit.compound", lang), list(choices), key=state.EDIT_COMPOUND,
+                            format_func=lambda cid: choices.get(cid, cid))
+
+
+def _opened(compound_id: str, ds) -> tuple[str, audit.ProgressRecord]:
+    """The (etag, record) taken when this compound was opened; taken now if it was not."""
+    opened = st.session_state.get(state.EDIT_OPENED)
+    if opened is None or opened[0] != compound_id:
+        store = open_store()
+        opened = (compound_id, store.etag(compound_id), audit.record_from_dataset(store.load(), compound_id))
+        st.session_state[state.EDIT_OPENED] = opened
+    return opened[1], opened[2]
+
+
+def _reopen() -> None:
+    st.session_state.pop(state.EDIT_OPENED, None)
+
+
+def _form(record: audit.ProgressRecord, can_edit: bool, lang: str):
+    """The record's fields; returns (dates, tables, saved?)."""
+    tables = audit.record_tables(record, lang)
+    work_labels = [vocab("work", w, lang) for w in schema.WORK_KEYS]
+    source_labels = [vocab("source", s, lang) for s in schema.FUNDING_KEYS]
+    col = lambda key: t(f"edit.col.{key}", lang)  # noqa: E731
+    day = lambda key: st.column_config.DateColumn(col(key), format="YYYY-MM-DD")  # noqa: E731
+    with st.form(f"edit_{record.compound_id}", border=True):
+        st.markdown(f"**{t('edit.dates', lang)}**")
+        cols = st.columns(4)
+        dates = {f: cols[i].date_input(t(f"field.{f}", lang), value=getattr(record, f), format="YYYY-MM-DD",
+                                       min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31),
+                                       disabled=not can_edit) for i, f in enumerate(DATE_FIELDS)}
+        st.markdown(f"**{t('edit.works', lang)}**")
+        works = st.data_editor(tables["works"], num_rows="dynamic", hide_index=True, disabled=not can_edit,
+                               key=f"works_{record.compound_id}", width="stretch", column_config={
+                                   "work": st.column_config.SelectboxColumn(col("work"), options=work_labels, required=True),
+                                   "quantity": st.column_config.NumberColumn(col("quantity"), min_value=0, step=1),
+                                   "actual_start": day("actual_start"), "actual_finish": day("actual_finish")})
+        st.markdown(f"**{t('edit.elevators', lang)}**")
+        elevators = st.data_editor(tables["elevators"], num_rows="dynamic", hide_index=True, disabled=not can_edit,
+                                   key=f"elevators_{record.compound_id}", width="stretch", column_config={
+                                       "elevator_id": st.column_config.TextColumn(col("elevator_id"), disabled=True),
+                                       "building": st.column_config.TextColumn(col("building")),
+                                       "plan_start": day("plan_start"), "actual_start": day("actual_start"),
+                                       "actual_finish": day("actual_finish")})
+        st.markdown(f"**{t('edit.funding', lang)}**")
+        funding = st.data_editor(tables["funding"], num_rows="dynamic", hide_index=True, disabled=not can_edit,
+                                 key=f"funding_{record.compound_id}", width="stretch", column_config={
+                                     "year": st.column_config.NumberColumn(col("year"), min_value=2000, max_value=2040,
+                                                                           step=1, format="%d"),
+                                     "source": st.column_config.SelectboxColumn(col("source"), options=source_labels,
+                                                                                required=True),
+                                     "amount_wan_yuan": st.column_config.NumberColumn(col("amount"), min_value=0.0,
+                                                                                      format="%.2f")})
+        saved = st.form_submit_button(t("edit.save", lang), type="primary", disabled=not can_edit,
+                                      icon=":material/save:")
+    return dates, {"works": works, "elevators": elevators, "funding": funding}, saved
+
+
+def _save(user, subdistrict: str, etag: str, before, dates, tables, lang: str) -> None:
+    try:
+        after = audit.record_from_tables(before.compound_id, dates, tables, lang)
+        _, n = audit.save_progress(open_store(), user, before, after, subdistrict=subdistrict, etag=etag)
+    except EditConflict as exc:
+        message = t("edit.conflict", lang, compound=exc.compound_id, user=exc.last.get("user", ""),
+                    at=exc.last.get("at", ""))
+        st.session_state[state.EDIT_MESSAGE] = ("error", message)
+        return
+    except (audit.EditError, AuthError, StoreError) as exc:
+        st.session_state[state.EDIT_MESSAGE] = ("error", str(exc))
+        return
+    st.session_state[state.EDIT_MESSAGE] = ("success", t("edit.saved", lang, n=n) if n else t("edit.nothing", lang))
+    _reopen()
+
+
+def _message() -> None:
+    kind, text = st.session_state.pop(state.EDIT_MESSAGE, (None, None))
+    if kind == "error":
+        st.error(text, icon=":material/block:")
+    elif kind == "success":
+        st.success(text)
+
+
+def _history(compound_id: str, lang: str) -> None:
+    st.subheader(t("edit.history", lang))
+    rows = open_store().audit(compound_id=compound_id)
+    if rows.empty:
+        st.caption(t("edit.no_history", lang))
+    else:
+        st.dataframe(audit.history_frame(rows, lang), hide_index=True, width="stretch")
+
+
+def _daily(ds, lang: str) -> None:
+    st.subheader(t("edit.daily", lang))
+    since = st.date_input(t("edit.since", lang), value=dt.date.today() - dt.timedelta(days=1), key=state.EDIT_SINCE,
+                          format="YYYY-MM-DD")
+    store = open_store()
+    table = audit.changes_since(store.audit(since=since.isoformat()), ds.compounds, since)
+    if table.empty:
+        st.caption(t("edit.daily_none", lang))
+        return
+    heads = {"compound_id": t("field.compound_id", lang), "name": t("field.name", lang),
+             "subdistrict": t("field.subdistrict", lang), "changes": t("edit.col.changes", lang),
+             "last_at": t("edit.col.last_at", lang), "users": t("edit.col.users", lang)}
+    st.dataframe(table.rename(columns=heads), hide_index=True, width="stretch")
+
+
+def main() -> None:
+    lang = state.lang()
+    user = login_box(lang)
+    st.title(t("edit.title", lang))
+    st.caption(t("edit.intro", lang))
+    ds = cached.dataset_or_stop(lang)
+    compound_id = _pick_compound(ds, user, lang)
+    _message()
+    if compound_id:
+        subdistrict = st.session_state[state.EDIT_SUBDISTRICT]
+        etag, before = _opened(compound_id, ds)
+        can_edit = user.can_edit(subdistrict)
+        if not can_edit:
+            st.info(t("edit.readonly", lang), icon=":material/lock:")
+        dates, tables, saved = _form(before, can_edit, lang)
+        if saved:
+            _save(user, subdistrict, etag, before, dates, tables, lang)
+            st.rerun()
+        st.button(t("edit.reopen", lang), on_click=_reopen, icon=":material/refresh:")
+        _history(compound_id, lang)
+    st.divider()
+    _daily(ds, lang)
+
+
+main()
