@@ -1,0 +1,147 @@
+"""The /import and /edit pages and the login box under streamlit.testing.v1.AppTest (no browser)."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import state
+from geo import auth
+from geo.audit import Change
+from geo.settings import ROOT, SAMPLE_GPKG
+from geo.store import GpkgStore
+
+APP = str(ROOT / "dashboard" / "app.py")
+IMPORT, EDIT, SCREEN = "app_pages/data_import.py", "app_pages/data_edit.py", "app_pages/screen.py"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pages") / "store.gpkg"
+    shutil.copyfile(SAMPLE_GPKG, path)
+    store = GpkgStore(path)
+    auth.add_user(store, "admin", "admin-pass-1", "admin")
+    auth.add_user(store, "li", "editor-pass-1", "editor", ["金沙"])
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _store_env(store_path, monkeypatch):
+    monkeypatch.setenv("QY_STORE", str(store_path))
+
+
+def _page(page: str, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()  # st.navigation registers the pages (their URL paths differ from the file names)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _login(at: AppTest, name: str, password: str) -> AppTest:
+    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_name").input(name)
+    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_password").input(password)
+    next(b for b in at.sidebar.button if b.label in ("登录", "Log in")).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_import_page_for_a_viewer(store_path):
+    at = _page(IMPORT)
+    assert [t.value for t in at.title] == ["数据导入"]
+    assert "当前为只读浏览" in [c.value for c in at.sidebar.caption]
+    assert [s.label for s in at.selectbox][:2] == ["坐标系", "文字编码（CSV）"]
+    assert not [b for b in at.button if b.label in ("提交导入", "恢复")]
+    assert len(at.get("download_button")) == 1  # the template
+    assert len(at.dataframe) == 1  # the versions table
+
+
+def test_import_page_in_english_and_admin_login(store_path):
+    at = _page(IMPORT, {"lang": "en"})
+    assert [t.value for t in at.title] == ["Data import"]
+    _login(at, "admin", "wrong-password")
+    assert any("wrong user name or password" in e.value for e in at.sidebar.error)
+    _login(at, "admin", "admin-pass-1")
+    assert any("Signed in: admin (Admin)" in c.value for c in at.sidebar.caption)
+    assert [b.label for b in at.sidebar.button] == ["Log out"]
+
+
+def test_restore_offered_to_admin_once_there_are_versions(store_path):
+    store = GpkgStore(store_path)
+    ds = store.load()
+    store.commit(ds.with_layers(compounds=ds.compounds.iloc[:5]), user="admin", note="five")
+    at = _login(_page(IMPORT), "admin", "admin-pass-1")
+    at.selectbox(key=state.RESTORE_VERSION).select(1)
+    next(b for b in at.button if b.label == "恢复").click().run()
+    assert any("已恢复第 1 版" in s.value for s in at.success)
+    assert len(store.load().compounds) == 1891 and store.versions()[-1].kind == "restore"
+
+
+def _open(at: AppTest, subdistrict: str, compound: str) -> AppTest:
+    at.selectbox(key=state.EDIT_SUBDISTRICT).select(subdistrict).run()
+    at.selectbox(key=state.EDIT_COMPOUND).select(compound).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _save(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_viewer_cannot_edit():
+    at = _open(_page(EDIT), "金沙", "QY-0001")
+    assert any("只读" in i.value for i in at.info)
+    assert next(b for b in at.button if b.label == "保存").disabled
+
+
+def test_editor_saves_progress_and_sees_history(store_path):
+    at = _login(_page(EDIT), "li", "editor-pass-1")
+    _open(at, "金沙", "QY-0001")
+    assert not at.info  # may edit 金沙
+    finish = next(d for d in at.date_input if d.label == "实际竣工")
+    finish.set_value(dt.date(2016, 11, 20))
+    _save(at)
+    assert any("已保存 1 项修改" in s.value for s in at.success)
+    store = GpkgStore(store_path)
+    assert store.load().compounds.set_index("compound_id").at["QY-0001", "actual_finish"].day == 20
+    row = store.audit(compound_id="QY-0001").iloc[0]
+    assert (row.user, row.field, row.after) == ("li", "actual_finish", "2016-11-20")
+    assert len(at.dataframe) >= 2  # the compound's history and the daily dispatch list
+
+
+def test_second_save_after_someone_else_is_refused(store_path):
+    at = _login(_page(EDIT), "li", "editor-pass-1")
+    _open(at, "金沙", "QY-0001")  # the record is opened now (its tag is kept)
+    store = GpkgStore(store_path)
+    store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "plan_finish", None, "2016-12-24")],
+                        user="wang", etag=store.etag("QY-0001"))
+    next(d for d in at.date_input if d.label == "实际开工").set_value(dt.date(2016, 6, 2))
+    _save(at)
+    errors = [e.value for e in at.error]
+    assert any("保存被拒绝" in e and "wang" in e for e in errors), errors
+    row = store.load().compounds.set_index("compound_id").loc["QY-0001"]
+    assert row["plan_finish"].day == 24 and row["actual_start"].day == 1  # wang's edit kept, li's refused
+
+
+def test_editor_cannot_edit_another_subdistrict():
+    at = _login(_page(EDIT), "li", "editor-pass-1")
+    _open(at, "少城", "QY-0003")
+    assert any("只读" in i.value for i in at.info)
+
+
+def test_screen_offers_no_login_or_editing():
+    at = _page(SCREEN)
+    assert not at.text_input and not [b for b in at.button if b.label in ("登录", "保存", "提交导入")]
+    assert not at.sidebar.expander
+
+
+def test_single_sign_on_not_offered_when_not_configured():
+    at = _page(IMPORT)
+    labels = [b.label for b in at.sidebar.button]
+    assert "统一身份认证登录" not in labels and "登录" in labels
