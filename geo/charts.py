@@ -42,7 +42,7 @@ def year_progress_png(rows: Sequence[Mapping[str, Any]], lang: str = "zh", *, ag
             values = [r[s] for r in rows]
             ax.bar(x, values, bottom=bottom, width=0.6, color=schema.STATUS_COLORS[s], label=vocab("status", s, lang))
             bottom = [b + v for b, v in zip(bottom, values)]
-        top = max([r["target"] for r in rows] + bottom + [1])
+        top = max([r["target"] for r in rows if against_target] + bottom + [1])
         for i, r in enumerate(rows):
             ax.text(i, bottom[i] + top * 0.015, f"{r['completed']:,}/{r['compounds']:,}", ha="center", va="bottom",
                     fontsize=11, color=_INK)
