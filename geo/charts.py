@@ -33,7 +33,7 @@ def year_progress_png(rows: Sequence[Mapping[str, Any]], lang: str = "zh", *, ag
     are left out. With ``against_target`` each bar carries its yearly target mark.
     """
     rows = [r for r in rows if r["target"] or r["compounds"]]
-    with matplotlib.rc_context(fonts.mpl_rc()):
+    with fonts.mpl_context():
         fig = figure_px(round(width_in * dpi), round(height_in * dpi), width_in)
         ax = fig.add_axes((0.1, 0.08, 0.88, 0.8))
         x = list(range(len(rows)))
@@ -65,7 +65,7 @@ def funding_png(funding: Mapping[str, Any], year: int, lang: str = "zh", *,
     ``funding`` is ``stats()["funding_wan_yuan"]``.
     """
     in_year = funding["by_year"].get(str(year), {})
-    with matplotlib.rc_context(fonts.mpl_rc()):
+    with fonts.mpl_context():
         fig = figure_px(round(width_in * dpi), round(height_in * dpi), width_in)
         ax = fig.add_axes((0.25, 0.07, 0.4, 0.84))
         keys = list(schema.FUNDING_KEYS)[::-1]
@@ -103,7 +103,7 @@ def elevators_png(elevators: Mapping[str, int], lang: str = "zh", *, width_in: f
 
     ``elevators`` is ``stats()["elevators"]``.
     """
-    with matplotlib.rc_context(fonts.mpl_rc()):
+    with fonts.mpl_context():
         fig = figure_px(round(width_in * dpi), round(height_in * dpi), width_in)
         ax = fig.add_axes((0.03, 0.38, 0.94, 0.4))
         left = 0

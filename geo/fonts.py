@@ -8,11 +8,13 @@ CFF-flavoured OpenType of e.g. Noto Sans CJK.
 """
 from __future__ import annotations
 
+import threading
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
@@ -105,6 +107,20 @@ def mpl_rc(font: CjkFont | None = None, **extra: Any) -> dict[str, Any]:
     _register_mpl(str(font.path))
     return {"font.family": [font.family, "DejaVu Sans"], "axes.unicode_minus": False,
             "pdf.fonttype": 42, **extra}
+
+
+#: matplotlib's rcParams are process-wide: charts drawn in two threads at once (e.g. two
+#: deferred downloads) must not swap fonts under each other.
+_MPL_LOCK = threading.RLock()
+
+
+@contextmanager
+def mpl_context(font: CjkFont | None = None, **extra: Any) -> Iterator[None]:
+    """Draw with matplotlib in the CJK font: ``rc_context(mpl_rc())`` held under a process-wide lock."""
+    import matplotlib
+    rc = mpl_rc(font, **extra)
+    with _MPL_LOCK, matplotlib.rc_context(rc):
+        yield
 
 
 @lru_cache(maxsize=4)

@@ -51,7 +51,7 @@ def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = No
     """
     metrics.filter_dataset(ds, area=area)  # validates the name, listing valid ones
     day = as_timestamp(as_of)
-    with matplotlib.rc_context(fonts.mpl_rc()):
+    with fonts.mpl_context():
         fig = figure_px(width_px, height_px, DESIGN_WIDTH_IN)
         ax = fig.add_axes((0.005, 0.065, MAP_WIDTH - 0.01, 0.93), label="map")
         layers = {name: getattr(ds, name).to_crs(METRIC_CRS) for name in ("district", "subdistricts", "areas", "compounds")}
@@ -85,7 +85,7 @@ def figure_px(width_px: int, height_px: int, width_in: float) -> Figure:
 def figure_png(fig: Figure) -> bytes:
     """Render a Figure to PNG bytes at its own dpi (text in the CJK font), keeping its pixel size."""
     buf = io.BytesIO()
-    with matplotlib.rc_context(fonts.mpl_rc()):
+    with fonts.mpl_context():
         fig.savefig(buf, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor())
     return buf.getvalue()
 

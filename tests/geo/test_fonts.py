@@ -44,3 +44,11 @@ def test_mpl_rc_puts_the_cjk_family_first():
     rc = fonts.mpl_rc()
     assert rc["font.family"][0] == fonts.cjk_font().family
     assert rc["pdf.fonttype"] == 42
+
+
+def test_mpl_context_sets_the_font_and_restores_after():
+    import matplotlib
+    before = list(matplotlib.rcParams["font.family"])
+    with fonts.mpl_context():
+        assert matplotlib.rcParams["font.family"][0] == fonts.cjk_font().family
+    assert list(matplotlib.rcParams["font.family"]) == before
