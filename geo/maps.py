@@ -43,6 +43,7 @@ OpenStreetMap use WGS-84 as is.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from html import escape
@@ -102,6 +103,7 @@ class MapOptions:
     area_labels: bool = False  # permanent area name (+ %) labels
     highlight_area: str | None = None  # drawn emphasised in the base map
     popups: bool = True  # compound record on click (False on the public screen)
+    anonymous: bool = False  # compound dots carry only their status: no id, name or record (public screen)
     tooltips: bool = True
     legend: bool = True
     legend_position: str = "topright"  # Leaflet control corner
@@ -162,16 +164,20 @@ def _date_text(values: pd.Series) -> list[str]:
 
 
 def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: Any = None, *, lang: str = "zh",
-                            popups: bool = True, basemap: str = "none") -> dict[str, Any]:
+                            popups: bool = True, basemap: str = "none",
+                            anonymous: bool = False) -> dict[str, Any]:
     """GeoJSON of compounds with short properties: id, n (name), s (status on ``as_of``).
 
     With ``popups`` also sd/a (subdistrict/area, in ``lang``), b (batch), y (year built),
-    hh (households), bl (buildings), pf/af (planned/actual finish). WGS-84, or GCJ-02
-    when ``basemap`` is ``amap``.
+    hh (households), bl (buildings), pf/af (planned/actual finish); ``anonymous``: only s.
+    WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
     """
     lon, lat = _lonlat(compounds, basemap)
+    status = derive_status(compounds, as_of).tolist()
+    if anonymous:
+        return _point_collection(lon, lat, [{"s": s} for s in status])
     cols = {"id": compounds["compound_id"].astype(str).tolist(), "n": compounds["name"].astype(str).tolist(),
-            "s": derive_status(compounds, as_of).tolist()}
+            "s": status}
     if popups:
         cols |= {
             "sd": [vocab("subdistrict", v, lang) if isinstance(v, str) else "" for v in compounds["subdistrict"]],
@@ -209,7 +215,7 @@ def _addition_features(per: pd.DataFrame, compounds: gpd.GeoDataFrame, text: lis
     """Points at the compounds in ``per`` with n (count) and t (tooltip text)."""
     located = compounds.set_index("compound_id").loc[per["compound_id"]]
     lon, lat = _lonlat(gpd.GeoDataFrame(located, geometry="geometry", crs=compounds.crs), basemap)
-    props = [{"n": int(n), "t": tip} for n, tip in zip(per["n"], text)]
+    props = [{"n": int(n), "t": tip} if tip else {"n": int(n)} for n, tip in zip(per["n"], text)]
     return _point_collection(lon, lat, props)
 
 
@@ -428,6 +434,7 @@ def _compound_layer(data: dict[str, Any], o: MapOptions, *, name: str, selected:
                     count_key: str = "compounds") -> folium.GeoJson:
     """Compound dots coloured by status (canvas); ``selected``: emphasised SVG dots on top."""
     radius = o.point_radius * (1.8 if selected else 1.0)
+    o = dataclasses.replace(o, tooltips=False, popups=False) if o.anonymous else o
     layer = _geojson(data, name, style=_compound_style_js(o, radius, selected),
                      point=_SVG_POINT if selected else _CANVAS_POINT,
                      show=selected or "compounds" in o.show_layers)
@@ -453,16 +460,19 @@ def _addition_layer(data: dict[str, Any], o: MapOptions, *, name: str, color: st
 
 def _additions(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: Any, o: MapOptions) -> list[folium.GeoJson]:
     names = dict(zip(compounds["compound_id"], compounds["name"]))
+    if o.anonymous:  # counts only: no compound names in tooltips
+        o, names = dataclasses.replace(o, tooltips=False), {c: "" for c in names}
     out = []
     if "elevators" in o.layers:
         per = _elevator_points(ds, compounds, as_of)
-        text = [t("map.tip.elevators", o.lang, name=names[c], n=int(n), done=int(d))
+        text = [t("map.tip.elevators", o.lang, name=names[c], n=int(n), done=int(d)) if names[c] else ""
                 for c, n, d in zip(per["compound_id"], per["n"], per["done"])]
         out.append(_addition_layer(_addition_features(per, compounds, text, o.basemap), o,
                                    name=t("map.layer.elevators", o.lang), color=ELEVATOR_COLOR, key="elevators"))
     if "ev_chargers" in o.layers:
         per = _charger_points(ds, compounds, as_of)
-        text = [t("map.tip.ev_chargers", o.lang, name=names[c], n=int(n)) for c, n in zip(per["compound_id"], per["n"])]
+        text = [t("map.tip.ev_chargers", o.lang, name=names[c], n=int(n)) if names[c] else ""
+                for c, n in zip(per["compound_id"], per["n"])]
         out.append(_addition_layer(_addition_features(per, compounds, text, o.basemap), o,
                                    name=t("map.layer.ev_chargers", o.lang), color=EV_COLOR, key="ev_chargers"))
     return out
@@ -629,7 +639,8 @@ def map_from_dataset(ds: Dataset, *, as_of: Any = None, compounds: gpd.GeoDataFr
     if "greenways" in o.layers:
         layers.append(_greenway_layer(ds, as_of, o))
     if "compounds" in o.layers:
-        data = features_from_compounds(comp, as_of, lang=o.lang, popups=o.popups, basemap=o.basemap)
+        data = features_from_compounds(comp, as_of, lang=o.lang, popups=o.popups and not o.anonymous,
+                                       basemap=o.basemap, anonymous=o.anonymous)
         layers.append(_compound_layer(data, o, name=t("map.layer.compounds", o.lang)))
     layers += _additions(ds, comp, as_of, o)
     if highlight_ids:

@@ -59,7 +59,7 @@ def body(lang: str) -> None:
     by_area = cached.progress_by_area(fp, today, _ds=ds)
     index = next_area_index(len(schema.AREA_NAMES))
     area = schema.AREA_NAMES[index]
-    options = maps.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False,
+    options = maps.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False, anonymous=True,
                               layer_control=False, zoom_control=False, area_labels=True, fill_frame=True,
                               legend_position="bottomleft",
                               mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED, schema.STATUS_REDEVELOPED),

@@ -49,6 +49,13 @@ def test_tiny_statuses_are_derived_for_the_as_of_date(tiny):
     assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [104.033, 30.675]}
 
 
+def test_anonymous_dots_carry_only_the_status(tiny):
+    fc = maps.features_from_compounds(tiny.compounds, REPORT_DAY, anonymous=True)
+    assert [f["properties"] for f in fc["features"]] == [{"s": "completed"}, {"s": "planned"}, {"s": "not_old"}]
+    html = _render(maps.map_from_dataset(tiny, options=maps.MapOptions(anonymous=True)))
+    assert "甲小区" not in html and "QY-A" not in html and "bindPopup" not in html
+
+
 def test_popup_fields_are_optional_and_localised(tiny):
     lean = maps.features_from_compounds(tiny.compounds, REPORT_DAY, popups=False)
     assert set(lean["features"][0]["properties"]) == {"id", "n", "s"}

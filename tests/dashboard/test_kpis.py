@@ -1,0 +1,73 @@
+"""dashboard.kpis and dashboard.charts: tiles and chart data built from geo.metrics, nothing else."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import charts, kpis
+from geo import metrics, schema
+from geo.settings import SAMPLE_GPKG
+from geo.store import GpkgStore
+
+DAY = dt.date(2022, 12, 9)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return GpkgStore(SAMPLE_GPKG).load()
+
+
+@pytest.fixture(scope="module")
+def stats(ds):
+    return metrics.stats(ds, DAY)
+
+
+def test_briefing_tiles_carry_their_references(stats):
+    tiles = {k.key: k for k in kpis.briefing_kpis(stats, "zh")}
+    assert tiles["fyp14"].value == f"{stats['fyp14']['completed']:,}" and "619" in tiles["fyp14"].ref
+    assert tiles["eligible"].value == "1,034" and "1,267" in tiles["eligible"].ref and "415" in tiles["eligible"].ref
+    assert tiles["elevators"].value == "676" and tiles["elevators"].ref == "已完工 375 · 在建 301"
+    assert tiles["greenways"].value == "30.0" and "30" in tiles["greenways"].ref
+    assert tiles["funding"].value == f"{stats['funding_wan_yuan']['total'] / 10_000:,.2f}"
+    assert "57,800" in tiles["households"].ref
+    assert [k.label for k in kpis.briefing_kpis(stats, "en")][0] == "14th FYP completed"
+
+
+def test_number_helpers_and_dates():
+    assert kpis.number(57800) == "57,800" and kpis.number(23.8, 2) == "23.80"
+    assert kpis.percent(607, 619) == "98.1" and kpis.percent(1, 0) == "0" and kpis.percent(50, 50) == "100"
+    assert kpis.long_date(dt.date(2026, 11, 24), "zh") == "2026年11月24日 星期二"
+    assert kpis.long_date(dt.date(2026, 11, 24), "en") == "Tuesday, 24 November 2026"
+
+
+def test_area_and_district_tiles(ds, stats):
+    row = metrics.progress_by_area(ds, DAY).iloc[0]
+    tiles = {k.key: k.value for k in kpis.area_kpis(row, "zh")}
+    assert tiles["compounds"] == f"{row['completed']} / {row['compounds']}"
+    assert set(tiles) == {"compounds", "building", "households", "elevators", "chargers", "funding"}
+    strip = {k.key: k.value for k in kpis.district_kpis(stats, "zh")}
+    assert strip["elevators"] == "676" and strip["greenway"] == "30.0"
+
+
+def test_area_table_is_translated_and_complete(ds):
+    progress = metrics.progress_by_area(ds, DAY)
+    table = kpis.area_table(progress, "en")
+    assert list(table.columns)[:3] == ["Area", "Compounds", "Completed"]
+    assert list(table["Area"])[:2] == ["Qingxi", "Songxianqiao"] and table["Area"].iloc[-1] == "Other (outside areas)"
+    assert table["Compounds"].sum() == progress["compounds"].sum()
+
+
+def test_chart_data_adds_up(ds, stats):
+    years = metrics.progress_by_year(ds.compounds, DAY)
+    frame = charts.year_frame(years, "zh")
+    assert frame["count"].sum() == years[["completed", "under_construction", "planned"]].to_numpy().sum()
+    assert set(frame["target"]) == {50, 162, 186, 221}  # 2025 (no target, no compounds) left out
+    areas = charts.area_frame(metrics.progress_by_area(ds, DAY), "zh")
+    assert areas["count"].sum() == sum(stats["fyp14"][s] for s in schema.PROGRAMME_STATUSES)
+    money = charts.funding_frame(stats["funding_wan_yuan"], "zh")
+    assert money["amount"].sum() == pytest.approx(stats["funding_wan_yuan"]["total"] / 10_000, abs=0.05)
+    for chart in (charts.year_chart(years, "en"), charts.area_chart(metrics.progress_by_area(ds, DAY), "en"),
+                  charts.funding_source_chart(stats["funding_wan_yuan"], "en"),
+                  charts.funding_group_chart(stats["funding_wan_yuan"], "en")):
+        assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")

@@ -1,0 +1,98 @@
+"""总览 / Briefing page under AppTest: numbers equal geo.metrics, as-of replay, language."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import kpis
+from geo import metrics
+from geo.settings import SAMPLE_GPKG
+from geo.store import GpkgStore
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+REPORT_DAY = dt.date(2022, 12, 9)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return GpkgStore(SAMPLE_GPKG).load()
+
+
+@pytest.fixture(scope="module")
+def briefing():
+    """The briefing (Chinese, today), run once for the module."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _tiles(at: AppTest) -> dict[str, tuple[str, str, str]]:
+    """data-kpi -> (label, value, ref) of the tiles on the page."""
+    page = " ".join(m.value for m in at.markdown)
+    found = re.findall(r'data-kpi="(\w+)"><div class="lbl">([^<]*)</div><div class="val">([^<]*)'
+                       r'(?:<span class="unit">[^<]*</span>)?</div>(?:<div class="ref">([^<]*)</div>)?', page)
+    return {key: (html.unescape(lbl), html.unescape(val), html.unescape(ref)) for key, lbl, val, ref in found}
+
+
+def _expected(ds, day, lang="zh"):
+    return {k.key: (k.label, k.value, k.ref) for k in kpis.briefing_kpis(metrics.stats(ds, day), lang)}
+
+
+def test_renders_every_part(briefing):
+    page = " ".join(m.value for m in briefing.markdown)
+    for text in ("片区完成率一张图", "分年度进展与目标", "分片区进展", "资金筹措", "示意数据"):
+        assert text in page
+    assert briefing.dataframe[0].value.shape[0] == 9  # 8 areas + 其他
+    assert briefing.selectbox[0].value == "none"  # offline basemap by default
+
+
+def test_tiles_equal_the_metrics_for_today(briefing, ds):
+    tiles = _tiles(briefing)
+    assert set(tiles) == {"fyp14", "eligible", "households", "elevators", "greenways", "funding"}
+    assert tiles == _expected(ds, dt.date.today())
+    stats = metrics.stats(ds, dt.date.today())
+    assert tiles["fyp14"][1] == f"{stats['fyp14']['completed']:,}"
+    assert "619" in tiles["fyp14"][2]
+    assert tiles["eligible"][1] == "1,034"
+
+
+def test_area_table_equals_progress_by_area(briefing, ds):
+    table = briefing.dataframe[0].value
+    expected = metrics.progress_by_area(ds, dt.date.today())
+    assert list(table.iloc[:, 1]) == list(expected["compounds"])
+    assert list(table.iloc[:, 2]) == list(expected["completed"])
+    assert table.iloc[-1, 0] == "其他（片区外）"
+
+
+def test_as_of_replays_the_report_date(ds):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    today = _tiles(at)
+    at.sidebar.date_input[0].set_value(REPORT_DAY).run()
+    assert not at.exception
+    past = _tiles(at)
+    assert past == _expected(ds, REPORT_DAY)
+    assert past != today
+    assert past["elevators"][1] == "676" and past["greenways"][1] == "30.0"  # the reported figures
+    assert "2022-12-09" in " ".join(m.value for m in at.markdown)
+
+
+def test_english(ds):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.query_params["as_of"] = REPORT_DAY.isoformat()
+    at.run()
+    assert not at.exception
+    tiles = _tiles(at)
+    assert tiles == _expected(ds, REPORT_DAY, "en")
+    assert tiles["fyp14"][0] == "14th FYP completed"
+    page = " ".join(m.value for m in at.markdown)
+    assert "Qingyang Old-Compound Renovation Map" in page and "Progress by year against target" in page
+    assert "片区完成率" not in page
+    assert at.dataframe[0].value.columns[0] == "Area"
