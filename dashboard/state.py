@@ -45,6 +45,7 @@ IMPORT_MAP = "import_map_"  # prefix of the unknown-column mapping widgets (+ co
 IMPORT_DONE = "import_done"  # message shown after a commit or restore
 RESTORE_VERSION = "restore_version"  # the version chosen for restore
 EDIT_SUBDISTRICT = "edit_subdistrict"  # subdistrict whose compounds are listed
+EDIT_SUBDISTRICT_FOR = "edit_subdistrict_for"  # user name the subdistrict was last defaulted for
 EDIT_COMPOUND = "edit_compound"  # compound id being edited
 EDIT_OPENED = "edit_opened"  # (compound id, etag, geo.audit.ProgressRecord) as opened: the concurrency check
 EDIT_MESSAGE = "edit_message"  # (kind, text) shown after a save

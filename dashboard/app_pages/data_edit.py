@@ -23,8 +23,9 @@ DATE_FIELDS = ("plan_start", "plan_finish", "actual_start", "actual_finish")
 def _pick_compound(ds, user, lang: str) -> str | None:
     """Subdistrict and compound choosers (an editor starts in their own subdistrict)."""
     subs = list(schema.SUBDISTRICT_NAMES)
-    if state.EDIT_SUBDISTRICT not in st.session_state and user.subdistricts:
-        st.session_state[state.EDIT_SUBDISTRICT] = user.subdistricts[0]
+    if user.subdistricts and st.session_state.get(state.EDIT_SUBDISTRICT_FOR) != user.name:
+        st.session_state[state.EDIT_SUBDISTRICT] = user.subdistricts[0]  # an editor starts in their own
+        st.session_state[state.EDIT_SUBDISTRICT_FOR] = user.name
     left, right = st.columns([1, 2])
     with left:
         sub = st.selectbox(t("edit.subdistrict", lang), subs, key=state.EDIT_SUBDISTRICT,

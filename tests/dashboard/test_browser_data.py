@@ -1,0 +1,86 @@
+"""/import and /edit in headless chromium against ``streamlit run`` on a scratch store (offline).
+
+Uses its own server: the import commits a new version, which must never touch the
+committed sample the shared session server reads.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo import auth
+from geo.settings import SAMPLE_GPKG
+from geo.store import GpkgStore
+from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server
+
+pytestmark = pytest.mark.browser
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def data_app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("browser-data") / "store.gpkg"
+    shutil.copyfile(SAMPLE_GPKG, path)
+    store = GpkgStore(path)
+    auth.add_user(store, "admin", "admin-pass-1", "admin")
+    auth.add_user(store, "li", "editor-pass-1", "editor", ["金沙"])
+    with streamlit_server(REPO_ROOT / "dashboard" / "app.py", env={"QY_STORE": str(path)}) as url:
+        yield url, store
+
+
+def _login(page, name: str, password: str) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_label("用户名").fill(name)
+    sidebar.get_by_label("密码").fill(password)
+    sidebar.get_by_role("button", name="登录").click()
+    sidebar.get_by_text(f"当前用户：{name}").wait_for(timeout=30_000)
+
+
+def _upload(page, path: Path) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+
+
+def _assert_offline(visit) -> None:
+    assert visit.errors == [], visit.errors
+    assert visit.blocked == [], visit.blocked  # nothing asked for the network
+    # Streamlit probes <page>/_stcore/... on a deep link before finding the server root: not ours
+    assert [f for f in visit.failed if "/_stcore/" not in f] == [], visit.failed
+
+
+def test_bad_file_report_then_admin_import(browser, data_app):
+    url, store = data_app
+    with offline_page(browser, f"{url}/import", width=1400, height=1100) as visit:
+        page = visit.page
+        page.get_by_role("heading", name="数据导入").wait_for(timeout=60_000)
+        _upload(page, CORPUS / "bad" / "swapped.csv")
+        page.get_by_text("有 1 个错误").wait_for(timeout=60_000)
+        page.get_by_text("swapped.csv：3 行，1 个错误，0 个提示").wait_for()
+        page.get_by_role("button", name="下载校验报告（Excel）").wait_for()
+        assert page.get_by_role("button", name="提交导入").count() == 0
+        page.wait_for_timeout(500)
+        save_screenshot(page, "data_import_report")
+        _login(page, "admin", "admin-pass-1")
+        page.get_by_text("有 1 个错误").wait_for()  # the report stays after the login rerun
+        _upload(page, CORPUS / "ok" / "extras.csv")
+        page.get_by_text("可以导入").wait_for(timeout=60_000)
+        page.get_by_role("button", name="提交导入").click()
+        page.get_by_text("已导入为第 2 版").wait_for(timeout=60_000)
+        save_screenshot(page, "data_import_committed")
+        _assert_offline(visit)
+    assert [v.kind for v in store.versions()] == ["init", "import"]
+
+
+def test_progress_page_for_an_editor(browser, data_app):
+    url, _ = data_app
+    with offline_page(browser, f"{url}/edit", width=1400, height=1400) as visit:
+        page = visit.page
+        page.get_by_role("heading", name="进度填报").wait_for(timeout=60_000)
+        page.get_by_text("只读：登录编辑账号").wait_for()
+        _login(page, "li", "editor-pass-1")
+        page.get_by_text("只读：登录编辑账号").wait_for(state="detached", timeout=30_000)  # now in 金沙, editable
+        assert page.get_by_role("button", name="保存").is_enabled()
+        page.wait_for_timeout(800)
+        save_screenshot(page, "data_edit_editor")
+        _assert_offline(visit)
