@@ -1,0 +1,85 @@
+"""Time data in and out on a scratch copy of the sample: read + validate, plan, commit, edit, restore.
+
+    .venv/bin/python benchmarks/data_io.py [--rows 20000]
+
+Prints seconds for each step and the store's size per version; never touches the
+committed sample. Files are exported from the sample (1,891 compounds) in every
+format, plus a generated CSV of ``--rows`` rows (the import row limit by default).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo import export  # noqa: E402
+from geo.audit import Change  # noqa: E402
+from geo.importing import plan_import  # noqa: E402
+from geo.ingest import read_file  # noqa: E402
+from geo.settings import SAMPLE_GPKG  # noqa: E402
+from geo.store import GpkgStore  # noqa: E402
+from geo.validate import validate_table  # noqa: E402
+
+
+def _timed(label: str, fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    print(f"{label:44} {time.perf_counter() - start:7.2f} s")
+    return result
+
+
+def _big_csv(path: Path, ds, rows: int) -> None:
+    base = ds.compounds
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("小区名称,经度,纬度,所属街道,户数,楼栋数,计划开工,计划竣工\n")
+        for i in range(rows):
+            c = base.iloc[i % len(base)]
+            handle.write(f"{c['name']}-{i},{c.geometry.x:.6f},{c.geometry.y:.6f},{c['subdistrict']},"
+                         f"{c['households']},{c['buildings']},2024/3/1,2024年12月\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        store = GpkgStore(tmp / "store.gpkg")
+        shutil.copyfile(SAMPLE_GPKG, store.path)
+        ds = _timed("load store", store.load)
+        for fmt in ("csv", "xlsx", "geojson", "gpkg"):
+            path = tmp / f"sample.{fmt}"
+            path.write_bytes(export.export_compounds(ds.compounds, fmt))
+            raw = _timed(f"read {fmt} (1,891 rows)", read_file, path)
+            report = _timed(f"validate {fmt}", validate_table, raw, ds)
+            _timed(f"plan import {fmt}", plan_import, ds, report)
+        big = tmp / "big.csv"
+        _big_csv(big, ds, args.rows)
+        tracemalloc.start()
+        raw = _timed(f"read csv ({args.rows:,} rows)", read_file, big)
+        report = _timed(f"validate csv ({args.rows:,} rows)", validate_table, raw, ds)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        print(f"{'peak Python memory, read + validate':44} {peak:7.1f} MB ({len(report.errors)} errors)")
+        plan = _timed(f"plan import ({args.rows:,} rows)", plan_import, ds, report)
+        size0 = store.path.stat().st_size
+        _timed("commit (new version, whole file)", store.commit, plan.dataset, user="bench")
+        size1 = store.path.stat().st_size
+        tag = store.etag("QY-0001")
+        change = Change("compounds", ("QY-0001",), "actual_finish", None, dt.date(2016, 11, 1))
+        _timed("one progress edit (SQL transaction)", store.apply_changes, "QY-0001", [change], user="bench", etag=tag)
+        _timed("restore version 1", store.restore, 1, user="bench")
+        size2 = store.path.stat().st_size
+        print(f"{'store size: sample / +big import / +restore':44} {size0 / 2**20:.1f} / {size1 / 2**20:.1f} / "
+              f"{size2 / 2**20:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
