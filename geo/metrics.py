@@ -157,13 +157,18 @@ def funding_summary(funding: pd.DataFrame, as_of: Any = None) -> dict[str, Any]:
     }
 
 
-def progress_by_year(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
-    """One row per 14th-FYP batch: target, compounds, completed, building, planned, % of target done."""
+def progress_by_year(compounds: pd.DataFrame, as_of: Any = None, *,
+                     district_targets: bool = True) -> pd.DataFrame:
+    """One row per 14th-FYP batch: target, compounds, completed, building, planned, % of target done.
+
+    The target is the district's yearly target (50/162/186/221); for a part of the district
+    (an area, a subdistrict) pass ``district_targets=False`` and the batch's own size is the target.
+    """
     status = derive_status(compounds, as_of)
     rows = []
     for batch in schema.FYP14_BATCHES:
         s = status[compounds["batch"] == batch]
-        target = schema.YEAR_TARGETS[batch]
+        target = schema.YEAR_TARGETS[batch] if district_targets else int(len(s))
         done = int((s == schema.STATUS_COMPLETED).sum())
         rows.append({"batch": batch, "target": target, "compounds": int(len(s)), "completed": done,
                      "under_construction": int((s == schema.STATUS_UNDER_CONSTRUCTION).sum()),
@@ -237,7 +242,7 @@ def stats(ds: Dataset, as_of: dt.date | str | None = None, *, area: str | None =
     day = as_timestamp(as_of)
     sub = filter_dataset(ds, area=area, subdistrict=subdistrict)
     c = sub.compounds
-    fyp14 = progress_by_year(c, day)
+    fyp14 = progress_by_year(c, day, district_targets=area is None and subdistrict is None)
     return {
         "as_of": day.date().isoformat(),
         "area": area, "subdistrict": subdistrict,

@@ -65,3 +65,11 @@ def test_behind_plan_by_area_counts_the_late_compounds_of_each_area(sample):
     assert first["max_days_late"] == late.loc[late["area"] == first["area"], "days_late"].max()
     assert first["subdistrict"] == next(a.subdistrict for a in schema.AREAS if a.name == first["area"])
     assert metrics.behind_plan_by_area(sample.compounds, "2022-12-09").empty
+
+
+def test_area_year_targets_are_the_area_batches(sample):
+    s = metrics.stats(sample, "2026-11-24", area="清溪片区")
+    for row in s["year_progress"]:
+        assert row["target"] == row["compounds"]
+        if row["compounds"]:
+            assert row["pct_completed"] == round(100.0 * row["completed"] / row["compounds"], 1)
