@@ -111,17 +111,14 @@ def filtered_compounds(fingerprint: str, as_of: dt.date, filter_json: str, *, _d
 
 
 @st.cache_resource(ttl=_TTL, max_entries=8, show_spinner=False)
-def explorer_map(fingerprint: str, as_of: dt.date, filter_json: str, lang: str, *,
-                 _ds: Dataset, _compounds: pd.DataFrame) -> PreparedMap:
-    """The explorer's map of the filtered compounds, rendered once (with a draw control).
+def explorer_map(fingerprint: str, as_of: dt.date, lang: str, *, _ds: Dataset) -> PreparedMap:
+    """The explorer's map of every compound on ``as_of``, rendered once (with a draw control).
 
-    Zoomed to the filtered compounds when a filter is set. Cached as rendered strings
-    (``dashboard.map_component``): reruns, map clicks and table selections reuse it;
-    only a new filter, date or language renders again.
+    Cached as rendered strings (``dashboard.map_component``) per data set, date and
+    language: filters, clicks and selections reach the map as small feature groups
+    (``geo.explorer.filter_group``, ``geo.maps.selection_group``), never a new map.
     """
-    zoom = not filters.CompoundFilter.model_validate_json(filter_json).is_empty()
-    fmap = explorer.explorer_map(_ds, _compounds, as_of=as_of, lang=lang, zoom_to_compounds=zoom)
-    return prepare_map(fmap)
+    return prepare_map(explorer.explorer_map(_ds, as_of=as_of, lang=lang))
 
 
 # --- briefing pack (issue 5: dashboard/briefing_pack.py) ------------------------------------

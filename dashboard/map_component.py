@@ -65,8 +65,14 @@ def _bounds(fmap: folium.Map) -> dict[str, dict[str, float | None]]:
 
 
 def prepare_map(fmap: folium.Map) -> PreparedMap:
-    """Render ``fmap`` once (it is consumed: do not render or reuse it afterwards)."""
-    fmap.get_root().render()
+    """Render ``fmap`` once (it is consumed: do not render or reuse it afterwards).
+
+    ``st_folium`` renders the whole Figure (``get_root().render()``: every layer's
+    script compiled as a jinja template and rendered into one HTML page) and then the
+    map again; the component only needs the figure's header and html parts, which
+    ``fmap.render()`` fills, and the layer scripts, which ``_get_map_string`` renders
+    itself. One ``fmap.render()`` is enough and about 4x cheaper for thousands of points.
+    """
     fmap.render()
     html = stf._get_html(fmap)
     header = stf._get_header(fmap)

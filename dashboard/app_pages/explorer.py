@@ -4,8 +4,9 @@ read a compound's full record, export the selection.
 Thin page: widgets -> geo.filters / geo.record / geo.export -> render. The filter lives
 in the URL (``geo.filters.to_query_params``), so a copied link reopens the same view.
 The map, record panel, table and export sit in one ``st.fragment``: a map click or a
-row selection reruns only that part, and the map itself is rendered once per filter
-(``cached.explorer_map``) with highlights added as feature groups.
+row selection reruns only that part. The map of all compounds is rendered once per
+date and language (``cached.explorer_map``); the filter, the highlighted rows and the
+drawn shape reach it as small feature groups, so it is never rebuilt or reloaded.
 """
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.map_component import show_map
-from geo import export, filters, maps, record, schema
+from geo import explorer, export, filters, maps, record, schema
 from geo.i18n import t
 
 SCOPES = ("all", "drawn", "view")
-EXPORTS = ("csv", "xlsx", "geojson")
+EXPORTS = {"csv": "CSV", "xlsx": "XLSX", "geojson": "GeoJSON"}  # format -> button text
 MAP_HEIGHT = 560
 _CLICK = ["last_object_clicked", "last_object_clicked_tooltip"]
 
@@ -197,9 +198,9 @@ def _export_panel(selected: Any, day: Any, lang: str) -> None:
     crs = st.radio(t("explorer.export_crs", lang), export.EXPORT_CRS, horizontal=True,
                    key=state.EXPLORER_EXPORT_CRS, format_func=lambda c: t(f"explorer.export_crs.{c}", lang))
     cols = st.columns(len(EXPORTS))
-    for col, fmt in zip(cols, EXPORTS):
+    for col, (fmt, name) in zip(cols, EXPORTS.items()):
         col.download_button(
-            t("explorer.download", lang, fmt=fmt.upper()),
+            t("explorer.download", lang, fmt=name),
             data=lambda fmt=fmt: export.export_compounds(selected, fmt, lang=lang, crs=crs),
             file_name=export.export_filename("compounds", fmt, day), mime=export.MEDIA_TYPES[fmt],
             on_click="ignore", key=f"explorer_export_{fmt}", icon=":material/download:",
@@ -230,10 +231,12 @@ def workspace(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, 
         if st.session_state.get(state.EXPLORER_RECORD):
             highlight.append(st.session_state[state.EXPLORER_RECORD])
         options = maps.MapOptions(lang=lang, popups=False)
-        groups = [maps.selection_group(ds, highlight, as_of=day, options=options)] if highlight else []
+        shown = None if flt.is_empty() else list(frame["compound_id"])
+        groups = [explorer.filter_group(shown, fit_key=flt.model_dump_json())]
+        groups += [maps.selection_group(ds, highlight, as_of=day, options=options)] if highlight else []
         drawn = _drawn_group(lang)
         groups += [drawn] if drawn is not None else []
-        prepared = cached.explorer_map(fingerprint, day, flt.model_dump_json(), lang, _ds=ds, _compounds=frame)
+        prepared = cached.explorer_map(fingerprint, day, lang, _ds=ds)
         returned = _CLICK + ["all_drawings"] + (["bounds"] if scope == "view" else [])
         show_map(prepared, key=state.EXPLORER_MAP, height=MAP_HEIGHT, returned_objects=returned, feature_groups=groups)
     with right:

@@ -87,7 +87,7 @@ def test_deep_link_map_and_record(browser, app_url, ds):
     with _explorer(browser, app_url, f"area={quote(AREA)}&status={STATUS}&lang=zh", width=1600, height=1800) as (visit, runs):
         page = visit.page
         frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
-        container = frame.locator(f"[data-qy-compounds='{len(expected)}']")
+        container = frame.locator(f"[data-qy-shown='{len(expected)}']")
         container.wait_for(state="attached", timeout=30_000)  # exactly the filtered compounds drawn
         assert "筛选" in page.title()
         assert page.locator("h1").first.inner_text().strip() == "筛选"

@@ -103,13 +103,13 @@ def test_english(ds):
     assert [t.value for t in at.title] == ["Explorer"]
     assert [m.label for m in at.metric][:2] == ["Compounds", "Households"]
     assert _multiselect(at, "statuses").label == "Status"
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX", "Download GEOJSON"]
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX", "Download GeoJSON"]
 
 
 def test_export_buttons_present():
     at = _run()
     buttons = at.get("download_button")
-    assert [b.label for b in buttons] == ["下载 CSV", "下载 XLSX", "下载 GEOJSON"]
+    assert [b.label for b in buttons] == ["下载 CSV", "下载 XLSX", "下载 GeoJSON"]
     assert not any(b.proto.disabled for b in buttons)
 
 
