@@ -116,6 +116,7 @@ class GpkgStore:
 
     def load(self) -> Dataset:
         """Read every layer; dates parsed, CRS EPSG:4326."""
+        self._recover()
         if not self.path.exists():
             raise StoreError(f"data store not found: {self.path} / 找不到数据文件 (set QY_STORE or run `python -m geo build-sample`)")
         present = {name for name, _ in pyogrio.list_layers(self.path)}
@@ -274,9 +275,23 @@ class GpkgStore:
         return bool(gone)
 
     # --- plumbing ---------------------------------------------------------------------------------
+    def _recover(self) -> None:
+        """Roll back an edit whose process died mid-transaction (its hot journal is left).
+
+        Read-only readers (GDAL, ``_query``) cannot roll back; one read-write open does.
+        """
+        if self.path.with_name(self.path.name + "-journal").exists():
+            with self._locked():
+                con = sqlite3.connect(self.path)
+                try:
+                    con.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+                finally:
+                    con.close()
+
     def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
         if not self.path.exists():
             raise StoreError(f"data store not found: {self.path} / 找不到数据文件")
+        self._recover()
         con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
             _ensure_aux_readable(con)

@@ -109,3 +109,34 @@ def test_killed_import_leaves_store_unchanged_and_readable(store, tmp_path):
     assert main(["import", str(source), "--store", str(store.path)]) == 0
     assert not any(p.name.endswith(".tmp.gpkg") for p in store.path.parent.iterdir())
     assert len(store.load().compounds) == 1892 and len(store.versions()) == 2
+
+
+_KILL_EDIT = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {root!r})
+    import geo.store as store_mod
+    real = store_mod._apply_change
+    def slow(con, change):
+        real(con, change)
+        print("WRITING", flush=True)
+        time.sleep(60)
+    store_mod._apply_change = slow
+    from geo.audit import Change
+    s = store_mod.GpkgStore({store!r})
+    s.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "actual_finish", None, "2016-12-31")],
+                    user="x", etag=s.etag("QY-0001"))
+""")
+
+
+def test_killed_edit_is_rolled_back(store):
+    before = store.load().compounds.set_index("compound_id").at["QY-0001", "actual_finish"]
+    script = _KILL_EDIT.format(root=str(ROOT), store=str(store.path))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "WRITING"  # inside the transaction, page written
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert store.path.with_name(store.path.name + "-journal").exists()  # a hot journal was left behind
+    assert store.audit().empty and store.etag("QY-0001") == "v1.r0"
+    assert store.load().compounds.set_index("compound_id").at["QY-0001", "actual_finish"] == before
