@@ -100,6 +100,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from geo.importing import plan_import
     from geo.store import StoreError
     lang = _lang(args)
+    fingerprint = _store(args).fingerprint() if _store(args).path.exists() else None
     report, ds = _validated(args)
     if not report.ok:
         _print_report(report, lang)
@@ -114,7 +115,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 0
     try:
         version = _store(args).commit(plan.dataset, user=_user(args), kind="import",
-                                      note=args.note or Path(args.file).name)
+                                      note=args.note or Path(args.file).name, expected=fingerprint)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     print(t("import.committed", lang, version=version, summary=summary))

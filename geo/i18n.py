@@ -417,6 +417,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.summary": ("新增 {added} 个小区，更新 {updated} 个，未变 {unchanged} 个", "{added} compounds added, {updated} updated, {unchanged} unchanged"),
     "import.committed": ("已导入为第 {version} 版（{summary}）", "imported as version {version} ({summary})"),
     "import.blocked": ("有 {errors} 个错误，未导入任何数据；请修改文件后重试", "{errors} errors: nothing was imported; fix the file and try again"),
+    "store.changed": ("数据在校验之后已被修改（有人保存了填报），请重新校验后再导入", "the data changed after validation (someone saved an edit); validate again before importing"),
     "store.busy": ("数据正被其他人写入，请稍后再试", "the data is being written by someone else; try again in a moment"),
     "store.unknown_version": ("没有第 {version} 版；现有版本：{valid}", "no version {version}; versions: {valid}"),
     "store.restored": ("已恢复第 {version} 版的数据，保存为第 {new} 版", "restored the data of version {version} as version {new}"),

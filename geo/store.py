@@ -75,6 +75,10 @@ class StoreBusy(StoreError):
     """Another process holds the write lock for longer than ``LOCK_TIMEOUT_S``."""
 
 
+class StoreChanged(StoreError):
+    """The store changed after an import was validated; validate it again."""
+
+
 class EditConflict(StoreError):
     """The record changed since the editor opened it; ``last`` says who changed it, when."""
 
@@ -149,13 +153,18 @@ class GpkgStore:
             self._write(dataset, lambda con: _init_history(con, dataset, user, note))
 
     # --- versions ---------------------------------------------------------------------------
-    def commit(self, dataset: Dataset, *, user: str, kind: str = "import", note: str = "") -> int:
+    def commit(self, dataset: Dataset, *, user: str, kind: str = "import", note: str = "",
+               expected: str | None = None) -> int:
         """Make ``dataset`` the new current version (all layers or nothing); return its number.
 
         The data being replaced (its last import or restore plus the edits since) is kept
         as a snapshot of the previous version. Users, audit and revisions are carried over.
+        ``expected``: the fingerprint the dataset was planned against; if the store changed
+        since (someone saved an edit), StoreChanged is raised and nothing is written.
         """
         with self._locked():
+            if expected is not None and self.path.exists() and self.fingerprint() != expected:
+                raise StoreChanged(_bilingual("store.changed"))
             if not self.path.exists():
                 self._write(dataset, lambda con: _init_history(con, dataset, user, note, kind))
                 return 1

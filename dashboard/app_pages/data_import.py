@@ -74,7 +74,7 @@ def _report(report, lang: str) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _commit(plan, report, user, lang: str) -> None:
+def _commit(plan, report, user, fingerprint: str, lang: str) -> None:
     summary = t("import.summary", lang, added=len(plan.added), updated=len(plan.updated), unchanged=plan.unchanged)
     if not plan.changed:
         st.info(t("imp.nothing", lang))
@@ -85,7 +85,8 @@ def _commit(plan, report, user, lang: str) -> None:
         return
     if st.button(t("imp.commit", lang), type="primary", icon=":material/upload:"):
         try:
-            version = open_store().commit(plan.dataset, user=user.name, kind="import", note=report.source)
+            version = open_store().commit(plan.dataset, user=user.name, kind="import", note=report.source,
+                                          expected=fingerprint)
         except StoreError as exc:
             st.error(str(exc))
             return
@@ -113,16 +114,16 @@ def _history(user, lang: str) -> None:
             st.rerun()
 
 
-def _check(upload, ds, crs: str, encoding: str, mapping: dict[str, str]):
+def _check(upload, ds, fingerprint: str, crs: str, encoding: str, mapping: dict[str, str]):
     choice = st.session_state.get(state.IMPORT_CHOICE)
-    return cached.upload_checked(cached.store_fingerprint(), upload.getvalue(), upload.name, choice, encoding, crs,
+    return cached.upload_checked(fingerprint, upload.getvalue(), upload.name, choice, encoding, crs,
                                  json.dumps(mapping, ensure_ascii=False, sort_keys=True), _ds=ds)
 
 
-def _checked_upload(upload, ds, crs: str, encoding: str, user, lang: str) -> None:
+def _checked_upload(upload, ds, fingerprint: str, crs: str, encoding: str, user, lang: str) -> None:
     """Read and validate the upload; show choices, column mapping, the report and the commit."""
     try:
-        raw, report, plan = _check(upload, ds, crs, encoding, {})
+        raw, report, plan = _check(upload, ds, fingerprint, crs, encoding, {})
     except UnreadableFile as exc:
         st.error(exc.message(lang))
         return
@@ -131,12 +132,12 @@ def _checked_upload(upload, ds, crs: str, encoding: str, user, lang: str) -> Non
         st.selectbox(t(kind, lang), raw.choices, index=raw.choices.index(raw.chosen), key=state.IMPORT_CHOICE)
     mapping = _mapping(report.unknown, lang)
     if mapping:
-        raw, report, plan = _check(upload, ds, crs, encoding, mapping)
+        raw, report, plan = _check(upload, ds, fingerprint, crs, encoding, mapping)
     chosen = f" · {raw.chosen}" if raw.chosen else ""
     st.caption(t("imp.read_as", lang, kind=raw.kind.upper(), rows=len(report.rows), chosen=chosen))
     _report(report, lang)
     if plan is not None:
-        _commit(plan, report, user, lang)
+        _commit(plan, report, user, fingerprint, lang)
     else:
         st.error(t("imp.errors_block", lang, errors=len(report.errors)))
 
@@ -148,12 +149,13 @@ def main() -> None:
     st.caption(t("imp.intro", lang))
     if state.IMPORT_DONE in st.session_state:
         st.success(st.session_state.pop(state.IMPORT_DONE))
+    fingerprint = cached.store_fingerprint()  # taken first: a later change refuses the commit
     ds = cached.dataset_or_stop(lang)
     _template(lang)
     upload = st.file_uploader(t("imp.upload", lang), type=[s.lstrip(".") for s in ACCEPTED], key=state.IMPORT_UPLOAD)
     crs, encoding = _options(lang)
     if upload is not None:
-        _checked_upload(upload, ds, crs, encoding, user, lang)
+        _checked_upload(upload, ds, fingerprint, crs, encoding, user, lang)
     st.divider()
     _history(user, lang)
 

@@ -35,7 +35,7 @@ def _login(page, name: str, password: str) -> None:
     sidebar.get_by_label("用户名").fill(name)
     sidebar.get_by_label("密码").fill(password)
     sidebar.get_by_role("button", name="登录").click()
-    sidebar.get_by_text(f"当前用户：{name}").wait_for(timeout=30_000)
+    sidebar.get_by_text(f"当前用户：{name}").wait_for(state="attached", timeout=30_000)  # the box may fold
 
 
 def _upload(page, path: Path) -> None:

@@ -140,3 +140,15 @@ def test_killed_edit_is_rolled_back(store):
     assert store.path.with_name(store.path.name + "-journal").exists()  # a hot journal was left behind
     assert store.audit().empty and store.etag("QY-0001") == "v1.r0"
     assert store.load().compounds.set_index("compound_id").at["QY-0001", "actual_finish"] == before
+
+
+def test_commit_refused_when_the_store_changed_after_validation(store, sample):
+    from geo.audit import Change
+    from geo.store import StoreChanged
+    planned_against = store.fingerprint()
+    store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "plan_finish", None, "2016-12-01")],
+                        user="ed", etag=store.etag("QY-0001"))
+    before = _digest(store.path)
+    with pytest.raises(StoreChanged, match="validate again"):
+        store.commit(sample, user="admin", expected=planned_against)
+    assert _digest(store.path) == before
