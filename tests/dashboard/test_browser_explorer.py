@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -137,6 +138,14 @@ def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
         page.get_by_text("当前选择 1 个").wait_for(timeout=20_000)
         frame.locator("[data-qy-selected='1']").wait_for(state="attached", timeout=20_000)  # highlighted on the map
         assert set(runs.kinds[1:]) == {"fragment"}, runs.kinds
+
+        with page.expect_download(timeout=30_000) as download:  # the selection, as Excel-ready CSV
+            page.get_by_role("button", name="下载 CSV").click()
+        rows = Path(download.value.path()).read_bytes()
+        assert rows.startswith(b"\xef\xbb\xbf") and download.value.suggested_filename.endswith(".csv")
+        header, *lines = rows.decode("utf-8-sig").strip().splitlines()
+        assert header.startswith("小区编号,小区名称") and len(lines) == 1
+        assert lines[0].split(",")[0] in set(inside["compound_id"])
         _assert_clean(visit)
 
 
