@@ -209,6 +209,32 @@ def _export_panel(selected: Any, day: Any, lang: str) -> None:
     st.caption(t("explorer.export_help", lang))
 
 
+def _selection(frame: Any, scope: str) -> tuple[Any, str, list[int], Any]:
+    """(rows listed, table key, table rows ticked, the selection) for the scope and the table."""
+    scoped = filters.select_in(frame, _scope_shape(scope))
+    table_key = f"{state.EXPLORER_TABLE}_{hash(tuple(scoped['compound_id']))}"  # new rows: new selection
+    ticked = getattr(st.session_state.get(table_key), "selection", {}).get("rows", [])
+    rows = [r for r in ticked if r < len(scoped)]
+    return scoped, table_key, rows, (scoped.iloc[rows] if rows else scoped)
+
+
+def _map_panel(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, frame: Any,
+               highlight: list[str], scope: str, lang: str) -> None:
+    """The prepared map of all compounds plus the filter, highlight and drawing groups."""
+    record_id = st.session_state.get(state.EXPLORER_RECORD)
+    highlight = highlight + ([record_id] if record_id else [])
+    shown = None if flt.is_empty() else list(frame["compound_id"])
+    groups = [explorer.filter_group(shown, fit_key=flt.model_dump_json())]
+    if highlight:
+        options = maps.MapOptions(lang=lang, popups=False)
+        groups.append(maps.selection_group(ds, highlight, as_of=day, options=options))
+    drawn = _drawn_group(lang)
+    groups += [drawn] if drawn is not None else []
+    returned = _CLICK + ["all_drawings"] + (["bounds"] if scope == "view" else [])
+    show_map(cached.explorer_map(fingerprint, day, lang, _ds=ds), key=state.EXPLORER_MAP,
+             height=MAP_HEIGHT, returned_objects=returned, feature_groups=groups)
+
+
 @st.fragment
 def workspace(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, frame: Any, lang: str) -> None:
     """Map, record, totals, table and export: reruns alone on a click or row selection."""
@@ -217,31 +243,15 @@ def workspace(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, 
     scope = st.segmented_control(t("explorer.scope", lang), SCOPES, key=state.EXPLORER_SCOPE,
                                  format_func=lambda s: t(f"explorer.scope.{s}", lang)) or "all"
     st.caption(t("explorer.draw_hint" if scope != "view" else "explorer.view_hint", lang))
-    scoped = filters.select_in(frame, _scope_shape(scope))
-    table_key = f"{state.EXPLORER_TABLE}_{hash(tuple(scoped['compound_id']))}"
-    rows = [r for r in getattr(st.session_state.get(table_key), "selection", {}).get("rows", []) if r < len(scoped)]
-    selected = scoped.iloc[rows] if rows else scoped
+    scoped, table_key, rows, selected = _selection(frame, scope)
     _totals(selected, len(frame), lang)
     if frame.empty:
         st.warning(t("explorer.empty", lang))
-
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        highlight = list(selected["compound_id"]) if rows else []
-        if st.session_state.get(state.EXPLORER_RECORD):
-            highlight.append(st.session_state[state.EXPLORER_RECORD])
-        options = maps.MapOptions(lang=lang, popups=False)
-        shown = None if flt.is_empty() else list(frame["compound_id"])
-        groups = [explorer.filter_group(shown, fit_key=flt.model_dump_json())]
-        groups += [maps.selection_group(ds, highlight, as_of=day, options=options)] if highlight else []
-        drawn = _drawn_group(lang)
-        groups += [drawn] if drawn is not None else []
-        prepared = cached.explorer_map(fingerprint, day, lang, _ds=ds)
-        returned = _CLICK + ["all_drawings"] + (["bounds"] if scope == "view" else [])
-        show_map(prepared, key=state.EXPLORER_MAP, height=MAP_HEIGHT, returned_objects=returned, feature_groups=groups)
+        _map_panel(ds, fingerprint, day, flt, frame, list(selected["compound_id"]) if rows else [], scope, lang)
     with right:
         _record_panel(ds, day, lang)
-
     st.markdown(f"#### {t('explorer.table', lang)}")
     st.caption(t("explorer.table_hint", lang))
     st.dataframe(filters.table_view(scoped, lang), key=table_key, on_select="rerun", selection_mode="multi-row",

@@ -132,3 +132,20 @@ def test_drawing_selects_the_compounds_inside(ds):
     assert at.session_state[state.EXPLORER_SCOPE] == "drawn"
     inside = F.select_in(F.apply_filters(ds, F.CompoundFilter(as_of=dt.date.today())), F.shape_from_drawing(square))
     assert _kpis(at)["小区（个）"] == len(inside) > 0
+
+
+def test_what_is_in_view(ds):
+    view = {"_southWest": {"lat": 30.655, "lng": 104.03}, "_northEast": {"lat": 30.675, "lng": 104.06}}
+    at = _run(session={state.EXPLORER_MAP: {"bounds": view}, state.EXPLORER_SCOPE: "view"})
+    inside = F.select_in(F.apply_filters(ds, F.CompoundFilter(as_of=dt.date.today())), F.shape_from_bounds(view))
+    assert _kpis(at)["小区（个）"] == len(inside) > 0
+    at.segmented_control(key=state.EXPLORER_SCOPE).set_value("all")
+    at.run()
+    assert _kpis(at) == _expected(ds, F.CompoundFilter())
+
+
+def test_no_match_says_so_and_disables_export():
+    at = _run({"area": "清溪片区", "subdistrict": "康河"})
+    assert _kpis(at)["小区（个）"] == 0
+    assert [w.value for w in at.warning] == ["没有符合条件的小区，请放宽筛选条件"]
+    assert all(b.proto.disabled for b in at.get("download_button"))
