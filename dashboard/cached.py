@@ -20,7 +20,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.map_component import PreparedMap, prepare_map
-from geo import explorer, filters, metrics
+from geo import explorer, filters, maps, metrics
 from geo.dataset import Dataset
 from geo.i18n import t
 from geo.settings import get_settings
@@ -40,8 +40,12 @@ def store_fingerprint() -> str:
     return open_store().fingerprint()
 
 
-def load_dataset() -> Dataset:
-    """The configured data set, cached per store fingerprint. Raises StoreError."""
+def load_fingerprinted() -> tuple[str, Dataset]:
+    """(fingerprint, data set) of the configured store, read together. Raises StoreError.
+
+    Use this fingerprint (not a later :func:`store_fingerprint`) as the cache key of
+    anything computed from this data set: the file may change in between.
+    """
     store = open_store()
     try:
         fingerprint = store.fingerprint()
@@ -50,7 +54,12 @@ def load_dataset() -> Dataset:
             f"data store not found: {store.path} / 找不到数据文件 (set QY_STORE or run "
             "`python -m geo build-sample`)"
         ) from exc
-    return _dataset(str(store.path), fingerprint)
+    return fingerprint, _dataset(str(store.path), fingerprint)
+
+
+def load_dataset() -> Dataset:
+    """The configured data set, cached per store fingerprint. Raises StoreError."""
+    return load_fingerprinted()[1]
 
 
 def dataset_or_stop(lang: str) -> Dataset:
@@ -63,8 +72,18 @@ def dataset_or_stop(lang: str) -> Dataset:
         raise  # unreachable: st.stop() raises
 
 
-def dataset_every(minutes: int) -> Dataset:
-    """The data set as re-read at most every ``minutes`` (the exhibition screen's refresh).
+def fingerprinted_or_stop(lang: str) -> tuple[str, Dataset]:
+    """(fingerprint, data set), or a clear bilingual error on the page and a stop."""
+    try:
+        return load_fingerprinted()
+    except (StoreError, OSError, ValueError) as exc:
+        st.error(t("error.store", lang, detail=str(exc)))
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def dataset_every(minutes: int) -> tuple[str, Dataset]:
+    """(fingerprint, data set) as re-read at most every ``minutes`` (the screen's refresh).
 
     Kept per session; on each re-read the store fingerprint decides whether the file
     is loaded again. Raises StoreError like :func:`load_dataset`.
@@ -72,9 +91,9 @@ def dataset_every(minutes: int) -> Dataset:
     now = time.monotonic()
     entry = st.session_state.get(state.SCREEN_DATA)
     if entry is None or now - entry[0] >= max(minutes, 1) * 60:
-        entry = (now, load_dataset())
+        entry = (now, *load_fingerprinted())
         st.session_state[state.SCREEN_DATA] = entry
-    return entry[1]
+    return entry[1], entry[2]
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
@@ -93,6 +112,18 @@ def progress_by_area(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.Da
 def progress_by_year(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
     """``geo.metrics.progress_by_year`` (14th-FYP batches against targets) on ``as_of``."""
     return metrics.progress_by_year(_ds.compounds, as_of)
+
+
+# --- briefing and screen maps (dashboard/app_pages/briefing.py, screen.py) ---------------
+@st.cache_resource(ttl=_TTL, max_entries=24, show_spinner=False)
+def page_map(fingerprint: str, page: str, key: tuple, *, _ds: Dataset, _as_of: Any,
+             _options: maps.MapOptions) -> PreparedMap:
+    """A page's map built by geo.maps and rendered once (``dashboard.map_component``).
+
+    ``key`` must hold every input of ``_as_of`` and ``_options`` that changes the map
+    (date, language, basemap, ...): it is the cache key together with the fingerprint.
+    """
+    return prepare_map(maps.map_from_dataset(_ds, as_of=_as_of, options=_options))
 
 
 # --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------

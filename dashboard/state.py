@@ -22,7 +22,7 @@ LANG_WIDGET = "lang_switch"  # the sidebar language switch
 AS_OF = "as_of"  # datetime.date every figure is computed for
 AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
 SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
-SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, Dataset) re-read every M minutes
+SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, fingerprint, Dataset), re-read every M minutes
 BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
 # explorer (dashboard/app_pages/explorer.py); its filter lives in the URL (geo.filters.QUERY_KEYS)
 EXPLORER_FILTER = "explorer_filter"  # last geo.filters.CompoundFilter (restores the view on return)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from streamlit_folium import st_folium
-
 from dashboard import cached, charts, kpis, state, ui
+from dashboard.map_component import show_map
 from geo import maps, schema
 from geo.dataset import Dataset
 from geo.i18n import t
@@ -30,7 +29,7 @@ def briefing_pack_slot(ds: Dataset, day: dt.date, lang: str) -> None:
 
 
 @st.fragment
-def map_panel(ds: Dataset, day: dt.date, lang: str, area_pct: dict[str, float]) -> None:
+def map_panel(fp: str, ds: Dataset, day: dt.date, lang: str, area_pct: dict[str, float]) -> None:
     """The areas coloured by 14th-FYP completion; the basemap switch reruns only this panel."""
     settings = get_settings()
     choices = maps.available_basemaps(settings)
@@ -40,8 +39,9 @@ def map_panel(ds: Dataset, day: dt.date, lang: str, area_pct: dict[str, float]) 
                               legend_position="bottomleft",
                               mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED),
                               settings=settings)
-    fmap = maps.map_from_dataset(ds, as_of=day, options=options)
-    st_folium(fmap, key="briefing_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    prepared = cached.page_map(fp, "briefing", (day, lang, basemap),
+                               _ds=ds, _as_of=day, _options=options)
+    show_map(prepared, key="briefing_map", height=MAP_HEIGHT, returned_objects=[])
     note = t("briefing.map.note", lang) + ("" if basemap == "none" else " " + t("map.basemap_online", lang))
     st.markdown(ui.note_html(note), unsafe_allow_html=True)
 
@@ -60,8 +60,7 @@ def header(ds: Dataset, day: dt.date, lang: str) -> None:
 def main() -> None:
     """Lay out the briefing for the session's language and as-of date."""
     lang, day = state.lang(), state.as_of()
-    ds = cached.dataset_or_stop(lang)
-    fp = cached.store_fingerprint()
+    fp, ds = cached.fingerprinted_or_stop(lang)
     stats = cached.stats(fp, day, _ds=ds)
     by_area = cached.progress_by_area(fp, day, _ds=ds)
     header(ds, day, lang)
@@ -71,7 +70,7 @@ def main() -> None:
     with left:
         st.markdown(ui.section_html(t("briefing.section.map", lang)), unsafe_allow_html=True)
         area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in schema.AREA_NAMES}
-        map_panel(ds, day, lang, area_pct)
+        map_panel(fp, ds, day, lang, area_pct)
     with right:
         st.markdown(ui.section_html(t("briefing.section.years", lang)), unsafe_allow_html=True)
         st.altair_chart(charts.year_chart(cached.progress_by_year(fp, day, _ds=ds), lang, height=300),

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from streamlit_folium import st_folium
-
 from dashboard import cached, kpis, state, ui
+from dashboard.map_component import show_map
 from geo import maps, schema
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
@@ -53,8 +52,8 @@ def area_panel(by_area, index: int, lang: str) -> str:
 
 def body(lang: str) -> None:
     """Map with the highlighted area, its panel, district strip and footer (one rotation step)."""
-    ds = cached.dataset_every(SETTINGS.screen_refresh_minutes)
-    fp, today = cached.store_fingerprint(), dt.date.today()
+    fp, ds = cached.dataset_every(SETTINGS.screen_refresh_minutes)
+    today = dt.date.today()
     stats = cached.stats(fp, today, _ds=ds)
     by_area = cached.progress_by_area(fp, today, _ds=ds)
     index = next_area_index(len(schema.AREA_NAMES))
@@ -66,9 +65,9 @@ def body(lang: str) -> None:
                               settings=SETTINGS)
     left, right = st.columns([13, 6], gap="medium")
     with left:
-        st_folium(maps.map_from_dataset(ds, as_of=today, options=options), key="screen_map", height=620,
-                  use_container_width=True, returned_objects=[],
-                  feature_group_to_add=maps.area_highlight_group(ds, area, options=options))
+        prepared = cached.page_map(fp, "screen", (today, lang), _ds=ds, _as_of=today, _options=options)
+        show_map(prepared, key="screen_map", height=620, returned_objects=[],
+                 feature_groups=[maps.area_highlight_group(ds, area, options=options)])
     right.markdown(area_panel(by_area, index, lang), unsafe_allow_html=True)
     st.markdown(ui.screen_strip_html(kpis.district_kpis(stats, lang)), unsafe_allow_html=True)
     st.markdown(ui.screen_footer_html(footer_left(ds, lang),

@@ -1,0 +1,168 @@
+"""Time /briefing, /screen and /explorer in headless chromium, and the briefing's as-of change.
+
+    .venv/bin/python -m benchmarks.pages [--repeat 5]      (or: .venv/bin/python benchmarks/pages.py)
+
+Starts ``streamlit run dashboard/app.py`` on the configured store (default: the sample),
+opens each page once to warm the server (that first visit is printed as "cold"), then
+opens it ``--repeat`` more times, each in a fresh browser context (a new session, no
+browser cache), and prints the time from navigation until the page is fully drawn:
+
+- /briefing: the six tiles, the map with every compound drawn (the map container's
+  ``data-qy-compounds`` equals the compound count) and the charts rendered;
+- /screen (1920×1080): the area panel and the map with every compound drawn;
+- /explorer: the map with every compound drawn (no filter).
+
+Then, on one open briefing, the as-of date is changed several times and the server
+time of each change is read from the websocket (rerun request sent -> script
+finished), next to the time until the tiles show the new figures.
+
+Target (issue 3): each page fully drawn <= 1.5 s after the server is warm (sample).
+All requests to other hosts are blocked, as in the browser tests.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import kpis  # noqa: E402
+from geo import metrics  # noqa: E402
+from geo.store import open_store  # noqa: E402
+from tests.browser_support import FOLIUM_IFRAME, chromium_browser, offline_page, streamlit_server  # noqa: E402
+
+TARGET_S = 1.5
+AS_OF_DATES = (dt.date(2022, 12, 9), dt.date(2021, 6, 30), dt.date(2023, 12, 31), dt.date(2019, 1, 1))
+
+
+def _map_drawn(page: Any, n_compounds: int, timeout_ms: int = 60_000) -> None:
+    frame = page.frame_locator(FOLIUM_IFRAME).first
+    frame.locator(f'.leaflet-container[data-qy-compounds="{n_compounds}"]').wait_for(
+        state="attached", timeout=timeout_ms)
+
+
+def _briefing_ready(page: Any, n: int) -> None:
+    page.locator('[data-kpi="funding"]').wait_for(timeout=60_000)
+    _map_drawn(page, n)
+    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').nth(3).wait_for(
+        state="attached", timeout=60_000)
+
+
+def _screen_ready(page: Any, n: int) -> None:
+    page.locator(".qs-panel").wait_for(timeout=60_000)
+    _map_drawn(page, n)
+
+
+def _explorer_ready(page: Any, n: int) -> None:
+    _map_drawn(page, n)
+
+
+PAGES: dict[str, tuple[str, tuple[int, int], Callable[[Any, int], None]]] = {
+    "briefing": ("/briefing", (1920, 1080), _briefing_ready),
+    "screen": ("/screen", (1920, 1080), _screen_ready),
+    "explorer": ("/explorer", (1600, 1000), _explorer_ready),
+}
+
+
+def time_page(browser: Any, url: str, size: tuple[int, int], ready: Callable[[Any, int], None], n: int) -> float:
+    """Seconds from navigation until ``ready`` holds, in a fresh offline context."""
+    with offline_page(browser, "about:blank", width=size[0], height=size[1]) as visit:
+        start = time.perf_counter()
+        visit.page.goto(url, wait_until="commit")
+        ready(visit.page, n)
+        elapsed = time.perf_counter() - start
+        if visit.errors or visit.blocked:
+            raise RuntimeError(f"{url}: page errors {visit.errors} / blocked {visit.blocked}")
+        return elapsed
+
+
+class _ServerTimes:
+    """Rerun request sent -> script finished, from the page's websocket frames."""
+
+    def __init__(self, page: Any) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.sent: list[float] = []
+        self.finished: list[float] = []
+
+        def on_sent(payload: Any) -> None:
+            msg = BackMsg()
+            try:
+                msg.ParseFromString(bytes(payload))
+            except Exception:  # noqa: BLE001 - not a BackMsg
+                return
+            if msg.WhichOneof("type") == "rerun_script":
+                self.sent.append(time.perf_counter())
+
+        def on_received(payload: Any) -> None:
+            if not isinstance(payload, (bytes, bytearray)):
+                return
+            msg = ForwardMsg()
+            try:
+                msg.ParseFromString(bytes(payload))
+            except Exception:  # noqa: BLE001
+                return
+            if msg.WhichOneof("type") == "script_finished":
+                self.finished.append(time.perf_counter())
+
+        page.on("websocket", lambda ws: (ws.on("framesent", on_sent), ws.on("framereceived", on_received)))
+
+
+def time_as_of_changes(browser: Any, base: str, ds: Any) -> list[tuple[dt.date, float, float]]:
+    """(date, server seconds, seconds until the tiles show the new figures) per as-of change."""
+    out = []
+    with offline_page(browser, "about:blank", width=1920, height=1080) as visit:
+        page = visit.page
+        times = _ServerTimes(page)
+        page.goto(f"{base}/briefing", wait_until="commit")
+        _briefing_ready(page, len(ds.compounds))
+        box = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
+        for day in AS_OF_DATES:
+            expected = {k.key: k.value for k in kpis.briefing_kpis(metrics.stats(ds, day), "zh")}["fyp14"]
+            n_sent = len(times.sent)
+            start = time.perf_counter()
+            box.fill(day.isoformat())
+            box.press("Enter")
+            page.locator('[data-kpi="fyp14"] .val').filter(has_text=expected).wait_for(timeout=60_000)
+            shown = time.perf_counter() - start
+            page.wait_for_function("() => true")
+            while len(times.sent) <= n_sent or not [f for f in times.finished if f > times.sent[n_sent]]:
+                page.wait_for_timeout(20)
+            sent = times.sent[n_sent]
+            server = min(f for f in times.finished if f > sent) - sent
+            out.append((day, server, shown))
+            page.wait_for_timeout(300)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="warm visits per page (default 5)")
+    args = parser.parse_args(argv)
+    ds = open_store().load()
+    n = len(ds.compounds)
+    print(f"benchmarks.pages: {n:,} compounds, {args.repeat} warm visits per page, target <= {TARGET_S} s")
+    with streamlit_server(ROOT / "dashboard" / "app.py") as base, chromium_browser() as browser:
+        print(f"{'page':<10} {'cold s':>7} {'warm min':>9} {'median':>7} {'max':>6}  target")
+        for name, (path, size, ready) in PAGES.items():
+            cold = time_page(browser, base + path, size, ready, n)
+            warm = [time_page(browser, base + path, size, ready, n) for _ in range(args.repeat)]
+            verdict = "ok" if statistics.median(warm) <= TARGET_S else "MISSED"
+            print(f"{name:<10} {cold:7.2f} {min(warm):9.2f} {statistics.median(warm):7.2f} {max(warm):6.2f}  {verdict}")
+        print("as-of change on /briefing (server time = rerun request sent -> script finished):")
+        for day, server, shown in time_as_of_changes(browser, base, ds):
+            print(f"  as of {day}: server {server:.2f} s, tiles updated after {shown:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""/briefing, /screen and /explorer in headless chromium against ``streamlit run``, offline.
+
+Every non-localhost request is blocked (tests/browser_support.py). Each page: its title,
+the map iframe with drawn features (SVG paths, plus the compound count the map writes
+on its container: compound dots are drawn on a canvas), no page errors, no blocked
+requests; a screenshot per page in artifacts/screenshots/ (the screen at 1920×1080 and
+3840×2160). The screen runs on its own server with a 3-second rotation.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from geo import metrics
+from geo.store import open_store
+from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+ROTATE_SECONDS = 3
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return open_store().load()
+
+
+@pytest.fixture(scope="module")
+def screen_url(app_store: str | None) -> Iterator[str]:
+    """A second server whose screen rotates every 3 s (the setting is read by the app)."""
+    env = {"QY_SCREEN_ROTATE_SECONDS": str(ROTATE_SECONDS), "QY_MAP_REVIEW_NO": "川S(2099)001号"}
+    if app_store:
+        env["QY_STORE"] = app_store
+    with streamlit_server(REPO_ROOT / "dashboard" / "app.py", env=env) as url:
+        yield url
+
+
+def _assert_clean(visit) -> None:
+    assert visit.errors == [], visit.errors
+    assert visit.blocked == [], visit.blocked
+    # Streamlit probes <page>/_stcore/health and host-config before the root ones (404 by design).
+    assert [f for f in visit.failed if "/_stcore/" not in f] == [], visit.failed
+
+
+def _map(page, n_compounds: int, min_paths: int = 10):
+    frame = wait_for_map(page, min_features=min_paths)
+    frame.locator(f'.leaflet-container[data-qy-compounds="{n_compounds}"]').wait_for(state="attached")
+    return frame
+
+
+def test_briefing(browser, app_url, ds):
+    with offline_page(browser, f"{app_url}/briefing", width=1920, height=1080) as visit:
+        page = visit.page
+        page.wait_for_function("document.title.startsWith('总览')", timeout=60_000)
+        frame = _map(page, len(ds.compounds))
+        assert frame.locator(".qy-area-label").count() == 8
+        assert frame.locator(".qy-legend").count() == 1
+        stats = metrics.stats(ds)
+        tile = page.locator('[data-kpi="fyp14"] .val').inner_text()
+        assert tile.startswith(f"{stats['fyp14']['completed']:,}")
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+        assert page.locator('[data-testid="stSidebar"]').is_visible()
+        page.wait_for_timeout(500)
+        save_screenshot(page, "briefing")
+        _assert_clean(visit)
+
+
+def test_briefing_in_english_for_a_past_date(browser, app_url, ds):
+    with offline_page(browser, f"{app_url}/briefing?lang=en&as_of=2022-12-09", width=1920, height=1080) as visit:
+        page = visit.page
+        page.wait_for_function("document.title.startsWith('Briefing')", timeout=60_000)
+        _map(page, len(ds.compounds))
+        assert page.locator('[data-kpi="elevators"] .val').inner_text().startswith("676")
+        assert "as of 2022-12-09" in page.locator(".qy-sub").inner_text()
+        page.wait_for_timeout(500)
+        save_screenshot(page, "briefing_en_2022-12-09")
+        _assert_clean(visit)
+
+
+def test_explorer_title_and_map(browser, app_url):
+    with offline_page(browser, f"{app_url}/explorer", width=1600, height=1000) as visit:
+        page = visit.page
+        page.wait_for_function("document.title.startsWith('筛选')", timeout=60_000)
+        wait_for_map(page, min_features=10)
+        page.wait_for_timeout(500)
+        save_screenshot(page, "explorer")
+        _assert_clean(visit)
+
+
+def _screen_ready(page, n_compounds: int):
+    page.wait_for_function("document.title.startsWith('大屏')", timeout=60_000)
+    frame = _map(page, n_compounds)
+    page.locator(".qs-area").wait_for()
+    return frame
+
+
+def test_screen_1080p(browser, screen_url, ds):
+    with offline_page(browser, f"{screen_url}/screen", width=1920, height=1080) as visit:
+        page = visit.page
+        frame = _screen_ready(page, len(ds.compounds))
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert page.locator("input, textarea, select, button").count() == 0
+        assert "川S(2099)001号" in page.locator(".qs-foot").inner_text()
+        clock = page.locator(".qs-clock")
+        first = clock.inner_text()
+        page.wait_for_timeout(1200)
+        assert clock.inner_text() != first  # the clock ticks in the browser
+        first_area = page.locator(".qs-area").inner_text()
+        frame.locator("body").evaluate("() => { window.qyKept = true; }")
+        page.wait_for_function(f"document.querySelector('.qs-area').innerText !== {first_area!r}",
+                               timeout=(ROTATE_SECONDS + 10) * 1000)
+        second_area = page.locator(".qs-area").inner_text()
+        frame.locator(".qy-area-label-hl", has_text=second_area).wait_for()
+        assert frame.locator("body").evaluate("() => window.qyKept === true")  # the map was not reloaded
+        fits = page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits
+        save_screenshot(page, "screen_1920x1080")
+        _assert_clean(visit)
+
+
+def test_screen_4k(browser, screen_url, ds):
+    with offline_page(browser, f"{screen_url}/screen", width=3840, height=2160) as visit:
+        page = visit.page
+        _screen_ready(page, len(ds.compounds))
+        iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        panel = page.locator(".qs-panel").bounding_box()
+        assert panel["x"] > iframe["x"] + iframe["width"] - 5  # side by side, not stacked
+        assert iframe["height"] > 0.6 * 2160 * 0.95
+        title_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.qs-title')).fontSize)")
+        assert title_px > 80  # scaled up from ~48 px at 1920 wide
+        page.wait_for_timeout(800)
+        save_screenshot(page, "screen_3840x2160")
+        _assert_clean(visit)
