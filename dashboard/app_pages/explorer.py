@@ -11,6 +11,7 @@ drawn shape reach it as small feature groups, so it is never rebuilt or reloaded
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import folium
 import streamlit as st
@@ -271,6 +272,9 @@ def main() -> None:
     _seed_widgets(_initial_filter(), extents)
     flt = _filter_widgets(lang, extents)
     _write_url(flt)
+    with st.sidebar:  # below the filters: the link that reopens this view (with a copy button)
+        st.caption(t("explorer.link", lang))
+        st.code(f"{st.context.url or ''}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)
     frame = cached.filtered_compounds(fingerprint, day, flt.model_dump_json(), _ds=ds)
     workspace(ds, fingerprint, day, flt, frame, lang)
 

@@ -149,3 +149,9 @@ def test_no_match_says_so_and_disables_export():
     assert _kpis(at)["小区（个）"] == 0
     assert [w.value for w in at.warning] == ["没有符合条件的小区，请放宽筛选条件"]
     assert all(b.proto.disabled for b in at.get("download_button"))
+
+
+def test_link_to_this_view_is_shown():
+    at = _run({"area": "清溪片区", "status": "completed"})
+    links = [c.value for c in at.sidebar.code]
+    assert len(links) == 1 and "area=%E6%B8%85%E6%BA%AA%E7%89%87%E5%8C%BA" in links[0] and "status=completed" in links[0]
