@@ -43,8 +43,9 @@ class Settings:
     store_path: Path = field(default=SAMPLE_GPKG)  # QY_STORE
     language: str = "zh"  # QY_LANG: zh | en
     tianditu_key: str = ""  # QY_TIANDITU_KEY
-    amap_review_no: str = "GS(2024)0650号"  # QY_AMAP_REVIEW_NO (shown with the AMap basemap)
-    tianditu_review_no: str = "GS(2024)0568号"  # QY_TIANDITU_REVIEW_NO
+    # 审图号 of online basemaps: empty unless configured from the provider's current notice
+    amap_review_no: str = ""  # QY_AMAP_REVIEW_NO (shown with the AMap basemap)
+    tianditu_review_no: str = ""  # QY_TIANDITU_REVIEW_NO
     map_review_no: str = ""  # QY_MAP_REVIEW_NO: 审图号 of the district's own map, if any
     data_source: str = "示意数据：据人民日报四川频道2022年12月报道生成 / Illustrative data generated from the People's Daily Sichuan reports, Dec 2022"  # QY_DATA_SOURCE
     screen_rotate_seconds: int = 15  # QY_SCREEN_ROTATE_SECONDS
