@@ -124,16 +124,16 @@ def time_as_of_changes(browser: Any, base: str, ds: Any) -> list[tuple[dt.date, 
         times = _ServerTimes(page)
         page.goto(f"{base}/briefing", wait_until="commit")
         _briefing_ready(page, len(ds.compounds))
-        box = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
+        year = page.locator('[data-testid="stSidebar"] [role="spinbutton"][data-type="year"]')
         for day in AS_OF_DATES:
             expected = {k.key: k.value for k in kpis.briefing_kpis(metrics.stats(ds, day), "zh")}["fyp14"]
             n_sent = len(times.sent)
             start = time.perf_counter()
-            box.fill(day.isoformat())
-            box.press("Enter")
+            year.click()  # the date field's year / month / day segments, then blur to commit
+            page.keyboard.type(day.strftime("%Y%m%d"))
+            page.locator(".qy-head h1").click()
             page.locator('[data-kpi="fyp14"] .val').filter(has_text=expected).wait_for(timeout=60_000)
             shown = time.perf_counter() - start
-            page.wait_for_function("() => true")
             while len(times.sent) <= n_sent or not [f for f in times.finished if f > times.sent[n_sent]]:
                 page.wait_for_timeout(20)
             sent = times.sent[n_sent]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from dashboard import cached, charts, kpis, state, ui
+from dashboard import cached, kpis, state, ui
 from dashboard.map_component import show_map
 from geo import maps, schema
 from geo.dataset import Dataset
@@ -73,18 +73,16 @@ def main() -> None:
         map_panel(fp, ds, day, lang, area_pct)
     with right:
         st.markdown(ui.section_html(t("briefing.section.years", lang)), unsafe_allow_html=True)
-        st.altair_chart(charts.year_chart(cached.progress_by_year(fp, day, _ds=ds), lang, height=300),
-                        width="stretch")
+        st.vega_lite_chart(cached.chart_spec(fp, day, lang, "year", _ds=ds), width="stretch")
         late = stats["behind_plan"]
         st.markdown(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
                                  "qy-alert" if late else "qy-ok"), unsafe_allow_html=True)
         st.markdown(ui.section_html(t("briefing.section.funding", lang)), unsafe_allow_html=True)
-        st.altair_chart(charts.funding_group_chart(stats["funding_wan_yuan"], lang),
-                        width="stretch")
+        st.vega_lite_chart(cached.chart_spec(fp, day, lang, "funding_group", _ds=ds), width="stretch")
 
     st.markdown(ui.section_html(t("briefing.section.areas", lang)), unsafe_allow_html=True)
     chart_col, table_col = st.columns([2, 3], gap="large")
-    chart_col.altair_chart(charts.area_chart(by_area, lang), width="stretch")
+    chart_col.vega_lite_chart(cached.chart_spec(fp, day, lang, "area", _ds=ds), width="stretch")
     with table_col:
         st.dataframe(kpis.area_table(by_area, lang), hide_index=True, width="stretch", height=370,
                      column_config={t("briefing.col.pct", lang): st.column_config.NumberColumn(format="%.1f%%"),
@@ -93,7 +91,7 @@ def main() -> None:
 
     st.markdown(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"),
                 unsafe_allow_html=True)
-    st.altair_chart(charts.funding_source_chart(stats["funding_wan_yuan"], lang), width="stretch")
+    st.vega_lite_chart(cached.chart_spec(fp, day, lang, "funding_source", _ds=ds), width="stretch")
     st.markdown(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"),
                 unsafe_allow_html=True)
 
