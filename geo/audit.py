@@ -315,3 +315,12 @@ def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[s
     rows = compounds if subdistrict is None else compounds[compounds["subdistrict"] == subdistrict]
     rows = rows.sort_values(["name", "compound_id"])
     return {cid: f"{name}（{cid}）" for cid, name in zip(rows["compound_id"], rows["name"])}
+
+
+def versions_frame(versions: list[Any], lang: str = "zh") -> pd.DataFrame:
+    """The store's versions (``GpkgStore.versions()``), newest first, as a table in ``lang``."""
+    cols = ["version", "created_at", "user", "kind", "note", "compounds", "edits", "current"]
+    from geo.i18n import TEXT
+    kind = lambda k: t(f"imp.kind.{k}", lang) if f"imp.kind.{k}" in TEXT else k  # noqa: E731
+    rows = [{**{c: getattr(v, c) for c in cols}, "kind": kind(v.kind)} for v in reversed(versions)]
+    return pd.DataFrame(rows, columns=cols).rename(columns={c: t(f"imp.col.{c}", lang) for c in cols})

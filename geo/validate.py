@@ -241,14 +241,22 @@ def _locations(chk: _Checker, crs: str) -> gpd.GeoSeries:
 
 
 def _projected(crs: str) -> str | None:
-    if crs.lower().startswith("epsg:") and crs.lower() not in ("epsg:4326", "epsg:4490"):
-        try:
-            if pyproj.CRS.from_user_input(crs).is_projected:
-                return crs
-        except pyproj.exceptions.CRSError:
-            raise ValueError(f"unknown CRS '{crs}'; valid: {', '.join(crs_mod.CRS_NAMES)} or EPSG:nnnn") from None
-    crs_mod.normalize_crs_name(crs) if not crs.lower().startswith("epsg:") else None
-    return None
+    """The CRS when it is a projected 'EPSG:nnnn' (x/y in metres); None for the degree CRSs.
+
+    Raises ValueError naming the valid choices for an unknown name.
+    """
+    if not crs.lower().startswith("epsg:"):
+        crs_mod.normalize_crs_name(crs)  # wgs84 / cgcs2000 / gcj02 / bd09, else ValueError
+        return None
+    if crs.lower() in ("epsg:4326", "epsg:4490"):
+        return None
+    try:
+        parsed = pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError:
+        raise ValueError(f"unknown CRS '{crs}'; valid: {', '.join(crs_mod.CRS_NAMES)} or EPSG:nnnn") from None
+    if not parsed.is_projected:
+        raise ValueError(f"'{crs}' is not a projected CRS; valid: {', '.join(crs_mod.CRS_NAMES)} or a projected EPSG:nnnn")
+    return crs
 
 
 def _check_xy(chk: _Checker, row: int, x: float, y: float, projected: str | None) -> shapely.Point | None:

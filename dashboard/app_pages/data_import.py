@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state
 from dashboard.auth_widget import login_box
-from geo import columns, crs as geo_crs, validate
+from geo import audit, columns, crs as geo_crs, validate
 from geo.i18n import TEXT, t
 from geo.ingest import ACCEPTED, ENCODINGS
 from geo.issues import UnreadableFile
@@ -98,9 +97,7 @@ def _history(user, lang: str) -> None:
     st.subheader(t("imp.history_title", lang))
     store = open_store()
     versions = store.versions()
-    table = pd.DataFrame([v.__dict__ for v in reversed(versions)])
-    st.dataframe(table.rename(columns={c: t(f"imp.col.{c}", lang) for c in table.columns}), hide_index=True,
-                 width="stretch")
+    st.dataframe(audit.versions_frame(versions, lang), hide_index=True, width="stretch")
     if not user.is_admin or len(versions) < 2:
         return
     left, right = st.columns([3, 1], vertical_alignment="bottom")

@@ -125,3 +125,11 @@ def test_racing_threads_exactly_one_wins(store):
     assert len(store.audit(compound_id="QY-0002")) == 1
     funding = store.load().funding
     assert len(funding[(funding["compound_id"] == "QY-0002") & (funding["year"] == 2030)]) == 1
+
+
+def test_versions_table_in_english(store, sample):
+    from geo.audit import versions_frame
+    store.commit(sample, user="wang", kind="import", note="a.xlsx")
+    table = versions_frame(store.versions(), "en")
+    assert list(table.columns) == ["Version", "When", "Who", "Kind", "Note", "Compounds", "Edits", "Current"]
+    assert list(table["Kind"]) == ["import", "initial"] and list(table["Current"]) == [True, False]
