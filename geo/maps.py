@@ -326,7 +326,16 @@ layer.eachLayer(function (l) { var p = l.feature && l.feature.properties;
   if (p && p.lx !== undefined) { tips.push(L.tooltip({permanent: true, direction: 'center', interactive: false,
     className: '__CLASS__'}).setLatLng([p.ly, p.lx]).setContent(p.t)); } });
 tips.forEach(function (tip) { layer.addLayer(tip); });
-if (map) { map.on('resize zoomend viewreset', function () { tips.forEach(function (tip) { if (tip._map) { tip.update(); } }); }); }"""
+var relayout = function () { tips.forEach(function (tip) { if (tip._map) { tip.update(); } }); };
+if (map) { map.on('resize zoomend viewreset', relayout); }
+// streamlit-folium adds leaflet.css without waiting for it: a label placed before the CSS
+// applies is measured as wide as the map and shifted by half its width. Re-place once it has.
+var whenStyled = function (tries) {
+  var el = tips.length && tips[0].getElement ? tips[0].getElement() : null;
+  if (el && window.getComputedStyle(el).position !== 'absolute' && tries > 0) {
+    setTimeout(function () { whenStyled(tries - 1); }, 50); return; }
+  relayout(); };
+setTimeout(function () { whenStyled(200); }, 0);"""
 
 
 def _add_labels(layer: folium.GeoJson, css_class: str = "qy-area-label") -> None:
@@ -598,6 +607,13 @@ setTimeout(refit, 0);
 """
 
 
+def _fit_padding(o: MapOptions) -> dict[str, tuple[int, int]]:
+    """fitBounds padding (px) that keeps the legend's side free when zoomed to the areas."""
+    side = 170 if o.legend and o.fit == "areas" else 10
+    left = o.legend_position.endswith("left")
+    return {"padding_top_left": (side if left else 10, 10), "padding_bottom_right": (10 if left else side, 10)}
+
+
 def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
     """An offline_map fitted to the district, with CSS, basemap and attribution."""
     minx, miny, maxx, maxy = _shift(ds.district, o.basemap).total_bounds
@@ -609,7 +625,7 @@ def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
     _add_basemap(fmap, o, s)
     if view is not None:
         minx, miny, maxx, maxy = view
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], **_fit_padding(o))
     if o.fill_frame:
         _LayerScript(_FILL_FRAME_JS.replace("__BOUNDS__", json.dumps([[miny, minx], [maxy, maxx]]))).add_to(fmap)
     if s.map_review_no:

@@ -43,6 +43,25 @@ def _assert_clean(visit) -> None:
     assert [f for f in visit.failed if "/_stcore/" not in f] == [], visit.failed
 
 
+#: Largest distance (px) between an area label's centre and its anchor point, over all labels.
+_LABEL_DRIFT = """() => { const m = window.map_div; let worst = 0;
+  m.eachLayer(l => { if (l instanceof L.Tooltip && l.getElement()) {
+    const a = m.latLngToContainerPoint(l.getLatLng()), r = l.getElement().getBoundingClientRect();
+    worst = Math.max(worst, Math.abs(r.left + r.width / 2 - a.x), Math.abs(r.top + r.height / 2 - a.y)); } });
+  return worst; }"""
+
+
+def _labels_in_place(frame) -> None:
+    """Area labels sit on their points (a label placed before leaflet.css applied drifts by half the map)."""
+    frame.locator(".qy-area-label").first.wait_for()
+    body = frame.locator("body")
+    for _ in range(50):
+        if body.evaluate(_LABEL_DRIFT) < 3:
+            return
+        body.page.wait_for_timeout(100)
+    assert body.evaluate(_LABEL_DRIFT) < 3
+
+
 def _map(page, n_compounds: int, min_paths: int = 10):
     frame = wait_for_map(page, min_features=min_paths)
     frame.locator(f'.leaflet-container[data-qy-compounds="{n_compounds}"]').wait_for(state="attached")
@@ -55,6 +74,7 @@ def test_briefing(browser, app_url, ds):
         page.wait_for_function("document.title.startsWith('总览')", timeout=60_000)
         frame = _map(page, len(ds.compounds))
         assert frame.locator(".qy-area-label").count() == 8
+        _labels_in_place(frame)
         assert frame.locator(".qy-legend").count() == 1
         stats = metrics.stats(ds)
         tile = page.locator('[data-kpi="fyp14"] .val').inner_text()
@@ -99,6 +119,7 @@ def test_screen_1080p(browser, screen_url, ds):
     with offline_page(browser, f"{screen_url}/screen", width=1920, height=1080) as visit:
         page = visit.page
         frame = _screen_ready(page, len(ds.compounds))
+        _labels_in_place(frame)
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         assert page.locator("input, textarea, select, button").count() == 0
         assert "川S(2099)001号" in page.locator(".qs-foot").inner_text()
