@@ -25,8 +25,9 @@ BRIEFING_CSS = f"""<style>
 .qy-tile {{ background: #ffffff; border: 1px solid #e3e8ee; border-left: 6px solid #2c6fbb; border-radius: 10px;
   padding: .8rem 1rem .7rem; box-shadow: 0 1px 3px rgba(31,45,61,.06); }}
 .qy-tile .lbl {{ color: #4a5663; font-size: clamp(.9rem, .95vw, 1.15rem); font-weight: 600; }}
-.qy-tile .val {{ color: #1f2d3d; font-size: clamp(2rem, 2.6vw, 3.2rem); font-weight: 800; line-height: 1.15; }}
-.qy-tile .unit {{ font-size: .45em; font-weight: 600; color: #4a5663; margin-left: .2em; display: inline-block; white-space: nowrap; }}
+.qy-tile .val {{ color: #1f2d3d; font-size: clamp(2rem, 2.6vw, 3.2rem); font-weight: 800; line-height: 1.1;
+  display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .2em; }}
+.qy-tile .unit {{ font-size: .42em; font-weight: 600; color: #4a5663; line-height: 1.2; white-space: nowrap; }}
 .qy-tile .ref {{ color: #5f6b78; font-size: clamp(.8rem, .85vw, 1.05rem); }}
 .qy-tile.fyp14 {{ border-left-color: #2e9e5b; }} .qy-tile.eligible {{ border-left-color: #3a7bd5; }}
 .qy-tile.households {{ border-left-color: #f29f05; }} .qy-tile.elevators {{ border-left-color: #8e44ad; }}
