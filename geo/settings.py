@@ -13,6 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 SAMPLE_GPKG = DATA_DIR / "sample" / "qingyang_sample.gpkg"
+#: The working store used when QY_STORE is not set: a copy of the sample made on first use,
+#: so edits and imports never change the committed sample (data/work/ is git-ignored).
+WORK_STORE = DATA_DIR / "work" / "qingyang.gpkg"
 REFERENCE_DIR = ROOT.parent / "shared" / "reference"
 BOUNDARY_GCJ02 = DATA_DIR / "boundaries" / "qingyang_district_gcj02.geojson"
 
@@ -40,7 +43,7 @@ def _env_int(name: str, default: int) -> int:
 class Settings:
     """Run-time settings, read from the environment by :func:`get_settings`."""
 
-    store_path: Path = field(default=SAMPLE_GPKG)  # QY_STORE
+    store_path: Path = field(default=WORK_STORE)  # QY_STORE
     language: str = "zh"  # QY_LANG: zh | en
     tianditu_key: str = ""  # QY_TIANDITU_KEY
     # 审图号 of online basemaps: empty unless configured from the provider's current notice
@@ -60,7 +63,7 @@ class Settings:
 def get_settings() -> Settings:
     """Read settings from the environment (call again to pick up changes)."""
     return Settings(
-        store_path=Path(_env("QY_STORE", str(SAMPLE_GPKG))),
+        store_path=Path(_env("QY_STORE", str(WORK_STORE))),
         language=_env("QY_LANG", "zh") if _env("QY_LANG", "zh") in ("zh", "en") else "zh",
         tianditu_key=_env("QY_TIANDITU_KEY", ""),
         amap_review_no=_env("QY_AMAP_REVIEW_NO", Settings.amap_review_no),

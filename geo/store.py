@@ -22,7 +22,9 @@ import fcntl
 import io
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 import uuid
 import warnings
@@ -38,7 +40,7 @@ import pyogrio
 import shapely
 
 from geo.dataset import LAYERS, Dataset, format_dates, parse_dates
-from geo.settings import STORAGE_CRS, get_settings
+from geo.settings import SAMPLE_GPKG, STORAGE_CRS, WORK_STORE, get_settings
 
 META_TABLE = "meta"
 LOCK_TIMEOUT_S = 30.0
@@ -513,5 +515,20 @@ def _text(value: Any) -> str | None:
 
 
 def open_store(path: str | os.PathLike[str] | None = None) -> GpkgStore:
-    """The configured store (``QY_STORE``, default the bundled sample)."""
-    return GpkgStore(path or get_settings().store_path)
+    """The configured store (``QY_STORE``; by default ``data/work/qingyang.gpkg``).
+
+    The default working store is created on first use as a copy of the bundled sample,
+    so edits and imports never modify the committed sample file.
+    """
+    target = Path(path or get_settings().store_path)
+    if target == WORK_STORE and not target.exists():
+        _copy_sample(target)
+    return GpkgStore(target)
+
+
+def _copy_sample(target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".gpkg", dir=target.parent)
+    os.close(fd)
+    shutil.copyfile(SAMPLE_GPKG, tmp)
+    os.replace(tmp, target)  # atomic: a concurrent first start sees a whole file or none

@@ -5,6 +5,7 @@ Helpers live in ``tests/browser_support.py``; only fixtures are defined here.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import pytest
@@ -15,6 +16,23 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 DASHBOARD_APP = REPO_ROOT / "dashboard" / "app.py"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Run the whole session on a scratch copy of the sample unless QY_STORE is given.
+
+    Tests must never read a developer's working store (it may hold edits) nor write
+    the committed sample; tests that write make their own copy in tmp_path.
+    """
+    if os.environ.get("QY_STORE"):
+        return
+    import shutil
+    import tempfile
+
+    from geo.settings import SAMPLE_GPKG
+    scratch = Path(tempfile.mkdtemp(prefix="qy-test-store-")) / "store.gpkg"
+    shutil.copyfile(SAMPLE_GPKG, scratch)
+    os.environ["QY_STORE"] = str(scratch)
 
 
 @pytest.fixture(scope="session")

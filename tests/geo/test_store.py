@@ -22,3 +22,18 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_store_location_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("QY_STORE", str(tmp_path / "x.gpkg"))
     assert open_store().path == tmp_path / "x.gpkg"
+
+
+def test_default_store_is_a_working_copy_of_the_sample(monkeypatch, tmp_path):
+    import geo.settings
+    import geo.store
+    from geo.settings import SAMPLE_GPKG
+    work = tmp_path / "work" / "qingyang.gpkg"
+    monkeypatch.delenv("QY_STORE", raising=False)
+    monkeypatch.setattr(geo.settings, "WORK_STORE", work)
+    monkeypatch.setattr(geo.store, "WORK_STORE", work)
+    before = SAMPLE_GPKG.read_bytes()
+    store = open_store()
+    assert store.path == work and work.read_bytes() == before
+    assert len(store.load().compounds) == 1891
+    assert SAMPLE_GPKG.read_bytes() == before  # the committed sample is never the write target
