@@ -82,7 +82,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.funding": ("累计资金（万元）", "Funding to date (10k yuan)"),
     "explorer.any": ("不限", "Any"),
     "explorer.reset": ("清除筛选", "Clear filters"),
-    "explorer.link": ("本视图链接（复制即可分享，打开即恢复相同筛选）", "Link to this view (copy to share; it reopens the same filters)"),
+    "explorer.link": ("🔗 本视图链接（右键复制即可分享，打开即恢复相同筛选）", "🔗 Link to this view (copy it to share; it reopens the same filters)"),
     "explorer.scope": ("选择范围", "Select"),
     "explorer.scope.all": ("全部筛选结果", "All filtered"),
     "explorer.scope.drawn": ("地图上绘制的区域", "Drawn on the map"),

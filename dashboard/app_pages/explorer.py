@@ -272,9 +272,8 @@ def main() -> None:
     _seed_widgets(_initial_filter(), extents)
     flt = _filter_widgets(lang, extents)
     _write_url(flt)
-    with st.sidebar:  # below the filters: the link that reopens this view (with a copy button)
-        st.caption(t("explorer.link", lang))
-        st.code(f"{st.context.url or ''}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)
+    with st.sidebar:  # below the filters: the link that reopens this view (a plain link: st.code costs ~0.2 s)
+        st.caption(f"[{t('explorer.link', lang)}]({st.context.url or ''}?{urlencode(st.query_params.to_dict())})")
     frame = cached.filtered_compounds(fingerprint, day, flt.model_dump_json(), _ds=ds)
     workspace(ds, fingerprint, day, flt, frame, lang)
 

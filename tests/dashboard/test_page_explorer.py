@@ -153,5 +153,5 @@ def test_no_match_says_so_and_disables_export():
 
 def test_link_to_this_view_is_shown():
     at = _run({"area": "清溪片区", "status": "completed"})
-    links = [c.value for c in at.sidebar.code]
+    links = [c.value for c in at.sidebar.caption if "](" in c.value]
     assert len(links) == 1 and "area=%E6%B8%85%E6%BA%AA%E7%89%87%E5%8C%BA" in links[0] and "status=completed" in links[0]
