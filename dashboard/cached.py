@@ -114,22 +114,6 @@ def progress_by_year(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.Da
     return metrics.progress_by_year(_ds.compounds, as_of)
 
 
-@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
-def chart_spec(fingerprint: str, as_of: dt.date, lang: str, kind: str, *, _ds: Dataset) -> dict[str, Any]:
-    """A briefing chart (``dashboard.charts``: year, area, funding_source, funding_group) as a
-    Vega-Lite dict, built once per (fingerprint, date, language): reruns skip Altair."""
-    from dashboard import charts
-
-    if kind == "year":
-        chart = charts.year_chart(progress_by_year(fingerprint, as_of, _ds=_ds), lang)
-    elif kind == "area":
-        chart = charts.area_chart(progress_by_area(fingerprint, as_of, _ds=_ds), lang)
-    else:
-        money = stats(fingerprint, as_of, _ds=_ds)["funding_wan_yuan"]
-        chart = getattr(charts, f"{kind}_chart")(money, lang)
-    return chart.to_dict(validate=False)
-
-
 # --- briefing and screen maps (dashboard/app_pages/briefing.py, screen.py) ---------------
 @st.cache_resource(ttl=_TTL, max_entries=24, show_spinner=False)
 def page_map(fingerprint: str, page: str, key: tuple, *, _ds: Dataset, _as_of: Any,

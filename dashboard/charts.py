@@ -1,147 +1,130 @@
-"""Altair charts for the briefing page and the exhibition screen (no Streamlit import).
+"""Briefing charts as plain HTML/CSS (no Streamlit import, no Vega in the browser).
 
-Each function takes numbers already computed by :mod:`geo.metrics` and only
-reshapes them for drawing; every label comes from :mod:`geo.i18n`. Vega-Lite is
-bundled with Streamlit's front end, so the charts render offline.
+Each ``*_frame`` function reshapes numbers already computed by :mod:`geo.metrics`;
+each ``*_html`` function draws them as bars with CSS (styles in
+``dashboard.ui.BRIEFING_CSS``, classes ``qc-*``). Plain HTML draws in a few
+milliseconds, reads well projected, and spares the page the Vega-Lite chunks and
+their compile step (about a second of browser time per page on the target PC).
+Every label comes from :mod:`geo.i18n`; hovering a bar shows its figures (``title``).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from html import escape
+from typing import Any, Mapping, Sequence
 
-import altair as alt
 import pandas as pd
 
 from geo import schema
 from geo.i18n import t, vocab
 
-FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 #: One colour per "4个一点" group (same as the briefing pack's geo.charts).
 GROUP_COLORS: dict[str, str] = {"government": "#3a6fb0", "market": "#e08a00",
                                 "residents": "#2e9e5b", "society": "#8a5fb0"}
 _STAGES = schema.PROGRAMME_STATUSES  # completed, under_construction, planned
+TARGET_COLOR = "#c0392b"
 
 
-def _configure(chart: alt.TopLevelMixin, *, dark: bool = False, size: int = 14) -> alt.TopLevelMixin:
-    """Fonts, sizes and (optionally) dark colours for a chart."""
-    ink = "#e8f1fa" if dark else "#1f2d3d"
-    grid = "#25384a" if dark else "#e6e9ed"
-    return (chart.configure(font=FONT, background="transparent")
-            .configure_axis(labelFontSize=size, titleFontSize=size, labelColor=ink, titleColor=ink,
-                            gridColor=grid, domainColor=grid, tickColor=grid)
-            .configure_legend(labelFontSize=size, titleFontSize=size, labelColor=ink, titleColor=ink,
-                              orient="bottom")
-            .configure_view(stroke=None))
-
-
-def _status_scale(lang: str) -> alt.Scale:
-    return alt.Scale(domain=[vocab("status", s, lang) for s in _STAGES],
-                     range=[schema.STATUS_COLORS[s] for s in _STAGES])
-
-
+# --- data ----------------------------------------------------------------------------------
 def year_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Long frame (batch label, status label, order, count, target) for the year chart.
+    """Per 14th-FYP batch: label, target, and the count per stage (completed, building, planned).
 
     Batches with no compounds and no target (e.g. 2025) are left out.
     """
     rows = progress[(progress["compounds"] > 0) | (progress["target"] > 0)]
-    out = []
-    for _, r in rows.iterrows():
-        label = t("briefing.year_label", lang, year=r["batch"])
-        for order, s in enumerate(_STAGES):
-            out.append({"batch": label, "status": vocab("status", s, lang), "order": order,
-                        "count": int(r[s]), "target": int(r["target"])})
-    return pd.DataFrame(out, columns=["batch", "status", "order", "count", "target"])
-
-
-def year_chart(progress: pd.DataFrame, lang: str, *, height: int = 300) -> alt.TopLevelMixin:
-    """Stacked bars per 14th-FYP batch (completed / building / planned) with the yearly target."""
-    data = year_frame(progress, lang)
-    x = alt.X("batch:N", title=None, axis=alt.Axis(labelAngle=0))
-    bars = alt.Chart(data).mark_bar(size=46).encode(
-        x=x, y=alt.Y("sum(count):Q", title=t("briefing.chart.compounds", lang)),
-        color=alt.Color("status:N", scale=_status_scale(lang), title=None),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("batch:N", title=t("briefing.chart.batch", lang)),
-                 alt.Tooltip("status:N", title=t("briefing.chart.status", lang)),
-                 alt.Tooltip("count:Q", title=t("briefing.chart.compounds", lang))])
-    targets = data.drop_duplicates("batch")
-    tick = alt.Chart(targets).mark_tick(color="#c0392b", thickness=3, size=64).encode(
-        x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("briefing.chart.target", lang))])
-    label = alt.Chart(targets).mark_text(dy=-12, color="#c0392b", fontWeight="bold", fontSize=14).encode(
-        x=x, y="target:Q", text=alt.Text("target:Q"))
-    return _configure(alt.layer(bars, tick, label).properties(height=height))
+    out = [{"batch": t("briefing.year_label", lang, year=r["batch"]), "target": int(r["target"]),
+            **{s: int(r[s]) for s in _STAGES}} for _, r in rows.iterrows()]
+    return pd.DataFrame(out, columns=["batch", "target", *_STAGES])
 
 
 def area_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Long frame (area label, status label, order, count, pct) for the area chart; 其他 last."""
-    out = []
-    for _, r in progress.iterrows():
-        name = t("briefing.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang)
-        for order, s in enumerate(_STAGES):
-            out.append({"area": name, "status": vocab("status", s, lang), "order": order,
-                        "count": int(r[s]), "pct": float(r["pct_completed"])})
-    return pd.DataFrame(out, columns=["area", "status", "order", "count", "pct"])
-
-
-def area_chart(progress: pd.DataFrame, lang: str, *, step: int = 34, dark: bool = False,
-               size: int = 14) -> alt.TopLevelMixin:
-    """Horizontal 100 % bars per area (completed / building / planned), areas in table order."""
-    data = area_frame(progress, lang)
-    order = list(dict.fromkeys(data["area"]))
-    bars = alt.Chart(data).mark_bar(height=alt.RelativeBandSize(0.7)).encode(
-        y=alt.Y("area:N", sort=order, title=None),
-        x=alt.X("sum(count):Q", stack="normalize", title=t("briefing.chart.pct", lang),
-                axis=alt.Axis(format="%")),
-        color=alt.Color("status:N", scale=_status_scale(lang), title=None),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("area:N", title=t("briefing.chart.area", lang)),
-                 alt.Tooltip("status:N", title=t("briefing.chart.status", lang)),
-                 alt.Tooltip("count:Q", title=t("briefing.chart.compounds", lang)),
-                 alt.Tooltip("pct:Q", title=t("briefing.chart.pct", lang))])
-    return _configure(bars.properties(height=alt.Step(step)), dark=dark, size=size)
+    """Per area (其他 last, translated): count per stage and % completed."""
+    out = [{"area": t("briefing.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang),
+            **{s: int(r[s]) for s in _STAGES}, "pct": float(r["pct_completed"])} for _, r in progress.iterrows()]
+    return pd.DataFrame(out, columns=["area", *_STAGES, "pct"])
 
 
 def funding_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """Frame (source label, group label, group key, amount in 亿元) from ``funding_summary``."""
+    """Per funding source: label, group label and key, amount in 亿元 (from ``funding_summary``)."""
     rows = [{"source": vocab("source", s.key, lang), "group": vocab("group", s.group, lang),
              "group_key": s.group, "amount": round(funding["by_source"].get(s.key, 0.0) / 10_000, 2)}
             for s in schema.FUNDING_SOURCES]
     return pd.DataFrame(rows, columns=["source", "group", "group_key", "amount"])
 
 
-def _group_scale(lang: str) -> alt.Scale:
-    return alt.Scale(domain=[vocab("group", g, lang) for g in GROUP_COLORS], range=list(GROUP_COLORS.values()))
+def group_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """Per "4个一点" group: label, key, amount in 亿元 and share of the total (0-1)."""
+    total = sum(funding["by_group"].values())
+    rows = [{"group": vocab("group", g, lang), "group_key": g, "amount": round(v / 10_000, 2),
+             "share": v / total if total else 0.0} for g, v in funding["by_group"].items()]
+    return pd.DataFrame(rows, columns=["group", "group_key", "amount", "share"])
 
 
-def funding_source_chart(funding: Mapping[str, Any], lang: str, *, step: int = 30) -> alt.TopLevelMixin:
-    """Horizontal bars: amount (亿元) per funding source, coloured by its "4个一点" group."""
+# --- drawing ------------------------------------------------------------------------------
+def _legend(items: Sequence[tuple[str, str]]) -> str:
+    return '<div class="qc-legend">' + "".join(
+        f'<span><i style="background:{c}"></i>{escape(label)}</span>' for label, c in items) + "</div>"
+
+
+def _status_legend(lang: str) -> list[tuple[str, str]]:
+    return [(vocab("status", s, lang), schema.STATUS_COLORS[s]) for s in _STAGES]
+
+
+def year_html(progress: pd.DataFrame, lang: str) -> str:
+    """Columns per batch stacked completed / building / planned, the yearly target as a red mark."""
+    data = year_frame(progress, lang)
+    top = max([1, *data["target"], *data[list(_STAGES)].sum(axis=1)]) * 1.12
+    cols = []
+    for _, r in data.iterrows():
+        segs = "".join(f'<div style="height:{100 * r[s] / top:.2f}%;background:{schema.STATUS_COLORS[s]}"></div>'
+                       for s in reversed(_STAGES) if r[s])
+        tip = " · ".join(f"{vocab('status', s, lang)} {r[s]}" for s in _STAGES)
+        tip += f" · {t('briefing.chart.target', lang)} {r['target']}"
+        mark = (f'<div class="qc-target" style="bottom:{100 * r["target"] / top:.2f}%">'
+                f'<span>{r["target"]}</span></div>') if r["target"] else ""
+        cols.append(f'<div class="qc-col" title="{escape(r["batch"])}: {escape(tip)}"><div class="qc-stack">{segs}</div>'
+                    f'{mark}<div class="qc-x">{escape(r["batch"])}</div></div>')
+    legend = _legend([*_status_legend(lang), (t("briefing.chart.target", lang), TARGET_COLOR)])
+    return f'<div class="qc-years">{"".join(cols)}</div>{legend}'
+
+
+def _bar_row(label: str, segments: str, value: str, tip: str, on: bool = False) -> str:
+    return (f'<div class="qc-row{" on" if on else ""}" title="{escape(tip)}"><span class="qc-label">{escape(label)}</span>'
+            f'<div class="qc-track">{segments}</div><span class="qc-val">{escape(value)}</span></div>')
+
+
+def area_html(progress: pd.DataFrame, lang: str) -> str:
+    """One 100 % bar per area (completed / building / planned) with its % completed."""
+    rows = []
+    for _, r in area_frame(progress, lang).iterrows():
+        total = max(1, sum(r[s] for s in _STAGES))
+        segs = "".join(f'<div style="width:{100 * r[s] / total:.2f}%;background:{schema.STATUS_COLORS[s]}"></div>'
+                       for s in _STAGES if r[s])
+        tip = f"{r['area']}: " + " · ".join(f"{vocab('status', s, lang)} {r[s]}" for s in _STAGES)
+        rows.append(_bar_row(r["area"], segs, f"{r['pct']:.1f}%", tip))
+    return '<div class="qc-bars">' + "".join(rows) + "</div>" + _legend(_status_legend(lang))
+
+
+def funding_source_html(funding: Mapping[str, Any], lang: str) -> str:
+    """One bar per funding source (亿元), coloured by its "4个一点" group."""
     data = funding_frame(funding, lang)
-    bars = alt.Chart(data).mark_bar(height=alt.RelativeBandSize(0.7)).encode(
-        y=alt.Y("source:N", sort=list(data["source"]), title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("amount:Q", title=t("briefing.chart.amount", lang), axis=alt.Axis(tickCount=8)),
-        color=alt.Color("group:N", scale=_group_scale(lang), title=None),
-        tooltip=[alt.Tooltip("source:N", title=t("briefing.chart.source", lang)),
-                 alt.Tooltip("group:N", title=t("briefing.chart.group", lang)),
-                 alt.Tooltip("amount:Q", title=t("briefing.chart.amount", lang), format=",.2f")])
-    text = bars.mark_text(align="left", dx=4, fontSize=13).encode(text=alt.Text("amount:Q", format=",.2f"),
-                                                                   color=alt.value("#1f2d3d"))
-    return _configure(alt.layer(bars, text).properties(height=alt.Step(step)))
+    top = max(0.01, float(data["amount"].max()))
+    rows = [_bar_row(r["source"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
+                     f'background:{GROUP_COLORS[r["group_key"]]}"></div>', f"{r['amount']:,.2f}",
+                     f"{r['source']} · {r['group']}: {r['amount']:,.2f} {t('unit.yi_yuan', lang)}")
+            for _, r in data.iterrows()]
+    legend = _legend([(vocab("group", g, lang), c) for g, c in GROUP_COLORS.items()])
+    unit = f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
+    return unit + '<div class="qc-bars">' + "".join(rows) + "</div>" + legend
 
 
-def funding_group_chart(funding: Mapping[str, Any], lang: str, *, step: int = 40) -> alt.TopLevelMixin:
-    """Horizontal bars: amount (亿元) and share per "4个一点" group, labelled."""
-    data = pd.DataFrame([{"group": vocab("group", g, lang), "amount": round(v / 10_000, 2)}
-                         for g, v in funding["by_group"].items()])
-    base = alt.Chart(data).transform_joinaggregate(total="sum(amount)").transform_calculate(
-        share="datum.total > 0 ? datum.amount / datum.total : 0",
-        label="format(datum.amount, ',.2f') + '  (' + format(datum.share, '.0%') + ')'")
-    bars = base.mark_bar(height=alt.RelativeBandSize(0.7)).encode(
-        y=alt.Y("group:N", sort=list(data["group"]), title=None),
-        x=alt.X("amount:Q", title=t("briefing.chart.amount", lang), scale=alt.Scale(nice=True)),
-        color=alt.Color("group:N", scale=_group_scale(lang), legend=None),
-        tooltip=[alt.Tooltip("group:N", title=t("briefing.chart.group", lang)),
-                 alt.Tooltip("amount:Q", title=t("briefing.chart.amount", lang), format=",.2f"),
-                 alt.Tooltip("share:Q", format=".1%")])
-    text = base.mark_text(align="left", dx=5, fontSize=14, color="#1f2d3d").encode(
-        y=alt.Y("group:N", sort=list(data["group"])), x="amount:Q", text="label:N")
-    return _configure(alt.layer(bars, text).properties(height=alt.Step(step)))
+def funding_group_html(funding: Mapping[str, Any], lang: str) -> str:
+    """One bar per "4个一点" group: amount (亿元) and share of the total."""
+    data = group_frame(funding, lang)
+    top = max(0.01, float(data["amount"].max()))
+    rows = [_bar_row(r["group"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
+                     f'background:{GROUP_COLORS[r["group_key"]]}"></div>',
+                     f"{r['amount']:,.2f} ({r['share']:.0%})",
+                     f"{r['group']}: {r['amount']:,.2f} {t('unit.yi_yuan', lang)}")
+            for _, r in data.iterrows()]
+    unit = f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
+    return unit + '<div class="qc-bars wide">' + "".join(rows) + "</div>"

@@ -8,10 +8,14 @@ are HTML-escaped here. The exhibition screen scales with the viewport (``vw``/
 from __future__ import annotations
 
 from html import escape
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from dashboard.kpis import Kpi
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+TARGET_COLOR = "#c0392b"
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
 BRIEFING_CSS = f"""<style>
@@ -38,6 +42,31 @@ BRIEFING_CSS = f"""<style>
 .qy-alert {{ color: #c0392b; font-weight: 700; }}
 .qy-ok {{ color: #2e9e5b; font-weight: 700; }}
 .qy-foot {{ color: #8a96a3; font-size: .8rem; margin-top: 1rem; border-top: 1px solid #e3e8ee; padding-top: .4rem; }}
+/* charts (dashboard/charts.py) */
+.qc-years {{ display: flex; align-items: stretch; gap: 6%; height: 260px; padding: 22px 4% 0; border-bottom: 1px solid #c9d1da; }}
+.qc-col {{ flex: 1; position: relative; display: flex; flex-direction: column; justify-content: flex-end; }}
+.qc-stack {{ display: flex; flex-direction: column; justify-content: flex-end; height: 100%; }}
+.qc-stack div {{ width: 100%; }}
+.qc-stack div:first-child {{ border-radius: 4px 4px 0 0; }}
+.qc-target {{ position: absolute; left: -8%; right: -8%; border-top: 3px solid {TARGET_COLOR}; }}
+.qc-target span {{ position: absolute; top: -1.45em; left: 0; right: 0; text-align: center; color: {TARGET_COLOR}; font-weight: 800; font-size: 1rem; }}
+.qc-x {{ position: absolute; bottom: -1.6em; left: 0; right: 0; text-align: center; color: #4a5663; font-size: .95rem; }}
+.qc-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 1rem; color: #4a5663; font-size: .85rem; margin: 2.1rem 0 .3rem; }}
+.qc-bars + .qc-legend {{ margin-top: .6rem; }}
+.qc-legend i {{ display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .35em; vertical-align: -.05em; }}
+.qc-bars {{ display: flex; flex-direction: column; gap: .45rem; }}
+.qc-row {{ display: grid; grid-template-columns: minmax(7em, 30%) 1fr 5.2em; align-items: center; gap: .6rem; font-size: .95rem; color: #1f2d3d; }}
+.qc-bars.wide .qc-row {{ grid-template-columns: minmax(6em, 28%) 1fr 8.5em; }}
+.qc-label {{ text-align: right; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.qc-track {{ display: flex; height: 1.15rem; background: #eef1f4; border-radius: 3px; overflow: hidden; }}
+.qc-track div {{ height: 100%; }}
+.qc-val {{ font-variant-numeric: tabular-nums; font-weight: 700; }}
+.qc-unit {{ color: #6b7785; font-size: .8rem; text-align: right; margin-bottom: .2rem; }}
+.qy-table {{ width: 100%; border-collapse: collapse; font-size: .95rem; font-variant-numeric: tabular-nums; }}
+.qy-table th {{ background: #f4f6f8; color: #4a5663; font-weight: 600; text-align: right; padding: .4rem .5rem; border-bottom: 2px solid #dde3e9; white-space: nowrap; }}
+.qy-table td {{ text-align: right; padding: .35rem .5rem; border-bottom: 1px solid #eef1f4; }}
+.qy-table th:first-child, .qy-table td:first-child {{ text-align: left; }}
+.qy-table tr:last-child td {{ color: #5f6b78; }}
 </style>"""
 
 
@@ -160,3 +189,18 @@ def screen_strip_html(kpis: Sequence[Kpi]) -> str:
 def screen_footer_html(left: str, right: str) -> str:
     """Source / review number on the left, data time on the right."""
     return f'<div class="qs-foot"><span>{escape(left)}</span><span>{escape(right)}</span></div>'
+
+
+def table_html(frame: "pd.DataFrame", formats: dict[str, str] | None = None) -> str:
+    """A plain HTML table (first column left-aligned, numbers right); ``formats``: column ->
+    format spec, e.g. ``{"完成率": "{:.1f}%"}`` (default ``{:,}`` for numbers)."""
+    formats = formats or {}
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = []
+        for col, v in zip(frame.columns, values):
+            fmt = formats.get(col, "{:,}" if isinstance(v, (int, float)) and not isinstance(v, bool) else "{}")
+            cells.append(f"<td>{escape(fmt.format(v))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="qy-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

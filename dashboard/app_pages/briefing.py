@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from dashboard import cached, kpis, state, ui
+from dashboard import cached, charts, kpis, state, ui
 from dashboard.map_component import show_map
 from geo import maps, schema
 from geo.dataset import Dataset
@@ -17,6 +17,11 @@ from geo.i18n import t
 from geo.settings import get_settings
 
 MAP_HEIGHT = 600
+
+
+def html(markup: str) -> None:
+    """Show trusted HTML built by dashboard.ui / dashboard.charts."""
+    st.markdown(markup, unsafe_allow_html=True)
 
 
 def briefing_pack_slot(ds: Dataset, day: dt.date, lang: str) -> None:
@@ -43,12 +48,12 @@ def map_panel(fp: str, ds: Dataset, day: dt.date, lang: str, area_pct: dict[str,
                                _ds=ds, _as_of=day, _options=options)
     show_map(prepared, key="briefing_map", height=MAP_HEIGHT, returned_objects=[])
     note = t("briefing.map.note", lang) + ("" if basemap == "none" else " " + t("map.basemap_online", lang))
-    st.markdown(ui.note_html(note), unsafe_allow_html=True)
+    html(ui.note_html(note))
 
 
 def header(ds: Dataset, day: dt.date, lang: str) -> None:
     """Title, date line and the 示意数据 badge; the briefing-pack slot on the right."""
-    st.markdown(ui.BRIEFING_CSS, unsafe_allow_html=True)
+    html(ui.BRIEFING_CSS)
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     badge = t("app.illustrative", lang) if ds.illustrative else None
     subtitle = t("briefing.subtitle", lang, district=t("app.district", lang), date=day.isoformat())
@@ -64,36 +69,34 @@ def main() -> None:
     stats = cached.stats(fp, day, _ds=ds)
     by_area = cached.progress_by_area(fp, day, _ds=ds)
     header(ds, day, lang)
-    st.markdown(ui.tiles_html(kpis.briefing_kpis(stats, lang)), unsafe_allow_html=True)
+    html(ui.tiles_html(kpis.briefing_kpis(stats, lang)))
 
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.markdown(ui.section_html(t("briefing.section.map", lang)), unsafe_allow_html=True)
+        html(ui.section_html(t("briefing.section.map", lang)))
         area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in schema.AREA_NAMES}
         map_panel(fp, ds, day, lang, area_pct)
     with right:
-        st.markdown(ui.section_html(t("briefing.section.years", lang)), unsafe_allow_html=True)
-        st.vega_lite_chart(cached.chart_spec(fp, day, lang, "year", _ds=ds), width="stretch")
+        html(ui.section_html(t("briefing.section.years", lang)))
+        html(charts.year_html(cached.progress_by_year(fp, day, _ds=ds), lang))
         late = stats["behind_plan"]
-        st.markdown(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
-                                 "qy-alert" if late else "qy-ok"), unsafe_allow_html=True)
-        st.markdown(ui.section_html(t("briefing.section.funding", lang)), unsafe_allow_html=True)
-        st.vega_lite_chart(cached.chart_spec(fp, day, lang, "funding_group", _ds=ds), width="stretch")
+        html(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
+                          "qy-alert" if late else "qy-ok"))
+        html(ui.section_html(t("briefing.section.funding", lang)))
+        html(charts.funding_group_html(stats["funding_wan_yuan"], lang))
 
-    st.markdown(ui.section_html(t("briefing.section.areas", lang)), unsafe_allow_html=True)
+    html(ui.section_html(t("briefing.section.areas", lang)))
     chart_col, table_col = st.columns([2, 3], gap="large")
-    chart_col.vega_lite_chart(cached.chart_spec(fp, day, lang, "area", _ds=ds), width="stretch")
+    with chart_col:
+        html(charts.area_html(by_area, lang))
     with table_col:
-        st.dataframe(kpis.area_table(by_area, lang), hide_index=True, width="stretch", height=370,
-                     column_config={t("briefing.col.pct", lang): st.column_config.NumberColumn(format="%.1f%%"),
-                                    t("briefing.col.funding", lang): st.column_config.NumberColumn(format="localized")})
-        st.markdown(ui.note_html(t("briefing.areas.note", lang)), unsafe_allow_html=True)
+        table = kpis.area_table(by_area, lang)
+        html(ui.table_html(table, {t("briefing.col.pct", lang): "{:.1f}%", t("briefing.col.funding", lang): "{:,.0f}"}))
+        html(ui.note_html(t("briefing.areas.note", lang)))
 
-    st.markdown(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"),
-                unsafe_allow_html=True)
-    st.vega_lite_chart(cached.chart_spec(fp, day, lang, "funding_source", _ds=ds), width="stretch")
-    st.markdown(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"),
-                unsafe_allow_html=True)
+    html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
+    html(charts.funding_source_html(stats["funding_wan_yuan"], lang))
+    html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
 
 
 main()

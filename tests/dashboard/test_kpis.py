@@ -1,4 +1,4 @@
-"""dashboard.kpis and dashboard.charts: tiles and chart data built from geo.metrics, nothing else."""
+"""dashboard.kpis, dashboard.charts and ui tables: tiles, charts and tables built from geo.metrics, nothing else."""
 from __future__ import annotations
 
 import datetime as dt
@@ -61,13 +61,34 @@ def test_area_table_is_translated_and_complete(ds):
 def test_chart_data_adds_up(ds, stats):
     years = metrics.progress_by_year(ds.compounds, DAY)
     frame = charts.year_frame(years, "zh")
-    assert frame["count"].sum() == years[["completed", "under_construction", "planned"]].to_numpy().sum()
-    assert set(frame["target"]) == {50, 162, 186, 221}  # 2025 (no target, no compounds) left out
+    assert frame[list(schema.PROGRAMME_STATUSES)].to_numpy().sum() == years[list(schema.PROGRAMME_STATUSES)].to_numpy().sum()
+    assert list(frame["target"]) == [50, 162, 186, 221]  # 2025 (no target, no compounds) left out
     areas = charts.area_frame(metrics.progress_by_area(ds, DAY), "zh")
-    assert areas["count"].sum() == sum(stats["fyp14"][s] for s in schema.PROGRAMME_STATUSES)
+    assert areas[list(schema.PROGRAMME_STATUSES)].to_numpy().sum() == sum(stats["fyp14"][s] for s in schema.PROGRAMME_STATUSES)
     money = charts.funding_frame(stats["funding_wan_yuan"], "zh")
     assert money["amount"].sum() == pytest.approx(stats["funding_wan_yuan"]["total"] / 10_000, abs=0.05)
-    for chart in (charts.year_chart(years, "en"), charts.area_chart(metrics.progress_by_area(ds, DAY), "en"),
-                  charts.funding_source_chart(stats["funding_wan_yuan"], "en"),
-                  charts.funding_group_chart(stats["funding_wan_yuan"], "en")):
-        assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    groups = charts.group_frame(stats["funding_wan_yuan"], "zh")
+    assert groups["share"].sum() == pytest.approx(1.0)
+
+
+def test_charts_draw_every_bar_with_its_figures(ds, stats):
+    years = charts.year_html(metrics.progress_by_year(ds.compounds, DAY), "en")
+    assert years.count('class="qc-col"') == 4 and years.count('class="qc-target"') == 4
+    assert "<span>221</span>" in years and "Yearly target" in years
+    areas = charts.area_html(metrics.progress_by_area(ds, DAY), "zh")
+    assert areas.count('class="qc-row"') == 9 and "其他（片区外）" in areas
+    source = charts.funding_source_html(stats["funding_wan_yuan"], "zh")
+    assert source.count('class="qc-row"') == len(schema.FUNDING_SOURCES)
+    assert f"{stats['funding_wan_yuan']['by_source']['special_bonds'] / 10_000:,.2f}" in source
+    assert charts.GROUP_COLORS["market"] in source
+    group = charts.funding_group_html(stats["funding_wan_yuan"], "en")
+    assert group.count('class="qc-row"') == 4 and "Government" in group and "%)" in group
+
+
+def test_table_html_formats_and_escapes():
+    import pandas as pd
+
+    from dashboard import ui
+
+    table = ui.table_html(pd.DataFrame({"名": ["<b>"], "n": [12345], "p": [98.25]}), {"p": "{:.1f}%"})
+    assert "&lt;b&gt;" in table and "<td>12,345</td>" in table and "<td>98.2%</td>" in table
