@@ -706,8 +706,18 @@ def area_highlight_group(ds: Dataset, area: str, *, options: MapOptions = MapOpt
     group = folium.FeatureGroup(name=t("map.layer.highlight", o.lang), control=False)
     layer = _geojson(data, t("map.layer.highlight", o.lang), style=style, control=False)
     _add_labels(layer, "qy-area-label qy-area-label-hl")
+    _LayerScript(_HIDE_BASE_LABEL_JS.replace("__AT__", json.dumps([ly, lx]))).add_to(layer)
     layer.add_to(group)
     return group
+
+
+#: While a highlight is on the map, fade the base map's label at the same point (it would
+#: show under the highlighted one); bring it back when the highlight is removed.
+_HIDE_BASE_LABEL_JS = """var at = L.latLng(__AT__);
+var fade = function (opacity) { if (!map) { return; } map.eachLayer(function (l) {
+  if (l instanceof L.Tooltip && l.options.className === 'qy-area-label' && l.getLatLng() && l.getLatLng().equals(at)) {
+    l.setOpacity(opacity); } }); };
+fade(0); layer.on('remove', function () { fade(0.9); });"""
 
 
 def clicked_compound_id(returned: Mapping[str, Any] | None, compounds: pd.DataFrame,

@@ -31,13 +31,12 @@ def next_area_index(count: int) -> int:
 
 
 def header(lang: str) -> None:
-    """Title, date and a live clock (ticked in the browser by ui.CLOCK_JS)."""
+    """Title, date and the clock (re-drawn each rotation step, so the date turns at midnight;
+    the clock ticks in the browser: ui.CLOCK_JS)."""
     now = dt.datetime.now()
-    st.markdown(ui.SCREEN_CSS, unsafe_allow_html=True)
     st.markdown(ui.screen_header_html(t("screen.title", lang), t("app.district", lang),
                                       kpis.long_date(now.date(), lang), now.strftime("%H:%M:%S")),
                 unsafe_allow_html=True)
-    st.html(ui.CLOCK_JS, unsafe_allow_javascript=True)
 
 
 def area_panel(by_area, index: int, lang: str) -> str:
@@ -51,7 +50,8 @@ def area_panel(by_area, index: int, lang: str) -> str:
 
 
 def body(lang: str) -> None:
-    """Map with the highlighted area, its panel, district strip and footer (one rotation step)."""
+    """Header, map with the highlighted area, its panel, district strip and footer (one rotation step)."""
+    header(lang)
     fp, ds = cached.dataset_every(SETTINGS.screen_refresh_minutes)
     today = dt.date.today()
     stats = cached.stats(fp, today, _ds=ds)
@@ -86,14 +86,15 @@ def footer_left(ds: Dataset, lang: str) -> str:
 
 
 def main() -> None:
-    """Header once; the body is a fragment re-run every screen_rotate_seconds."""
+    """Styles and the clock script once; the rest is a fragment re-run every screen_rotate_seconds."""
     lang = state.lang()
     try:
         cached.dataset_every(SETTINGS.screen_refresh_minutes)
     except Exception as exc:  # noqa: BLE001  (a clear message on the screen, never a traceback)
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()
-    header(lang)
+    st.markdown(ui.SCREEN_CSS, unsafe_allow_html=True)
+    st.html(ui.CLOCK_JS, unsafe_allow_javascript=True)
     st.fragment(run_every=max(SETTINGS.screen_rotate_seconds, 3))(body)(lang)
 
 
