@@ -16,6 +16,10 @@ Then, on one open briefing, the as-of date is changed several times and the serv
 time of each change is read from the websocket (rerun request sent -> script
 finished), next to the time until the tiles show the new figures.
 
+A one-line Streamlit app is timed the same way, as the floor every page pays on the
+machine at that moment (the load average is printed too: other processes slow
+everything down on a 2-core machine).
+
 Target (issue 3): each page fully drawn <= 1.5 s after the server is warm (sample).
 All requests to other hosts are blocked, as in the browser tests.
 """
@@ -23,8 +27,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -142,6 +148,19 @@ def time_as_of_changes(browser: Any, base: str, ds: Any) -> list[tuple[dt.date, 
     return out
 
 
+_EMPTY_APP = 'import streamlit as st\nst.markdown("<div id=\\"ready\\">ready</div>", unsafe_allow_html=True)\n'
+
+
+def time_empty_page(browser: Any, repeat: int) -> list[float]:
+    """Seconds to the first element of a one-line Streamlit app: the floor every page pays here."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "empty_app.py"
+        script.write_text(_EMPTY_APP, encoding="utf-8")
+        with streamlit_server(script) as base:
+            ready = lambda page, n: page.locator("#ready").wait_for(timeout=60_000)  # noqa: E731
+            return [time_page(browser, base + "/", (1920, 1080), ready, 0) for _ in range(repeat + 1)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -149,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ds = open_store().load()
     n = len(ds.compounds)
-    print(f"benchmarks.pages: {n:,} compounds, {args.repeat} warm visits per page, target <= {TARGET_S} s")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"benchmarks.pages: {n:,} compounds, {args.repeat} warm visits per page, target <= {TARGET_S} s, "
+          f"{os.cpu_count()} CPUs, load average {load:.1f}")
     with streamlit_server(ROOT / "dashboard" / "app.py") as base, chromium_browser() as browser:
         print(f"{'page':<10} {'cold s':>7} {'warm min':>9} {'median':>7} {'max':>6}  target")
         for name, (path, size, ready) in PAGES.items():
@@ -157,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             warm = [time_page(browser, base + path, size, ready, n) for _ in range(args.repeat)]
             verdict = "ok" if statistics.median(warm) <= TARGET_S else "MISSED"
             print(f"{name:<10} {cold:7.2f} {min(warm):9.2f} {statistics.median(warm):7.2f} {max(warm):6.2f}  {verdict}")
+        empty = time_empty_page(browser, args.repeat)
+        print(f"{'(empty)':<10} {empty[0]:7.2f} {min(empty[1:]):9.2f} {statistics.median(empty[1:]):7.2f} "
+              f"{max(empty[1:]):6.2f}  a one-line Streamlit app: the floor on this machine now")
         print("as-of change on /briefing (server time = rerun request sent -> script finished):")
         for day, server, shown in time_as_of_changes(browser, base, ds):
             print(f"  as of {day}: server {server:.2f} s, tiles updated after {shown:.2f} s")
