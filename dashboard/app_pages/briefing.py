@@ -43,6 +43,7 @@ def map_panel(fp: str, ds: Dataset, day: dt.date, lang: str, area_pct: dict[str,
     options = maps.MapOptions(lang=lang, basemap=basemap, area_values=area_pct, area_labels=True, fit="areas",
                               legend_position="bottomleft",
                               mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED),
+                              popups=False,  # records live on /explorer; a lighter map (~0.6 MB less to parse)
                               settings=settings)
     prepared = cached.page_map(fp, "briefing", (day, lang, basemap),
                                _ds=ds, _as_of=day, _options=options)
