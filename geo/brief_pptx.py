@@ -114,9 +114,19 @@ def _kpi(slide, kpi: Kpi, box: Box) -> None:
     card.shadow.inherit = False
     frame = _frame(card, MSO_ANCHOR.MIDDLE, margin=0.12)
     _paragraph(frame, kpi.label, 12, GREY, first=True)
-    _paragraph(frame, kpi.value, 26 if len(kpi.value) < 12 else 20, INK, bold=True)
+    _paragraph(frame, kpi.value, _fit_size(kpi.value, box.w - 0.24, 26.0), INK, bold=True)
     if kpi.detail:
         _paragraph(frame, kpi.detail, 10.5, GREY)
+
+
+def _fit_size(text: str, width_in: float, largest: float) -> float:
+    """Largest point size (<= ``largest``) at which ``text`` fits on one line of ``width_in`` inches.
+
+    Assumes 0.72 em per Latin character (bold digits of a wide fallback face) and 1 em per CJK one, so a viewer that substitutes a
+    wider face (LibreOffice, WPS without Microsoft YaHei) still keeps a number on one line.
+    """
+    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.72 for ch in text) or 1.0
+    return max(10.0, min(largest, round(width_in * 72 / ems, 1)))
 
 
 def _table(slide, table: Table, box: Box) -> None:
