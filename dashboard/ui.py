@@ -25,7 +25,9 @@ BRIEFING_CSS = f"""<style>
 .qy-sub {{ color: #5f6b78; font-size: clamp(.95rem, 1vw, 1.2rem); margin-top: .2rem; }}
 .qy-badge {{ display: inline-block; background: #fff4e5; color: #a15c00; border: 1px solid #ffd8a8;
   border-radius: 999px; padding: .05rem .7rem; font-size: .85rem; margin-left: .6rem; vertical-align: middle; }}
-.qy-tiles {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: .9rem; margin: .6rem 0 1rem; }}
+.qy-tiles {{ display: grid; grid-template-columns: repeat(6, 1fr); gap: .9rem; margin: .6rem 0 1rem; }}
+@media (max-width: 1750px) {{ .qy-tiles {{ grid-template-columns: repeat(3, 1fr); }} }}
+@media (max-width: 900px) {{ .qy-tiles {{ grid-template-columns: repeat(2, 1fr); }} }}
 .qy-tile {{ background: #ffffff; border: 1px solid #e3e8ee; border-left: 6px solid #2c6fbb; border-radius: 10px;
   padding: .8rem 1rem .7rem; box-shadow: 0 1px 3px rgba(31,45,61,.06); }}
 .qy-tile .lbl {{ color: #4a5663; font-size: clamp(.9rem, .95vw, 1.15rem); font-weight: 600; }}
