@@ -131,9 +131,7 @@ def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
         page.get_by_text(f"当前选择 {len(inside)} 个").wait_for(timeout=20_000)
         assert _metric_values(page)[0] == len(inside)
 
-        grid = page.locator('[data-testid="stDataFrame"]').first
-        grid.scroll_into_view_if_needed()
-        gbox = grid.bounding_box()
+        gbox = _settled_box(page, '[data-testid="stDataFrame"]')
         page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 17)  # first row's selection checkbox
         page.get_by_text("当前选择 1 个").wait_for(timeout=20_000)
         frame.locator("[data-qy-selected='1']").wait_for(state="attached", timeout=20_000)  # highlighted on the map
@@ -147,6 +145,22 @@ def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
         assert header.startswith("小区编号,小区名称") and len(lines) == 1
         assert lines[0].split(",")[0] in set(inside["compound_id"])
         _assert_clean(visit)
+
+
+def _settled_box(page, selector: str, tries: int = 10) -> dict:
+    """Bounding box of an element that a finishing rerun may still replace (retry while detached)."""
+    from playwright.sync_api import Error as PlaywrightError
+    for _ in range(tries):
+        try:
+            grid = page.locator(selector).first
+            grid.scroll_into_view_if_needed(timeout=3_000)
+            page.wait_for_timeout(200)
+            box = grid.bounding_box(timeout=3_000)
+            if box:
+                return box
+        except PlaywrightError:
+            page.wait_for_timeout(300)
+    raise AssertionError(f"{selector} never settled")
 
 
 def test_english_link(browser, app_url):
