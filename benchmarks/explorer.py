@@ -45,7 +45,7 @@ from geo import filters as F  # noqa: E402
 from geo.dataset import Dataset  # noqa: E402
 from geo.store import GpkgStore, open_store  # noqa: E402
 from tests.browser_support import (  # noqa: E402
-    FOLIUM_IFRAME, chromium_browser, offline_page, streamlit_server, wait_for_map,
+    FOLIUM_IFRAME, chromium_browser, offline_page, script_finished_kind, streamlit_server, wait_for_map,
 )
 
 REFERENCE_FIRST_MAP_S = 11.8
@@ -94,23 +94,13 @@ class _Socket:
     """Streamlit's websocket traffic: rerun requests sent, script runs finished (with kind)."""
 
     def __init__(self, page: Any) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
         self.sent: list[float] = []
         self.finished: list[tuple[float, str]] = []
 
         def received(payload: Any) -> None:
-            if not isinstance(payload, (bytes, bytearray)):
-                return
-            msg = ForwardMsg()
-            try:
-                msg.ParseFromString(bytes(payload))
-            except Exception:  # noqa: BLE001 - not a ForwardMsg
-                return
-            if msg.WhichOneof("type") == "script_finished":
-                name = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
-                self.finished.append((time.perf_counter(), "fragment" if "FRAGMENT" in name else
-                                      "whole page" if name == "FINISHED_SUCCESSFULLY" else name))
+            kind = script_finished_kind(payload)
+            if kind:
+                self.finished.append((time.perf_counter(), "whole page" if kind == "full" else kind))
 
         def attach(ws: Any) -> None:
             ws.on("framereceived", received)

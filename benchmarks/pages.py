@@ -44,7 +44,8 @@ if str(ROOT) not in sys.path:
 from dashboard import kpis  # noqa: E402
 from geo import metrics  # noqa: E402
 from geo.store import open_store  # noqa: E402
-from tests.browser_support import FOLIUM_IFRAME, chromium_browser, offline_page, streamlit_server  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    FOLIUM_IFRAME, chromium_browser, is_rerun_request, offline_page, script_finished_kind, streamlit_server)
 
 TARGET_S = 1.5
 AS_OF_DATES = (dt.date(2022, 12, 9), dt.date(2021, 6, 30), dt.date(2023, 12, 31), dt.date(2019, 1, 1))
@@ -132,30 +133,15 @@ class _ServerTimes:
     """Rerun request sent -> script finished, from the page's websocket frames."""
 
     def __init__(self, page: Any) -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
         self.sent: list[float] = []
         self.finished: list[float] = []
 
         def on_sent(payload: Any) -> None:
-            msg = BackMsg()
-            try:
-                msg.ParseFromString(bytes(payload))
-            except Exception:  # noqa: BLE001 - not a BackMsg
-                return
-            if msg.WhichOneof("type") == "rerun_script":
+            if is_rerun_request(payload):
                 self.sent.append(time.perf_counter())
 
         def on_received(payload: Any) -> None:
-            if not isinstance(payload, (bytes, bytearray)):
-                return
-            msg = ForwardMsg()
-            try:
-                msg.ParseFromString(bytes(payload))
-            except Exception:  # noqa: BLE001
-                return
-            if msg.WhichOneof("type") == "script_finished":
+            if script_finished_kind(payload):
                 self.finished.append(time.perf_counter())
 
         page.on("websocket", lambda ws: (ws.on("framesent", on_sent), ws.on("framereceived", on_received)))

@@ -264,3 +264,31 @@ def save_screenshot(page: "Page", name: str) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def script_finished_kind(payload: object) -> str | None:
+    """Decode one websocket frame from Streamlit: when it says a script run finished, return
+    'fragment' (a fragment rerun), 'full' (the whole page) or the status name; else None."""
+    if not isinstance(payload, (bytes, bytearray)):
+        return None
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(bytes(payload))
+    except Exception:  # noqa: BLE001 - not a ForwardMsg
+        return None
+    if msg.WhichOneof("type") != "script_finished":
+        return None
+    name = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+    return "fragment" if "FRAGMENT" in name else "full" if name == "FINISHED_SUCCESSFULLY" else name
+
+
+def is_rerun_request(payload: object) -> bool:
+    """True when a websocket frame sent by the browser asks Streamlit to rerun the script."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    msg = BackMsg()
+    try:
+        msg.ParseFromString(bytes(payload))  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - not a BackMsg
+        return False
+    return msg.WhichOneof("type") == "rerun_script"
