@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from geo import auth
 from geo.settings import SAMPLE_GPKG
@@ -80,7 +81,8 @@ def test_progress_page_for_an_editor(browser, data_app):
         page.get_by_text("只读：登录编辑账号").wait_for()
         _login(page, "li", "editor-pass-1")
         page.get_by_text("只读：登录编辑账号").wait_for(state="detached", timeout=30_000)  # now in 金沙, editable
-        assert page.get_by_role("button", name="保存").is_enabled()
+        # The rerun after login streams its changes; wait for the button rather than sample it once.
+        expect(page.get_by_role("button", name="保存")).to_be_enabled(timeout=30_000)
         page.wait_for_timeout(800)
         save_screenshot(page, "data_edit_editor")
         _assert_offline(visit)
