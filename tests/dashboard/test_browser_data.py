@@ -5,16 +5,13 @@ committed sample the shared session server reads.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from geo import auth
-from geo.settings import SAMPLE_GPKG
-from geo.store import GpkgStore
 from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server
+from tests.store_support import scratch_store_with_users
 
 pytestmark = pytest.mark.browser
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -22,12 +19,8 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 
 @pytest.fixture(scope="module")
 def data_app(tmp_path_factory):
-    path = tmp_path_factory.mktemp("browser-data") / "store.gpkg"
-    shutil.copyfile(SAMPLE_GPKG, path)
-    store = GpkgStore(path)
-    auth.add_user(store, "admin", "admin-pass-1", "admin")
-    auth.add_user(store, "li", "editor-pass-1", "editor", ["金沙"])
-    with streamlit_server(REPO_ROOT / "dashboard" / "app.py", env={"QY_STORE": str(path)}) as url:
+    store = scratch_store_with_users(tmp_path_factory.mktemp("browser-data"))
+    with streamlit_server(REPO_ROOT / "dashboard" / "app.py", env={"QY_STORE": str(store.path)}) as url:
         yield url, store
 
 

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
-from geo import auth
 from geo.audit import Change
-from geo.settings import ROOT, SAMPLE_GPKG
+from geo.settings import ROOT
 from geo.store import GpkgStore
+from tests.store_support import scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
 IMPORT, EDIT, SCREEN = "app_pages/data_import.py", "app_pages/data_edit.py", "app_pages/screen.py"
@@ -19,12 +18,7 @@ IMPORT, EDIT, SCREEN = "app_pages/data_import.py", "app_pages/data_edit.py", "ap
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pages") / "store.gpkg"
-    shutil.copyfile(SAMPLE_GPKG, path)
-    store = GpkgStore(path)
-    auth.add_user(store, "admin", "admin-pass-1", "admin")
-    auth.add_user(store, "li", "editor-pass-1", "editor", ["金沙"])
-    return path
+    return scratch_store_with_users(tmp_path_factory.mktemp("pages")).path
 
 
 @pytest.fixture(autouse=True)
