@@ -111,7 +111,7 @@ def main() -> None:
     if spec is not None and spec.chrome:
         _sidebar(pages, lang)
     elif spec is not None:
-        st.markdown(_NO_CHROME_CSS, unsafe_allow_html=True)
+        st.html(_NO_CHROME_CSS)
     page.run()
 
 

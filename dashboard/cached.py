@@ -19,7 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.map_component import PreparedMap, prepare_map
+from dashboard.assets import VENDOR_DIR
+from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
 from geo import explorer, filters, maps, metrics
 from geo.dataset import Dataset
 from geo.i18n import t
@@ -27,6 +28,11 @@ from geo.settings import get_settings
 from geo.store import StoreError, open_store
 
 _TTL = get_settings().cache_ttl_seconds
+
+
+def _assets() -> LocalAssets:
+    """The Leaflet files the maps inline (``dashboard.map_component.inline_assets``)."""
+    return LocalAssets(get_settings().asset_base, VENDOR_DIR)
 
 
 @st.cache_resource(ttl=_TTL, max_entries=4, show_spinner=False)
@@ -123,7 +129,7 @@ def page_map(fingerprint: str, page: str, key: tuple, *, _ds: Dataset, _as_of: A
     ``key`` must hold every input of ``_as_of`` and ``_options`` that changes the map
     (date, language, basemap, ...): it is the cache key together with the fingerprint.
     """
-    return prepare_map(maps.map_from_dataset(_ds, as_of=_as_of, options=_options))
+    return prepare_map(maps.map_from_dataset(_ds, as_of=_as_of, options=_options), _assets())
 
 
 # --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------
@@ -151,7 +157,7 @@ def explorer_map(fingerprint: str, as_of: dt.date, lang: str, *, _ds: Dataset) -
     language: filters, clicks and selections reach the map as small feature groups
     (``geo.explorer.filter_group``, ``geo.maps.selection_group``), never a new map.
     """
-    return prepare_map(explorer.explorer_map(_ds, as_of=as_of, lang=lang))
+    return prepare_map(explorer.explorer_map(_ds, as_of=as_of, lang=lang), _assets())
 
 
 # --- briefing pack (issue 5: dashboard/briefing_pack.py) ------------------------------------

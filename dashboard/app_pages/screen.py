@@ -34,9 +34,8 @@ def header(lang: str) -> None:
     """Title, date and the clock (re-drawn each rotation step, so the date turns at midnight;
     the clock ticks in the browser: ui.CLOCK_JS)."""
     now = dt.datetime.now()
-    st.markdown(ui.screen_header_html(t("screen.title", lang), t("app.district", lang),
-                                      kpis.long_date(now.date(), lang), now.strftime("%H:%M:%S")),
-                unsafe_allow_html=True)
+    st.html(ui.screen_header_html(t("screen.title", lang), t("app.district", lang),
+                                  kpis.long_date(now.date(), lang), now.strftime("%H:%M:%S")))
 
 
 def area_panel(by_area, index: int, lang: str) -> str:
@@ -68,11 +67,10 @@ def body(lang: str) -> None:
         prepared = cached.page_map(fp, "screen", (today, lang), _ds=ds, _as_of=today, _options=options)
         show_map(prepared, key="screen_map", height=620, returned_objects=[],
                  feature_groups=[maps.area_highlight_group(ds, area, options=options)])
-    right.markdown(area_panel(by_area, index, lang), unsafe_allow_html=True)
-    st.markdown(ui.screen_strip_html(kpis.district_kpis(stats, lang)), unsafe_allow_html=True)
-    st.markdown(ui.screen_footer_html(footer_left(ds, lang),
-                                      t("screen.updated", lang, time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
-                unsafe_allow_html=True)
+    right.html(area_panel(by_area, index, lang))
+    st.html(ui.screen_strip_html(kpis.district_kpis(stats, lang)))
+    st.html(ui.screen_footer_html(footer_left(ds, lang),
+                                  t("screen.updated", lang, time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))))
 
 
 def footer_left(ds: Dataset, lang: str) -> str:
@@ -93,7 +91,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001  (a clear message on the screen, never a traceback)
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()
-    st.markdown(ui.SCREEN_CSS, unsafe_allow_html=True)
+    st.html(ui.SCREEN_CSS)
     st.html(ui.CLOCK_JS, unsafe_allow_javascript=True)
     st.fragment(run_every=max(SETTINGS.screen_rotate_seconds, 3))(body)(lang)
 

@@ -52,3 +52,43 @@ def test_prepared_map_is_reusable(captured):
     assert a["feature_group"] == b["feature_group"] and c["feature_group"] is None
     assert first["bounds"]["_southWest"]["lat"] is not None
     assert all(not u.startswith("http") for u in a["js_links"] + a["css_links"])
+
+
+def _files(tmp_path):
+    (tmp_path / "draw").mkdir()
+    (tmp_path / "leaflet.js").write_text("var L = {};", encoding="utf-8")
+    (tmp_path / "folium-offline.js").write_text("L.shim = 1;", encoding="utf-8")
+    (tmp_path / "draw" / "leaflet.draw.js").write_text("L.Draw = 1;", encoding="utf-8")
+    (tmp_path / "leaflet.css").write_text(".a{background:url(images/layers.png)} .b{background:url('data:x')}",
+                                          encoding="utf-8")
+    (tmp_path / "draw" / "leaflet.draw.css").write_text(".c{background:url('images/spritesheet.svg')}",
+                                                        encoding="utf-8")
+    return mc.LocalAssets("/app/static/vendor", tmp_path)
+
+
+def test_inlined_assets_run_before_the_map_script_in_load_order(tmp_path):
+    _, fmap = _build()  # Leaflet, folium-offline.js and Leaflet.draw
+    plain = mc.prepare_map(fmap)
+    _, fmap = _build()
+    inlined = mc.prepare_map(fmap, _files(tmp_path))
+    assert inlined.js_links == () and inlined.css_links == ()
+    lib, own = inlined.script.split(mc.MAP_SCRIPT_MARK)
+    assert lib.index("var L = {};") < lib.index("L.shim = 1;") < lib.index("L.Draw = 1;")
+    assert own == plain.script == mc.own_script(inlined.script)
+    # relative CSS urls now point where the files are served; data: urls are left alone
+    assert "url(/app/static/vendor/images/layers.png)" in inlined.header
+    assert "url('/app/static/vendor/draw/images/spritesheet.svg')" in inlined.header
+    assert "url('data:x')" in inlined.header and inlined.header.endswith(plain.header)
+
+
+def test_missing_files_stay_links(tmp_path):
+    assets = _files(tmp_path)
+    (tmp_path / "folium-offline.js").unlink()
+    (tmp_path / "draw" / "leaflet.draw.css").write_text(".x{} </style><script>", encoding="utf-8")
+    _, fmap = _build()
+    plain = mc.prepare_map(fmap)
+    _, fmap = _build()
+    prepared = mc.prepare_map(fmap, assets)
+    assert prepared.script == plain.script and prepared.js_links == plain.js_links  # all or nothing: order kept
+    assert prepared.css_links == ("/app/static/vendor/draw/leaflet.draw.css",)
+    assert "layers.png" in prepared.header and "</style><script>" not in prepared.header

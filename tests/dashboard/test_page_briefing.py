@@ -13,6 +13,7 @@ from dashboard import kpis
 from geo import metrics
 from geo.settings import SAMPLE_GPKG
 from geo.store import GpkgStore
+from tests.apptest_support import html_blocks
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 REPORT_DAY = dt.date(2022, 12, 9)
@@ -34,7 +35,7 @@ def briefing():
 
 def _tiles(at: AppTest) -> dict[str, tuple[str, str, str]]:
     """data-kpi -> (label, value, ref) of the tiles on the page."""
-    page = " ".join(m.value for m in at.markdown)
+    page = " ".join(html_blocks(at))
     found = re.findall(r'data-kpi="(\w+)"><div class="lbl">([^<]*)</div><div class="val">([^<]*)'
                        r'(?:<span class="unit">[^<]*</span>)?</div>(?:<div class="ref">([^<]*)</div>)?', page)
     return {key: (html.unescape(lbl), html.unescape(val), html.unescape(ref)) for key, lbl, val, ref in found}
@@ -42,7 +43,7 @@ def _tiles(at: AppTest) -> dict[str, tuple[str, str, str]]:
 
 def _table(at: AppTest) -> list[list[str]]:
     """Rows (header first) of the area table on the page."""
-    block = next(m.value for m in at.markdown if 'class="qy-table"' in m.value)
+    block = next(m for m in html_blocks(at) if 'class="qy-table"' in m)
     rows = re.findall(r"<tr>(.*?)</tr>", block)
     return [[html.unescape(c) for c in re.findall(r"<t[hd]>(.*?)</t[hd]>", r)] for r in rows]
 
@@ -52,7 +53,7 @@ def _expected(ds, day, lang="zh"):
 
 
 def test_renders_every_part(briefing):
-    page = " ".join(m.value for m in briefing.markdown)
+    page = " ".join(html_blocks(briefing))
     for text in ("片区完成率一张图", "分年度进展与目标", "分片区进展", "资金筹措", "示意数据"):
         assert text in page
     assert len(_table(briefing)) == 1 + 9  # header, 8 areas + 其他
@@ -91,7 +92,7 @@ def test_as_of_replays_the_report_date(ds):
     assert past == _expected(ds, REPORT_DAY)
     assert past != today
     assert past["elevators"][1] == "676" and past["greenways"][1] == "30.0"  # the reported figures
-    assert "2022-12-09" in " ".join(m.value for m in at.markdown)
+    assert "2022-12-09" in " ".join(html_blocks(at))
 
 
 def test_english(ds):
@@ -103,7 +104,7 @@ def test_english(ds):
     tiles = _tiles(at)
     assert tiles == _expected(ds, REPORT_DAY, "en")
     assert tiles["fyp14"][0] == "14th FYP completed"
-    page = " ".join(m.value for m in at.markdown)
+    page = " ".join(html_blocks(at))
     assert "Qingyang Old-Compound Renovation Map" in page and "Progress by year against target" in page
     assert "片区完成率" not in page
     assert _table(at)[0][0] == "Area"

@@ -14,6 +14,8 @@ from dashboard import kpis
 from geo import metrics, schema
 from geo.settings import SAMPLE_GPKG
 from geo.store import GpkgStore
+from dashboard.map_component import own_script
+from tests.apptest_support import html_blocks
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -40,18 +42,20 @@ def screen():
 
 
 def _text(at: AppTest) -> str:
-    return html.unescape(" ".join(m.value for m in at.markdown))
+    return html.unescape(" ".join(html_blocks(at)))
 
 
 def _values(at: AppTest, css: str) -> dict[str, str]:
     """data-kpi -> value of the tiles inside the element with class ``css``."""
-    block = next(m.value for m in at.markdown if f'class="{css}"' in m.value)
+    block = next(m for m in html_blocks(at) if f'class="{css}"' in m)
     return {k: html.unescape(v) for k, v in re.findall(r'data-kpi="(\w+)"><div class="l">[^<]*</div><div class="v">([^<]*)<', block)}
 
 
 def _map_args(at: AppTest) -> dict:
+    """The map component's arguments; "script" without the inlined Leaflet library code."""
     comp = next(e for e in at.main if type(e).__name__ == "UnknownElement")
-    return json.loads(comp.proto.json_args)
+    args = json.loads(comp.proto.json_args)
+    return {**args, "script": own_script(args["script"]), "full_script": args["script"]}
 
 
 def test_layout_and_first_area(screen):
@@ -77,7 +81,7 @@ def test_figures_equal_the_metrics(screen, ds):
     assert strip == {k.key: k.value for k in kpis.district_kpis(metrics.stats(ds, today), "zh")}
     row = metrics.progress_by_area(ds, today).iloc[0]
     assert _values(screen, "qs-panel") == {k.key: k.value for k in kpis.area_kpis(row, "zh")}
-    assert f">{row['pct_completed']:.0f}<span>%</span>" in " ".join(m.value for m in screen.markdown)
+    assert f">{row['pct_completed']:.0f}<span>%</span>" in " ".join(html_blocks(screen))
 
 
 def test_read_only_and_no_personal_data(screen, ds):
@@ -97,7 +101,10 @@ def test_read_only_and_no_personal_data(screen, ds):
 def test_map_is_offline_dark_and_highlights_the_area(screen):
     args = _map_args(screen)
     assert not any(u.startswith(("http:", "https:", "//")) for u in args["js_links"] + args["css_links"])
-    assert "/app/static/vendor/leaflet.js" in args["js_links"]
+    # Leaflet and its CSS travel inside the map (no file chain in the iframe), from the vendor folder
+    assert args["js_links"] == [] and args["css_links"] == []
+    assert "Leaflet 1.9" in args["full_script"][:300] and ".leaflet-pane" in args["header"]
+    assert "url(/app/static/vendor/images/layers.png)" in args["header"]
     assert "qy-area-label-hl" in args["feature_group"]
     assert "#0b1622" in args["header"]  # dark map background
 
