@@ -21,7 +21,7 @@ MAP_HEIGHT = 600
 
 def html(markup: str) -> None:
     """Show trusted HTML built by dashboard.ui / dashboard.charts."""
-    st.markdown(markup, unsafe_allow_html=True)
+    st.html(markup)
 
 
 def briefing_pack_slot(ds: Dataset, day: dt.date, lang: str) -> None:
@@ -58,7 +58,8 @@ def header(ds: Dataset, day: dt.date, lang: str) -> None:
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     badge = t("app.illustrative", lang) if ds.illustrative else None
     subtitle = t("briefing.subtitle", lang, district=t("app.district", lang), date=day.isoformat())
-    left.markdown(ui.header_html(t("app.title", lang), subtitle, badge), unsafe_allow_html=True)
+    with left:
+        html(ui.header_html(t("app.title", lang), subtitle, badge))
     with right:
         briefing_pack_slot(ds, day, lang)
 
@@ -69,14 +70,16 @@ def main() -> None:
     fp, ds = cached.fingerprinted_or_stop(lang)
     stats = cached.stats(fp, day, _ds=ds)
     by_area = cached.progress_by_area(fp, day, _ds=ds)
-    header(ds, day, lang)
-    html(ui.tiles_html(kpis.briefing_kpis(stats, lang)))
-
+    top, tiles = st.container(), st.container()
     left, right = st.columns([3, 2], gap="large")
-    with left:
+    with left:  # the map first: its iframe starts loading while the rest is drawn
         html(ui.section_html(t("briefing.section.map", lang)))
         area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in schema.AREA_NAMES}
         map_panel(fp, ds, day, lang, area_pct)
+    with top:
+        header(ds, day, lang)
+    with tiles:
+        html(ui.tiles_html(kpis.briefing_kpis(stats, lang)))
     with right:
         html(ui.section_html(t("briefing.section.years", lang)))
         html(charts.year_html(cached.progress_by_year(fp, day, _ds=ds), lang))
