@@ -73,9 +73,8 @@ def _range(name: str, label_key: str, extent: tuple[float, float], lang: str, st
         st.slider(t(label_key, lang), min_value=lo, max_value=hi, step=step, key=_wkey(name), format="%.0f")
 
 
-def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]]) -> filters.CompoundFilter:
-    """The sidebar filters; returns the filter they describe (as-of date from the shell)."""
-    ss = st.session_state
+def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]]) -> None:
+    """The sidebar filters (their values are read by :func:`_current_filter`)."""
     with st.sidebar:
         st.divider()
         st.markdown(f"**{t('explorer.filters', lang)}**")
@@ -89,6 +88,14 @@ def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]]) -> filte
         _range("households", "explorer.households", extents["households"], lang)
         _range("funding", "explorer.funding", extents["funding"], lang, step=1.0)
         st.button(t("explorer.reset", lang), on_click=_clear_filters, icon=":material/filter_alt_off:")
+
+
+def _current_filter(extents: dict[str, tuple[float, float]]) -> filters.CompoundFilter:
+    """The filter the widgets hold (session state: the user's latest values, else the seeds).
+
+    Read before the widgets are drawn, so the page can send the map first.
+    """
+    ss = st.session_state
     built = filters.bounds_from_range(ss[_wkey("year_built")], extents["year_built"])
     households = filters.bounds_from_range(ss[_wkey("households")], extents["households"])
     funding = filters.bounds_from_range(ss[_wkey("funding")], extents["funding"])
@@ -238,19 +245,26 @@ def _map_panel(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter,
 
 @st.fragment
 def workspace(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, frame: Any, lang: str) -> None:
-    """Map, record, totals, table and export: reruns alone on a click or row selection."""
+    """Map, record, totals, table and export: reruns alone on a click or row selection.
+
+    The map is sent first (its iframe then loads while the rest is drawn); the controls
+    above it are filled afterwards from their session state.
+    """
     _handle_map_events(frame)
     st.session_state.setdefault(state.EXPLORER_SCOPE, "all")
-    scope = st.segmented_control(t("explorer.scope", lang), SCOPES, key=state.EXPLORER_SCOPE,
-                                 format_func=lambda s: t(f"explorer.scope.{s}", lang)) or "all"
-    st.caption(t("explorer.draw_hint" if scope != "view" else "explorer.view_hint", lang))
+    scope = st.session_state.get(state.EXPLORER_SCOPE) or "all"
     scoped, table_key, rows, selected = _selection(frame, scope)
-    _totals(selected, len(frame), lang)
-    if frame.empty:
-        st.warning(t("explorer.empty", lang))
+    controls = st.container()
     left, right = st.columns([3, 2], gap="medium")
     with left:
         _map_panel(ds, fingerprint, day, flt, frame, list(selected["compound_id"]) if rows else [], scope, lang)
+    with controls:
+        st.segmented_control(t("explorer.scope", lang), SCOPES, key=state.EXPLORER_SCOPE,
+                             format_func=lambda s: t(f"explorer.scope.{s}", lang))
+        st.caption(t("explorer.draw_hint" if scope != "view" else "explorer.view_hint", lang))
+        _totals(selected, len(frame), lang)
+        if frame.empty:
+            st.warning(t("explorer.empty", lang))
     with right:
         _record_panel(ds, day, lang)
     st.markdown(f"#### {t('explorer.table', lang)}")
@@ -270,12 +284,13 @@ def main() -> None:
         st.caption(t("app.illustrative", lang))
     extents = filters.range_extents(cached.compound_summary(fingerprint, day, _ds=ds))
     _seed_widgets(_initial_filter(), extents)
-    flt = _filter_widgets(lang, extents)
+    flt = _current_filter(extents)
     _write_url(flt)
-    with st.sidebar:  # below the filters: the link that reopens this view (a plain link: st.code costs ~0.2 s)
-        st.caption(f"[{t('explorer.link', lang)}]({st.context.url or ''}?{urlencode(st.query_params.to_dict())})")
     frame = cached.filtered_compounds(fingerprint, day, flt.model_dump_json(), _ds=ds)
     workspace(ds, fingerprint, day, flt, frame, lang)
+    _filter_widgets(lang, extents)  # after the workspace: the map goes out first
+    with st.sidebar:  # below the filters: the link that reopens this view (a plain link: st.code costs ~0.2 s)
+        st.caption(f"[{t('explorer.link', lang)}]({st.context.url or ''}?{urlencode(st.query_params.to_dict())})")
 
 
 main()

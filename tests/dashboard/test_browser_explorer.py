@@ -83,7 +83,8 @@ def test_deep_link_map_and_record(browser, app_url, ds):
         container.wait_for(state="attached", timeout=30_000)  # exactly the filtered compounds drawn
         assert "筛选" in page.title()
         assert page.locator("h1").first.inner_text().strip() == "筛选"
-        assert page.locator('[data-testid="stSidebar"]').get_by_text(AREA).count() >= 1  # filter restored from URL
+        # filter restored from URL (the sidebar is drawn after the map, which goes out first)
+        page.locator('[data-testid="stSidebar"]').get_by_text(AREA).first.wait_for(timeout=10_000)
         page.get_by_text(f"筛选结果 {len(expected)} 个小区").wait_for(timeout=10_000)
         assert _metric_values(page)[0] == len(expected)
 
