@@ -59,7 +59,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo import schema
+from geo import points, schema
 from geo.crs import convert_geoseries
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
@@ -84,7 +84,7 @@ EV_COLOR = "#00897b"
 GREENWAY_STYLE = {"tianfu": {"color": "#2e7d32", "weight": 4}, "community": {"color": "#66bb6a", "weight": 2.5, "dashArray": "6 4"}}
 #: Area fill ramp for % completed (0 -> 100), light to dark green.
 PROGRESS_RAMP = ("#f1f8e9", "#c5e1a5", "#9ccc65", "#7cb342", "#558b2f", "#33691e")
-_DECIMALS = 6  # ~0.1 m: coordinates are rounded in the GeoJSON sent to the browser
+_DECIMALS = points.DECIMALS  # ~0.1 m: coordinates are rounded in the GeoJSON sent to the browser
 
 
 class MapError(ValueError):
@@ -267,16 +267,26 @@ def _count_attr(layer: folium.GeoJson, key: str) -> None:
     ).add_to(layer)
 
 
+_EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+
+
 def _geojson(data: dict[str, Any], name: str, *, style: str | None = None, point: str | None = None,
              each: str | None = None, show: bool = True, control: bool = True) -> folium.GeoJson:
-    """A folium GeoJson styled in JS (``style``/``pointToLayer`` are JS function sources)."""
+    """A folium GeoJson styled in JS (``style``/``pointToLayer`` are JS function sources).
+
+    A point collection is embedded as compact columns (``geo.points``), ~3x smaller.
+    """
     kwargs: dict[str, Any] = {}
     if style:
         kwargs["style"] = JsCode(style)
     if point:
         kwargs["point_to_layer"] = JsCode(point)
-    return folium.GeoJson(data, name=name, show=show, control=control,
-                          on_each_feature=JsCode(each) if each else None, **kwargs)
+    compact = points.is_point_collection(data)
+    layer = folium.GeoJson(_EMPTY if compact else data, name=name, show=show, control=control,
+                           on_each_feature=JsCode(each) if each else None, **kwargs)
+    if compact:  # points go as compact columns (geo.points), added before any other layer script
+        _LayerScript(f"layer.addData({points.decode_js(data)});").add_to(layer)
+    return layer
 
 
 # --- layers -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from geo import maps, schema
+from geo import maps, points, schema
 from geo.crs import convert
 from geo.maps_offline import external_urls, remote_assets
 from geo.settings import get_settings
@@ -35,10 +35,20 @@ def _render(fmap) -> str:
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
 
 
+_EMBEDDED = re.compile(r"_add\((\{\"features\".*?\}|\{\"type\".*?\})\);\n"  # folium's GeoJSON
+                       r"|layer\.addData\(\(function \(d\) \{.*?\}\)\((\{\"s\":.*?\})\)\);\n", re.S)  # geo.points
+
+
 def _collections(html: str) -> list[dict]:
-    """Every GeoJSON FeatureCollection embedded in the rendered map, in layer order."""
-    found = re.findall(r"_add\((\{\"features\".*?\}|\{\"type\".*?\})\);\n", html, flags=re.S)
-    return [json.loads(text) for text in found]
+    """Every FeatureCollection embedded in the rendered map, in layer order (compact points decoded)."""
+    found: list[dict] = []
+    for plain, compact in _EMBEDDED.findall(html):
+        if compact:  # fills the empty collection of the layer it belongs to
+            assert found and found[-1]["features"] == []
+            found[-1] = points.decode(json.loads(compact))
+        else:
+            found.append(json.loads(plain))
+    return found
 
 
 def test_tiny_statuses_are_derived_for_the_as_of_date(tiny):
