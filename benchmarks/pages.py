@@ -14,11 +14,10 @@ on a desk PC or the exhibition PC that opens the dashboard every day):
 - /screen (1920×1080): the area panel and the map with every compound drawn;
 - /explorer: the map with every compound drawn (no filter).
 
-The browser can reach only localhost: every other host name fails to resolve
-(``--host-resolver-rules``), and any request to another host is recorded and fails the
-run. (Playwright's request routing, which the browser tests use to block and list
-requests, sends every request through Python and adds ~0.3-0.5 s to a page of ~100
-files; it is not used for the timings.)
+The browser can reach only localhost (``tests.browser_support.local_only_browser``):
+every other host name fails to resolve, and a request to another host or a page error
+fails the run. (The browser tests' request routing adds ~0.3-0.5 s a page and switches
+the HTTP cache off; it is not used for the timings.)
 
 Then, on one open briefing, the as-of date is changed several times and the server
 time of each change is read from the websocket (rerun request sent -> script
@@ -50,8 +49,8 @@ from dashboard import kpis  # noqa: E402
 from geo import metrics  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from tests.browser_support import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, FOLIUM_IFRAME, chromium_browser, is_rerun_request, offline_page, script_finished_kind,
-    streamlit_server)
+    FOLIUM_IFRAME, chromium_browser, is_rerun_request, local_only_browser, offline_page, script_finished_kind,
+    streamlit_server, timed_visit)
 
 TARGET_S = 1.5
 AS_OF_DATES = (dt.date(2022, 12, 9), dt.date(2021, 6, 30), dt.date(2023, 12, 31), dt.date(2019, 1, 1))
@@ -86,50 +85,13 @@ PAGES: dict[str, tuple[str, tuple[int, int], Callable[[Any, int], None]]] = {
 
 
 def time_page(browser: Any, url: str, size: tuple[int, int], ready: Callable[[Any, int], None], n: int) -> float:
-    """Seconds from navigation until ``ready`` holds, in a fresh context (no cache, new session).
-
-    ``browser`` is one from :func:`_offline_browser`: only localhost resolves.
-    """
+    """Seconds until ``ready`` holds, in a fresh context (no cache, new session) of a
+    :func:`local_only_browser`."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
     try:
-        return time_page_cached(context, url, ready, n)
+        return timed_visit(context, url, lambda page: ready(page, n))
     finally:
         context.close()
-
-
-def time_page_cached(context: Any, url: str, ready: Callable[[Any, int], None], n: int) -> float:
-    """Seconds from navigation until ``ready`` holds, in a new tab of ``context``.
-
-    A context that has visited the page before has its browser cache warm (as on a desk
-    PC or the exhibition PC). Requests to other hosts cannot resolve; any is an error,
-    and so is an uncaught script error.
-    """
-    page = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: None if _local(r.url) else outside.append(r.url))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        start = time.perf_counter()
-        page.goto(url, wait_until="commit")
-        ready(page, n)
-        elapsed = time.perf_counter() - start
-    finally:
-        page.close()
-    if outside or errors:
-        raise RuntimeError(f"{url}: requests to other hosts {outside[:3]} / page errors {errors[:3]}")
-    return elapsed
-
-
-def _local(url: str) -> bool:
-    from urllib.parse import urlparse
-    return urlparse(url).scheme in ("data", "blob", "about") or urlparse(url).hostname in ("127.0.0.1", "localhost")
-
-
-def _offline_browser(playwright_browser: Any) -> Any:
-    """A separate chromium whose resolver fails every host but localhost (HTTP cache on)."""
-    return playwright_browser.browser_type.launch(executable_path=str(CHROMIUM), args=[
-        *CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"])
 
 
 class _ServerTimes:
@@ -201,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"benchmarks.pages: {n:,} compounds, {args.repeat} warm visits per page, target <= {TARGET_S} s, "
           f"{os.cpu_count()} CPUs, load average {load:.1f}")
     with streamlit_server(ROOT / "dashboard" / "app.py") as base, chromium_browser() as browser:
-        offline = _offline_browser(browser)
+        offline = local_only_browser(browser)
         print(f"{'page':<10} {'cold s':>7} {'warm min':>9} {'median':>7} {'max':>6}  target  "
               f"| cached browser: median (min)  target")
         for name, (path, size, ready) in PAGES.items():
@@ -210,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "ok" if statistics.median(warm) <= TARGET_S else "MISSED"
             context = offline.new_context(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
             try:
-                time_page_cached(context, base + path, ready, n)  # fills the browser cache
-                cached = [time_page_cached(context, base + path, ready, n) for _ in range(args.repeat)]
+                timed_visit(context, base + path, lambda page: ready(page, n))  # fills the browser cache
+                cached = [timed_visit(context, base + path, lambda page: ready(page, n)) for _ in range(args.repeat)]
             finally:
                 context.close()
             c_verdict = "ok" if statistics.median(cached) <= TARGET_S else "MISSED"
