@@ -267,9 +267,6 @@ def _count_attr(layer: folium.GeoJson, key: str) -> None:
     ).add_to(layer)
 
 
-_EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
-
-
 def _geojson(data: dict[str, Any], name: str, *, style: str | None = None, point: str | None = None,
              each: str | None = None, show: bool = True, control: bool = True) -> folium.GeoJson:
     """A folium GeoJson styled in JS (``style``/``pointToLayer`` are JS function sources).
@@ -282,7 +279,8 @@ def _geojson(data: dict[str, Any], name: str, *, style: str | None = None, point
     if point:
         kwargs["point_to_layer"] = JsCode(point)
     compact = points.is_point_collection(data)
-    layer = folium.GeoJson(_EMPTY if compact else data, name=name, show=show, control=control,
+    empty = {"type": "FeatureCollection", "features": []}  # a new one each time: folium keeps it
+    layer = folium.GeoJson(empty if compact else data, name=name, show=show, control=control,
                            on_each_feature=JsCode(each) if each else None, **kwargs)
     if compact:  # points go as compact columns (geo.points), added before any other layer script
         _LayerScript(f"layer.addData({points.decode_js(data)});").add_to(layer)
