@@ -16,9 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import brief, schema  # noqa: E402
-from geo.settings import REPORT_DATE  # noqa: E402
-from geo.store import open_store  # noqa: E402
+from geo import schema
+from geo.brief import content, model, render
+from geo.settings import REPORT_DATE
+from geo.store.gpkg import open_store
 
 TARGET_S = 10.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +41,9 @@ def _cold_cli(as_of: str, lang: str) -> float:
 
 def _time_pack(ds, as_of: str, area: str | None, lang: str, fmt: str) -> tuple[float, float, int]:
     start = time.perf_counter()
-    content = brief.brief_from_dataset(ds, as_of, area=area, lang=lang)
+    pack = content.brief_from_dataset(ds, as_of, area=area, lang=lang)
     built = time.perf_counter()
-    data = brief.render(content, fmt)
+    data = render.render(pack, fmt)
     return built - start, time.perf_counter() - built, len(data)
 
 
@@ -58,7 +59,7 @@ def main() -> int:
     print(f"{'pack':<26}{'fmt':<6}{'build s':>9}{'render s':>10}{'total s':>9}{'MB':>7}")
     worst = {}
     for area in (None, *schema.AREA_NAMES):
-        for fmt in brief.FORMATS:
+        for fmt in model.FORMATS:
             runs = [_time_pack(ds, args.as_of, area, args.lang, fmt) for _ in range(max(1, args.repeat))]
             build, render, size = min(runs, key=lambda r: r[0] + r[1])
             name = area or "whole district"

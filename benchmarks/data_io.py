@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import export  # noqa: E402
-from geo.audit import Change  # noqa: E402
-from geo.importing import plan_import  # noqa: E402
-from geo.ingest import read_file  # noqa: E402
-from geo.settings import SAMPLE_GPKG  # noqa: E402
-from geo.store import GpkgStore  # noqa: E402
-from geo.validate import validate_table  # noqa: E402
+from geo import export
+from geo.audit import Change
+from geo.imports.planning import plan_import
+from geo.imports.readers import read_file
+from geo.imports.validate import validate_table
+from geo.settings import SAMPLE_GPKG
+from geo.store.gpkg import GpkgStore
 
 
 def _timed(label: str, fn, *args, **kwargs):

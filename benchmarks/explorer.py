@@ -29,26 +29,31 @@ import argparse
 import datetime as dt
 import os
 import re
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import geopandas as gpd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo import filters as F  # noqa: E402
 from geo.dataset import Dataset  # noqa: E402
-from geo.store import GpkgStore, open_store  # noqa: E402
+from geo.store.gpkg import GpkgStore, open_store  # noqa: E402
 from tests.browser_support import (  # noqa: E402
-    FOLIUM_IFRAME, chromium_browser, local_only_browser, offline_page, script_finished_kind, streamlit_server,
-    timed_visit, wait_for_map,
+    FOLIUM_IFRAME,
+    chromium_browser,
+    local_only_browser,
+    offline_page,
+    script_finished_kind,
+    streamlit_server,
+    timed_visit,
+    wait_for_map,
 )
 
 REFERENCE_FIRST_MAP_S = 11.8
@@ -123,7 +128,8 @@ class _Socket:
         raise TimeoutError("no script run finished")
 
 
-def _expected(ds: Dataset, flt: F.CompoundFilter = F.CompoundFilter()) -> int:
+def _expected(ds: Dataset, flt: F.CompoundFilter | None = None) -> int:
+    flt = flt or F.CompoundFilter()
     return len(F.apply_filters(ds, flt.model_copy(update={"as_of": dt.date.today()})))
 
 
@@ -227,7 +233,7 @@ def _measure(label: str, store: Path | None, ds: Dataset, repeat: int) -> None:
               f" {REFERENCE_FIRST_MAP_S / revisit:.1f}x revisit, {REFERENCE_FIRST_MAP_S / cold:.1f}x cold]")
         sessions = [_filter_and_click(browser, url, ds) for _ in range(repeat)]
     scripts = _script_times(store)
-    for i, (_, name, flt) in enumerate(FILTER_STEPS):
+    for i, (_, name, _flt) in enumerate(FILTER_STEPS):
         server = min(steps[i][0] for steps, _ in sessions)
         drawn = min(steps[i][1] for steps, _ in sessions)
         print(f"filter {_pad('+' + name, 12)} server {server:.2f} s, map+table updated {drawn:.2f} s,"

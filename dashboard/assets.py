@@ -5,7 +5,7 @@ Leaflet 1.9 and Leaflet.draw come from the installed django-leaflet package
 never imported); our own ``folium-offline.js`` (marker icon folder and a
 two-call jQuery stand-in) comes from ``dashboard/shims/``.
 Streamlit serves the folder at ``/app/static/vendor/`` (``enableStaticServing``),
-which is what :func:`geo.maps_offline.offline_map` points folium at.
+which is what :func:`geo.maps.offline.offline_map` points folium at.
 
 Run ``python -m dashboard.assets`` (``scripts/setup.sh`` does). Idempotent: only
 changed files are copied, stale ones removed. No Streamlit import here.

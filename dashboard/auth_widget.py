@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import state
 from geo import auth, schema
 from geo.i18n import t
-from geo.store import open_store
+from geo.store.gpkg import open_store
 
 
 def current_user() -> auth.User:

@@ -13,7 +13,8 @@ from functools import partial
 import streamlit as st
 
 from dashboard import cached
-from geo import brief, fonts
+from geo import fonts
+from geo.brief import model, render
 from geo.dataset import Dataset
 from geo.i18n import t
 
@@ -28,10 +29,10 @@ def briefing_pack_control(ds: Dataset, day: dt.date, lang: str, area: str | None
     fingerprint = cached.store_fingerprint()
     with st.popover(t("brief.button", lang), help=t("brief.button_help", lang), width="stretch"):
         st.caption(t("brief.button_help", lang))
-        for fmt, mime in brief.FORMATS.items():
+        for fmt, mime in model.FORMATS.items():
             st.download_button(
                 t("brief.download", lang, fmt=fmt.upper()),
                 data=partial(cached.briefing_pack, fingerprint, day, lang, fmt, area, _ds=ds),
-                file_name=brief.pack_filename(day, area=area, fmt=fmt), mime=mime,
+                file_name=render.pack_filename(day, area=area, fmt=fmt), mime=mime,
                 on_click="ignore", width="stretch",
             )

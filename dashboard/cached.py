@@ -12,6 +12,8 @@ Cached values are shared by every session: NEVER mutate what these return
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 import time
 from typing import Any
 
@@ -21,11 +23,17 @@ import streamlit as st
 from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
-from geo import explorer, filters, maps, metrics
+from geo import filters, metrics
+from geo.audit import compound_choices as choices
+from geo.brief import render
 from geo.dataset import Dataset
 from geo.i18n import t
+from geo.imports.planning import plan_import
+from geo.imports.readers import read_upload
+from geo.imports.validate import validate_table
+from geo.maps import filter_layer, webmap
 from geo.settings import get_settings
-from geo.store import StoreError, open_store
+from geo.store.gpkg import StoreError, open_store
 
 _TTL = get_settings().cache_ttl_seconds
 
@@ -123,16 +131,16 @@ def progress_by_year(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.Da
 # --- briefing and screen maps (dashboard/app_pages/briefing.py, screen.py) ---------------
 @st.cache_resource(ttl=_TTL, max_entries=24, show_spinner=False)
 def page_map(fingerprint: str, page: str, key: tuple, *, _ds: Dataset, _as_of: Any,
-             _options: maps.MapOptions) -> PreparedMap:
-    """A page's map built by geo.maps and rendered once (``dashboard.map_component``).
+             _options: webmap.MapOptions) -> PreparedMap:
+    """A page's map built by geo.maps.webmap and rendered once (``dashboard.map_component``).
 
     ``key`` must hold every input of ``_as_of`` and ``_options`` that changes the map
     (date, language, basemap, ...): it is the cache key together with the fingerprint.
     """
-    return prepare_map(maps.map_from_dataset(_ds, as_of=_as_of, options=_options), _assets())
+    return prepare_map(webmap.map_from_dataset(_ds, as_of=_as_of, options=_options), _assets())
 
 
-# --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------
+# --- explorer (dashboard/app_pages/filter_layer.py) --------------------------------------------
 # The two frames below are shared, not copied (cache_resource): a copy per rerun costs
 # ~0.1 s at 10,000 compounds. geo functions return new frames; never modify these.
 @st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False)
@@ -155,9 +163,9 @@ def explorer_map(fingerprint: str, as_of: dt.date, lang: str, *, _ds: Dataset) -
 
     Cached as rendered strings (``dashboard.map_component``) per data set, date and
     language: filters, clicks and selections reach the map as small feature groups
-    (``geo.explorer.filter_group``, ``geo.maps.selection_group``), never a new map.
+    (``geo.maps.filter_layer.filter_group``, ``geo.maps.webmap.selection_group``), never a new map.
     """
-    return prepare_map(explorer.explorer_map(_ds, as_of=as_of, lang=lang), _assets())
+    return prepare_map(filter_layer.explorer_map(_ds, as_of=as_of, lang=lang), _assets())
 
 
 # --- briefing pack (issue 5: dashboard/briefing_pack.py) ------------------------------------
@@ -169,14 +177,12 @@ def briefing_pack(fingerprint: str, as_of: dt.date, lang: str, fmt: str, area: s
     Also called from a deferred download (another thread, no script context): no st.* calls.
     The store's audit trail adds the "changes in the last week" line when the store has one.
     """
-    import sqlite3
 
-    from geo import brief
     try:
         audit = open_store().audit()
     except (StoreError, sqlite3.Error, OSError):
         audit = None
-    return brief.pack_bytes(_ds, as_of, area=area, lang=lang, fmt=fmt, audit=audit)
+    return render.pack_bytes(_ds, as_of, area=area, lang=lang, fmt=fmt, audit=audit)
 
 
 # --- data import (issue 4: dashboard/app_pages/data_import.py) --------------------------------
@@ -185,14 +191,10 @@ def upload_checked(fingerprint: str, data: bytes, filename: str, choice: str | N
                    crs: str, mapping_json: str, *, _ds: Dataset) -> tuple[Any, Any, Any]:
     """(RawTable, Report, ImportPlan or None) for an uploaded file against the store's data.
 
-    Raises geo.issues.UnreadableFile for a file that cannot be read. Read-only results:
+    Raises geo.imports.issues.UnreadableFile for a file that cannot be read. Read-only results:
     never mutate them.
     """
-    import json
 
-    from geo.importing import plan_import
-    from geo.ingest import read_upload
-    from geo.validate import validate_table
     kind = filename.lower().rsplit(".", 1)[-1]
     options = {"sheet": choice} if kind in ("xlsx", "xlsm") else {"layer": choice}
     raw = read_upload(data, filename, encoding=encoding or None, **options)
@@ -203,5 +205,4 @@ def upload_checked(fingerprint: str, data: bytes, filename: str, choice: str | N
 @st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False)
 def compound_choices(fingerprint: str, subdistrict: str | None, *, _ds: Dataset) -> dict[str, str]:
     """compound_id -> label for the progress page's chooser (``geo.audit.compound_choices``)."""
-    from geo.audit import compound_choices as choices
     return choices(_ds.compounds, subdistrict)

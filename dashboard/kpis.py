@@ -7,8 +7,9 @@ No figure is computed here beyond a share or a unit change of a metrics value.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 

@@ -10,8 +10,9 @@ are HTML-escaped here. The exhibition screen scales with the viewport (``vw``/
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from dashboard.kpis import Kpi
 
@@ -196,7 +197,7 @@ def screen_footer_html(left: str, right: str) -> str:
     return f'<div class="qs-foot"><span>{escape(left)}</span><span>{escape(right)}</span></div>'
 
 
-def table_html(frame: "pd.DataFrame", formats: dict[str, str] | None = None) -> str:
+def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     """A plain HTML table (first column left-aligned, numbers right); ``formats``: column ->
     format spec, e.g. ``{"完成率": "{:.1f}%"}`` (default ``{:,}`` for numbers)."""
     formats = formats or {}

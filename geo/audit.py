@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo import schema
+from geo.auth import require_edit
 from geo.dataset import Dataset
-from geo.i18n import t, vocab
+from geo.i18n import TEXT, t, vocab
 
-Day = Optional[dt.date]
+Day = dt.date | None
 
 
 class EditError(ValueError):
@@ -31,7 +32,7 @@ class Change:
     """One changed field of one row; ``before`` None = the row is new."""
 
     layer: str  # compounds | works | elevators | funding
-    key: tuple[Any, ...]  # see geo.store.EDIT_KEYS
+    key: tuple[Any, ...]  # see geo.store.gpkg.EDIT_KEYS
     field: str
     before: Any
     after: Any
@@ -59,7 +60,7 @@ class WorkProgress(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _dates(self) -> "WorkProgress":
+    def _dates(self) -> WorkProgress:
         _ordered(self.actual_start, self.actual_finish, self.work)
         return self
 
@@ -68,14 +69,14 @@ class ElevatorProgress(BaseModel):
     """One added elevator; ``elevator_id`` None = a new one."""
 
     model_config = ConfigDict(frozen=True)
-    elevator_id: Optional[str] = None
-    building: Optional[str] = None
+    elevator_id: str | None = None
+    building: str | None = None
     plan_start: Day = None
     actual_start: Day = None
     actual_finish: Day = None
 
     @model_validator(mode="after")
-    def _dates(self) -> "ElevatorProgress":
+    def _dates(self) -> ElevatorProgress:
         _ordered(self.actual_start, self.actual_finish, self.elevator_id or "new elevator")
         return self
 
@@ -110,7 +111,7 @@ class ProgressRecord(BaseModel):
     funding: tuple[FundingProgress, ...] = ()
 
     @model_validator(mode="after")
-    def _dates(self) -> "ProgressRecord":
+    def _dates(self) -> ProgressRecord:
         _ordered(self.plan_start, self.plan_finish, "plan")
         _ordered(self.actual_start, self.actual_finish, "actual")
         if self.actual_finish and not self.actual_start:
@@ -209,9 +210,8 @@ def save_progress(store: Any, user: Any, before: ProgressRecord, after: Progress
     """Check the user's rights, then write the changes (refused if the record moved on).
 
     Returns (new etag, number of changed fields). Raises geo.auth.AuthError,
-    geo.store.EditConflict.
+    geo.store.gpkg.EditConflict.
     """
-    from geo.auth import require_edit
     require_edit(user, subdistrict)
     changes = diff_records(before, after)
     if not changes:
@@ -222,7 +222,6 @@ def save_progress(store: Any, user: Any, before: ProgressRecord, after: Progress
 # --- tables people read -------------------------------------------------------------------------------
 def _field_label(layer: str, field: str, lang: str) -> str:
     key = f"field.{field}"
-    from geo.i18n import TEXT
     if layer == "funding" and field == "amount_wan_yuan":
         return t("audit.funding_amount", lang)
     return t(key, lang) if key in TEXT else field
@@ -320,7 +319,6 @@ def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[s
 def versions_frame(versions: list[Any], lang: str = "zh") -> pd.DataFrame:
     """The store's versions (``GpkgStore.versions()``), newest first, as a table in ``lang``."""
     cols = ["version", "created_at", "user", "kind", "note", "compounds", "edits", "current"]
-    from geo.i18n import TEXT
     kind = lambda k: t(f"imp.kind.{k}", lang) if f"imp.kind.{k}" in TEXT else k  # noqa: E731
     rows = [{**{c: getattr(v, c) for c in cols}, "kind": kind(v.kind)} for v in reversed(versions)]
     return pd.DataFrame(rows, columns=cols).rename(columns={c: t(f"imp.col.{c}", lang) for c in cols})

@@ -9,7 +9,7 @@ better than 1e-10 degrees (about 0.01 mm).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np

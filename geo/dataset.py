@@ -46,7 +46,7 @@ class Dataset:
         """True while the data are the generated sample (label the UI '示意数据')."""
         return self.meta.get("illustrative", "false") == "true"
 
-    def with_layers(self, **layers: object) -> "Dataset":
+    def with_layers(self, **layers: object) -> Dataset:
         """A copy with some layers replaced."""
         return replace(self, **layers)
 

@@ -30,7 +30,8 @@ import datetime as dt
 import io
 import json
 import unicodedata
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np

@@ -13,20 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry.base import BaseGeometry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from shapely.geometry.base import BaseGeometry
 
 from geo import schema
+from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.spatial import select_within
-from geo.status import as_timestamp, days_late, derive_status, elevator_stage
 
 #: Work filter key for "has added elevators" (elevators are their own table, not a work).
 ELEVATOR = "elevator"
@@ -60,8 +60,8 @@ _RANGE_PARAMS = {  # URL key -> (model field, int?)
 QUERY_KEYS: tuple[str, ...] = (*_LIST_PARAMS, *_RANGE_PARAMS, "works_all", "as_of")
 _MIN_DATE, _MAX_DATE = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
 _MAX_BOUND = 1e12
-_Count = Annotated[Optional[int], Field(ge=0, le=_MAX_BOUND)]
-_Money = Annotated[Optional[float], Field(ge=0, le=_MAX_BOUND, allow_inf_nan=False)]
+_Count = Annotated[int | None, Field(ge=0, le=_MAX_BOUND)]
+_Money = Annotated[float | None, Field(ge=0, le=_MAX_BOUND, allow_inf_nan=False)]
 
 
 def _canonical(values: Iterable[str], allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -96,7 +96,7 @@ class CompoundFilter(BaseModel):
     households_max: _Count = None
     funding_min: _Money = None
     funding_max: _Money = None
-    as_of: Optional[dt.date] = None
+    as_of: dt.date | None = None
 
     @field_validator("areas", "subdistricts", "statuses", "batches", "works", mode="after")
     @classmethod
@@ -105,7 +105,7 @@ class CompoundFilter(BaseModel):
         return _canonical(value, allowed, info.field_name)
 
     @model_validator(mode="after")
-    def _ordered_ranges(self) -> "CompoundFilter":
+    def _ordered_ranges(self) -> CompoundFilter:
         for lo, hi in (("year_built_min", "year_built_max"), ("households_min", "households_max"),
                        ("funding_min", "funding_max")):
             a, b = getattr(self, lo), getattr(self, hi)
@@ -304,7 +304,7 @@ def shape_from_drawing(drawing: Any) -> BaseGeometry | None:
     geometry = drawing.get("geometry", drawing) if drawing.get("type") == "Feature" else drawing
     try:
         shape = shapely.geometry.shape(geometry)
-    except Exception:  # noqa: BLE001 - any malformed GeoJSON means "no selection"
+    except Exception:
         return None
     if shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
         return None

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+import matplotlib
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from matplotlib import font_manager
 
 from geo.settings import get_settings
 
@@ -117,7 +120,6 @@ _MPL_LOCK = threading.RLock()
 @contextmanager
 def mpl_context(font: CjkFont | None = None, **extra: Any) -> Iterator[None]:
     """Draw with matplotlib in the CJK font: ``rc_context(mpl_rc())`` held under a process-wide lock."""
-    import matplotlib
     rc = mpl_rc(font, **extra)
     with _MPL_LOCK, matplotlib.rc_context(rc):
         yield
@@ -125,5 +127,4 @@ def mpl_context(font: CjkFont | None = None, **extra: Any) -> Iterator[None]:
 
 @lru_cache(maxsize=4)
 def _register_mpl(path: str) -> None:
-    from matplotlib import font_manager
     font_manager.fontManager.addfont(path)

@@ -122,7 +122,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.store": ("数据无法读取：{detail}。请检查 QY_STORE 设置的文件，或运行 python -m geo build-sample 重新生成示意数据。", "The data cannot be read: {detail}. Check the file QY_STORE points to, or run python -m geo build-sample to rebuild the sample."),
     "error.page": ("本页出错：{detail}", "This page failed: {detail}"),
     "shell.coming_soon": ("本页正在建设中", "This page is being built"),
-    # --- map builder (geo/maps.py) -------------------------------------------------------------
+    # --- map builder (geo/maps/webmap.py) -------------------------------------------------------------
     "map.layer.district": ("区界", "District boundary"),
     "map.layer.subdistricts": ("街道", "Subdistricts"),
     "map.layer.areas": ("片区", "Renovation areas"),
@@ -216,7 +216,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.district.funding": ("累计筹集资金（亿元）", "Funding raised (100m yuan)"),
     "screen.of_target": ("目标 {target}", "target {target}"),
     "screen.updated": ("数据读取于 {time}", "Data read at {time}"),
-    # --- briefing pack (issue 5: geo/brief*.py, geo/staticmap.py, python -m geo brief) ------
+    # --- briefing pack (issue 5: geo/brief*.py, geo/maps/staticmap.py, python -m geo brief) ------
     "brief.button": ("生成汇报材料", "Briefing pack"),
     "brief.button_help": ("按当前截至日期生成 PPT 与 PDF 汇报材料", "Make the slide deck (PPTX) and PDF for the chosen as-of date"),
     "brief.format": ("格式", "Format"),
@@ -308,7 +308,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.source": ("数据来源：{source}", "Source: {source}"),
     "brief.illustrative_short": ("示意数据", "Illustrative data"),
     "brief.other_area": ("其他（片区外）", "Outside the areas"),
-    # --- data in and out (issue 4: geo/ingest.py, validate.py, store.py, audit.py, auth.py, cli_data.py) ---
+    # --- data in and out (issue 4: geo/imports/readers.py, validate.py, store.py, audit.py, auth.py, cli_data.py) ---
     "unreadable.not_found": ("找不到文件 {file}", "file not found: {file}"),
     "unreadable.empty": ("{file} 是空文件（0 字节），请重新导出后再上传", "{file} is empty (0 bytes); export it again and upload the new file"),
     "unreadable.too_big": ("{file} 太大（{size_mb} MB），单个文件最多 {limit_mb} MB；请按街道拆分后分批导入", "{file} is too big ({size_mb} MB); at most {limit_mb} MB per file: split it, e.g. by subdistrict"),

@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo import schema
+from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
-from geo.status import as_timestamp, days_late, derive_status, elevator_stage
 
 
 class UnknownPlace(ValueError):

@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 
 from geo import schema
+from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
-from geo.status import as_timestamp, days_late, derive_status, elevator_stage
 
 _WORK_COLUMNS = ("work", "underground", "quantity", "plan_start", "plan_finish", "actual_start", "actual_finish")
 _ELEVATOR_COLUMNS = ("elevator_id", "building", "plan_start", "actual_start", "actual_finish")

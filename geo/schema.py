@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# --- status (derived, never stored; see geo.status) -------------------------------
+# --- status (derived, never stored; see geo.asof) -------------------------------
 STATUS_COMPLETED = "completed"
 STATUS_UNDER_CONSTRUCTION = "under_construction"
 STATUS_PLANNED = "planned"

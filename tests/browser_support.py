@@ -14,10 +14,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
@@ -157,7 +158,7 @@ def streamlit_server(
 
 
 @contextmanager
-def chromium_browser() -> Iterator["Browser"]:
+def chromium_browser() -> Iterator[Browser]:
     """Launch Debian's chromium headless through Playwright (skip/fail if absent)."""
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} not found: run bash scripts/setup.sh --test (as root) "
@@ -180,7 +181,7 @@ def chromium_browser() -> Iterator["Browser"]:
 class PageVisit:
     """A page opened by :func:`offline_page` and what happened while it was open."""
 
-    page: "Page"
+    page: Page
     blocked: list[str] = field(default_factory=list)  # non-local requests, aborted
     local: list[str] = field(default_factory=list)  # local requests, let through
     errors: list[str] = field(default_factory=list)  # uncaught JS exceptions
@@ -197,7 +198,7 @@ def _is_local(url: str) -> bool:
 def _route_offline(visit: PageVisit):
     """A Playwright route handler that lets local requests through and aborts the rest."""
 
-    def handle(route: "Route") -> None:
+    def handle(route: Route) -> None:
         url = route.request.url
         if _is_local(url):
             visit.local.append(url)
@@ -209,7 +210,7 @@ def _route_offline(visit: PageVisit):
     return handle
 
 
-def _record_failure(visit: PageVisit, request: "Request") -> None:
+def _record_failure(visit: PageVisit, request: Request) -> None:
     """Record a local request that failed at the network level."""
     if _is_local(request.url):
         visit.failed.append(f"{request.failure} {request.url}")
@@ -217,7 +218,7 @@ def _record_failure(visit: PageVisit, request: "Request") -> None:
 
 @contextmanager
 def offline_page(
-    browser: "Browser", url: str, *, width: int = 1280, height: int = 900
+    browser: Browser, url: str, *, width: int = 1280, height: int = 900
 ) -> Iterator[PageVisit]:
     """Open ``url`` in a fresh context where only localhost is reachable.
 
@@ -247,7 +248,7 @@ def offline_page(
 LOCAL_ONLY_RESOLVER = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
 
 
-def local_only_browser(browser: "Browser") -> "Browser":
+def local_only_browser(browser: Browser) -> Browser:
     """Another headless chromium (same Playwright) in which only localhost resolves. Close it.
 
     For timings: Playwright's request routing (:func:`offline_page`) sends every request
@@ -257,8 +258,8 @@ def local_only_browser(browser: "Browser") -> "Browser":
                                        args=[*CHROMIUM_ARGS, LOCAL_ONLY_RESOLVER])
 
 
-def timed_visit(context: "BrowserContext", url: str, ready: Callable[["Page"], None],
-                page: "Page | None" = None, reload: bool = False) -> float:
+def timed_visit(context: BrowserContext, url: str, ready: Callable[[Page], None],
+                page: Page | None = None, reload: bool = False) -> float:
     """Seconds from navigation to ``url`` until ``ready(page)`` returns.
 
     In a new tab of ``context`` (closed afterwards), or in ``page`` (kept open; ``reload``
@@ -293,8 +294,8 @@ def timed_visit(context: "BrowserContext", url: str, ready: Callable[["Page"], N
 
 
 def wait_for_map(
-    page: "Page", *, min_features: int = 1, timeout_ms: int = 30_000
-) -> "FrameLocator":
+    page: Page, *, min_features: int = 1, timeout_ms: int = 30_000
+) -> FrameLocator:
     """Wait until a streamlit-folium map has drawn ``min_features`` vector features.
 
     Features are Leaflet's ``.leaflet-interactive`` SVG paths and markers inside
@@ -307,7 +308,7 @@ def wait_for_map(
     return frame
 
 
-def save_screenshot(page: "Page", name: str) -> Path:
+def save_screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot to ``artifacts/screenshots/<name>.png``."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
@@ -324,7 +325,7 @@ def script_finished_kind(payload: object) -> str | None:
     msg = ForwardMsg()
     try:
         msg.ParseFromString(bytes(payload))
-    except Exception:  # noqa: BLE001 - not a ForwardMsg
+    except Exception:
         return None
     if msg.WhichOneof("type") != "script_finished":
         return None
@@ -338,6 +339,6 @@ def is_rerun_request(payload: object) -> bool:
     msg = BackMsg()
     try:
         msg.ParseFromString(bytes(payload))  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - not a BackMsg
+    except Exception:
         return False
     return msg.WhichOneof("type") == "rerun_script"

@@ -5,8 +5,9 @@ Helpers live in ``tests/browser_support.py``; only fixtures are defined here.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -36,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator["Browser"]:
+def browser() -> Iterator[Browser]:
     """Debian chromium (headless, via Playwright) for the whole session.
 
     Skips the test with a reason if /usr/bin/chromium is missing, unless CI=true,

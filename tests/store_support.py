@@ -6,7 +6,7 @@ from pathlib import Path
 
 from geo import auth
 from geo.settings import SAMPLE_GPKG
-from geo.store import GpkgStore
+from geo.store.gpkg import GpkgStore
 
 ADMIN = ("admin", "admin-pass-1")
 EDITOR = ("li", "editor-pass-1", "金沙")

@@ -2,15 +2,16 @@
 and as a real browser fetches them (tests/apps/offline_map_app.py)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import folium
 import pytest
 import streamlit_folium
 
 from dashboard.assets import sync_assets
-from geo.maps_offline import DEFAULT_ASSET_BASE, add_draw, external_urls, offline_map
+from geo.maps.offline import DEFAULT_ASSET_BASE, add_draw, external_urls, offline_map
 from tests.browser_support import (
     DASHBOARD_STATIC,
     offline_page,

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from dashboard import cached, charts, kpis, state, ui
+
+from dashboard import cached, html_charts, kpis, state, ui
+from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
-from geo import maps, schema
+from geo import schema
 from geo.dataset import Dataset
 from geo.i18n import t
+from geo.maps import webmap
 from geo.settings import get_settings
 
 MAP_HEIGHT = 600
@@ -29,7 +32,6 @@ def briefing_pack_slot(ds: Dataset, day: dt.date, lang: str) -> None:
 
     Owned by the briefing-pack engineer (issue 5); rendered at the top right of the page.
     """
-    from dashboard.briefing_pack import briefing_pack_control
     briefing_pack_control(ds, day, lang)
 
 
@@ -37,10 +39,10 @@ def briefing_pack_slot(ds: Dataset, day: dt.date, lang: str) -> None:
 def map_panel(fp: str, ds: Dataset, day: dt.date, lang: str, area_pct: dict[str, float]) -> None:
     """The areas coloured by 14th-FYP completion; the basemap switch reruns only this panel."""
     settings = get_settings()
-    choices = maps.available_basemaps(settings)
+    choices = webmap.available_basemaps(settings)
     basemap = st.selectbox(t("map.basemap", lang), choices, key=state.BRIEFING_BASEMAP,
                            format_func=lambda b: t(f"map.basemap.{b}", lang), label_visibility="collapsed")
-    options = maps.MapOptions(lang=lang, basemap=basemap, area_values=area_pct, area_labels=True, fit="areas",
+    options = webmap.MapOptions(lang=lang, basemap=basemap, area_values=area_pct, area_labels=True, fit="areas",
                               legend_position="bottomleft",
                               mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED),
                               popups=False,  # records live on /explorer; a lighter map (~0.6 MB less to parse)
@@ -82,24 +84,24 @@ def main() -> None:
         html(ui.tiles_html(kpis.briefing_kpis(stats, lang)))
     with right:
         html(ui.section_html(t("briefing.section.years", lang)))
-        html(charts.year_html(cached.progress_by_year(fp, day, _ds=ds), lang))
+        html(html_charts.year_html(cached.progress_by_year(fp, day, _ds=ds), lang))
         late = stats["behind_plan"]
         html(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
                           "qy-alert" if late else "qy-ok"))
         html(ui.section_html(t("briefing.section.funding", lang)))
-        html(charts.funding_group_html(stats["funding_wan_yuan"], lang))
+        html(html_charts.funding_group_html(stats["funding_wan_yuan"], lang))
 
     html(ui.section_html(t("briefing.section.areas", lang)))
     chart_col, table_col = st.columns([2, 3], gap="large")
     with chart_col:
-        html(charts.area_html(by_area, lang))
+        html(html_charts.area_html(by_area, lang))
     with table_col:
         table = kpis.area_table(by_area, lang)
         html(ui.table_html(table, {t("briefing.col.pct", lang): "{:.1f}%", t("briefing.col.funding", lang): "{:,.0f}"}))
         html(ui.note_html(t("briefing.areas.note", lang)))
 
     html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
-    html(charts.funding_source_html(stats["funding_wan_yuan"], lang))
+    html(html_charts.funding_source_html(stats["funding_wan_yuan"], lang))
     html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
 
 

@@ -15,7 +15,7 @@ from dashboard.auth_widget import login_box
 from geo import audit, schema
 from geo.auth import AuthError
 from geo.i18n import t, vocab
-from geo.store import EditConflict, StoreError, open_store
+from geo.store.gpkg import EditConflict, StoreError, open_store
 
 DATE_FIELDS = ("plan_start", "plan_finish", "actual_start", "actual_finish")
 

@@ -1,6 +1,6 @@
 """数据导入 / Data import (planners, admins): upload, validate, map unknown columns, commit, versions.
 
-Thin page: widgets -> geo.ingest / geo.validate / geo.importing (through
+Thin page: widgets -> geo.imports.readers / geo.imports.validate / geo.imports.planning (through
 ``cached.upload_checked``) -> render. Nothing is written until an admin presses the
 import button on a file without errors; the commit is one new version of the store.
 """
@@ -12,11 +12,13 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.auth_widget import login_box
-from geo import audit, columns, crs as geo_crs, validate
+from geo import audit
+from geo import crs as geo_crs
 from geo.i18n import TEXT, t
-from geo.ingest import ACCEPTED, ENCODINGS
-from geo.issues import UnreadableFile
-from geo.store import StoreError, open_store
+from geo.imports import columns, validate
+from geo.imports.issues import UnreadableFile
+from geo.imports.readers import ACCEPTED, ENCODINGS
+from geo.store.gpkg import StoreError, open_store
 
 CRS_CHOICES = geo_crs.CRS_NAMES  # wgs84, cgcs2000, gcj02, bd09
 _CRS_LABELS = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02 (高德/AMap)", "bd09": "BD-09 (百度/Baidu)"}

@@ -18,8 +18,9 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.map_component import show_map
-from geo import explorer, export, filters, maps, record, schema
+from geo import export, filters, record, schema
 from geo.i18n import t
+from geo.maps import filter_layer, webmap
 
 SCOPES = ("all", "drawn", "view")
 EXPORTS = {"csv": "CSV", "xlsx": "XLSX", "geojson": "GeoJSON"}  # format -> button text
@@ -129,7 +130,7 @@ def _handle_map_events(frame: Any) -> None:
     click = events.get("last_object_clicked")
     if click and click != st.session_state.get(state.EXPLORER_CLICK):
         st.session_state[state.EXPLORER_CLICK] = click
-        cid = maps.clicked_compound_id(events, frame)
+        cid = webmap.clicked_compound_id(events, frame)
         if cid:
             st.session_state[state.EXPLORER_RECORD] = cid
     drawings = events.get("all_drawings")
@@ -232,10 +233,10 @@ def _map_panel(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter,
     record_id = st.session_state.get(state.EXPLORER_RECORD)
     highlight = highlight + ([record_id] if record_id else [])
     shown = None if flt.is_empty() else list(frame["compound_id"])
-    groups = [explorer.filter_group(shown, fit_key=flt.model_dump_json())]
+    groups = [filter_layer.filter_group(shown, fit_key=flt.model_dump_json())]
     if highlight:
-        options = maps.MapOptions(lang=lang, popups=False)
-        groups.append(maps.selection_group(ds, highlight, as_of=day, options=options))
+        options = webmap.MapOptions(lang=lang, popups=False)
+        groups.append(webmap.selection_group(ds, highlight, as_of=day, options=options))
     drawn = _drawn_group(lang)
     groups += [drawn] if drawn is not None else []
     returned = _CLICK + ["all_drawings"] + (["bounds"] if scope == "view" else [])

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+
 from dashboard import cached, kpis, state, ui
 from dashboard.map_component import show_map
-from geo import maps, schema
+from geo import schema
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
+from geo.maps import webmap
 from geo.settings import get_settings
 
 SETTINGS = get_settings()
@@ -57,7 +59,7 @@ def body(lang: str) -> None:
     by_area = cached.progress_by_area(fp, today, _ds=ds)
     index = next_area_index(len(schema.AREA_NAMES))
     area = schema.AREA_NAMES[index]
-    options = maps.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False, anonymous=True,
+    options = webmap.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False, anonymous=True,
                               layer_control=False, zoom_control=False, area_labels=True, fill_frame=True,
                               legend_position="bottomleft",
                               mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED, schema.STATUS_REDEVELOPED),
@@ -66,7 +68,7 @@ def body(lang: str) -> None:
     with left:
         prepared = cached.page_map(fp, "screen", (today, lang), _ds=ds, _as_of=today, _options=options)
         show_map(prepared, key="screen_map", height=620, returned_objects=[],
-                 feature_groups=[maps.area_highlight_group(ds, area, options=options)])
+                 feature_groups=[webmap.area_highlight_group(ds, area, options=options)])
     right.html(area_panel(by_area, index, lang))
     st.html(ui.screen_strip_html(kpis.district_kpis(stats, lang)))
     st.html(ui.screen_footer_html(footer_left(ds, lang),
@@ -88,7 +90,7 @@ def main() -> None:
     lang = state.lang()
     try:
         cached.dataset_every(SETTINGS.screen_refresh_minutes)
-    except Exception as exc:  # noqa: BLE001  (a clear message on the screen, never a traceback)
+    except Exception as exc:
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()
     st.html(ui.SCREEN_CSS)

@@ -9,7 +9,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.maps_offline import add_draw, offline_map
+from geo.maps.offline import add_draw, offline_map
 
 COMPOUND = {
     "type": "FeatureCollection",

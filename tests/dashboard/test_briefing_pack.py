@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import cached
 from geo.i18n import t
 from geo.settings import REPORT_DATE, ROOT
-from geo.store import open_store
+from geo.store.gpkg import open_store
 from tests.browser_support import offline_page, save_screenshot
 
 APP = str(ROOT / "dashboard" / "app.py")

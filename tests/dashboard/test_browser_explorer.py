@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from geo import filters as F
-from geo.store import open_store
+from geo.store.gpkg import open_store
 from tests.browser_support import FOLIUM_IFRAME, offline_page, save_screenshot, script_finished_kind, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -100,7 +100,7 @@ def test_deep_link_map_and_record(browser, app_url, ds):
             try:
                 page.get_by_text(f"{name}（{target['id']}）").wait_for(timeout=8_000)
                 break
-            except Exception:  # noqa: BLE001 - retried below, failed on the last attempt
+            except Exception:
                 if attempt == 2:
                     raise
         kinds = runs.wait_for(page, before + 1)

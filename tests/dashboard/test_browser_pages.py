@@ -8,12 +8,12 @@ requests; a screenshot per page in artifacts/screenshots/ (the screen at 1920×1
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from geo import metrics
-from geo.store import open_store
+from geo.store.gpkg import open_store
 from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server, wait_for_map
 
 pytestmark = pytest.mark.browser

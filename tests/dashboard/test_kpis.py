@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from dashboard import charts, kpis
+from dashboard import html_charts, kpis
 from geo import metrics, schema
 from geo.settings import SAMPLE_GPKG
-from geo.store import GpkgStore
+from geo.store.gpkg import GpkgStore
 
 DAY = dt.date(2022, 12, 9)
 
@@ -60,28 +60,28 @@ def test_area_table_is_translated_and_complete(ds):
 
 def test_chart_data_adds_up(ds, stats):
     years = metrics.progress_by_year(ds.compounds, DAY)
-    frame = charts.year_frame(years, "zh")
+    frame = html_charts.year_frame(years, "zh")
     assert frame[list(schema.PROGRAMME_STATUSES)].to_numpy().sum() == years[list(schema.PROGRAMME_STATUSES)].to_numpy().sum()
     assert list(frame["target"]) == [50, 162, 186, 221]  # 2025 (no target, no compounds) left out
-    areas = charts.area_frame(metrics.progress_by_area(ds, DAY), "zh")
+    areas = html_charts.area_frame(metrics.progress_by_area(ds, DAY), "zh")
     assert areas[list(schema.PROGRAMME_STATUSES)].to_numpy().sum() == sum(stats["fyp14"][s] for s in schema.PROGRAMME_STATUSES)
-    money = charts.funding_frame(stats["funding_wan_yuan"], "zh")
+    money = html_charts.funding_frame(stats["funding_wan_yuan"], "zh")
     assert money["amount"].sum() == pytest.approx(stats["funding_wan_yuan"]["total"] / 10_000, abs=0.05)
-    groups = charts.group_frame(stats["funding_wan_yuan"], "zh")
+    groups = html_charts.group_frame(stats["funding_wan_yuan"], "zh")
     assert groups["share"].sum() == pytest.approx(1.0)
 
 
 def test_charts_draw_every_bar_with_its_figures(ds, stats):
-    years = charts.year_html(metrics.progress_by_year(ds.compounds, DAY), "en")
+    years = html_charts.year_html(metrics.progress_by_year(ds.compounds, DAY), "en")
     assert years.count('class="qc-col"') == 4 and years.count('class="qc-target"') == 4
     assert "<span>221</span>" in years and "Yearly target" in years
-    areas = charts.area_html(metrics.progress_by_area(ds, DAY), "zh")
+    areas = html_charts.area_html(metrics.progress_by_area(ds, DAY), "zh")
     assert areas.count('class="qc-row"') == 9 and "其他（片区外）" in areas
-    source = charts.funding_source_html(stats["funding_wan_yuan"], "zh")
+    source = html_charts.funding_source_html(stats["funding_wan_yuan"], "zh")
     assert source.count('class="qc-row"') == len(schema.FUNDING_SOURCES)
     assert f"{stats['funding_wan_yuan']['by_source']['special_bonds'] / 10_000:,.2f}" in source
-    assert charts.GROUP_COLORS["market"] in source
-    group = charts.funding_group_html(stats["funding_wan_yuan"], "en")
+    assert html_charts.GROUP_COLORS["market"] in source
+    group = html_charts.funding_group_html(stats["funding_wan_yuan"], "en")
     assert group.count('class="qc-row"') == 4 and "Government" in group and "%)" in group
 
 

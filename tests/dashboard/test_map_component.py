@@ -4,14 +4,14 @@ import pytest
 import streamlit_folium as stf
 
 from dashboard import map_component as mc
-from geo import maps
-from geo.maps_offline import add_draw
+from geo.maps import webmap
+from geo.maps.offline import add_draw
 from tests.geo.tiny_data import tiny_dataset
 
 
 def _build():
     ds = tiny_dataset()
-    fmap = maps.map_from_dataset(ds, as_of="2022-12-09", options=maps.MapOptions(popups=False))
+    fmap = webmap.map_from_dataset(ds, as_of="2022-12-09", options=webmap.MapOptions(popups=False))
     add_draw(fmap)
     return ds, fmap
 
@@ -26,10 +26,10 @@ def captured(monkeypatch):
 @pytest.mark.parametrize("returned", [None, ["last_object_clicked_tooltip", "all_drawings", "bounds"]])
 def test_prepared_map_sends_what_st_folium_sends(captured, returned):
     ds, fmap = _build()
-    group = maps.selection_group(ds, ["QY-A"], as_of="2022-12-09")
+    group = webmap.selection_group(ds, ["QY-A"], as_of="2022-12-09")
     stf.st_folium(fmap, key="m", height=500, width=None, returned_objects=returned, feature_group_to_add=group)
     ds, fmap = _build()
-    group = maps.selection_group(ds, ["QY-A"], as_of="2022-12-09")
+    group = webmap.selection_group(ds, ["QY-A"], as_of="2022-12-09")
     mc.show_map(mc.prepare_map(fmap), key="m", height=500, returned_objects=returned, feature_groups=[group])
     reference, ours = captured
     assert reference.keys() == ours.keys()

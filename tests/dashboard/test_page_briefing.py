@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import kpis
 from geo import metrics
 from geo.settings import SAMPLE_GPKG
-from geo.store import GpkgStore
+from geo.store.gpkg import GpkgStore
 from tests.apptest_support import html_blocks
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")

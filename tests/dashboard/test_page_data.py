@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from geo.audit import Change
 from geo.settings import ROOT
-from geo.store import GpkgStore
+from geo.store.gpkg import GpkgStore
 from tests.store_support import scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")

@@ -8,7 +8,7 @@ from dashboard import state
 from geo import filters as F
 from geo import metrics
 from geo.settings import ROOT
-from geo.store import open_store
+from geo.store.gpkg import open_store
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/explorer.py"

@@ -11,10 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import kpis
+from dashboard.map_component import own_script
 from geo import metrics, schema
 from geo.settings import SAMPLE_GPKG
-from geo.store import GpkgStore
-from dashboard.map_component import own_script
+from geo.store.gpkg import GpkgStore
 from tests.apptest_support import html_blocks
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -93,7 +93,7 @@ def test_read_only_and_no_personal_data(screen, ds):
     script = args["script"] + (args.get("feature_group") or "")
     assert "bindPopup" not in script and "bindTooltip(function" not in script
     decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), script)
-    dots = [json.loads(c) for c in re.findall(r"\}\)\((\{\"s\":.*?\})\)\);\n", script)]  # geo.points columns
+    dots = [json.loads(c) for c in re.findall(r"\}\)\((\{\"s\":.*?\})\)\);\n", script)]  # geo.maps.points columns
     compounds = next(d for d in dots if len(d["x"]) == len(ds.compounds))
     assert compounds["k"] == ["s"] and "completed" in compounds["c"][0]["v"]  # the dots: status only
     for name, cid in zip(ds.compounds["name"], ds.compounds["compound_id"]):

@@ -1,7 +1,7 @@
 import pytest
 
 from geo.settings import SAMPLE_GPKG
-from geo.store import GpkgStore
+from geo.store.gpkg import GpkgStore
 
 
 @pytest.fixture(scope="session")

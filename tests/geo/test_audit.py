@@ -7,11 +7,19 @@ import threading
 
 import pytest
 
-from geo.audit import (Change, EditError, changes_since, diff_records, history_frame, record_from_dataset,
-                       record_from_input, save_progress)
+from geo.audit import (
+    Change,
+    EditError,
+    changes_since,
+    diff_records,
+    history_frame,
+    record_from_dataset,
+    record_from_input,
+    save_progress,
+)
 from geo.auth import AuthError, User
 from geo.settings import SAMPLE_GPKG
-from geo.store import EditConflict, GpkgStore
+from geo.store.gpkg import EditConflict, GpkgStore
 
 EDITOR = User("li", "editor", ("金沙",))  # QY-0001 蜀汉路115号院 is in 金沙
 

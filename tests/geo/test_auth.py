@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 from geo import auth
-from geo.cli import main
+from geo.cli.main import main
 from geo.settings import SAMPLE_GPKG
-from geo.store import GpkgStore
+from geo.store.gpkg import GpkgStore
 
 
 @pytest.fixture()

@@ -1,0 +1,218 @@
+"""What the briefing pack says: :func:`brief_from_dataset` builds a :class:`Brief`
+from ``geo.metrics`` numbers only (KPI cards, tables, charts as PNG bytes).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pandas as pd
+from PIL import Image
+
+from geo import metrics, schema
+from geo.asof import as_timestamp
+from geo.audit import changes_since
+from geo.brief import charts
+from geo.brief.model import ACCENT, GREY, INK, MAX_LATE_ROWS, WARN, Brief, Kpi, Picture, Slide, Table, Text
+from geo.dataset import Dataset
+from geo.i18n import t, vocab
+from geo.maps import staticmap
+
+
+def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
+                       audit: pd.DataFrame | None = None) -> Brief:
+    """The briefing content for the whole district or one ``area`` on ``as_of`` (UnknownPlace if unknown).
+
+    ``audit`` (the store's audit rows, ``GpkgStore.audit()``) adds a "changes in the last
+    week" line to the decisions slide.
+    """
+    day = as_timestamp(as_of)
+    s = metrics.stats(ds, day, area=area)
+    district = t("app.district", lang)
+    title = t("brief.title_area", lang, area=vocab("area", area, lang)) if area else t("brief.title", lang)
+    footer = t("brief.footer", lang, district=district, date=day.date().isoformat())
+    if ds.illustrative:
+        footer += " · " + t("brief.illustrative_short", lang)
+    slides = (
+        _title_slide(title, district, day, lang, ds.illustrative),
+        _summary_slide(s, lang, area),
+        _map_slide(ds, day, lang, area),
+        _years_slide(s, lang, area),
+        _areas_slide(ds, day, lang, area),
+        _funding_slide(s, day, lang),
+        _facilities_slide(s, day, lang),
+        _decisions_slide(ds, day, lang, area, audit),
+    )
+    return Brief(title=title, district=district, as_of=day.date(), lang=lang, area=area,
+                 illustrative=ds.illustrative, footer=footer, slides=slides)
+
+
+def num(value: float | int) -> str:
+    """A number as shown: thousands separators, at most two decimals, no trailing zeros."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def stat_value(stats: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path of ``metrics.stats`` output; list items are picked by their 'batch'."""
+    node: Any = stats
+    for part in path.split("."):
+        node = next(r for r in node if r["batch"] == part) if isinstance(node, list) else node[part]
+    return node
+
+
+def _kpi(s: dict[str, Any], label: str, value_paths: tuple[str, ...], detail_key: str = "", lang: str = "zh",
+         **detail_paths: str) -> Kpi:
+    value = " / ".join(num(stat_value(s, p)) for p in value_paths)
+    detail = t(detail_key, lang, **{k: num(stat_value(s, p)) for k, p in detail_paths.items()}) if detail_key else ""
+    return Kpi(label, value, detail, value_paths + tuple(detail_paths.values()))
+
+
+def _title_slide(title: str, district: str, day, lang: str, illustrative: bool) -> Slide:
+    lines = [Text(district, 24, GREY, align="center"), Text(title, 40, INK, bold=True, align="center", role="title"),
+             Text(t("brief.audience", lang), 18, GREY, align="center"),
+             Text(t("brief.as_of", lang, date=day.date().isoformat()), 20, ACCENT, align="center")]
+    if illustrative:
+        lines.append(Text(t("app.illustrative", lang), 16, WARN, align="center"))
+    return Slide("title", title, lines=tuple(lines))
+
+
+def _summary_slide(s: dict[str, Any], lang: str, area: str | None) -> Slide:
+    target = "compounds" if area else "target"
+    sfx = "_area" if area else ""
+    batches = [r["batch"] for r in s["year_progress"] if r["target"] or r["compounds"]][:4]
+    kpis = [_kpi(s, t(f"brief.kpi.fyp14{sfx}", lang), ("fyp14.completed", "fyp14.target"), "brief.kpi.fyp14_detail",
+                 lang, building="fyp14.under_construction", planned="fyp14.planned")]
+    kpis += [_kpi(s, t(f"brief.kpi.batch{sfx}", lang, batch=b), (f"year_progress.{b}.completed", f"year_progress.{b}.{target}"),
+                  "brief.kpi.batch_detail", lang, building=f"year_progress.{b}.under_construction") for b in batches]
+    kpis += [
+        _kpi(s, t("brief.kpi.eligible", lang), ("compounds.eligible",), "brief.kpi.eligible_detail", lang,
+             fyp13="batches.2015-2020", fyp14="fyp14.compounds"),
+        _kpi(s, t("brief.kpi.households", lang), ("households.fyp14_benefited", "households.fyp14"),
+             "brief.kpi.households_detail", lang, fyp13="households.fyp13"),
+        _kpi(s, t("brief.kpi.elevators", lang), ("elevators.total",), "brief.kpi.elevators_detail", lang,
+             done="elevators.completed", building="elevators.under_construction"),
+        _kpi(s, t("brief.kpi.greenways", lang), ("greenways.tianfu_km",), "brief.kpi.greenways_detail", lang,
+             count="greenways.community_count"),
+        _kpi(s, t("brief.kpi.funding", lang), ("funding_wan_yuan.total",), "brief.kpi.funding_detail", lang,
+             **{g: f"funding_wan_yuan.by_group.{g}" for g in schema.FUNDING_GROUPS}),
+    ]
+    return Slide("summary", t("brief.slide.summary", lang), kpis=tuple(kpis))
+
+
+def picture(png: bytes, alt: str = "") -> Picture:
+    """A Picture of PNG bytes, its pixel size read from the image."""
+    with Image.open(io.BytesIO(png)) as image:
+        width, height = image.size
+    return Picture(png, width, height, alt)
+
+
+def _map_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
+    png = staticmap.progress_map_png(ds, day, area=area, lang=lang, width_px=2400, height_px=1110)
+    return Slide("map", t("brief.slide.map", lang), pictures=(picture(png, "map"),))
+
+
+def _years_slide(s: dict[str, Any], lang: str, area: str | None) -> Slide:
+    rows = [r for r in s["year_progress"] if r["target"] or r["compounds"]]
+    chart = picture(charts.year_progress_png(rows, lang, against_target=area is None), "years")
+    cols = ("brief.col.batch", "brief.col.target" if area is None else "brief.col.compounds", "brief.col.completed",
+            "brief.col.under_construction", "brief.col.planned")
+    body = tuple((vocab("batch", r["batch"], lang), num(r["target"] if area is None else r["compounds"]),
+                  num(r["completed"]), num(r["under_construction"]), num(r["planned"])) for r in rows)
+    table = Table(tuple(t(c, lang) for c in cols), body, (False, True, True, True, True))
+    return Slide("years", t("brief.slide.years", lang), pictures=(chart,), tables=(table,),
+                 notes=(t("brief.years.note", lang),))
+
+
+def _areas_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
+    frame = metrics.progress_by_area(ds, day)
+    keys = ("compounds", "households", "completed", "under_construction", "planned", "pct_completed",
+            "elevators", "ev_chargers", "funding_wan_yuan")
+    heads = ("brief.col.compounds", "brief.col.households", "brief.col.completed", "brief.col.under_construction",
+             "brief.col.planned", "brief.col.pct", "brief.col.elevators", "brief.col.ev_chargers", "brief.col.funding")
+    rows = []
+    for r in frame.to_dict(orient="records"):
+        name = t("brief.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang)
+        rows.append((name, *(num(r[k]) + ("%" if k == "pct_completed" else "") for k in keys)))
+    highlight = tuple(i for i, r in enumerate(frame["name"]) if r == area)
+    table = Table((t("brief.col.area", lang), *(t(h, lang) for h in heads)), tuple(rows),
+                  (False,) + (True,) * len(keys), highlight)
+    return Slide("areas", t("brief.slide.areas", lang), tables=(table,), notes=(t("brief.areas.note", lang),))
+
+
+def _funding_slide(s: dict[str, Any], day, lang: str) -> Slide:
+    f, year = s["funding_wan_yuan"], day.year
+    chart = picture(charts.funding_png(f, year, lang), "funding")
+    in_year = f["by_year"].get(str(year), {})
+    rows = tuple((vocab("source", k, lang), num(in_year.get(k, 0.0)), num(f["by_source"][k]))
+                 for k in schema.FUNDING_KEYS)
+    rows += ((t("brief.total", lang), "", num(f["total"])),)
+    table = Table((t("brief.col.source", lang), t("brief.col.year_amount", lang, year=year),
+                   t("brief.col.total_amount", lang)), rows, (False, True, True), highlight=(len(rows) - 1,))
+    return Slide("funding", t("brief.slide.funding", lang), pictures=(chart,), tables=(table,))
+
+
+def _facilities_slide(s: dict[str, Any], day, lang: str) -> Slide:
+    year = day.year
+    kpis = (
+        _kpi(s, t("brief.facilities.elevators", lang), ("elevators.total",), "brief.kpi.elevators_detail", lang,
+             done="elevators.completed", building="elevators.under_construction"),
+        _kpi(s, t("brief.facilities.completed_in_year", lang, year=year), ("elevators.completed_in_year",)),
+        _kpi(s, t("brief.facilities.planned", lang), ("elevators.planned",)),
+        _kpi(s, t("brief.facilities.tianfu", lang), ("greenways.tianfu_km",)),
+        _kpi(s, t("brief.facilities.community", lang), ("greenways.community_count",)),
+    )
+    rows = ((t("brief.facilities.tianfu_in_year", lang, year=year), num(s["greenways"]["tianfu_km_in_year"])),
+            (t("brief.facilities.community_in_year", lang, year=year), num(s["greenways"]["community_count_in_year"])))
+    rows += tuple((vocab("site_kind", k, lang), num(v)) for k, v in s["sites"].items())
+    table = Table((t("brief.col.item", lang), t("brief.col.value", lang)), rows, (False, True))
+    chart = picture(charts.elevators_png(s["elevators"], lang), "elevators")
+    return Slide("facilities", t("brief.slide.facilities", lang), kpis=kpis, tables=(table,), pictures=(chart,))
+
+
+def week_changes(audit: pd.DataFrame, compounds: pd.DataFrame, as_of: Any) -> tuple[dt.date, int, int]:
+    """(first day, compounds changed, field changes) in the audit trail over the 7 days up to ``as_of``,
+    counting only ``compounds``."""
+    day = as_timestamp(as_of)
+    since = (day - pd.Timedelta(days=6)).date()
+    upto = audit[audit["at"].astype(str) < (day + pd.Timedelta(days=1)).date().isoformat()]
+    recent = changes_since(upto, compounds, since)
+    recent = recent[recent["compound_id"].isin(compounds["compound_id"])]
+    return since, int(len(recent)), int(recent["changes"].sum()) if len(recent) else 0
+
+
+def _changes_line(audit: pd.DataFrame | None, compounds: pd.DataFrame, day, lang: str) -> tuple[Text, ...]:
+    if audit is None:
+        return ()
+    since, n, changes = week_changes(audit, compounds, day)
+    key = "brief.changes_week" if n else "brief.changes_none"
+    return (Text(t(key, lang, since=since.isoformat(), date=day.date().isoformat(), n=n, changes=changes), 14, GREY),)
+
+
+def _decisions_slide(ds: Dataset, day, lang: str, area: str | None, audit: pd.DataFrame | None = None) -> Slide:
+    compounds = metrics.filter_dataset(ds, area=area).compounds
+    late = metrics.behind_plan(compounds, day)
+    title = t("brief.slide.decisions", lang)
+    changes = _changes_line(audit, compounds, day, lang)
+    if late.empty:
+        none = Text(t("brief.decisions.none", lang, date=day.date().isoformat()), 22, ACCENT)
+        return Slide("decisions", title, lines=(none, *changes), notes=(t("brief.decisions.rule", lang),))
+    by_area = metrics.behind_plan_by_area(compounds, day)
+    area_rows = tuple((vocab("area", r["area"], lang), vocab("subdistrict", r["subdistrict"], lang), num(r["late"]),
+                       num(r["max_days_late"])) for r in by_area.to_dict(orient="records"))
+    areas = Table(tuple(t(k, lang) for k in ("brief.col.area", "brief.col.subdistrict", "brief.col.late_compounds",
+                                             "brief.col.max_days_late")), area_rows, (False, False, True, True))
+    shown = late.head(MAX_LATE_ROWS)
+    rows = tuple((r["name"], vocab("subdistrict", r["subdistrict"], lang),
+                  vocab("area", r["area"], lang) if isinstance(r["area"], str) else "—",
+                  str(r["batch"]), vocab("status", r["status"], lang),
+                  r["plan_finish"].date().isoformat() if r["plan_finish"] == r["plan_finish"] else "—",
+                  num(r["days_late"])) for r in shown.to_dict(orient="records"))
+    cols = ("brief.col.name", "brief.col.subdistrict", "brief.col.area", "brief.col.batch", "brief.col.status",
+            "brief.col.plan_finish", "brief.col.days_late")
+    table = Table(tuple(t(c, lang) for c in cols), rows, (False,) * 6 + (True,))
+    count = Text(t("brief.decisions.count", lang, n=len(late), shown=len(shown)), 16, WARN)
+    return Slide("decisions", title, tables=(areas, table) if area_rows else (table,), lines=(count, *changes),
+                 notes=(t("brief.decisions.rule", lang),))

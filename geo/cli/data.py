@@ -1,0 +1,282 @@
+"""Command line for data in and out: validate, import, export, history, restore, changes, users.
+
+    python -m geo validate FILE [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:nnnn] [--sheet S] [--json]
+    python -m geo import FILE [...] [--user NAME] [--note TEXT] [--dry-run]
+    python -m geo export --format csv|xlsx|geojson|gpkg [--area A] [--subdistrict S] [--status S] -o PATH
+    python -m geo history | restore VERSION | changes --since YYYY-MM-DD
+    python -m geo users add NAME --role admin|editor|viewer [--subdistrict 草堂 ...] | list | remove NAME | passwd NAME
+
+Every command uses the store named by ``--store`` or ``QY_STORE`` (default: the sample).
+Exit codes: 0 fine; 1 the file has errors (validate/import: the report is on stdout);
+2 bad input or a file that cannot be read (one line on stderr saying why).
+Passwords are read from the terminal, or from one line of standard input when it is not
+a terminal (``--password-stdin`` makes that explicit).
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from geo import auth, metrics, schema
+from geo.asof import with_status
+from geo.audit import changes_since, history_frame
+from geo.cli.common import UsageError, parse_date
+from geo.crs import normalize_crs_name
+from geo.export import ExportError, export_compounds
+from geo.i18n import t
+from geo.imports.issues import UnreadableFile
+from geo.imports.planning import plan_import
+from geo.imports.readers import read_file
+from geo.imports.validate import report_json, validate_table
+from geo.settings import get_settings
+from geo.store.gpkg import StoreError, open_store
+
+
+def _store(args: argparse.Namespace):
+    return open_store(getattr(args, "store", None))
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args.lang or get_settings().language
+
+
+def _user(args: argparse.Namespace) -> str:
+    return getattr(args, "user", None) or os.environ.get("USER") or "cli"
+
+
+def _file_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile or KML")
+    p.add_argument("--crs", default="wgs84", help="what lon/lat mean: wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:nnnn")
+    p.add_argument("--sheet", help="XLSX sheet name (default: the first with data)")
+    p.add_argument("--layer", help="GeoPackage layer / Shapefile name in a zip")
+    p.add_argument("--encoding", help="CSV encoding (default: detect UTF-8 / UTF-8 BOM / GBK / GB18030)")
+    p.add_argument("--lang", choices=("zh", "en"), help="report language (default: QY_LANG or zh)")
+    p.add_argument("--store", help="GeoPackage store (default: QY_STORE or the sample)")
+
+
+def _validated(args: argparse.Namespace):
+    """(report, dataset) for the file, or UsageError for an unreadable file / bad option."""
+    if not args.crs.lower().startswith("epsg:"):
+        try:
+            normalize_crs_name(args.crs)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        raw = read_file(args.file, sheet=args.sheet, layer=args.layer, encoding=args.encoding)
+    except UnreadableFile as exc:
+        raise UsageError(exc.bilingual()) from None
+    try:
+        ds = _store(args).load()
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        return validate_table(raw, ds, crs=args.crs), ds
+    except ValueError as exc:
+        raise UsageError(str(exc).splitlines()[0]) from None
+
+
+def _print_report(report, lang: str) -> None:
+    print(t("validate.summary", lang, file=report.source, rows=len(report.rows),
+            errors=len(report.errors), warnings=len(report.warnings)))
+    for i in report.issues:
+        where = f"{i.file or report.source}:{i.row}" if i.row else (i.file or report.source)
+        column = f" [{i.column}]" if i.column else ""
+        value = f" «{i.value}»" if i.value else ""
+        sev = t(f"validate.severity.{i.severity}", lang)
+        print(f"{where}{column} {sev}: {i.problem(lang)}{value} -> {i.accepted(lang)}")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    report, _ = _validated(args)
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, _lang(args))
+    return 0 if report.ok else 1
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    fingerprint = _store(args).fingerprint() if _store(args).path.exists() else None
+    report, ds = _validated(args)
+    if not report.ok:
+        _print_report(report, lang)
+        print(t("import.blocked", lang, errors=len(report.errors)))
+        return 1
+    plan = plan_import(ds, report)
+    summary = t("import.summary", lang, added=len(plan.added), updated=len(plan.updated), unchanged=plan.unchanged)
+    for issue in report.warnings + plan.issues:
+        print(f"{issue.file}:{issue.row} {t('validate.severity.warning', lang)}: {issue.problem(lang)}")
+    if args.dry_run or not plan.changed:
+        print(summary if plan.changed else f"{summary} — {t('edit.nothing', lang)}")
+        return 0
+    try:
+        version = _store(args).commit(plan.dataset, user=_user(args), kind="import",
+                                      note=args.note or Path(args.file).name, expected=fingerprint)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    print(t("import.committed", lang, version=version, summary=summary))
+    return 0
+
+
+def _register_validate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check a file; exit 0 ok, 1 errors (report on stdout), 2 unreadable")
+    _file_options(p)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=_cmd_validate)
+    p = sub.add_parser("import", help="validate, then write all rows or none as a new version")
+    _file_options(p)
+    p.add_argument("--user", help="who imports (for the history; default: $USER)")
+    p.add_argument("--note", help="note for the history (default: the file name)")
+    p.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
+    p.set_defaults(func=_cmd_import)
+
+
+# --- export -----------------------------------------------------------------------------------
+def _cmd_export(args: argparse.Namespace) -> int:
+    try:
+        ds = _store(args).load()
+        ds = metrics.filter_dataset(ds, area=args.area, subdistrict=args.subdistrict)
+    except (StoreError, metrics.UnknownPlace) as exc:
+        raise UsageError(str(exc)) from None
+    frame = with_status(ds.compounds, parse_date(args.as_of) if args.as_of else None)
+    if args.status:
+        if args.status not in schema.STATUSES:
+            raise UsageError(f"unknown status '{args.status}'; valid: {', '.join(schema.STATUSES)} / 未知状态")
+        frame = frame[frame["status"] == args.status]
+    try:
+        data = export_compounds(frame, args.format, lang=args.lang or "zh", crs=args.crs)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    Path(args.output).write_bytes(data)
+    print(f"wrote {args.output}: {len(frame)} compounds ({args.format}, {args.crs})")
+    return 0
+
+
+def _register_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="compounds as csv / xlsx / geojson / gpkg")
+    p.add_argument("--format", required=True, choices=("csv", "xlsx", "geojson", "gpkg"))
+    p.add_argument("--area", help="one renovation area (片区)")
+    p.add_argument("--subdistrict", help="one subdistrict (街道)")
+    p.add_argument("--status", help="one derived status, e.g. completed")
+    p.add_argument("--as-of", help="date the status is derived for (YYYY-MM-DD, default today)")
+    p.add_argument("--crs", default="wgs84", choices=("wgs84", "gcj02"), help="coordinates (gcj02 for AMap)")
+    p.add_argument("--lang", choices=("zh", "en"), help="CSV/XLSX headers (default zh)")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--store", help="GeoPackage store (default: QY_STORE or the sample)")
+    p.set_defaults(func=_cmd_export)
+
+
+# --- history / restore / changes ---------------------------------------------------------------
+def _cmd_history(args: argparse.Namespace) -> int:
+    try:
+        versions = _store(args).versions()
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps([v.__dict__ for v in versions], ensure_ascii=False, indent=2))
+        return 0
+    for v in versions:
+        mark = "*" if v.current else " "
+        print(f"{mark}{v.version:>4}  {v.created_at or '-':19}  {v.kind:8} {v.user:12} "
+              f"compounds {v.compounds:>5}  edits {v.edits:>4}  {v.note}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        new = store.restore(args.version, user=_user(args))
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{t('store.restored', 'zh', version=args.version, new=new)} / {t('store.restored', 'en', version=args.version, new=new)}")
+    return 0
+
+
+def _cmd_changes(args: argparse.Namespace) -> int:
+    since = parse_date(args.since)
+    try:
+        store = _store(args)
+        audit, ds = store.audit(since=since.isoformat()), store.load()
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(changes_since(audit, ds.compounds, since).to_json(orient="records", force_ascii=False))
+    else:
+        print(history_frame(audit, _lang(args)).to_string(index=False) if len(audit) else "-")
+    return 0
+
+
+def _register_history(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("history", help="list the versions of the data (* = current)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--store")
+    p.set_defaults(func=_cmd_history)
+    p = sub.add_parser("restore", help="make an earlier version current again (as a new version)")
+    p.add_argument("version", type=int)
+    p.add_argument("--user")
+    p.add_argument("--store")
+    p.set_defaults(func=_cmd_restore)
+    p = sub.add_parser("changes", help="progress edits since a date (每日调度)")
+    p.add_argument("--since", required=True, help="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=("zh", "en"))
+    p.add_argument("--store")
+    p.set_defaults(func=_cmd_changes)
+
+
+# --- users ---------------------------------------------------------------------------------------
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password / 密码: ")
+    if getpass.getpass("again / 再次输入: ") != first:
+        raise UsageError("passwords differ / 两次输入的密码不同")
+    return first
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        if args.action == "list":
+            for u in store.users():
+                subs = "、".join(u["subdistricts"]) or "-"
+                print(f"{u['name']:20} {u['role']:7} {subs:30} {'active' if u['active'] else 'disabled'}")
+            return 0
+        if not args.name:
+            raise UsageError(f"users {args.action} needs NAME / 需要用户名")
+        if args.action == "add":
+            user = auth.add_user(store, args.name, _password(args), args.role, args.subdistrict or ())
+            print(f"added {user.name} ({user.role}) / 已添加用户")
+        elif args.action == "passwd":
+            record = next((u for u in store.users() if u["name"] == args.name), None)
+            if record is None:
+                raise auth.AuthError(f"{t('auth.no_user', 'zh', name=args.name)} / {t('auth.no_user', 'en', name=args.name)}")
+            store.put_user(args.name, role=record["role"], password_hash=auth.hash_password(_password(args)),
+                           subdistricts=record["subdistricts"])
+            print(f"password changed for {args.name} / 密码已修改")
+        elif not store.delete_user(args.name):
+            raise auth.AuthError(f"{t('auth.no_user', 'zh', name=args.name)} / {t('auth.no_user', 'en', name=args.name)}")
+        else:
+            print(f"removed {args.name} / 已删除用户")
+    except (auth.AuthError, StoreError) as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
+def _register_users(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("users", help="manage users: add / list / remove / passwd (first admin: users add NAME --role admin)")
+    p.add_argument("action", choices=("add", "list", "remove", "passwd"))
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", default="viewer", help="viewer | editor | admin")
+    p.add_argument("--subdistrict", action="append", help="editor's subdistrict (repeat for several)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    p.add_argument("--store")
+    p.set_defaults(func=_cmd_users)
+
+
+REGISTRARS = [_register_validate, _register_export, _register_history, _register_users]

@@ -1,0 +1,127 @@
+"""Command line: ``python -m geo COMMAND ...`` (stats, convert, build-sample, ...).
+
+Bad input exits with code 2 and one line that names the valid choices; never a traceback.
+Each command is registered by a ``_register_*`` function listed in ``REGISTRARS``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from geo import crs, metrics
+from geo.cli import brief as cli_brief
+from geo.cli import data as cli_data
+from geo.cli.common import OneLineParser, UsageError, load_dataset, parse_date
+from geo.sample.build import SEED, build_sample
+from geo.settings import SAMPLE_GPKG
+from geo.store.gpkg import GpkgStore
+
+
+# --- stats ----------------------------------------------------------------------
+def _cmd_stats(args: argparse.Namespace) -> int:
+    as_of = parse_date(args.as_of) if args.as_of else None
+    ds = load_dataset(args)
+    try:
+        result = metrics.stats(ds, as_of, area=args.area, subdistrict=args.subdistrict)
+    except metrics.UnknownPlace as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_stats(result)
+    return 0
+
+
+def _print_stats(r: dict) -> None:
+    c, e, g, f = r["compounds"], r["elevators"], r["greenways"], r["funding_wan_yuan"]
+    print(f"截至 / as of {r['as_of']}" + ("  （示意数据 / illustrative）" if r["illustrative"] else ""))
+    print(f"  surveyed {c['surveyed']}, old {c['old']}, eligible {c['eligible']}, no need {c['no_need']}, redeveloped {c['redeveloped']}")
+    print(f"  completed {c['completed']}, under construction {c['under_construction']}, planned {c['planned']}")
+    print("  batches " + ", ".join(f"{k}: {v}" for k, v in r["batches"].items()))
+    print(f"  elevators {e['total']} (completed {e['completed']}, building {e['under_construction']}, planned {e['planned']})")
+    print(f"  greenways: Tianfu {g['tianfu_km']} km, community {g['community_count']}")
+    print(f"  funding total {f['total']} 万元")
+
+
+def _register_stats(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("stats", help="headline metrics (JSON with --json)")
+    p.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--area", help="one renovation area (片区)")
+    p.add_argument("--subdistrict", help="one subdistrict (街道)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--store", help="GeoPackage to read (default: QY_STORE or the sample)")
+    p.set_defaults(func=_cmd_stats)
+
+
+# --- convert --------------------------------------------------------------------
+def _cmd_convert(args: argparse.Namespace) -> int:
+    lon, lat = crs.convert(args.lon, args.lat, args.src, args.dst)
+    print(f"{float(lon):.9f} {float(lat):.9f}")
+    return 0
+
+
+def _register_convert(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("convert", help="convert one coordinate between wgs84/cgcs2000/gcj02/bd09")
+    p.add_argument("--from", dest="src", required=True, choices=crs.CRS_NAMES)
+    p.add_argument("--to", dest="dst", required=True, choices=crs.CRS_NAMES)
+    p.add_argument("lon", type=float)
+    p.add_argument("lat", type=float)
+    p.set_defaults(func=_cmd_convert)
+
+
+# --- build-sample ---------------------------------------------------------------
+def _cmd_build_sample(args: argparse.Namespace) -> int:
+    ds = build_sample(args.seed)
+    GpkgStore(args.output).save(ds)
+    print(f"wrote {args.output}: {len(ds.compounds)} compounds, {len(ds.works)} works, "
+          f"{len(ds.elevators)} elevators, {len(ds.funding)} funding rows, {len(ds.greenways)} greenways")
+    return 0
+
+
+def _register_build_sample(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build-sample", help="regenerate the illustrative sample GeoPackage")
+    p.add_argument("-o", "--output", default=str(SAMPLE_GPKG))
+    p.add_argument("--seed", type=int, default=SEED)
+    p.set_defaults(func=_cmd_build_sample)
+
+
+def _register_data(sub: argparse._SubParsersAction) -> None:
+    """validate / import / export / history / restore / changes / users (geo.cli.data)."""
+    for register in cli_data.REGISTRARS:
+        register(sub)
+
+
+def _register_brief(sub: argparse._SubParsersAction) -> None:
+    """brief: the briefing pack, PPTX or PDF (geo.cli.brief)."""
+    cli_brief.register(sub)
+
+
+REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _register_stats, _register_convert, _register_build_sample, _register_data, _register_brief,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every registered command."""
+    parser = OneLineParser(prog="python -m geo", description="青羊区老旧小区连片改造 GIS core")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    for register in REGISTRARS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # e.g. an unknown CRS alias reaching geo.crs
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,111 @@
+"""The explorer's map: the programme map (``geo.maps.webmap``) of every compound, with a
+rectangle/polygon draw control (local Leaflet.draw assets), and a small "show only
+these compounds" layer that applies a filter in the browser.
+
+Why in the browser: the map of all compounds for one as-of date and language is built
+and rendered once; a filter change then only sends the ids to show (``filter_group``,
+through ``st_folium``'s ``feature_group_to_add``), so the map is not rebuilt, not
+reloaded, and keeps its drawings and view. Cost on the server: a list of ids.
+
+Pure (no Streamlit). Coordinates WGS-84 (EPSG:4326); the explorer has no basemap (offline).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from geo.dataset import Dataset
+from geo.maps import webmap
+from geo.maps.offline import add_draw
+
+#: Drawing tools offered: rectangle and polygon only (no lines, circles or markers; no editing).
+DRAW_OPTIONS: dict[str, Any] = {"polyline": False, "circle": False, "marker": False, "circlemarker": False,
+                                "rectangle": True, "polygon": True}
+#: A click on a canvas dot focuses the SVG polygon beneath it; without this, Chrome draws
+#: its focus outline as a black box around that polygon.
+_CSS = "<style>.leaflet-container .leaflet-interactive:focus { outline: none; }</style>"
+MAX_FIT_ZOOM = 16
+#: Layers drawn: the elevator and charger additions are left out (they would double the
+#: data sent for thousands of compounds; the works filter and the record cover them).
+LAYERS: tuple[str, ...] = ("district", "subdistricts", "areas", "greenways", "compounds")
+#: Attribute set on the map container: how many compound dots the filter shows.
+SHOWN_ATTR = "data-qy-shown"
+
+
+def explorer_map(ds: Dataset, compounds: gpd.GeoDataFrame | None = None, *, as_of: Any = None,
+                 lang: str = "zh") -> folium.Map:
+    """The map of ``compounds`` (default all of ``ds``) for ``as_of`` in ``lang``, with a draw control.
+
+    Layers: ``LAYERS``; popups off (the page shows the full record beside the map);
+    the view is the whole district. Filter it with :func:`filter_group`.
+    """
+    fmap = webmap.map_from_dataset(ds, as_of=as_of, compounds=compounds,
+                                 options=webmap.MapOptions(lang=lang, popups=False, layers=LAYERS))
+    fmap.get_root().header.add_child(Element(_CSS), name="qy_explorer_css")
+    add_draw(fmap, position="topleft", export=False, edit_options={"edit": False}, draw_options=DRAW_OPTIONS)
+    return fmap
+
+
+class _ShowOnly(MacroElement):
+    """JS: show only the compound dots whose id is listed (all when ``ids`` is None)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (map) {
+  if (!map) { return; }
+  var want = {{ this.ids_json }}, reg = map._qyDots;
+  if (!reg) {  /* the base map's compound dots (canvas) and their GeoJSON layer, found once */
+    reg = map._qyDots = [];
+    map.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties, parents = l._eventParents ? Object.values(l._eventParents) : [];
+      if (p && p.id && l.getLatLng && l.options.renderer instanceof L.Canvas && parents.length) {
+        reg.push([p.id, l, parents[0]]); } });
+  }
+  if (!map._qyHome) { map._qyHome = map.getBounds(); }  /* the district view, for "show all" */
+  var keep = want === null ? null : new Set(want), shown = 0, box = L.latLngBounds([]);
+  reg.forEach(function (r) {
+    var on = keep === null || keep.has(r[0]), group = r[2], dot = r[1];
+    if (on) { if (!group.hasLayer(dot)) { group.addLayer(dot); } shown += 1; box.extend(dot.getLatLng()); }
+    else if (group.hasLayer(dot)) { group.removeLayer(dot); } });
+  map.getContainer().setAttribute({{ this.attr_json }}, String(shown));
+  var fit = {{ this.fit_json }};
+  if (fit !== null && map._qyFit !== fit) {
+    map._qyFit = fit;
+    if (keep !== null && shown > 0) { map.fitBounds(box, {padding: [24, 24], maxZoom: {{ this.max_zoom }}}); }
+    else { map.fitBounds(map._qyHome); }
+  }
+})({{ this.map_name() }});
+{% endmacro %}""")
+
+    def __init__(self, ids: Sequence[str] | None, fit_key: str | None) -> None:
+        super().__init__()
+        self._name = "ShowOnly"
+        self.ids_json = "null" if ids is None else json.dumps(list(ids), ensure_ascii=False)
+        self.fit_json = json.dumps(fit_key)
+        self.attr_json = json.dumps(SHOWN_ATTR)
+        self.max_zoom = MAX_FIT_ZOOM
+
+    def map_name(self) -> str:
+        """JS name of the map this group is added to (resolved at render time)."""
+        node = self._parent
+        while node is not None and not isinstance(node, folium.Map):
+            node = getattr(node, "_parent", None)
+        return node.get_name() if node is not None else "null"
+
+
+def filter_group(ids: Sequence[str] | None, *, fit_key: str | None = None) -> folium.FeatureGroup:
+    """A FeatureGroup (for ``feature_group_to_add``) that shows only the compounds ``ids``.
+
+    ``ids`` None shows every compound. When ``fit_key`` is given and differs from the
+    last one applied to the map, the view fits the shown compounds (the district view
+    when all are shown), so re-sending the same filter keeps the user's pan and zoom.
+    The map container gets ``data-qy-shown="<count>"``.
+    """
+    group = folium.FeatureGroup(name="filter", control=False)
+    _ShowOnly(ids, fit_key).add_to(group)
+    return group

@@ -1,0 +1,535 @@
+"""The embedded store: one GeoPackage file holding every layer (see data/README.md).
+
+This module is the only code that reads or writes the data files. Pages and the
+command line go through :func:`open_store`; a server database can replace
+:class:`GpkgStore` later by offering the same methods.
+
+Besides the layers the file holds plain SQLite tables (not GeoPackage layers):
+``meta``; ``qy_versions`` (every version of the data: the current one is the live
+layers, each earlier one a snapshot blob of its layers as they were when superseded,
+edits included); ``qy_audit`` (one row per changed field: who, when, before, after);
+``qy_revisions`` (a counter per compound for optimistic concurrency); ``qy_users``.
+
+Writes: :meth:`GpkgStore.commit` (imports, restores) writes a complete new file and
+atomically renames it over the old one, so all rows or none land and a process killed
+mid-write leaves the old file untouched. :meth:`GpkgStore.apply_changes` (progress
+edits) is one SQLite transaction. Both hold an exclusive lock on ``<store>.lock``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import io
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+import uuid
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo.dataset import LAYERS, Dataset, format_dates, parse_dates
+from geo.i18n import t
+from geo.settings import SAMPLE_GPKG, STORAGE_CRS, WORK_STORE, get_settings
+
+META_TABLE = "meta"
+LOCK_TIMEOUT_S = 30.0
+AUX_TABLES: dict[str, str] = {
+    "qy_versions": "version INTEGER PRIMARY KEY, created_at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL, "
+                   "note TEXT NOT NULL DEFAULT '', compounds INTEGER NOT NULL DEFAULT 0, edits INTEGER NOT NULL DEFAULT 0, "
+                   "superseded_at TEXT, snapshot BLOB",
+    "qy_audit": "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user TEXT NOT NULL, version INTEGER NOT NULL, "
+                "compound_id TEXT NOT NULL, layer TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL, "
+                "before TEXT, after TEXT",
+    "qy_revisions": "compound_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, at TEXT NOT NULL, user TEXT NOT NULL",
+    "qy_users": "name TEXT PRIMARY KEY, role TEXT NOT NULL, subdistricts TEXT NOT NULL DEFAULT '[]', "
+                "password_hash TEXT NOT NULL, created_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1",
+}
+#: Key columns of the layers progress edits may change (see geo.audit.Change).
+EDIT_KEYS: dict[str, tuple[str, ...]] = {
+    "compounds": ("compound_id",), "works": ("compound_id", "work"),
+    "elevators": ("elevator_id",), "funding": ("compound_id", "year", "source"),
+}
+
+
+class Store(Protocol):
+    """What the app needs from a store."""
+
+    def load(self) -> Dataset: ...
+    def fingerprint(self) -> str: ...
+
+
+class StoreError(RuntimeError):
+    """The store cannot be read; the message says which file and why."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the write lock for longer than ``LOCK_TIMEOUT_S``."""
+
+
+class StoreChanged(StoreError):
+    """The store changed after an import was validated; validate it again."""
+
+
+class EditConflict(StoreError):
+    """The record changed since the editor opened it; ``last`` says who changed it, when."""
+
+    def __init__(self, compound_id: str, last: dict[str, str]) -> None:
+        self.compound_id, self.last = compound_id, last
+        super().__init__(_bilingual("edit.conflict", compound=compound_id, user=last.get("user", ""),
+                                    at=last.get("at", "")))
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of the data (see :meth:`GpkgStore.versions`)."""
+
+    version: int
+    created_at: str
+    user: str
+    kind: str  # init | import | restore | save
+    note: str
+    compounds: int
+    edits: int
+    current: bool
+
+
+def now_text() -> str:
+    """The local time as ISO text to the second (audit and version stamps)."""
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+class GpkgStore:
+    """A data set kept in one GeoPackage (SQLite) file."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def fingerprint(self) -> str:
+        """Changes whenever the file changes (for cache keys)."""
+        st = self.path.stat()
+        return f"{self.path}:{st.st_mtime_ns}:{st.st_size}"
+
+    def load(self) -> Dataset:
+        """Read every layer; dates parsed, CRS EPSG:4326."""
+        self._recover()
+        if not self.path.exists():
+            raise StoreError(f"data store not found: {self.path} / 找不到数据文件 (set QY_STORE or run `python -m geo build-sample`)")
+        present = {name for name, _ in pyogrio.list_layers(self.path)}
+        missing = [name for name in LAYERS if name not in present]
+        if missing:
+            raise StoreError(f"{self.path}: missing layers {missing} / 数据文件缺少图层")
+        layers = {name: self._read(name, kind) for name, kind in LAYERS.items()}
+        return Dataset(**layers, meta=self._read_meta())
+
+    def _read(self, name: str, kind: str) -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            frame = pyogrio.read_dataframe(self.path, layer=name, read_geometry=kind != "table",
+                                           use_arrow=True)
+        if kind != "table":
+            frame = frame.set_crs(STORAGE_CRS, allow_override=True) if frame.crs is None else frame.to_crs(STORAGE_CRS)
+        elif "geometry" in frame.columns:
+            frame = pd.DataFrame(frame.drop(columns="geometry"))
+        return parse_dates(frame)
+
+    def _read_meta(self) -> dict[str, str]:
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as con:
+            rows = con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall()
+        return {k: v for k, v in rows}
+
+    def save(self, dataset: Dataset, *, user: str = "system", note: str = "") -> None:
+        """Write a fresh store (history restarts at version 1), atomically replacing the file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            self._write(dataset, lambda con: _init_history(con, dataset, user, note))
+
+    # --- versions ---------------------------------------------------------------------------
+    def commit(self, dataset: Dataset, *, user: str, kind: str = "import", note: str = "",
+               expected: str | None = None) -> int:
+        """Make ``dataset`` the new current version (all layers or nothing); return its number.
+
+        The data being replaced (its last import or restore plus the edits since) is kept
+        as a snapshot of the previous version. Users, audit and revisions are carried over.
+        ``expected``: the fingerprint the dataset was planned against; if the store changed
+        since (someone saved an edit), StoreChanged is raised and nothing is written.
+        """
+        with self._locked():
+            if expected is not None and self.path.exists() and self.fingerprint() != expected:
+                raise StoreChanged(_bilingual("store.changed"))
+            if not self.path.exists():
+                self._write(dataset, lambda con: _init_history(con, dataset, user, note, kind))
+                return 1
+            current = self.load()
+            old = self._current_version()
+            blob = snapshot_bytes(current)
+
+            def history(con: sqlite3.Connection) -> None:
+                _copy_aux(con, self.path)
+                con.execute("UPDATE qy_versions SET snapshot = ?, superseded_at = ?, edits = "
+                            "(SELECT COUNT(*) FROM qy_audit WHERE version = ?) WHERE version = ?",
+                            (blob, now_text(), old, old))
+                con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", (old + 1, now_text(), user, kind, note, len(dataset.compounds)))
+
+            self._write(dataset, history)
+            return old + 1
+
+    def versions(self) -> list[Version]:
+        """Every version, oldest first; the last is current (its edits counted so far)."""
+        rows = self._query("SELECT version, created_at, user, kind, note, compounds, edits, snapshot IS NULL "
+                           "FROM qy_versions ORDER BY version")
+        counts = dict(self._query("SELECT version, COUNT(*) FROM qy_audit GROUP BY version"))
+        out = []
+        for v, at, user, kind, note, n, edits, live in rows:
+            out.append(Version(v, at, user, kind, note, n, counts.get(v, edits) if live else edits, bool(live)))
+        return out
+
+    def load_version(self, version: int) -> Dataset:
+        """The data of one version (the live layers for the current one)."""
+        rows = self._query("SELECT snapshot FROM qy_versions WHERE version = ?", (int(version),))
+        if not rows:
+            valid = ", ".join(str(v.version) for v in self.versions())
+            raise StoreError(_bilingual("store.unknown_version", version=version, valid=valid))
+        return self.load() if rows[0][0] is None else dataset_from_snapshot(rows[0][0])
+
+    def restore(self, version: int, *, user: str) -> int:
+        """Make the data of ``version`` current again, as a new version; return its number."""
+        dataset = self.load_version(version)
+        return self.commit(dataset, user=user, kind="restore", note=f"restore {int(version)}")
+
+    def _current_version(self) -> int:
+        rows = self._query("SELECT MAX(version) FROM qy_versions")
+        return int(rows[0][0] or 0)
+
+    # --- audit and revisions ---------------------------------------------------------------------
+    def audit(self, *, compound_id: str | None = None, since: str | None = None) -> pd.DataFrame:
+        """Audit rows (newest first), optionally for one compound or since an ISO date/time."""
+        sql, args = "SELECT id, at, user, version, compound_id, layer, record, field, before, after FROM qy_audit", []
+        where = []
+        if compound_id is not None:
+            where.append("compound_id = ?")
+            args.append(compound_id)
+        if since is not None:
+            where.append("at >= ?")
+            args.append(since)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._query(sql + " ORDER BY id DESC", tuple(args))
+        cols = ["id", "at", "user", "version", "compound_id", "layer", "record", "field", "before", "after"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def etag(self, compound_id: str) -> str:
+        """The record's version tag: changes with every edit of it and every import/restore."""
+        rows = self._query("SELECT revision FROM qy_revisions WHERE compound_id = ?", (compound_id,))
+        return f"v{self._current_version()}.r{rows[0][0] if rows else 0}"
+
+    def apply_changes(self, compound_id: str, changes: Sequence[Any], *, user: str, etag: str) -> str:
+        """Write progress ``changes`` (geo.audit.Change) of one compound in one transaction.
+
+        Refused with :class:`EditConflict` when the record's tag is no longer ``etag``
+        (someone saved in between). Returns the new tag.
+        """
+        with self._locked(), _edit_connection(self.path) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                current = _etag(con, compound_id)
+                if current != etag:
+                    raise EditConflict(compound_id, _last_change(con, compound_id))
+                version = con.execute("SELECT MAX(version) FROM qy_versions").fetchone()[0]
+                stamp = now_text()
+                for change in changes:
+                    _apply_change(con, change)
+                    con.execute("INSERT INTO qy_audit (at, user, version, compound_id, layer, record, field, before, after)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                (stamp, user, version, compound_id, change.layer, "|".join(map(str, change.key)),
+                                 change.field, _text(change.before), _text(change.after)))
+                con.execute("INSERT INTO qy_revisions VALUES (?, 1, ?, ?) ON CONFLICT(compound_id) DO UPDATE SET "
+                            "revision = revision + 1, at = excluded.at, user = excluded.user", (compound_id, stamp, user))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            return _etag(con, compound_id)
+
+    # --- users (see geo.auth) ---------------------------------------------------------------------
+    def users(self) -> list[dict[str, Any]]:
+        """Every user: name, role, subdistricts, password_hash, created_at, active."""
+        rows = self._query("SELECT name, role, subdistricts, password_hash, created_at, active FROM qy_users ORDER BY name")
+        return [{"name": n, "role": r, "subdistricts": tuple(json.loads(s)), "password_hash": h,
+                 "created_at": c, "active": bool(a)} for n, r, s, h, c, a in rows]
+
+    def put_user(self, name: str, *, role: str, password_hash: str, subdistricts: Sequence[str] = (),
+                 active: bool = True) -> None:
+        """Add or replace one user (in one transaction)."""
+        with self._locked(), _edit_connection(self.path) as con:
+            con.execute("INSERT INTO qy_users VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                        "role = excluded.role, subdistricts = excluded.subdistricts, "
+                        "password_hash = excluded.password_hash, active = excluded.active",
+                        (name, role, json.dumps(list(subdistricts), ensure_ascii=False), password_hash,
+                         now_text(), int(active)))
+
+    def delete_user(self, name: str) -> bool:
+        """Remove one user; False when there was none."""
+        with self._locked(), _edit_connection(self.path) as con:
+            gone = con.execute("DELETE FROM qy_users WHERE name = ?", (name,)).rowcount
+        return bool(gone)
+
+    # --- plumbing ---------------------------------------------------------------------------------
+    def _recover(self) -> None:
+        """Roll back an edit whose process died mid-transaction (its hot journal is left).
+
+        Read-only readers (GDAL, ``_query``) cannot roll back; one read-write open does.
+        """
+        if self.path.with_name(self.path.name + "-journal").exists():
+            with self._locked():
+                con = sqlite3.connect(self.path)
+                try:
+                    con.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+                finally:
+                    con.close()
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        if not self.path.exists():
+            raise StoreError(f"data store not found: {self.path} / 找不到数据文件")
+        self._recover()
+        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            _ensure_aux_readable(con)
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Exclusive write lock on ``<store>.lock`` (released if the process dies)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a") as handle:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreBusy(_bilingual("store.busy")) from None
+                    time.sleep(0.05)
+            try:
+                self._remove_stale_temporaries()
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _remove_stale_temporaries(self) -> None:
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp.gpkg*"):
+            stale.unlink(missing_ok=True)
+
+    def _write(self, dataset: Dataset, history: Any) -> None:
+        """Write every layer, meta and history to a temporary file, then rename it over the store."""
+        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
+        try:
+            for name, kind in LAYERS.items():
+                _write_layer(tmp, name, kind, getattr(dataset, name))
+            con = sqlite3.connect(tmp)
+            try:
+                con.execute(f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                con.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)", sorted(dataset.meta.items()))
+                for table, columns in AUX_TABLES.items():
+                    con.execute(f"CREATE TABLE {table} ({columns})")
+                con.commit()
+                history(con)
+                con.commit()
+            finally:
+                con.close()
+            _fsync(tmp)
+            os.replace(tmp, self.path)
+            _fsync(self.path.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _write_layer(path: Path, name: str, kind: str, frame: pd.DataFrame) -> None:
+    frame = format_dates(frame)
+    if kind == "table":
+        pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=name, driver="GPKG")
+        return
+    gdf = gpd.GeoDataFrame(frame, geometry=frame.geometry.name, crs=frame.crs).to_crs(STORAGE_CRS)
+    pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", promote_to_multi=kind == "polygon")
+
+
+def _bilingual(key: str, **fmt: Any) -> str:
+    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _init_history(con: sqlite3.Connection, dataset: Dataset, user: str, note: str, kind: str = "init") -> None:
+    con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds) VALUES (1, ?, ?, ?, ?, ?)",
+                (now_text(), user, kind, note, len(dataset.compounds)))
+
+
+def _ensure_aux_readable(con: sqlite3.Connection) -> None:
+    """A store written before versions existed reads as one version with empty history."""
+    present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [t for t in AUX_TABLES if t not in present]
+    for table in missing:
+        con.execute(f"CREATE TEMP TABLE {table} ({AUX_TABLES[table]})")
+    if "qy_versions" in missing:
+        con.execute("INSERT INTO temp.qy_versions (version, created_at, user, kind) VALUES (1, '', 'system', 'init')")
+
+
+def _copy_aux(con: sqlite3.Connection, old: Path) -> None:
+    con.execute("ATTACH DATABASE ? AS old", (str(old),))
+    present = {r[0] for r in con.execute("SELECT name FROM old.sqlite_master WHERE type = 'table'")}
+    for table in AUX_TABLES:
+        if table in present:
+            con.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
+    if "qy_versions" not in present:
+        con.execute("INSERT INTO qy_versions (version, created_at, user, kind) VALUES (1, '', 'system', 'init')")
+    con.commit()
+    con.execute("DETACH DATABASE old")
+
+
+# --- snapshots of a whole data set (zip of Parquet files) ---------------------------------------------
+def snapshot_bytes(dataset: Dataset) -> bytes:
+    """Every layer and the meta of ``dataset`` as one zip of (Geo)Parquet files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name in LAYERS:
+            part = io.BytesIO()
+            frame = getattr(dataset, name)
+            frame.to_parquet(part, compression="zstd", index=False)
+            archive.writestr(f"{name}.parquet", part.getvalue())
+        archive.writestr("meta.json", json.dumps(dataset.meta, ensure_ascii=False))
+    return buffer.getvalue()
+
+
+def dataset_from_snapshot(blob: bytes) -> Dataset:
+    """The data set stored by :func:`snapshot_bytes`."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        layers = {}
+        for name, kind in LAYERS.items():
+            data = io.BytesIO(archive.read(f"{name}.parquet"))
+            layers[name] = pd.read_parquet(data) if kind == "table" else gpd.read_parquet(data)
+        meta = json.loads(archive.read("meta.json"))
+    return Dataset(**layers, meta=meta)
+
+
+# --- progress edits in SQL ---------------------------------------------------------------------------
+def _gpkg_geometry(blob: bytes | None) -> shapely.Geometry | None:
+    """Shapely geometry of a GeoPackage geometry blob (header + WKB)."""
+    if blob is None or len(blob) < 8:
+        return None
+    flags = blob[3]
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 0x07, 0)
+    return shapely.from_wkb(bytes(blob[8 + envelope:]))
+
+
+def _register_gpkg_functions(con: sqlite3.Connection) -> None:
+    """The ST_* functions GDAL's R-tree triggers call (plain sqlite3 lacks them)."""
+    def bound(i: int):
+        def fn(blob):
+            g = _gpkg_geometry(blob)
+            return None if g is None or g.is_empty else g.bounds[i]
+        return fn
+    con.create_function("ST_IsEmpty", 1, lambda b: 1 if (g := _gpkg_geometry(b)) is None or g.is_empty else 0)
+    for name, i in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+        con.create_function(name, 1, bound(i))
+
+
+@contextmanager
+def _edit_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    if not path.exists():
+        raise StoreError(f"data store not found: {path} / 找不到数据文件")
+    con = sqlite3.connect(path, isolation_level=None, timeout=LOCK_TIMEOUT_S)  # explicit BEGIN/COMMIT
+    _register_gpkg_functions(con)
+    try:
+        present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table, columns in AUX_TABLES.items():
+            if table not in present:
+                con.execute(f"CREATE TABLE {table} ({columns})")
+        if "qy_versions" not in present:
+            con.execute("INSERT INTO qy_versions (version, created_at, user, kind) VALUES (1, ?, 'system', 'init')",
+                        (now_text(),))
+        yield con
+    finally:
+        con.close()
+
+
+def _etag(con: sqlite3.Connection, compound_id: str) -> str:
+    version = con.execute("SELECT MAX(version) FROM qy_versions").fetchone()[0] or 0
+    row = con.execute("SELECT revision FROM qy_revisions WHERE compound_id = ?", (compound_id,)).fetchone()
+    return f"v{version}.r{row[0] if row else 0}"
+
+
+def _last_change(con: sqlite3.Connection, compound_id: str) -> dict[str, str]:
+    row = con.execute("SELECT at, user FROM qy_revisions WHERE compound_id = ?", (compound_id,)).fetchone()
+    if row:
+        return {"at": row[0], "user": row[1]}
+    row = con.execute("SELECT created_at, user FROM qy_versions ORDER BY version DESC LIMIT 1").fetchone()
+    return {"at": row[0], "user": row[1]} if row else {"at": "", "user": ""}
+
+
+def _apply_change(con: sqlite3.Connection, change: Any) -> None:
+    """UPDATE the field of the keyed row, or INSERT the row when it does not exist yet."""
+    keys = EDIT_KEYS[change.layer]
+    where = " AND ".join(f'"{k}" = ?' for k in keys)
+    value = _sql_value(change.after)
+    done = con.execute(f'UPDATE "{change.layer}" SET "{change.field}" = ? WHERE {where}',
+                       (value, *change.key)).rowcount
+    if done == 0:
+        names = ", ".join(f'"{c}"' for c in (*keys, change.field) if c)
+        marks = ", ".join("?" for _ in (*keys, change.field))
+        con.execute(f'INSERT INTO "{change.layer}" ({names}) VALUES ({marks})', (*change.key, value))
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _text(value: Any) -> str | None:
+    value = _sql_value(value)
+    return None if value is None else str(value)
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> GpkgStore:
+    """The configured store (``QY_STORE``; by default ``data/work/qingyang.gpkg``).
+
+    The default working store is created on first use as a copy of the bundled sample,
+    so edits and imports never modify the committed sample file.
+    """
+    target = Path(path or get_settings().store_path)
+    if target == WORK_STORE and not target.exists():
+        _copy_sample(target)
+    return GpkgStore(target)
+
+
+def _copy_sample(target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".gpkg", dir=target.parent)
+    os.close(fd)
+    shutil.copyfile(SAMPLE_GPKG, tmp)
+    os.replace(tmp, target)  # atomic: a concurrent first start sees a whole file or none

@@ -1,0 +1,51 @@
+import json
+import re
+
+from geo import filters as F
+from geo.maps.filter_layer import SHOWN_ATTR, explorer_map, filter_group
+from geo.maps.offline import external_urls, offline_map, remote_assets
+from tests.geo.tiny_data import tiny_dataset
+
+
+def _html(fmap) -> str:
+    return fmap.get_root().render()
+
+
+def test_map_of_every_compound_with_draw_control_offline():
+    ds = tiny_dataset()
+    fmap = explorer_map(ds, as_of="2022-12-09")
+    html = _html(fmap)
+    assert "new L.Control.Draw(" in html
+    assert '"polygon": true' in html and '"rectangle": true' in html
+    assert '"polyline": false' in html and '"circle": false' in html and '"marker": false' in html
+    assert remote_assets(fmap) == [] and external_urls(html) == []
+    assert ".leaflet-interactive:focus" in html
+    assert all(cid in html for cid in ("QY-A", "QY-B", "QY-C"))
+
+
+def test_map_can_draw_a_given_frame_in_english():
+    ds = tiny_dataset()
+    frame = F.apply_filters(ds, F.CompoundFilter(areas=("清溪片区",)))
+    html = _html(explorer_map(ds, frame, lang="en"))
+    assert "QY-A" in html and "QY-B" not in html
+
+
+def _script(group, *, parent=None) -> str:
+    fmap = parent or offline_map(location=[30.67, 104.05], zoom_start=13)
+    group.add_to(fmap)
+    return _html(fmap)
+
+
+def test_filter_group_lists_the_ids_to_show():
+    html = _script(filter_group(["QY-A", "QY-乙"], fit_key='{"areas":["x"]}'))
+    assert '["QY-A", "QY-乙"]' in html
+    assert json.dumps(SHOWN_ATTR) in html
+    assert json.dumps('{"areas":["x"]}') in html
+    name = re.search(r"var (map_[0-9a-f]+) = L\.map", html).group(1)
+    assert f"}})({name});" in html  # runs against this map
+
+
+def test_filter_group_without_ids_shows_everything_and_keeps_the_view():
+    html = _script(filter_group(None))
+    assert "var want = null" in html and "var fit = null" in html
+
