@@ -8,6 +8,11 @@
 #                             a warning otherwise)
 #   scripts/setup.sh --test   the same, and also chromium, the CJK fonts and
 #                             poppler-utils for the tests (exit 1 if missing)
+#   scripts/setup.sh --postgis
+#                             the same as no option, then start the project's local
+#                             PostgreSQL + PostGIS server (scripts/postgis.sh start: installs
+#                             Debian's packages when root) and print the store URL;
+#                             stop it with scripts/postgis.sh stop
 #
 # Environment: PYTHON=/path/to/python3.11+ to pick the interpreter for a new
 # .venv (default: python3 on PATH).
@@ -113,12 +118,13 @@ install_python_pkgs() {
 }
 
 main() {
-  local with_tests=0
+  local with_tests=0 with_postgis=0
   case "${1:-}" in
     "") ;;
     --test) with_tests=1 ;;
+    --postgis) with_postgis=1 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
-    *) die "unknown argument '$1' (usage: scripts/setup.sh [--test])" ;;
+    *) die "unknown argument '$1' (usage: scripts/setup.sh [--test|--postgis])" ;;
   esac
 
   if [ "$with_tests" = 1 ]; then
@@ -134,6 +140,9 @@ main() {
   [ -e "$VENV" ] || make_venv
   install_python_pkgs
   "$VPY" -m dashboard.assets
+  if [ "$with_postgis" = 1 ]; then
+    bash "$ROOT/scripts/postgis.sh" start
+  fi
   say "ready in ${SECONDS}s"
 }
 
