@@ -106,7 +106,7 @@ start() {
   if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then
     "${psql[@]}" -d postgres -c "CREATE DATABASE \"$DB\""
   fi
-  "${psql[@]}" -d "$DB" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+  "${psql[@]}" -d "$DB" -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
   say "store URL: $(url)"
 }
 
