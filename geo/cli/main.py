@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo COMMAND ...`` (stats, convert, build-sample, users, ...).
+"""Command line: ``python -m geo COMMAND ...`` (stats, convert, build-sample, edit, users, ...).
 
 Bad input exits with code 2 and one line that names the valid choices; a refused write
 (wrong password, no right, conflict, bad value) exits 1 with one line; never a traceback.
@@ -15,6 +15,7 @@ from geo import crs, metrics, writes
 from geo.auth import VIEWER, Refused
 from geo.cli import brief as cli_brief
 from geo.cli import data as cli_data
+from geo.cli import edit as cli_edit
 from geo.cli import users as cli_users
 from geo.cli.common import (
     STORE_HELP,
@@ -120,7 +121,8 @@ def _register_brief(sub: argparse._SubParsersAction) -> None:
 
 
 def _register_writes(sub: argparse._SubParsersAction) -> None:
-    """users: user management (geo.cli.users)."""
+    """edit: a progress edit (geo.cli.edit); users: user management (geo.cli.users)."""
+    cli_edit.register(sub)
     cli_users.register(sub)
 
 
