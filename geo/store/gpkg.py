@@ -106,23 +106,24 @@ class GpkgStore(Store):
     def load(self) -> Loaded:
         """Every layer and the meta with the fingerprint they were read under.
 
-        Accepted only when no write was under way before or after the read and the
-        fingerprint did not move; otherwise read again (a write in progress makes GDAL
-        fail or, in this process, could show half of it: GDAL's SQLite does not see the
-        locks of Python's SQLite in the same process).
+        Read only while no writer holds the lock, and accepted only when, once the layers
+        are read, still no writer holds it and the fingerprint has not moved; otherwise read
+        again (a write in progress makes GDAL fail or, in this process, could show half of
+        it: GDAL's SQLite does not see the locks of Python's SQLite in the same process).
         """
         deadline = time.monotonic() + LOCK_TIMEOUT_S
         while True:
             self._recover()  # waits for a writer whose journal is there, or rolls a dead one back
-            before = self.fingerprint()
-            try:
-                dataset = self._read_dataset()
-            except StoreError:
-                if not self._being_written(before):
-                    raise
-            else:
-                if not self._being_written(before):
-                    return Loaded(dataset, before)
+            if not self._writer_active():
+                before = self.fingerprint()
+                try:
+                    dataset = self._read_dataset()
+                except StoreError:
+                    if not self._being_written(before):
+                        raise
+                else:
+                    if not self._being_written(before):
+                        return Loaded(dataset, before)
             if time.monotonic() > deadline:
                 raise StoreBusy(bilingual("store.busy"))
             time.sleep(0.01)
