@@ -125,7 +125,10 @@ def _register_validate(sub: argparse._SubParsersAction) -> None:
     _file_options(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_cmd_validate)
-    p = sub.add_parser("import", help="validate, then write all rows or none as a new version")
+    p = sub.add_parser("import", help="validate, then write all rows or none as a new version (admins)",
+                       description="Validate FILE against the store, then commit it as a new version, signed in "
+                                   "as an admin with --user (password from QY_PASSWORD, else the terminal, else one "
+                                   "line of stdin). A dry run, or a file that changes nothing, needs no sign-in.")
     _file_options(p)
     p.add_argument("--user", help=f"the admin who imports: {USER_HELP}")
     p.add_argument("--note", help="note for the history (default: the file name)")

@@ -62,7 +62,12 @@ def _cmd_edit(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``edit`` command to the ``python -m geo`` parser."""
     p = sub.add_parser("edit", help="save a progress edit of one compound (editors of its subdistrict, admins); "
-                                    "prints the new revision")
+                                    "prints the new revision",
+                       description="Save a progress edit through the same use case as the progress page: allowed "
+                                   "to an editor of the compound's stored subdistrict or an admin, signed in with "
+                                   "--user (password from QY_PASSWORD, else the terminal, else one line of stdin). "
+                                   "Prints the new revision. Exit 0 saved; 1 refused (wrong password, no right, "
+                                   "conflict, bad value); 2 usage (unknown field, malformed value).")
     p.add_argument("compound_id", help="e.g. QY-0001")
     p.add_argument("--set", action="append", metavar="FIELD=VALUE",
                    help=f"repeatable; fields: {', '.join(progress_fields.field_names())}; dates YYYY-MM-DD, "

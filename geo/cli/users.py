@@ -69,6 +69,13 @@ def _remove(store: Store, args: argparse.Namespace) -> str:
     return f"removed {args.name} / 已删除用户"
 
 
+SIGN_IN_RULES = (
+    "The first admin of a store that has none is created without signing in (users add NAME --role admin). "
+    "After that every change needs --user ADMIN (passwd: an admin or the user themself). The signing-in password "
+    "comes from QY_PASSWORD, else the terminal, else the first line of stdin; a new password is read after it "
+    "(asked twice on a terminal, else the next line of stdin). The last active admin cannot be removed, "
+    "disabled or demoted. Exit 0 done, 1 refused, 2 bad input."
+)
 _ACTIONS = {"add": _add, "list": _list, "set": _set, "passwd": _passwd, "remove": _remove}
 
 
@@ -90,7 +97,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``users`` command to the ``python -m geo`` parser."""
     p = sub.add_parser("users", help="manage users: add / list / set / passwd / remove (admins; the first admin: "
-                                     "users add NAME --role admin)")
+                                     "users add NAME --role admin)", description=SIGN_IN_RULES)
     p.add_argument("action", choices=tuple(_ACTIONS))
     p.add_argument("name", nargs="?")
     p.add_argument("--role", help="viewer (default for add) | editor | admin")
