@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo import schema
 from geo.brief import content, model, render
 from geo.settings import REPORT_DATE
-from geo.store.gpkg import open_store
+from geo.store import open_store
 
 TARGET_S = 10.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per pack; the best is printed")
     args = parser.parse_args()
     start = time.perf_counter()
-    ds = open_store().load()
+    ds = open_store().load().dataset
     print(f"load store: {time.perf_counter() - start:.2f} s ({len(ds.compounds)} compounds), as of {args.as_of}")
     print(f"{'pack':<26}{'fmt':<6}{'build s':>9}{'render s':>10}{'total s':>9}{'MB':>7}")
     worst = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import sys
 import tempfile
 import time
@@ -19,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import export
-from geo.audit import Change
+from geo import export, writes
+from geo.audit import record_from_input
 from geo.imports.planning import plan_import
 from geo.imports.readers import read_file
 from geo.imports.validate import validate_table
-from geo.settings import SAMPLE_GPKG
-from geo.store.gpkg import GpkgStore
+from geo.settings import SAMPLE_STORE_URL
+from geo.store import open_store, scratch_url
 
 
 def _timed(label: str, fn, *args, **kwargs):
@@ -51,9 +50,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        store = GpkgStore(tmp / "store.gpkg")
-        shutil.copyfile(SAMPLE_GPKG, store.path)
-        ds = _timed("load store", store.load)
+        store = open_store(scratch_url(tmp))
+        store.initialize(open_store(SAMPLE_STORE_URL).load().dataset)
+        admin = writes.create_first_admin(store, "bench", "bench-password")
+        loaded = _timed("load store", store.load)
+        ds = loaded.dataset
         for fmt in ("csv", "xlsx", "geojson", "gpkg"):
             path = tmp / f"sample.{fmt}"
             path.write_bytes(export.export_compounds(ds.compounds, fmt))
@@ -69,14 +70,15 @@ def main() -> None:
         tracemalloc.stop()
         print(f"{'peak Python memory, read + validate':44} {peak:7.1f} MB ({len(report.errors)} errors)")
         plan = _timed(f"plan import ({args.rows:,} rows)", plan_import, ds, report)
-        size0 = store.path.stat().st_size
-        _timed("commit (new version, whole file)", store.commit, plan.dataset, user="bench")
-        size1 = store.path.stat().st_size
-        tag = store.etag("QY-0001")
-        change = Change("compounds", ("QY-0001",), "actual_finish", None, dt.date(2016, 11, 1))
-        _timed("one progress edit (SQL transaction)", store.apply_changes, "QY-0001", [change], user="bench", etag=tag)
-        _timed("restore version 1", store.restore, 1, user="bench")
-        size2 = store.path.stat().st_size
+        size0 = store.size_bytes()
+        _timed("commit (new version, whole file)", writes.commit_import, store, admin, plan,
+               expected=loaded.fingerprint)
+        size1 = store.size_bytes()
+        opened = writes.open_progress(store, "QY-0001")
+        after = record_from_input({**opened.record.model_dump(), "actual_finish": dt.date(2016, 11, 1)})
+        _timed("one progress edit (SQL transaction)", writes.save_progress, store, admin, after, etag=opened.etag)
+        _timed("restore version 1", writes.restore_version, store, admin, 1)
+        size2 = store.size_bytes()
         print(f"{'store size: sample / +big import / +restore':44} {size0 / 2**20:.1f} / {size1 / 2**20:.1f} / "
               f"{size2 / 2**20:.1f} MB")
 

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo import filters as F  # noqa: E402
 from geo.dataset import Dataset  # noqa: E402
-from geo.store.gpkg import GpkgStore, open_store  # noqa: E402
+from geo.store import open_store, scratch_url  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     FOLIUM_IFRAME,
     chromium_browser,
@@ -192,7 +192,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
 
 
-def _script_times(store: Path | None) -> list[float]:
+def _script_times(store: str | None) -> list[float]:
     """In-process script time (AppTest, no browser) of the same filter steps: pure server work."""
     from streamlit.testing.v1 import AppTest
 
@@ -215,7 +215,7 @@ def _script_times(store: Path | None) -> list[float]:
         os.environ.pop("QY_STORE", None)
 
 
-def _measure(label: str, store: Path | None, ds: Dataset, repeat: int) -> None:
+def _measure(label: str, store: str | None, ds: Dataset, repeat: int) -> None:
     env = {"QY_STORE": str(store)} if store else {}
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"\n== {label}: {len(ds.compounds):,} compounds (load average {load} on {os.cpu_count()} cores) ==")
@@ -251,7 +251,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="sample,10000", help="comma-separated: sample and/or compound counts")
     parser.add_argument("--repeat", type=int, default=3, help="warm first-map visits (the best is printed)")
     args = parser.parse_args()
-    sample = open_store().load()
+    sample = open_store().load().dataset
     with tempfile.TemporaryDirectory() as tmp:
         for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
             if size == "sample":
@@ -259,10 +259,10 @@ def main() -> int:
                 continue
             start = time.perf_counter()
             ds = synthetic_dataset(sample, int(size))
-            store = Path(tmp) / f"synthetic_{size}.gpkg"
-            GpkgStore(store).save(ds)
-            print(f"\n(synthetic store {store.name}: {time.perf_counter() - start:.1f} s to write)")
-            _measure(f"synthetic {int(size):,}", store, GpkgStore(store).load(), args.repeat)
+            store = scratch_url(tmp, f"synthetic_{size}")
+            open_store(store).initialize(ds)
+            print(f"\n(synthetic store {store}: {time.perf_counter() - start:.1f} s to write)")
+            _measure(f"synthetic {int(size):,}", store, open_store(store).load().dataset, args.repeat)
     return 0
 
 

@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
 
 from dashboard import kpis  # noqa: E402
 from geo import metrics  # noqa: E402
-from geo.store.gpkg import open_store  # noqa: E402
+from geo.store import open_store  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     FOLIUM_IFRAME,
     chromium_browser,
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="warm visits per page (default 5)")
     args = parser.parse_args(argv)
-    ds = open_store().load()
+    ds = open_store().load().dataset
     n = len(ds.compounds)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"benchmarks.pages: {n:,} compounds, {args.repeat} warm visits per page, target <= {TARGET_S} s, "

@@ -1,6 +1,8 @@
 """The sidebar login box: anonymous viewers by default; editors and admins log in.
 
-Passwords are checked against the store's users (``geo.auth``, argon2 hashes). When
+Passwords are checked against the store's users (``geo.auth``, argon2 hashes). The
+signed-in user is re-read from the store on every run, so a user removed, disabled or
+given another role meanwhile is a viewer (or has the new role) at once. When
 Streamlit's OIDC login is configured (an ``[auth]`` section in ``.streamlit/secrets.toml``)
 the box offers ``st.login`` instead and maps the signed-in e-mail to a user of the
 store (unknown e-mails stay viewers). Only data pages show it; the exhibition screen never.
@@ -9,15 +11,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import cached, state
 from geo import auth, schema
 from geo.i18n import t
-from geo.store.gpkg import open_store
+from geo.store import StoreError
 
 
 def current_user() -> auth.User:
-    """Who is signed in (the anonymous viewer when nobody is)."""
-    return st.session_state.get(state.USER, auth.VIEWER)
+    """Who is signed in, as the store holds them now (the anonymous viewer when nobody is)."""
+    user = st.session_state.get(state.USER, auth.VIEWER)
+    if not user.name:
+        return user
+    try:
+        fresh = auth.refresh_user(cached.store(), user)
+    except StoreError:
+        fresh = auth.VIEWER
+    if fresh != user:
+        st.session_state[state.USER] = fresh
+    return fresh
 
 
 def oidc_configured() -> bool:
@@ -36,7 +47,7 @@ def _logout() -> None:
 
 def _oidc_user() -> auth.User:
     email = st.user.get("email") if getattr(st.user, "is_logged_in", False) else None
-    return (auth.user_by_name(open_store(), email) if email else None) or auth.VIEWER
+    return (auth.user_by_name(cached.store(), str(email)) if email else None) or auth.VIEWER
 
 
 def _password_form(lang: str) -> None:
@@ -45,9 +56,9 @@ def _password_form(lang: str) -> None:
         password = st.text_input(t("login.password", lang), type="password", key=f"{state.LOGIN_FORM}_password")
         if st.form_submit_button(t("login.submit", lang)):
             try:
-                st.session_state[state.USER] = auth.authenticate(open_store(), name.strip(), password)
+                st.session_state[state.USER] = auth.authenticate(cached.store(), name.strip(), password)
                 st.rerun()
-            except auth.AuthError:
+            except (auth.AuthError, StoreError):
                 st.error(t("auth.bad_login", lang))
 
 

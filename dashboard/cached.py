@@ -1,10 +1,11 @@
 """The one home for Streamlit caching: the data set and what is computed from it.
 
-The data set is loaded once per store fingerprint (the file's path, mtime and
-size), so an edit saved by any page or process is picked up on the next run;
-``settings.cache_ttl_seconds`` bounds how long an entry lives. Derived values
-(stats, tables, maps) are cached by (fingerprint, arguments) with the data set
-passed as an unhashed ``_ds`` argument.
+The store (``QY_STORE``) is loaded once per fingerprint, so an edit saved by any page
+or process is picked up on the next run; ``settings.cache_ttl_seconds`` bounds how long
+an entry lives. A load is a :class:`geo.store.Loaded` handle: the data set and the
+fingerprint it was read under, together. Derived values (stats, tables, maps) are cached
+by (that fingerprint, arguments) with the data set passed as an unhashed ``_ds`` argument,
+so nothing is ever cached under a fingerprint its data do not belong to.
 
 Cached values are shared by every session: NEVER mutate what these return
 (geo functions return new frames; do the same).
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -26,14 +27,13 @@ from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
 from geo import filters, metrics
 from geo.audit import compound_choices as choices
 from geo.brief import render
-from geo.dataset import Dataset
 from geo.i18n import t
 from geo.imports.planning import plan_import
 from geo.imports.readers import read_upload
 from geo.imports.validate import validate_table
 from geo.maps import filter_layer, webmap
 from geo.settings import get_settings
-from geo.store.gpkg import StoreError, open_store
+from geo.store import Loaded, Store, StoreError, open_store
 
 _TTL = get_settings().cache_ttl_seconds
 
@@ -43,135 +43,116 @@ def _assets() -> LocalAssets:
     return LocalAssets(get_settings().asset_base, VENDOR_DIR)
 
 
+def store() -> Store:
+    """The configured store: pages read through it and pass it to the ``geo.writes`` use cases."""
+    return open_store()
+
+
 @st.cache_resource(ttl=_TTL, max_entries=4, show_spinner=False)
-def _dataset(path: str, fingerprint: str) -> Dataset:
-    """The data set of the store at ``path`` (cache key: its fingerprint)."""
-    return open_store(path).load()
+def _loaded(url: str, probe: str) -> Loaded:
+    """The store's data and their own fingerprint (cache key: the URL and the fingerprint seen before loading)."""
+    return open_store(url).load()
 
 
-def store_fingerprint() -> str:
-    """Fingerprint of the configured store (changes when the file changes)."""
-    return open_store().fingerprint()
+def load() -> Loaded:
+    """The configured store's data set with its fingerprint, cached per fingerprint. Raises StoreError.
 
-
-def load_fingerprinted() -> tuple[str, Dataset]:
-    """(fingerprint, data set) of the configured store, read together. Raises StoreError.
-
-    Use this fingerprint (not a later :func:`store_fingerprint`) as the cache key of
-    anything computed from this data set: the file may change in between.
+    Key anything computed from ``.dataset`` by ``.fingerprint`` (never by a fingerprint
+    read later: the store may change in between).
     """
-    store = open_store()
+    current = store()
+    return _loaded(current.url, current.fingerprint())
+
+
+def loaded_or_stop(lang: str) -> Loaded:
+    """:func:`load`, or a clear bilingual error on the page and a stop (no traceback)."""
     try:
-        fingerprint = store.fingerprint()
-    except OSError as exc:
-        raise StoreError(
-            f"data store not found: {store.path} / 找不到数据文件 (set QY_STORE or run "
-            "`python -m geo build-sample`)"
-        ) from exc
-    return fingerprint, _dataset(str(store.path), fingerprint)
-
-
-def load_dataset() -> Dataset:
-    """The configured data set, cached per store fingerprint. Raises StoreError."""
-    return load_fingerprinted()[1]
-
-
-def dataset_or_stop(lang: str) -> Dataset:
-    """The data set, or a clear bilingual error on the page and a stop (no traceback)."""
-    try:
-        return load_dataset()
+        return load()
     except (StoreError, OSError, ValueError) as exc:
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()
         raise  # unreachable: st.stop() raises
 
 
-def fingerprinted_or_stop(lang: str) -> tuple[str, Dataset]:
-    """(fingerprint, data set), or a clear bilingual error on the page and a stop."""
-    try:
-        return load_fingerprinted()
-    except (StoreError, OSError, ValueError) as exc:
-        st.error(t("error.store", lang, detail=str(exc)))
-        st.stop()
-        raise  # unreachable: st.stop() raises
+def loaded_every(minutes: int) -> Loaded:
+    """The data set as re-read at most every ``minutes`` (the screen's refresh).
 
-
-def dataset_every(minutes: int) -> tuple[str, Dataset]:
-    """(fingerprint, data set) as re-read at most every ``minutes`` (the screen's refresh).
-
-    Kept per session; on each re-read the store fingerprint decides whether the file
-    is loaded again. Raises StoreError like :func:`load_dataset`.
+    Kept per session; on each re-read the store fingerprint decides whether the store
+    is loaded again. Raises StoreError like :func:`load`.
     """
     now = time.monotonic()
     entry = st.session_state.get(state.SCREEN_DATA)
     if entry is None or now - entry[0] >= max(minutes, 1) * 60:
-        entry = (now, *load_fingerprinted())
+        entry = (now, load())
         st.session_state[state.SCREEN_DATA] = entry
-    return entry[1], entry[2]
+    return entry[1]
 
 
-@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
-def stats(fingerprint: str, as_of: dt.date, area: str | None = None, *, _ds: Dataset) -> dict[str, Any]:
-    """``geo.metrics.stats`` for the data set with ``fingerprint`` on ``as_of``."""
-    return metrics.stats(_ds, as_of, area=area)
+#: Derived caches take the whole Loaded handle and key it by its own fingerprint.
+_BY_FINGERPRINT: dict[str | type[Any], Callable[[Any], Any]] = {Loaded: lambda loaded: loaded.fingerprint}
 
 
-@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
-def progress_by_area(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def stats(loaded: Loaded, as_of: dt.date, area: str | None = None) -> dict[str, Any]:
+    """``geo.metrics.stats`` of the loaded data set on ``as_of``."""
+    return metrics.stats(loaded.dataset, as_of, area=area)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def progress_by_area(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
     """``geo.metrics.progress_by_area`` (8 areas + 其他) on ``as_of``."""
-    return metrics.progress_by_area(_ds, as_of)
+    return metrics.progress_by_area(loaded.dataset, as_of)
 
 
-@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
-def progress_by_year(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def progress_by_year(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
     """``geo.metrics.progress_by_year`` (14th-FYP batches against targets) on ``as_of``."""
-    return metrics.progress_by_year(_ds.compounds, as_of)
+    return metrics.progress_by_year(loaded.dataset.compounds, as_of)
 
 
 # --- briefing and screen maps (dashboard/app_pages/briefing.py, screen.py) ---------------
-@st.cache_resource(ttl=_TTL, max_entries=24, show_spinner=False)
-def page_map(fingerprint: str, page: str, key: tuple, *, _ds: Dataset, _as_of: Any,
+@st.cache_resource(ttl=_TTL, max_entries=24, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def page_map(loaded: Loaded, page: str, key: tuple, *, _as_of: Any,
              _options: webmap.MapOptions) -> PreparedMap:
     """A page's map built by geo.maps.webmap and rendered once (``dashboard.map_component``).
 
     ``key`` must hold every input of ``_as_of`` and ``_options`` that changes the map
-    (date, language, basemap, ...): it is the cache key together with the fingerprint.
+    (date, language, basemap, ...): it is the cache key together with the data's fingerprint.
     """
-    return prepare_map(webmap.map_from_dataset(_ds, as_of=_as_of, options=_options), _assets())
+    return prepare_map(webmap.map_from_dataset(loaded.dataset, as_of=_as_of, options=_options), _assets())
 
 
-# --- explorer (dashboard/app_pages/filter_layer.py) --------------------------------------------
+# --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------
 # The two frames below are shared, not copied (cache_resource): a copy per rerun costs
 # ~0.1 s at 10,000 compounds. geo functions return new frames; never modify these.
-@st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False)
-def compound_summary(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
+@st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def compound_summary(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
     """Every compound with status, elevators, chargers, funding and works on ``as_of`` (read-only)."""
-    return filters.summarize_compounds(_ds, as_of)
+    return filters.summarize_compounds(loaded.dataset, as_of)
 
 
-@st.cache_resource(ttl=_TTL, max_entries=64, show_spinner=False)
-def filtered_compounds(fingerprint: str, as_of: dt.date, filter_json: str, *, _ds: Dataset) -> pd.DataFrame:
+@st.cache_resource(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def filtered_compounds(loaded: Loaded, as_of: dt.date, filter_json: str) -> pd.DataFrame:
     """The compounds a ``CompoundFilter`` (as JSON) selects, with the summary columns (read-only)."""
-    summary = compound_summary(fingerprint, as_of, _ds=_ds)
+    summary = compound_summary(loaded, as_of)
     flt = filters.CompoundFilter.model_validate_json(filter_json)
     return summary[filters.filter_mask(summary, flt)].reset_index(drop=True)
 
 
-@st.cache_resource(ttl=_TTL, max_entries=8, show_spinner=False)
-def explorer_map(fingerprint: str, as_of: dt.date, lang: str, *, _ds: Dataset) -> PreparedMap:
+@st.cache_resource(ttl=_TTL, max_entries=8, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def explorer_map(loaded: Loaded, as_of: dt.date, lang: str) -> PreparedMap:
     """The explorer's map of every compound on ``as_of``, rendered once (with a draw control).
 
     Cached as rendered strings (``dashboard.map_component``) per data set, date and
     language: filters, clicks and selections reach the map as small feature groups
     (``geo.maps.filter_layer.filter_group``, ``geo.maps.webmap.selection_group``), never a new map.
     """
-    return prepare_map(filter_layer.explorer_map(_ds, as_of=as_of, lang=lang), _assets())
+    return prepare_map(filter_layer.explorer_map(loaded.dataset, as_of=as_of, lang=lang), _assets())
 
 
-# --- briefing pack (issue 5: dashboard/briefing_pack.py) ------------------------------------
-@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False)
-def briefing_pack(fingerprint: str, as_of: dt.date, lang: str, fmt: str, area: str | None = None, *,
-                  _ds: Dataset) -> bytes:
+# --- briefing pack (dashboard/briefing_pack.py) ------------------------------------------------
+@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def briefing_pack(loaded: Loaded, as_of: dt.date, lang: str, fmt: str, area: str | None = None) -> bytes:
     """The briefing pack (``geo.brief.pack_bytes``) as PPTX or PDF bytes for ``as_of`` and ``lang``.
 
     Also called from a deferred download (another thread, no script context): no st.* calls.
@@ -179,16 +160,16 @@ def briefing_pack(fingerprint: str, as_of: dt.date, lang: str, fmt: str, area: s
     """
 
     try:
-        audit = open_store().audit()
-    except (StoreError, sqlite3.Error, OSError):
+        audit = store().audit()
+    except (StoreError, OSError):
         audit = None
-    return render.pack_bytes(_ds, as_of, area=area, lang=lang, fmt=fmt, audit=audit)
+    return render.pack_bytes(loaded.dataset, as_of, area=area, lang=lang, fmt=fmt, audit=audit)
 
 
-# --- data import (issue 4: dashboard/app_pages/data_import.py) --------------------------------
-@st.cache_resource(ttl=_TTL, max_entries=2, show_spinner=False)
-def upload_checked(fingerprint: str, data: bytes, filename: str, choice: str | None, encoding: str | None,
-                   crs: str, mapping_json: str, *, _ds: Dataset) -> tuple[Any, Any, Any]:
+# --- data import (dashboard/app_pages/data_import.py) --------------------------------------------
+@st.cache_resource(ttl=_TTL, max_entries=2, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def upload_checked(loaded: Loaded, data: bytes, filename: str, choice: str | None, encoding: str | None,
+                   crs: str, mapping_json: str) -> tuple[Any, Any, Any]:
     """(RawTable, Report, ImportPlan or None) for an uploaded file against the store's data.
 
     Raises geo.imports.issues.UnreadableFile for a file that cannot be read. Read-only results:
@@ -198,11 +179,11 @@ def upload_checked(fingerprint: str, data: bytes, filename: str, choice: str | N
     kind = filename.lower().rsplit(".", 1)[-1]
     options = {"sheet": choice} if kind in ("xlsx", "xlsm") else {"layer": choice}
     raw = read_upload(data, filename, encoding=encoding or None, **options)
-    report = validate_table(raw, _ds, crs=crs, mapping=json.loads(mapping_json))
-    return raw, report, (plan_import(_ds, report) if report.ok else None)
+    report = validate_table(raw, loaded.dataset, crs=crs, mapping=json.loads(mapping_json))
+    return raw, report, (plan_import(loaded.dataset, report) if report.ok else None)
 
 
-@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False)
-def compound_choices(fingerprint: str, subdistrict: str | None, *, _ds: Dataset) -> dict[str, str]:
+@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def compound_choices(loaded: Loaded, subdistrict: str | None) -> dict[str, str]:
     """compound_id -> label for the progress page's chooser (``geo.audit.compound_choices``)."""
-    return choices(_ds.compounds, subdistrict)
+    return choices(loaded.dataset.compounds, subdistrict)

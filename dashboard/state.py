@@ -22,7 +22,7 @@ LANG_WIDGET = "lang_switch"  # the sidebar language switch
 AS_OF = "as_of"  # datetime.date every figure is computed for
 AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
 SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
-SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, fingerprint, Dataset), re-read every M minutes
+SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, geo.store.Loaded), re-read every M minutes
 BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
 # explorer (dashboard/app_pages/explorer.py); its filter lives in the URL (geo.filters.QUERY_KEYS)
 EXPLORER_FILTER = "explorer_filter"  # last geo.filters.CompoundFilter (restores the view on return)
@@ -47,7 +47,7 @@ RESTORE_VERSION = "restore_version"  # the version chosen for restore
 EDIT_SUBDISTRICT = "edit_subdistrict"  # subdistrict whose compounds are listed
 EDIT_SUBDISTRICT_FOR = "edit_subdistrict_for"  # user name the subdistrict was last defaulted for
 EDIT_COMPOUND = "edit_compound"  # compound id being edited
-EDIT_OPENED = "edit_opened"  # (compound id, etag, geo.audit.ProgressRecord) as opened: the concurrency check
+EDIT_OPENED = "edit_opened"  # (compound id, geo.writes.OpenedRecord) as opened: its tag is the concurrency check
 EDIT_MESSAGE = "edit_message"  # (kind, text) shown after a save
 EDIT_SINCE = "edit_since"  # the "changes since" date
 

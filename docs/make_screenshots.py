@@ -6,7 +6,6 @@ has drawn every compound, and writes docs/screenshots/*.png.
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.settings import SAMPLE_GPKG  # noqa: E402
+from geo.settings import SAMPLE_STORE_URL  # noqa: E402
+from geo.store import open_store, scratch_url  # noqa: E402
 from tests.browser_support import FOLIUM_IFRAME, chromium_browser, offline_page, streamlit_server  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -32,9 +32,9 @@ def main() -> int:
     """Write the screenshots; print where."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store.gpkg"
-        shutil.copyfile(SAMPLE_GPKG, store)
-        with streamlit_server(ROOT / "dashboard" / "app.py", env={"QY_STORE": str(store)}) as base, \
+        store = scratch_url(tmp)
+        open_store(store).initialize(open_store(SAMPLE_STORE_URL).load().dataset)
+        with streamlit_server(ROOT / "dashboard" / "app.py", env={"QY_STORE": store}) as base, \
                 chromium_browser() as browser:
             for name, path, (w, h) in SHOTS:
                 with offline_page(browser, base + path, width=w, height=h) as visit:

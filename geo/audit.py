@@ -1,41 +1,30 @@
 """Progress edits: the editable record of one compound, its field-level diff, and history tables.
 
 A planner edits a :class:`ProgressRecord` (dates, works done, elevators, funding received
-by source in 万元). ``diff_records(before, after)`` turns the edit into :class:`Change`
-rows (layer, key, field, before, after) that ``GpkgStore.apply_changes`` writes in one
-transaction together with the audit trail. ``history_frame`` and ``changes_since``
-turn audit rows into the tables people read (每日调度 = changes since a date).
+by source in 万元). ``diff_records(before, after)`` turns the edit into
+:class:`geo.store.base.Change` rows (layer, key, field, before, after) that
+``geo.writes.save_progress`` checks and the store writes in one transaction together with
+the audit trail. ``history_frame`` and ``changes_since`` turn audit rows into the tables
+people read (每日调度 = changes since a date).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo import schema
-from geo.auth import require_edit
 from geo.dataset import Dataset
 from geo.i18n import TEXT, t, vocab
+from geo.store.base import Change, CompoundRows
 
 Day = dt.date | None
 
 
 class EditError(ValueError):
     """An edit that cannot be saved; the message is bilingual (中文 / English)."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One changed field of one row; ``before`` None = the row is new."""
-
-    layer: str  # compounds | works | elevators | funding
-    key: tuple[Any, ...]  # see geo.store.gpkg.EDIT_KEYS
-    field: str
-    before: Any
-    after: Any
 
 
 def _ordered(start: Day, finish: Day, what: str) -> None:
@@ -123,16 +112,16 @@ def _day(value: Any) -> Day:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def record_from_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
-    """The current editable record of one compound (EditError if there is none)."""
-    rows = ds.compounds[ds.compounds["compound_id"] == compound_id]
-    if rows.empty:
-        raise EditError(f"{t('edit.unknown_compound', 'zh', compound=compound_id)} / "
-                        f"{t('edit.unknown_compound', 'en', compound=compound_id)}")
-    c = rows.iloc[0]
-    works = ds.works[ds.works["compound_id"] == compound_id]
-    elevators = ds.elevators[ds.elevators["compound_id"] == compound_id]
-    funding = ds.funding[ds.funding["compound_id"] == compound_id]
+def _unknown(compound_id: str) -> EditError:
+    return EditError(f"{t('edit.unknown_compound', 'zh', compound=compound_id)} / "
+                     f"{t('edit.unknown_compound', 'en', compound=compound_id)}")
+
+
+def _record(compound_id: str, compounds: pd.DataFrame, works: pd.DataFrame, elevators: pd.DataFrame,
+            funding: pd.DataFrame) -> ProgressRecord:
+    if compounds.empty:
+        raise _unknown(compound_id)
+    c = compounds.iloc[0]
     return ProgressRecord(
         compound_id=compound_id, **{f: _day(c[f]) for f in ("plan_start", "plan_finish", "actual_start", "actual_finish")},
         works=tuple(WorkProgress(work=w.work, quantity=int(w.quantity), actual_start=_day(w.actual_start),
@@ -143,6 +132,18 @@ def record_from_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
         funding=tuple(FundingProgress(year=int(f.year), source=f.source, amount_wan_yuan=float(f.amount_wan_yuan))
                       for f in funding.itertuples()),
     )
+
+
+def record_from_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
+    """The current editable record of one compound (EditError if there is none)."""
+    pick = lambda frame: frame[frame["compound_id"] == compound_id]  # noqa: E731
+    return _record(compound_id, pick(ds.compounds), pick(ds.works), pick(ds.elevators), pick(ds.funding))
+
+
+def record_from_rows(rows: CompoundRows) -> ProgressRecord:
+    """The editable record of one compound from its stored rows (``Store.compound``); EditError if unknown."""
+    layers = rows.layers
+    return _record(rows.compound_id, layers["compounds"], layers["works"], layers["elevators"], layers["funding"])
 
 
 def record_from_input(data: dict[str, Any]) -> ProgressRecord:
@@ -203,20 +204,6 @@ def _new_elevator_id(compound_id: str, taken: set[str | None]) -> str:
     while f"{compound_id}-E{n:02d}" in taken:
         n += 1
     return f"{compound_id}-E{n:02d}"
-
-
-def save_progress(store: Any, user: Any, before: ProgressRecord, after: ProgressRecord, *,
-                  subdistrict: str | None, etag: str) -> tuple[str, int]:
-    """Check the user's rights, then write the changes (refused if the record moved on).
-
-    Returns (new etag, number of changed fields). Raises geo.auth.AuthError,
-    geo.store.gpkg.EditConflict.
-    """
-    require_edit(user, subdistrict)
-    changes = diff_records(before, after)
-    if not changes:
-        return etag, 0
-    return store.apply_changes(before.compound_id, changes, user=user.name, etag=etag), len(changes)
 
 
 # --- tables people read -------------------------------------------------------------------------------
@@ -317,7 +304,7 @@ def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[s
 
 
 def versions_frame(versions: list[Any], lang: str = "zh") -> pd.DataFrame:
-    """The store's versions (``GpkgStore.versions()``), newest first, as a table in ``lang``."""
+    """The store's versions (``Store.versions()``), newest first, as a table in ``lang``."""
     cols = ["version", "created_at", "user", "kind", "note", "compounds", "edits", "current"]
     kind = lambda k: t(f"imp.kind.{k}", lang) if f"imp.kind.{k}" in TEXT else k  # noqa: E731
     rows = [{**{c: getattr(v, c) for c in cols}, "kind": kind(v.kind)} for v in reversed(versions)]

@@ -1,10 +1,12 @@
 """Users and roles: viewer (default, read-only), editor (own subdistricts), admin.
 
 Passwords are hashed with Argon2id (argon2-cffi); users live in the store
-(``GpkgStore.users`` / ``put_user``). The first admin is created from the command
-line (``python -m geo users add NAME --role admin``). When Streamlit OIDC is
-configured, the dashboard logs people in with ``st.login`` instead and maps the
-e-mail to a user of this table (see dashboard/auth_widget.py).
+(``Store.users`` / ``Store.user``). This module holds the pure checks on a :class:`User`;
+the writes that change users, and every check against the stored user, are in
+``geo.writes``. The first admin is created from the command line
+(``python -m geo users add NAME --role admin`` while the store has no admin). When
+Streamlit OIDC is configured, the dashboard logs people in with ``st.login`` instead and
+maps the e-mail to a user of this table (see dashboard/auth_widget.py).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from geo import schema
 from geo.i18n import t
+from geo.store.base import Store, UserRecord
 
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
 MIN_PASSWORD = 8
@@ -23,7 +26,11 @@ _HASHER = PasswordHasher()
 
 
 class AuthError(ValueError):
-    """A refused login or user change; the message is bilingual."""
+    """A bad user change (role, name, password rule) or a refusal; the message is bilingual."""
+
+
+class Refused(AuthError):
+    """The acting user may not do this: not signed in, wrong password, removed, or no right."""
 
 
 def _bi(key: str, **fmt: object) -> str:
@@ -85,39 +92,39 @@ def check_subdistricts(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def authenticate(store, name: str, password: str) -> User:
-    """The user with this name and password (AuthError otherwise; same message either way)."""
-    record = next((u for u in store.users() if u["name"] == name and u["active"]), None)
-    if record is None or not verify_password(record["password_hash"], password):
-        raise AuthError(_bi("auth.bad_login"))
-    return User(record["name"], record["role"], tuple(record["subdistricts"]))
+def user_from_record(record: UserRecord) -> User:
+    """The session's view of a stored user (name, role, subdistricts)."""
+    return User(record.name, record.role, tuple(record.subdistricts))
 
 
-def user_by_name(store, name: str) -> User | None:
+def authenticate(store: Store, name: str, password: str) -> User:
+    """The active user with this name and password (Refused otherwise; same message either way)."""
+    record = store.user(name) if name else None
+    if record is None or not record.active or not verify_password(record.password_hash, password):
+        raise Refused(_bi("auth.bad_login"))
+    return user_from_record(record)
+
+
+def user_by_name(store: Store, name: str) -> User | None:
     """The active user called ``name`` (e.g. the e-mail from an OIDC login), or None."""
-    record = next((u for u in store.users() if u["name"] == name and u["active"]), None)
-    return None if record is None else User(record["name"], record["role"], tuple(record["subdistricts"]))
+    record = store.user(name) if name else None
+    return user_from_record(record) if record is not None and record.active else None
 
 
-def add_user(store, name: str, password: str, role: str, subdistricts: Sequence[str] = ()) -> User:
-    """Create a user (AuthError if the name is taken or the role/subdistricts are bad)."""
-    check_role(role)
-    subs = check_subdistricts(subdistricts)
-    if any(u["name"] == name for u in store.users()):
-        raise AuthError(_bi("auth.user_exists", name=name))
-    store.put_user(name, role=role, password_hash=hash_password(password), subdistricts=subs)
-    return User(name, role, subs)
+def refresh_user(store: Store, user: User) -> User:
+    """``user`` as the store holds it now: the anonymous viewer once removed or disabled."""
+    return (user_by_name(store, user.name) if user.name else None) or VIEWER
 
 
 def require_edit(user: User, subdistrict: str | None) -> None:
-    """AuthError unless ``user`` may edit a compound of ``subdistrict``."""
+    """Refused unless ``user`` may edit a compound of ``subdistrict`` (pass the stored user and subdistrict)."""
     if not user.can_write:
-        raise AuthError(_bi("edit.viewer"))
+        raise Refused(_bi("edit.viewer"))
     if not user.can_edit(subdistrict):
-        raise AuthError(_bi("edit.forbidden", subdistrict=subdistrict or "-"))
+        raise Refused(_bi("edit.forbidden", subdistrict=subdistrict or "-"))
 
 
 def require_admin(user: User) -> None:
-    """AuthError unless ``user`` is an admin."""
+    """Refused unless ``user`` is an admin (pass the stored user)."""
     if not user.is_admin:
-        raise AuthError(_bi("auth.admin_only"))
+        raise Refused(_bi("auth.admin_only"))

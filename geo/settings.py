@@ -1,4 +1,4 @@
-"""One home for settings: paths, store location, language, basemap keys, screen timing.
+"""One home for settings: paths, store URL, language, basemap keys, screen timing.
 
 Every value can be overridden by an environment variable (named in each field's
 ``env``). Nothing else in the project reads ``os.environ`` for configuration.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +16,9 @@ SAMPLE_GPKG = DATA_DIR / "sample" / "qingyang_sample.gpkg"
 #: The working store used when QY_STORE is not set: a copy of the sample made on first use,
 #: so edits and imports never change the committed sample (data/work/ is git-ignored).
 WORK_STORE = DATA_DIR / "work" / "qingyang.gpkg"
+#: Store URLs (``geo.store.open_store``) of the bundled sample and of the default working store.
+SAMPLE_STORE_URL = f"gpkg:{SAMPLE_GPKG}"
+WORK_STORE_URL = f"gpkg:{WORK_STORE}"
 REFERENCE_DIR = ROOT.parent / "shared" / "reference"
 BOUNDARY_GCJ02 = DATA_DIR / "boundaries" / "qingyang_district_gcj02.geojson"
 
@@ -43,7 +46,8 @@ def _env_int(name: str, default: int) -> int:
 class Settings:
     """Run-time settings, read from the environment by :func:`get_settings`."""
 
-    store_path: Path = field(default=WORK_STORE)  # QY_STORE
+    # QY_STORE: where the data live, as a store URL: gpkg:PATH or a plain file path (postgresql:// reserved)
+    store_url: str = WORK_STORE_URL
     language: str = "zh"  # QY_LANG: zh | en
     tianditu_key: str = ""  # QY_TIANDITU_KEY
     # 审图号 of online basemaps: empty unless configured from the provider's current notice
@@ -63,7 +67,7 @@ class Settings:
 def get_settings() -> Settings:
     """Read settings from the environment (call again to pick up changes)."""
     return Settings(
-        store_path=Path(_env("QY_STORE", str(WORK_STORE))),
+        store_url=_env("QY_STORE", WORK_STORE_URL),
         language=_env("QY_LANG", "zh") if _env("QY_LANG", "zh") in ("zh", "en") else "zh",
         tianditu_key=_env("QY_TIANDITU_KEY", ""),
         amap_review_no=_env("QY_AMAP_REVIEW_NO", Settings.amap_review_no),
@@ -78,3 +82,12 @@ def get_settings() -> Settings:
         import_max_mb=_env_int("QY_IMPORT_MAX_MB", 50),
         cjk_font=_env("QY_CJK_FONT", ""),
     )
+
+
+def cli_password() -> str | None:
+    """The password the command line signs in with (``QY_PASSWORD``), or None when unset.
+
+    Kept out of :class:`Settings` so a secret never shows in a settings repr or log.
+    """
+    value = os.environ.get("QY_PASSWORD")
+    return value if value else None

@@ -1,22 +1,35 @@
 """Scratch stores for tests that write: a copy of the sample with an admin and an editor."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
-from geo import auth
+from geo import writes
+from geo.auth import User
 from geo.settings import SAMPLE_GPKG
-from geo.store.gpkg import GpkgStore
+from geo.store import Store, open_store
 
 ADMIN = ("admin", "admin-pass-1")
 EDITOR = ("li", "editor-pass-1", "金沙")
+ADMIN_USER, EDITOR_USER = User(ADMIN[0], "admin"), User(EDITOR[0], "editor", (EDITOR[2],))
 
 
-def scratch_store_with_users(folder: Path) -> GpkgStore:
-    """Copy the sample into ``folder``/store.gpkg and add the test admin and 金沙 editor."""
+def scratch_sample(folder: Path) -> Store:
+    """A byte-for-byte copy of the committed sample in ``folder``/store.gpkg (no users)."""
     path = Path(folder) / "store.gpkg"
     shutil.copyfile(SAMPLE_GPKG, path)
-    store = GpkgStore(path)
-    auth.add_user(store, ADMIN[0], ADMIN[1], "admin")
-    auth.add_user(store, EDITOR[0], EDITOR[1], "editor", [EDITOR[2]])
+    return open_store(path)
+
+
+def scratch_store_with_users(folder: Path) -> Store:
+    """Copy the sample into ``folder``/store.gpkg and add the test admin and 金沙 editor."""
+    store = scratch_sample(folder)
+    admin = writes.create_first_admin(store, *ADMIN)
+    writes.add_user(store, admin, EDITOR[0], EDITOR[1], "editor", [EDITOR[2]])
     return store
+
+
+def store_digest(store: Store) -> str:
+    """SHA-256 of everything a scratch GeoPackage store holds (its file), to show a refusal changed nothing."""
+    return hashlib.sha256(Path(store.url.removeprefix("gpkg:")).read_bytes()).hexdigest()

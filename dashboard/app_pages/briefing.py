@@ -14,10 +14,10 @@ from dashboard import cached, html_charts, kpis, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
 from geo import schema
-from geo.dataset import Dataset
 from geo.i18n import t
 from geo.maps import webmap
 from geo.settings import get_settings
+from geo.store import Loaded
 
 MAP_HEIGHT = 600
 
@@ -27,16 +27,16 @@ def html(markup: str) -> None:
     st.html(markup)
 
 
-def briefing_pack_slot(ds: Dataset, day: dt.date, lang: str) -> None:
+def briefing_pack_slot(loaded: Loaded, day: dt.date, lang: str) -> None:
     """BRIEFING PACK SLOT: the 生成汇报材料 / Briefing pack download button goes here.
 
     Owned by the briefing-pack engineer (issue 5); rendered at the top right of the page.
     """
-    briefing_pack_control(ds, day, lang)
+    briefing_pack_control(loaded, day, lang)
 
 
 @st.fragment
-def map_panel(fp: str, ds: Dataset, day: dt.date, lang: str, area_pct: dict[str, float]) -> None:
+def map_panel(loaded: Loaded, day: dt.date, lang: str, area_pct: dict[str, float]) -> None:
     """The areas coloured by 14th-FYP completion; the basemap switch reruns only this panel."""
     settings = get_settings()
     choices = webmap.available_basemaps(settings)
@@ -47,44 +47,43 @@ def map_panel(fp: str, ds: Dataset, day: dt.date, lang: str, area_pct: dict[str,
                               mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED),
                               popups=False,  # records live on /explorer; a lighter map (~0.6 MB less to parse)
                               settings=settings)
-    prepared = cached.page_map(fp, "briefing", (day, lang, basemap),
-                               _ds=ds, _as_of=day, _options=options)
+    prepared = cached.page_map(loaded, "briefing", (day, lang, basemap), _as_of=day, _options=options)
     show_map(prepared, key="briefing_map", height=MAP_HEIGHT, returned_objects=[])
     note = t("briefing.map.note", lang) + ("" if basemap == "none" else " " + t("map.basemap_online", lang))
     html(ui.note_html(note))
 
 
-def header(ds: Dataset, day: dt.date, lang: str) -> None:
+def header(loaded: Loaded, day: dt.date, lang: str) -> None:
     """Title, date line and the 示意数据 badge; the briefing-pack slot on the right."""
     html(ui.BRIEFING_CSS)
     left, right = st.columns([5, 1], vertical_alignment="bottom")
-    badge = t("app.illustrative", lang) if ds.illustrative else None
+    badge = t("app.illustrative", lang) if loaded.dataset.illustrative else None
     subtitle = t("briefing.subtitle", lang, district=t("app.district", lang), date=day.isoformat())
     with left:
         html(ui.header_html(t("app.title", lang), subtitle, badge))
     with right:
-        briefing_pack_slot(ds, day, lang)
+        briefing_pack_slot(loaded, day, lang)
 
 
 def main() -> None:
     """Lay out the briefing for the session's language and as-of date."""
     lang, day = state.lang(), state.as_of()
-    fp, ds = cached.fingerprinted_or_stop(lang)
-    stats = cached.stats(fp, day, _ds=ds)
-    by_area = cached.progress_by_area(fp, day, _ds=ds)
+    loaded = cached.loaded_or_stop(lang)
+    stats = cached.stats(loaded, day)
+    by_area = cached.progress_by_area(loaded, day)
     top, tiles = st.container(), st.container()
     left, right = st.columns([3, 2], gap="large")
     with left:  # the map first: its iframe starts loading while the rest is drawn
         html(ui.section_html(t("briefing.section.map", lang)))
         area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in schema.AREA_NAMES}
-        map_panel(fp, ds, day, lang, area_pct)
+        map_panel(loaded, day, lang, area_pct)
     with top:
-        header(ds, day, lang)
+        header(loaded, day, lang)
     with tiles:
         html(ui.tiles_html(kpis.briefing_kpis(stats, lang)))
     with right:
         html(ui.section_html(t("briefing.section.years", lang)))
-        html(html_charts.year_html(cached.progress_by_year(fp, day, _ds=ds), lang))
+        html(html_charts.year_html(cached.progress_by_year(loaded, day), lang))
         late = stats["behind_plan"]
         html(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
                           "qy-alert" if late else "qy-ok"))

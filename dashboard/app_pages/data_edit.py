@@ -1,8 +1,9 @@
 """进度填报 / Progress (planners): record dates, works, elevators and funding; history; 每日调度.
 
-Thin page: widgets -> geo.audit (record, diff, save with the concurrency check) -> render.
-The record's tag is taken when the compound is opened; a save after someone else's
-is refused with a clear message (the record changed since you opened it).
+Thin page: widgets -> geo.writes (open the stored record, save it: rights and the
+concurrency check live there) and geo.audit (tables) -> render. The record's tag is
+taken when the compound is opened; a save after someone else's is refused with a clear
+message (the record changed since you opened it).
 """
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.auth_widget import login_box
-from geo import audit, schema
+from geo import audit, schema, writes
 from geo.auth import AuthError
 from geo.i18n import t, vocab
-from geo.store.gpkg import EditConflict, StoreError, open_store
+from geo.store import EditConflict, Loaded, StoreError
 
 DATE_FIELDS = ("plan_start", "plan_finish", "actual_start", "actual_finish")
 
 
-def _pick_compound(ds, user, lang: str) -> str | None:
+def _pick_compound(loaded: Loaded, user, lang: str) -> str | None:
     """Subdistrict and compound choosers (an editor starts in their own subdistrict)."""
     subs = list(schema.SUBDISTRICT_NAMES)
     if user.subdistricts and st.session_state.get(state.EDIT_SUBDISTRICT_FOR) != user.name:
@@ -30,20 +31,19 @@ def _pick_compound(ds, user, lang: str) -> str | None:
     with left:
         sub = st.selectbox(t("edit.subdistrict", lang), subs, key=state.EDIT_SUBDISTRICT,
                            format_func=lambda s: vocab("subdistrict", s, lang))
-    choices = cached.compound_choices(cached.store_fingerprint(), sub, _ds=ds)
+    choices = cached.compound_choices(loaded, sub)
     with right:
         return st.selectbox(t("edit.compound", lang), list(choices), key=state.EDIT_COMPOUND,
                             format_func=lambda cid: choices.get(cid, cid))
 
 
-def _opened(compound_id: str, ds) -> tuple[str, audit.ProgressRecord]:
-    """The (etag, record) taken when this compound was opened; taken now if it was not."""
+def _opened(compound_id: str) -> writes.OpenedRecord:
+    """The record (with its tag) as stored when this compound was opened; opened now if it was not."""
     opened = st.session_state.get(state.EDIT_OPENED)
     if opened is None or opened[0] != compound_id:
-        store = open_store()
-        opened = (compound_id, store.etag(compound_id), audit.record_from_dataset(store.load(), compound_id))
+        opened = (compound_id, writes.open_progress(cached.store(), compound_id))
         st.session_state[state.EDIT_OPENED] = opened
-    return opened[1], opened[2]
+    return opened[1]
 
 
 def _reopen() -> None:
@@ -90,10 +90,10 @@ def _form(record: audit.ProgressRecord, can_edit: bool, lang: str):
     return dates, {"works": works, "elevators": elevators, "funding": funding}, saved
 
 
-def _save(user, subdistrict: str, etag: str, before, dates, tables, lang: str) -> None:
+def _save(user, opened: writes.OpenedRecord, dates, tables, lang: str) -> None:
     try:
-        after = audit.record_from_tables(before.compound_id, dates, tables, lang)
-        _, n = audit.save_progress(open_store(), user, before, after, subdistrict=subdistrict, etag=etag)
+        after = audit.record_from_tables(opened.record.compound_id, dates, tables, lang)
+        n = writes.save_progress(cached.store(), user, after, etag=opened.etag).changes
     except EditConflict as exc:
         message = t("edit.conflict", lang, compound=exc.compound_id, user=exc.last.get("user", ""),
                     at=exc.last.get("at", ""))
@@ -116,7 +116,7 @@ def _message() -> None:
 
 def _history(compound_id: str, lang: str) -> None:
     st.subheader(t("edit.history", lang))
-    rows = open_store().audit(compound_id=compound_id)
+    rows = cached.store().audit(compound_id=compound_id)
     if rows.empty:
         st.caption(t("edit.no_history", lang))
     else:
@@ -127,8 +127,7 @@ def _daily(ds, lang: str) -> None:
     st.subheader(t("edit.daily", lang))
     since = st.date_input(t("edit.since", lang), value=dt.date.today() - dt.timedelta(days=1), key=state.EDIT_SINCE,
                           format="YYYY-MM-DD")
-    store = open_store()
-    table = audit.changes_since(store.audit(since=since.isoformat()), ds.compounds, since)
+    table = audit.changes_since(cached.store().audit(since=since.isoformat()), ds.compounds, since)
     if table.empty:
         st.caption(t("edit.daily_none", lang))
         return
@@ -143,23 +142,22 @@ def main() -> None:
     user = login_box(lang)
     st.title(t("edit.title", lang))
     st.caption(t("edit.intro", lang))
-    ds = cached.dataset_or_stop(lang)
-    compound_id = _pick_compound(ds, user, lang)
+    loaded = cached.loaded_or_stop(lang)
+    compound_id = _pick_compound(loaded, user, lang)
     _message()
     if compound_id:
-        subdistrict = st.session_state[state.EDIT_SUBDISTRICT]
-        etag, before = _opened(compound_id, ds)
-        can_edit = user.can_edit(subdistrict)
+        opened = _opened(compound_id)
+        can_edit = user.can_edit(opened.subdistrict)  # a hint for the form; geo.writes decides
         if not can_edit:
             st.info(t("edit.readonly", lang), icon=":material/lock:")
-        dates, tables, saved = _form(before, can_edit, lang)
+        dates, tables, saved = _form(opened.record, can_edit, lang)
         if saved:
-            _save(user, subdistrict, etag, before, dates, tables, lang)
+            _save(user, opened, dates, tables, lang)
             st.rerun()
         st.button(t("edit.reopen", lang), on_click=_reopen, icon=":material/refresh:")
         _history(compound_id, lang)
     st.divider()
-    _daily(ds, lang)
+    _daily(loaded.dataset, lang)
 
 
 main()

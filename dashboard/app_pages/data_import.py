@@ -2,7 +2,8 @@
 
 Thin page: widgets -> geo.imports.readers / geo.imports.validate / geo.imports.planning (through
 ``cached.upload_checked``) -> render. Nothing is written until an admin presses the
-import button on a file without errors; the commit is one new version of the store.
+import button on a file without errors; the commit (``geo.writes.commit_import``, which
+checks the admin right itself) is one new version of the store.
 """
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.auth_widget import login_box
-from geo import audit
+from geo import audit, writes
 from geo import crs as geo_crs
+from geo.auth import AuthError
 from geo.i18n import TEXT, t
 from geo.imports import columns, validate
 from geo.imports.issues import UnreadableFile
 from geo.imports.readers import ACCEPTED, ENCODINGS
-from geo.store.gpkg import StoreError, open_store
+from geo.store import Loaded, StoreError
 
 CRS_CHOICES = geo_crs.CRS_NAMES  # wgs84, cgcs2000, gcj02, bd09
 _CRS_LABELS = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02 (高德/AMap)", "bd09": "BD-09 (百度/Baidu)"}
@@ -75,7 +77,7 @@ def _report(report, lang: str) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _commit(plan, report, user, fingerprint: str, lang: str) -> None:
+def _commit(plan, report, user, loaded: Loaded, lang: str) -> None:
     summary = t("import.summary", lang, added=len(plan.added), updated=len(plan.updated), unchanged=plan.unchanged)
     if not plan.changed:
         st.info(t("imp.nothing", lang))
@@ -86,9 +88,8 @@ def _commit(plan, report, user, fingerprint: str, lang: str) -> None:
         return
     if st.button(t("imp.commit", lang), type="primary", icon=":material/upload:"):
         try:
-            version = open_store().commit(plan.dataset, user=user.name, kind="import", note=report.source,
-                                          expected=fingerprint)
-        except StoreError as exc:
+            version = writes.commit_import(cached.store(), user, plan, expected=loaded.fingerprint, note=report.source)
+        except (StoreError, AuthError) as exc:
             st.error(str(exc))
             return
         st.session_state[state.IMPORT_DONE] = t("import.committed", lang, version=version, summary=summary)
@@ -97,8 +98,7 @@ def _commit(plan, report, user, fingerprint: str, lang: str) -> None:
 
 def _history(user, lang: str) -> None:
     st.subheader(t("imp.history_title", lang))
-    store = open_store()
-    versions = store.versions()
+    versions = cached.store().versions()
     st.dataframe(audit.versions_frame(versions, lang), hide_index=True, width="stretch")
     if not user.is_admin or len(versions) < 2:
         return
@@ -108,21 +108,25 @@ def _history(user, lang: str) -> None:
         chosen = st.selectbox(t("imp.restore", lang), list(reversed(earlier)), key=state.RESTORE_VERSION)
     with right:
         if st.button(t("imp.restore_button", lang), icon=":material/history:"):
-            new = store.restore(chosen, user=user.name)
+            try:
+                new = writes.restore_version(cached.store(), user, chosen)
+            except (StoreError, AuthError) as exc:
+                st.error(str(exc))
+                return
             st.session_state[state.IMPORT_DONE] = t("store.restored", lang, version=chosen, new=new)
             st.rerun()
 
 
-def _check(upload, ds, fingerprint: str, crs: str, encoding: str, mapping: dict[str, str]):
+def _check(upload, loaded: Loaded, crs: str, encoding: str, mapping: dict[str, str]):
     choice = st.session_state.get(state.IMPORT_CHOICE)
-    return cached.upload_checked(fingerprint, upload.getvalue(), upload.name, choice, encoding, crs,
-                                 json.dumps(mapping, ensure_ascii=False, sort_keys=True), _ds=ds)
+    return cached.upload_checked(loaded, upload.getvalue(), upload.name, choice, encoding, crs,
+                                 json.dumps(mapping, ensure_ascii=False, sort_keys=True))
 
 
-def _checked_upload(upload, ds, fingerprint: str, crs: str, encoding: str, user, lang: str) -> None:
+def _checked_upload(upload, loaded: Loaded, crs: str, encoding: str, user, lang: str) -> None:
     """Read and validate the upload; show choices, column mapping, the report and the commit."""
     try:
-        raw, report, plan = _check(upload, ds, fingerprint, crs, encoding, {})
+        raw, report, plan = _check(upload, loaded, crs, encoding, {})
     except UnreadableFile as exc:
         st.error(exc.message(lang))
         return
@@ -131,12 +135,12 @@ def _checked_upload(upload, ds, fingerprint: str, crs: str, encoding: str, user,
         st.selectbox(t(kind, lang), raw.choices, index=raw.choices.index(raw.chosen), key=state.IMPORT_CHOICE)
     mapping = _mapping(report.unknown, lang)
     if mapping:
-        raw, report, plan = _check(upload, ds, fingerprint, crs, encoding, mapping)
+        raw, report, plan = _check(upload, loaded, crs, encoding, mapping)
     chosen = f" · {raw.chosen}" if raw.chosen else ""
     st.caption(t("imp.read_as", lang, kind=raw.kind.upper(), rows=len(report.rows), chosen=chosen))
     _report(report, lang)
     if plan is not None:
-        _commit(plan, report, user, fingerprint, lang)
+        _commit(plan, report, user, loaded, lang)
     else:
         st.error(t("imp.errors_block", lang, errors=len(report.errors)))
 
@@ -148,13 +152,12 @@ def main() -> None:
     st.caption(t("imp.intro", lang))
     if state.IMPORT_DONE in st.session_state:
         st.success(st.session_state.pop(state.IMPORT_DONE))
-    fingerprint = cached.store_fingerprint()  # taken first: a later change refuses the commit
-    ds = cached.dataset_or_stop(lang)
+    loaded = cached.loaded_or_stop(lang)  # its fingerprint refuses the commit if the store changes after
     _template(lang)
     upload = st.file_uploader(t("imp.upload", lang), type=[s.lstrip(".") for s in ACCEPTED], key=state.IMPORT_UPLOAD)
     crs, encoding = _options(lang)
     if upload is not None:
-        _checked_upload(upload, ds, fingerprint, crs, encoding, user, lang)
+        _checked_upload(upload, loaded, crs, encoding, user, lang)
     st.divider()
     _history(user, lang)
 

@@ -21,6 +21,7 @@ from dashboard.map_component import show_map
 from geo import export, filters, record, schema
 from geo.i18n import t
 from geo.maps import filter_layer, webmap
+from geo.store import Loaded
 
 SCOPES = ("all", "drawn", "view")
 EXPORTS = {"csv": "CSV", "xlsx": "XLSX", "geojson": "GeoJSON"}  # format -> button text
@@ -227,7 +228,7 @@ def _selection(frame: Any, scope: str) -> tuple[Any, str, list[int], Any]:
     return scoped, table_key, rows, (scoped.iloc[rows] if rows else scoped)
 
 
-def _map_panel(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, frame: Any,
+def _map_panel(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
                highlight: list[str], scope: str, lang: str) -> None:
     """The prepared map of all compounds plus the filter, highlight and drawing groups."""
     record_id = st.session_state.get(state.EXPLORER_RECORD)
@@ -236,16 +237,16 @@ def _map_panel(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter,
     groups = [filter_layer.filter_group(shown, fit_key=flt.model_dump_json())]
     if highlight:
         options = webmap.MapOptions(lang=lang, popups=False)
-        groups.append(webmap.selection_group(ds, highlight, as_of=day, options=options))
+        groups.append(webmap.selection_group(loaded.dataset, highlight, as_of=day, options=options))
     drawn = _drawn_group(lang)
     groups += [drawn] if drawn is not None else []
     returned = _CLICK + ["all_drawings"] + (["bounds"] if scope == "view" else [])
-    show_map(cached.explorer_map(fingerprint, day, lang, _ds=ds), key=state.EXPLORER_MAP,
+    show_map(cached.explorer_map(loaded, day, lang), key=state.EXPLORER_MAP,
              height=MAP_HEIGHT, returned_objects=returned, feature_groups=groups)
 
 
 @st.fragment
-def workspace(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, frame: Any, lang: str) -> None:
+def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any, lang: str) -> None:
     """Map, record, totals, table and export: reruns alone on a click or row selection.
 
     The map is sent first (its iframe then loads while the rest is drawn); the controls
@@ -258,7 +259,7 @@ def workspace(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, 
     controls = st.container()
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        _map_panel(ds, fingerprint, day, flt, frame, list(selected["compound_id"]) if rows else [], scope, lang)
+        _map_panel(loaded, day, flt, frame, list(selected["compound_id"]) if rows else [], scope, lang)
     with controls:
         st.segmented_control(t("explorer.scope", lang), SCOPES, key=state.EXPLORER_SCOPE,
                              format_func=lambda s: t(f"explorer.scope.{s}", lang))
@@ -267,7 +268,7 @@ def workspace(ds: Any, fingerprint: str, day: Any, flt: filters.CompoundFilter, 
         if frame.empty:
             st.warning(t("explorer.empty", lang))
     with right:
-        _record_panel(ds, day, lang)
+        _record_panel(loaded.dataset, day, lang)
     st.markdown(f"#### {t('explorer.table', lang)}")
     st.caption(t("explorer.table_hint", lang))
     st.dataframe(filters.table_view(scoped, lang), key=table_key, on_select="rerun", selection_mode="multi-row",
@@ -279,16 +280,15 @@ def main() -> None:
     """Read the filters, keep them in the URL, show the workspace."""
     lang = state.lang()
     st.title(t("page.explorer", lang))
-    ds = cached.dataset_or_stop(lang)
-    fingerprint, day = cached.store_fingerprint(), state.as_of()
-    if ds.illustrative:
+    loaded, day = cached.loaded_or_stop(lang), state.as_of()
+    if loaded.dataset.illustrative:
         st.caption(t("app.illustrative", lang))
-    extents = filters.range_extents(cached.compound_summary(fingerprint, day, _ds=ds))
+    extents = filters.range_extents(cached.compound_summary(loaded, day))
     _seed_widgets(_initial_filter(), extents)
     flt = _current_filter(extents)
     _write_url(flt)
-    frame = cached.filtered_compounds(fingerprint, day, flt.model_dump_json(), _ds=ds)
-    workspace(ds, fingerprint, day, flt, frame, lang)
+    frame = cached.filtered_compounds(loaded, day, flt.model_dump_json())
+    workspace(loaded, day, flt, frame, lang)
     _filter_widgets(lang, extents)  # after the workspace: the map goes out first
     with st.sidebar:  # below the filters: the link that reopens this view (a plain link: st.code costs ~0.2 s)
         st.caption(f"[{t('explorer.link', lang)}]({st.context.url or ''}?{urlencode(st.query_params.to_dict())})")

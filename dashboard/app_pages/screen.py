@@ -53,10 +53,10 @@ def area_panel(by_area, index: int, lang: str) -> str:
 def body(lang: str) -> None:
     """Header, map with the highlighted area, its panel, district strip and footer (one rotation step)."""
     header(lang)
-    fp, ds = cached.dataset_every(SETTINGS.screen_refresh_minutes)
-    today = dt.date.today()
-    stats = cached.stats(fp, today, _ds=ds)
-    by_area = cached.progress_by_area(fp, today, _ds=ds)
+    loaded = cached.loaded_every(SETTINGS.screen_refresh_minutes)
+    ds, today = loaded.dataset, dt.date.today()
+    stats = cached.stats(loaded, today)
+    by_area = cached.progress_by_area(loaded, today)
     index = next_area_index(len(schema.AREA_NAMES))
     area = schema.AREA_NAMES[index]
     options = webmap.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False, anonymous=True,
@@ -66,7 +66,7 @@ def body(lang: str) -> None:
                               settings=SETTINGS)
     left, right = st.columns([13, 6], gap="medium")
     with left:
-        prepared = cached.page_map(fp, "screen", (today, lang), _ds=ds, _as_of=today, _options=options)
+        prepared = cached.page_map(loaded, "screen", (today, lang), _as_of=today, _options=options)
         show_map(prepared, key="screen_map", height=620, returned_objects=[],
                  feature_groups=[webmap.area_highlight_group(ds, area, options=options)])
     right.html(area_panel(by_area, index, lang))
@@ -89,7 +89,7 @@ def main() -> None:
     """Styles and the clock script once; the rest is a fragment re-run every screen_rotate_seconds."""
     lang = state.lang()
     try:
-        cached.dataset_every(SETTINGS.screen_refresh_minutes)
+        cached.loaded_every(SETTINGS.screen_refresh_minutes)
     except Exception as exc:
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()

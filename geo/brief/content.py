@@ -24,7 +24,7 @@ def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = Non
                        audit: pd.DataFrame | None = None) -> Brief:
     """The briefing content for the whole district or one ``area`` on ``as_of`` (UnknownPlace if unknown).
 
-    ``audit`` (the store's audit rows, ``GpkgStore.audit()``) adds a "changes in the last
+    ``audit`` (the store's audit rows, ``Store.audit()``) adds a "changes in the last
     week" line to the decisions slide.
     """
     day = as_timestamp(as_of)

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 from geo import fonts, metrics
 from geo.brief import model, render
-from geo.cli.common import UsageError, load_dataset, parse_date
-from geo.store.gpkg import StoreError, open_store
+from geo.cli.common import STORE_HELP, UsageError, load_dataset, parse_date
+from geo.store import StoreError, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="one renovation area (片区), e.g. 清溪片区 (default: whole district)")
     p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language (default zh)")
     p.add_argument("-o", "--output", required=True, help="output file: *.pptx or *.pdf")
-    p.add_argument("--store", help="GeoPackage to read (default: QY_STORE or the sample)")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_brief)
 
 
@@ -58,12 +57,11 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit(path: str | None):
+def _audit(url: str | None):
     """The store's audit trail, or None when the store keeps none (then no "changes" line)."""
-
     try:
-        return open_store(path).audit()
-    except (StoreError, sqlite3.Error, OSError, AttributeError):
+        return open_store(url).audit()
+    except (StoreError, OSError):
         return None
 
 

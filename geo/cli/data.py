@@ -1,30 +1,28 @@
-"""Command line for data in and out: validate, import, export, history, restore, changes, users.
+"""Command line for data in and out: validate, import, export, history, restore, changes.
 
     python -m geo validate FILE [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:nnnn] [--sheet S] [--json]
-    python -m geo import FILE [...] [--user NAME] [--note TEXT] [--dry-run]
+    python -m geo import FILE [...] --user ADMIN [--note TEXT] [--dry-run]
     python -m geo export --format csv|xlsx|geojson|gpkg [--area A] [--subdistrict S] [--status S] -o PATH
-    python -m geo history | restore VERSION | changes --since YYYY-MM-DD
-    python -m geo users add NAME --role admin|editor|viewer [--subdistrict 草堂 ...] | list | remove NAME | passwd NAME
+    python -m geo history | restore VERSION --user ADMIN | changes --since YYYY-MM-DD
 
-Every command uses the store named by ``--store`` or ``QY_STORE`` (default: the sample).
-Exit codes: 0 fine; 1 the file has errors (validate/import: the report is on stdout);
-2 bad input or a file that cannot be read (one line on stderr saying why).
-Passwords are read from the terminal, or from one line of standard input when it is not
-a terminal (``--password-stdin`` makes that explicit).
+Every command uses the store named by ``--store`` or ``QY_STORE`` (a store URL or path).
+Writes go through ``geo.writes`` as the user ``--user`` names (see geo.cli.common for
+the password): an import that changes something and a restore need an admin; a dry run
+or an import that changes nothing needs no sign-in.
+Exit codes: 0 fine; 1 refused: the file has errors (validate/import: the report is on
+stdout), or the write was refused (wrong password, not an admin); 2 bad input or a file
+or store that cannot be read (one line on stderr saying why).
 """
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
-import sys
 from pathlib import Path
 
-from geo import auth, metrics, schema
+from geo import auth, metrics, schema, writes
 from geo.asof import with_status
 from geo.audit import changes_since, history_frame
-from geo.cli.common import UsageError, parse_date
+from geo.cli.common import STORE_HELP, USER_HELP, Refusal, UsageError, parse_date, sign_in, store_from
 from geo.crs import normalize_crs_name
 from geo.export import ExportError, export_compounds
 from geo.i18n import t
@@ -33,19 +31,11 @@ from geo.imports.planning import plan_import
 from geo.imports.readers import read_file
 from geo.imports.validate import report_json, validate_table
 from geo.settings import get_settings
-from geo.store.gpkg import StoreError, open_store
-
-
-def _store(args: argparse.Namespace):
-    return open_store(getattr(args, "store", None))
+from geo.store import Loaded, StoreError
 
 
 def _lang(args: argparse.Namespace) -> str:
     return args.lang or get_settings().language
-
-
-def _user(args: argparse.Namespace) -> str:
-    return getattr(args, "user", None) or os.environ.get("USER") or "cli"
 
 
 def _file_options(p: argparse.ArgumentParser) -> None:
@@ -55,11 +45,11 @@ def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layer", help="GeoPackage layer / Shapefile name in a zip")
     p.add_argument("--encoding", help="CSV encoding (default: detect UTF-8 / UTF-8 BOM / GBK / GB18030)")
     p.add_argument("--lang", choices=("zh", "en"), help="report language (default: QY_LANG or zh)")
-    p.add_argument("--store", help="GeoPackage store (default: QY_STORE or the sample)")
+    p.add_argument("--store", help=STORE_HELP)
 
 
 def _validated(args: argparse.Namespace):
-    """(report, dataset) for the file, or UsageError for an unreadable file / bad option."""
+    """(report, Loaded) for the file against the store, or UsageError for an unreadable file / bad option."""
     if not args.crs.lower().startswith("epsg:"):
         try:
             normalize_crs_name(args.crs)
@@ -70,11 +60,11 @@ def _validated(args: argparse.Namespace):
     except UnreadableFile as exc:
         raise UsageError(exc.bilingual()) from None
     try:
-        ds = _store(args).load()
+        loaded = store_from(args).load()
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     try:
-        return validate_table(raw, ds, crs=args.crs), ds
+        return validate_table(raw, loaded.dataset, crs=args.crs), loaded
     except ValueError as exc:
         raise UsageError(str(exc).splitlines()[0]) from None
 
@@ -101,26 +91,33 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     lang = _lang(args)
-    fingerprint = _store(args).fingerprint() if _store(args).path.exists() else None
-    report, ds = _validated(args)
+    report, loaded = _validated(args)
     if not report.ok:
         _print_report(report, lang)
         print(t("import.blocked", lang, errors=len(report.errors)))
         return 1
-    plan = plan_import(ds, report)
+    plan = plan_import(loaded.dataset, report)
     summary = t("import.summary", lang, added=len(plan.added), updated=len(plan.updated), unchanged=plan.unchanged)
     for issue in report.warnings + plan.issues:
         print(f"{issue.file}:{issue.row} {t('validate.severity.warning', lang)}: {issue.problem(lang)}")
     if args.dry_run or not plan.changed:
         print(summary if plan.changed else f"{summary} — {t('edit.nothing', lang)}")
         return 0
-    try:
-        version = _store(args).commit(plan.dataset, user=_user(args), kind="import",
-                                      note=args.note or Path(args.file).name, expected=fingerprint)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from None
+    version = _commit(args, loaded, plan)
     print(t("import.committed", lang, version=version, summary=summary))
     return 0
+
+
+def _commit(args: argparse.Namespace, loaded: Loaded, plan) -> int:
+    store = store_from(args)
+    actor = sign_in(store, args.user)
+    try:
+        return writes.commit_import(store, actor, plan, expected=loaded.fingerprint,
+                                    note=args.note or Path(args.file).name)
+    except auth.Refused as exc:
+        raise Refusal(str(exc)) from None
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _register_validate(sub: argparse._SubParsersAction) -> None:
@@ -128,9 +125,12 @@ def _register_validate(sub: argparse._SubParsersAction) -> None:
     _file_options(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_cmd_validate)
-    p = sub.add_parser("import", help="validate, then write all rows or none as a new version")
+    p = sub.add_parser("import", help="validate, then write all rows or none as a new version (admins)",
+                       description="Validate FILE against the store, then commit it as a new version, signed in "
+                                   "as an admin with --user (password from QY_PASSWORD, else the terminal, else one "
+                                   "line of stdin). A dry run, or a file that changes nothing, needs no sign-in.")
     _file_options(p)
-    p.add_argument("--user", help="who imports (for the history; default: $USER)")
+    p.add_argument("--user", help=f"the admin who imports: {USER_HELP}")
     p.add_argument("--note", help="note for the history (default: the file name)")
     p.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
     p.set_defaults(func=_cmd_import)
@@ -139,7 +139,7 @@ def _register_validate(sub: argparse._SubParsersAction) -> None:
 # --- export -----------------------------------------------------------------------------------
 def _cmd_export(args: argparse.Namespace) -> int:
     try:
-        ds = _store(args).load()
+        ds = store_from(args).load().dataset
         ds = metrics.filter_dataset(ds, area=args.area, subdistrict=args.subdistrict)
     except (StoreError, metrics.UnknownPlace) as exc:
         raise UsageError(str(exc)) from None
@@ -167,14 +167,14 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--crs", default="wgs84", choices=("wgs84", "gcj02"), help="coordinates (gcj02 for AMap)")
     p.add_argument("--lang", choices=("zh", "en"), help="CSV/XLSX headers (default zh)")
     p.add_argument("-o", "--output", required=True)
-    p.add_argument("--store", help="GeoPackage store (default: QY_STORE or the sample)")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_export)
 
 
 # --- history / restore / changes ---------------------------------------------------------------
 def _cmd_history(args: argparse.Namespace) -> int:
     try:
-        versions = _store(args).versions()
+        versions = store_from(args).versions()
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
@@ -188,9 +188,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = store_from(args)
+    actor = sign_in(store, args.user)
     try:
-        new = store.restore(args.version, user=_user(args))
+        new = writes.restore_version(store, actor, args.version)
+    except auth.Refused as exc:
+        raise Refusal(str(exc)) from None
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     print(f"{t('store.restored', 'zh', version=args.version, new=new)} / {t('store.restored', 'en', version=args.version, new=new)}")
@@ -200,8 +203,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_changes(args: argparse.Namespace) -> int:
     since = parse_date(args.since)
     try:
-        store = _store(args)
-        audit, ds = store.audit(since=since.isoformat()), store.load()
+        store = store_from(args)
+        audit, ds = store.audit(since=since.isoformat()), store.load().dataset
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
@@ -214,69 +217,19 @@ def _cmd_changes(args: argparse.Namespace) -> int:
 def _register_history(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("history", help="list the versions of the data (* = current)")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--store")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_history)
-    p = sub.add_parser("restore", help="make an earlier version current again (as a new version)")
+    p = sub.add_parser("restore", help="make an earlier version current again (as a new version; admins)")
     p.add_argument("version", type=int)
-    p.add_argument("--user")
-    p.add_argument("--store")
+    p.add_argument("--user", help=f"the admin who restores: {USER_HELP}")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_restore)
     p = sub.add_parser("changes", help="progress edits since a date (每日调度)")
     p.add_argument("--since", required=True, help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=("zh", "en"))
-    p.add_argument("--store")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_changes)
 
 
-# --- users ---------------------------------------------------------------------------------------
-def _password(args: argparse.Namespace) -> str:
-    if args.password_stdin or not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("password / 密码: ")
-    if getpass.getpass("again / 再次输入: ") != first:
-        raise UsageError("passwords differ / 两次输入的密码不同")
-    return first
-
-
-def _cmd_users(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
-        if args.action == "list":
-            for u in store.users():
-                subs = "、".join(u["subdistricts"]) or "-"
-                print(f"{u['name']:20} {u['role']:7} {subs:30} {'active' if u['active'] else 'disabled'}")
-            return 0
-        if not args.name:
-            raise UsageError(f"users {args.action} needs NAME / 需要用户名")
-        if args.action == "add":
-            user = auth.add_user(store, args.name, _password(args), args.role, args.subdistrict or ())
-            print(f"added {user.name} ({user.role}) / 已添加用户")
-        elif args.action == "passwd":
-            record = next((u for u in store.users() if u["name"] == args.name), None)
-            if record is None:
-                raise auth.AuthError(f"{t('auth.no_user', 'zh', name=args.name)} / {t('auth.no_user', 'en', name=args.name)}")
-            store.put_user(args.name, role=record["role"], password_hash=auth.hash_password(_password(args)),
-                           subdistricts=record["subdistricts"])
-            print(f"password changed for {args.name} / 密码已修改")
-        elif not store.delete_user(args.name):
-            raise auth.AuthError(f"{t('auth.no_user', 'zh', name=args.name)} / {t('auth.no_user', 'en', name=args.name)}")
-        else:
-            print(f"removed {args.name} / 已删除用户")
-    except (auth.AuthError, StoreError) as exc:
-        raise UsageError(str(exc)) from None
-    return 0
-
-
-def _register_users(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("users", help="manage users: add / list / remove / passwd (first admin: users add NAME --role admin)")
-    p.add_argument("action", choices=("add", "list", "remove", "passwd"))
-    p.add_argument("name", nargs="?")
-    p.add_argument("--role", default="viewer", help="viewer | editor | admin")
-    p.add_argument("--subdistrict", action="append", help="editor's subdistrict (repeat for several)")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
-    p.add_argument("--store")
-    p.set_defaults(func=_cmd_users)
-
-
-REGISTRARS = [_register_validate, _register_export, _register_history, _register_users]
+REGISTRARS = [_register_validate, _register_export, _register_history]

@@ -1,6 +1,7 @@
-"""Command line: ``python -m geo COMMAND ...`` (stats, convert, build-sample, ...).
+"""Command line: ``python -m geo COMMAND ...`` (stats, convert, build-sample, edit, users, ...).
 
-Bad input exits with code 2 and one line that names the valid choices; never a traceback.
+Bad input exits with code 2 and one line that names the valid choices; a refused write
+(wrong password, no right, conflict, bad value) exits 1 with one line; never a traceback.
 Each command is registered by a ``_register_*`` function listed in ``REGISTRARS``.
 """
 from __future__ import annotations
@@ -10,13 +11,26 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from geo import crs, metrics
+from geo import crs, metrics, writes
+from geo.auth import VIEWER, Refused
 from geo.cli import brief as cli_brief
 from geo.cli import data as cli_data
-from geo.cli.common import OneLineParser, UsageError, load_dataset, parse_date
+from geo.cli import edit as cli_edit
+from geo.cli import users as cli_users
+from geo.cli.common import (
+    STORE_HELP,
+    USER_HELP,
+    OneLineParser,
+    Refusal,
+    UsageError,
+    load_dataset,
+    parse_date,
+    sign_in,
+    store_from,
+)
 from geo.sample.build import SEED, build_sample
-from geo.settings import SAMPLE_GPKG
-from geo.store.gpkg import GpkgStore
+from geo.settings import SAMPLE_STORE_URL
+from geo.store import StoreError
 
 
 # --- stats ----------------------------------------------------------------------
@@ -51,7 +65,7 @@ def _register_stats(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="one renovation area (片区)")
     p.add_argument("--subdistrict", help="one subdistrict (街道)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--store", help="GeoPackage to read (default: QY_STORE or the sample)")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_stats)
 
 
@@ -74,15 +88,23 @@ def _register_convert(sub: argparse._SubParsersAction) -> None:
 # --- build-sample ---------------------------------------------------------------
 def _cmd_build_sample(args: argparse.Namespace) -> int:
     ds = build_sample(args.seed)
-    GpkgStore(args.output).save(ds)
+    store = store_from(argparse.Namespace(store=args.output))
+    actor = sign_in(store, args.user) if args.user else VIEWER
+    try:
+        writes.initialize_store(store, actor, ds)
+    except Refused as exc:
+        raise Refusal(str(exc)) from None
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
     print(f"wrote {args.output}: {len(ds.compounds)} compounds, {len(ds.works)} works, "
           f"{len(ds.elevators)} elevators, {len(ds.funding)} funding rows, {len(ds.greenways)} greenways")
     return 0
 
 
 def _register_build_sample(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build-sample", help="regenerate the illustrative sample GeoPackage")
-    p.add_argument("-o", "--output", default=str(SAMPLE_GPKG))
+    p = sub.add_parser("build-sample", help="regenerate the illustrative sample (a fresh store: history and users restart)")
+    p.add_argument("-o", "--output", default=SAMPLE_STORE_URL, help="store URL or path (default: the bundled sample)")
+    p.add_argument("--user", help=f"an admin, to replace a store that has one: {USER_HELP}")
     p.add_argument("--seed", type=int, default=SEED)
     p.set_defaults(func=_cmd_build_sample)
 
@@ -98,8 +120,14 @@ def _register_brief(sub: argparse._SubParsersAction) -> None:
     cli_brief.register(sub)
 
 
+def _register_writes(sub: argparse._SubParsersAction) -> None:
+    """edit: a progress edit (geo.cli.edit); users: user management (geo.cli.users)."""
+    cli_edit.register(sub)
+    cli_users.register(sub)
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_stats, _register_convert, _register_build_sample, _register_data, _register_brief,
+    _register_stats, _register_convert, _register_build_sample, _register_data, _register_brief, _register_writes,
 ]
 
 
@@ -120,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Refusal as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
     except ValueError as exc:  # e.g. an unknown CRS alias reaching geo.crs
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ columns the file has, adds new compounds with fresh IDs (QY-nnnn), fills missing
 subdistrict/area from the location, and applies the extra columns: elevator count (adds
 planned elevators; never deletes), EV chargers (the ``ev_chargers`` work quantity) and
 funding by source (万元, for ``funding_year`` or the batch year). Pure: returns a new
-:class:`geo.dataset.Dataset`; the store writes it (``GpkgStore.commit``).
+:class:`geo.dataset.Dataset`; the store writes it (``Store.commit``, through ``geo.writes.commit_import``).
 """
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""The embedded store: one GeoPackage file holding every layer (see data/README.md).
+"""The embedded backend: one GeoPackage file holding every layer (see data/README.md).
 
-This module is the only code that reads or writes the data files. Pages and the
-command line go through :func:`open_store`; a server database can replace
-:class:`GpkgStore` later by offering the same methods.
+:class:`GpkgStore` implements :class:`geo.store.base.Store`; callers get it from
+``geo.store.open_store("gpkg:PATH")`` (or a plain path) and never touch the file.
 
 Besides the layers the file holds plain SQLite tables (not GeoPackage layers):
 ``meta``; ``qy_versions`` (every version of the data: the current one is the live
@@ -13,7 +12,10 @@ edits included); ``qy_audit`` (one row per changed field: who, when, before, aft
 Writes: :meth:`GpkgStore.commit` (imports, restores) writes a complete new file and
 atomically renames it over the old one, so all rows or none land and a process killed
 mid-write leaves the old file untouched. :meth:`GpkgStore.apply_changes` (progress
-edits) is one SQLite transaction. Both hold an exclusive lock on ``<store>.lock``.
+edits) and the user writes are one SQLite transaction each (a killed one is rolled back
+from its journal on the next read). All hold an exclusive lock on ``<store>.lock``.
+Reads take no lock: :meth:`GpkgStore.load` reads the fingerprint before and after the
+layers and reads again when a write landed in between.
 """
 from __future__ import annotations
 
@@ -24,25 +26,41 @@ import json
 import os
 import shutil
 import sqlite3
+import struct
 import tempfile
 import time
 import uuid
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 
 from geo.dataset import LAYERS, Dataset, format_dates, parse_dates
-from geo.i18n import t
-from geo.settings import SAMPLE_GPKG, STORAGE_CRS, WORK_STORE, get_settings
+from geo.settings import SAMPLE_GPKG, STORAGE_CRS, WORK_STORE
+from geo.store.base import (
+    AUDIT_COLUMNS,
+    EDIT_KEYS,
+    Change,
+    CompoundRows,
+    EditConflict,
+    Loaded,
+    Store,
+    StoreBusy,
+    StoreChanged,
+    StoreError,
+    UserRecord,
+    Version,
+    bilingual,
+    now_text,
+)
 
 META_TABLE = "meta"
 LOCK_TIMEOUT_S = 30.0
@@ -57,81 +75,89 @@ AUX_TABLES: dict[str, str] = {
     "qy_users": "name TEXT PRIMARY KEY, role TEXT NOT NULL, subdistricts TEXT NOT NULL DEFAULT '[]', "
                 "password_hash TEXT NOT NULL, created_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1",
 }
-#: Key columns of the layers progress edits may change (see geo.audit.Change).
-EDIT_KEYS: dict[str, tuple[str, ...]] = {
-    "compounds": ("compound_id",), "works": ("compound_id", "work"),
-    "elevators": ("elevator_id",), "funding": ("compound_id", "year", "source"),
-}
 
 
-class Store(Protocol):
-    """What the app needs from a store."""
-
-    def load(self) -> Dataset: ...
-    def fingerprint(self) -> str: ...
+def _missing(path: Path) -> StoreError:
+    return StoreError(f"{bilingual('store.missing', store=path)} (QY_STORE; python -m geo build-sample)")
 
 
-class StoreError(RuntimeError):
-    """The store cannot be read; the message says which file and why."""
-
-
-class StoreBusy(StoreError):
-    """Another process holds the write lock for longer than ``LOCK_TIMEOUT_S``."""
-
-
-class StoreChanged(StoreError):
-    """The store changed after an import was validated; validate it again."""
-
-
-class EditConflict(StoreError):
-    """The record changed since the editor opened it; ``last`` says who changed it, when."""
-
-    def __init__(self, compound_id: str, last: dict[str, str]) -> None:
-        self.compound_id, self.last = compound_id, last
-        super().__init__(_bilingual("edit.conflict", compound=compound_id, user=last.get("user", ""),
-                                    at=last.get("at", "")))
-
-
-@dataclass(frozen=True)
-class Version:
-    """One version of the data (see :meth:`GpkgStore.versions`)."""
-
-    version: int
-    created_at: str
-    user: str
-    kind: str  # init | import | restore | save
-    note: str
-    compounds: int
-    edits: int
-    current: bool
-
-
-def now_text() -> str:
-    """The local time as ISO text to the second (audit and version stamps)."""
-    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-
-
-class GpkgStore:
+class GpkgStore(Store):
     """A data set kept in one GeoPackage (SQLite) file."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        self.url = f"gpkg:{self.path.absolute()}"
 
+    def __repr__(self) -> str:
+        return f"GpkgStore({str(self.path)!r})"
+
+    # --- reading ---------------------------------------------------------------------------------
     def fingerprint(self) -> str:
-        """Changes whenever the file changes (for cache keys)."""
-        st = self.path.stat()
-        return f"{self.path}:{st.st_mtime_ns}:{st.st_size}"
+        """The file's inode, size, mtime and SQLite change counter (bumped by every committed write)."""
+        try:
+            with open(self.path, "rb") as handle:
+                header = handle.read(100)
+                stat = os.fstat(handle.fileno())
+        except FileNotFoundError:
+            raise _missing(self.path) from None
+        counter = struct.unpack(">I", header[24:28])[0] if len(header) >= 28 else 0
+        return f"{stat.st_ino}-{stat.st_size}-{stat.st_mtime_ns}-{counter}"
 
-    def load(self) -> Dataset:
-        """Read every layer; dates parsed, CRS EPSG:4326."""
-        self._recover()
+    def load(self) -> Loaded:
+        """Every layer and the meta with the fingerprint they were read under.
+
+        Read only while no writer holds the lock, and accepted only when, once the layers
+        are read, still no writer holds it and the fingerprint has not moved; otherwise read
+        again (a write in progress makes GDAL fail or, in this process, could show half of
+        it: GDAL's SQLite does not see the locks of Python's SQLite in the same process).
+        """
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while True:
+            self._recover()  # waits for a writer whose journal is there, or rolls a dead one back
+            if not self._writer_active():
+                before = self.fingerprint()
+                try:
+                    dataset = self._read_dataset()
+                except StoreError:
+                    if not self._being_written(before):
+                        raise
+                else:
+                    if not self._being_written(before):
+                        return Loaded(dataset, before)
+            if time.monotonic() > deadline:
+                raise StoreBusy(bilingual("store.busy"))
+            time.sleep(0.01)
+
+    def _being_written(self, fingerprint: str) -> bool:
+        """True while a writer holds the lock, or when a write has landed since ``fingerprint`` was read."""
+        return self._writer_active() or (self.path.exists() and self.fingerprint() != fingerprint)
+
+    def _writer_active(self) -> bool:
+        """True while a writer holds ``<store>.lock`` (probed without waiting; no lock file: nobody)."""
+        lock = self.path.with_name(self.path.name + ".lock")
+        if not lock.exists():
+            return False
+        with open(lock, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    def _read_dataset(self) -> Dataset:
         if not self.path.exists():
-            raise StoreError(f"data store not found: {self.path} / 找不到数据文件 (set QY_STORE or run `python -m geo build-sample`)")
-        present = {name for name, _ in pyogrio.list_layers(self.path)}
-        missing = [name for name in LAYERS if name not in present]
-        if missing:
-            raise StoreError(f"{self.path}: missing layers {missing} / 数据文件缺少图层")
-        layers = {name: self._read(name, kind) for name, kind in LAYERS.items()}
+            raise _missing(self.path)
+        try:
+            with warnings.catch_warnings():  # a read racing a write in this process may see it half done
+                warnings.simplefilter("ignore", RuntimeWarning)
+                present = {name for name, _ in pyogrio.list_layers(self.path)}
+            missing = [name for name in LAYERS if name not in present]
+            if missing:
+                raise StoreError(f"{self.path}: {bilingual('store.missing_layers', layers=', '.join(missing))}")
+            layers = {name: self._read(name, kind) for name, kind in LAYERS.items()}
+        except (DataSourceError, DataLayerError, OSError) as exc:  # OSError: from the Arrow stream
+            raise StoreError(f"{self.path}: {exc}") from exc
         return Dataset(**layers, meta=self._read_meta())
 
     def _read(self, name: str, kind: str) -> pd.DataFrame:
@@ -146,46 +172,7 @@ class GpkgStore:
         return parse_dates(frame)
 
     def _read_meta(self) -> dict[str, str]:
-        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as con:
-            rows = con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall()
-        return {k: v for k, v in rows}
-
-    def save(self, dataset: Dataset, *, user: str = "system", note: str = "") -> None:
-        """Write a fresh store (history restarts at version 1), atomically replacing the file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._locked():
-            self._write(dataset, lambda con: _init_history(con, dataset, user, note))
-
-    # --- versions ---------------------------------------------------------------------------
-    def commit(self, dataset: Dataset, *, user: str, kind: str = "import", note: str = "",
-               expected: str | None = None) -> int:
-        """Make ``dataset`` the new current version (all layers or nothing); return its number.
-
-        The data being replaced (its last import or restore plus the edits since) is kept
-        as a snapshot of the previous version. Users, audit and revisions are carried over.
-        ``expected``: the fingerprint the dataset was planned against; if the store changed
-        since (someone saved an edit), StoreChanged is raised and nothing is written.
-        """
-        with self._locked():
-            if expected is not None and self.path.exists() and self.fingerprint() != expected:
-                raise StoreChanged(_bilingual("store.changed"))
-            if not self.path.exists():
-                self._write(dataset, lambda con: _init_history(con, dataset, user, note, kind))
-                return 1
-            current = self.load()
-            old = self._current_version()
-            blob = snapshot_bytes(current)
-
-            def history(con: sqlite3.Connection) -> None:
-                _copy_aux(con, self.path)
-                con.execute("UPDATE qy_versions SET snapshot = ?, superseded_at = ?, edits = "
-                            "(SELECT COUNT(*) FROM qy_audit WHERE version = ?) WHERE version = ?",
-                            (blob, now_text(), old, old))
-                con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", (old + 1, now_text(), user, kind, note, len(dataset.compounds)))
-
-            self._write(dataset, history)
-            return old + 1
+        return {k: v for k, v in self._query(f"SELECT key, value FROM {META_TABLE}")}
 
     def versions(self) -> list[Version]:
         """Every version, oldest first; the last is current (its edits counted so far)."""
@@ -202,22 +189,12 @@ class GpkgStore:
         rows = self._query("SELECT snapshot FROM qy_versions WHERE version = ?", (int(version),))
         if not rows:
             valid = ", ".join(str(v.version) for v in self.versions())
-            raise StoreError(_bilingual("store.unknown_version", version=version, valid=valid))
-        return self.load() if rows[0][0] is None else dataset_from_snapshot(rows[0][0])
+            raise StoreError(bilingual("store.unknown_version", version=version, valid=valid))
+        return self.load().dataset if rows[0][0] is None else dataset_from_snapshot(rows[0][0])
 
-    def restore(self, version: int, *, user: str) -> int:
-        """Make the data of ``version`` current again, as a new version; return its number."""
-        dataset = self.load_version(version)
-        return self.commit(dataset, user=user, kind="restore", note=f"restore {int(version)}")
-
-    def _current_version(self) -> int:
-        rows = self._query("SELECT MAX(version) FROM qy_versions")
-        return int(rows[0][0] or 0)
-
-    # --- audit and revisions ---------------------------------------------------------------------
     def audit(self, *, compound_id: str | None = None, since: str | None = None) -> pd.DataFrame:
         """Audit rows (newest first), optionally for one compound or since an ISO date/time."""
-        sql, args = "SELECT id, at, user, version, compound_id, layer, record, field, before, after FROM qy_audit", []
+        sql, args = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM qy_audit", []
         where = []
         if compound_id is not None:
             where.append("compound_id = ?")
@@ -228,20 +205,84 @@ class GpkgStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._query(sql + " ORDER BY id DESC", tuple(args))
-        cols = ["id", "at", "user", "version", "compound_id", "layer", "record", "field", "before", "after"]
-        return pd.DataFrame(rows, columns=cols)
+        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
     def etag(self, compound_id: str) -> str:
         """The record's version tag: changes with every edit of it and every import/restore."""
-        rows = self._query("SELECT revision FROM qy_revisions WHERE compound_id = ?", (compound_id,))
-        return f"v{self._current_version()}.r{rows[0][0] if rows else 0}"
+        with self._reading() as con:
+            return _etag(con, compound_id)
 
-    def apply_changes(self, compound_id: str, changes: Sequence[Any], *, user: str, etag: str) -> str:
-        """Write progress ``changes`` (geo.audit.Change) of one compound in one transaction.
+    def compound(self, compound_id: str) -> CompoundRows:
+        """One compound's rows of the edit layers and its tag, in one read transaction."""
+        with self._reading() as con:
+            con.execute("BEGIN")
+            try:
+                tag = _etag(con, compound_id)
+                layers = {layer: _compound_rows(con, layer, compound_id) for layer in EDIT_KEYS}
+            finally:
+                con.execute("COMMIT")
+        return CompoundRows(compound_id, tag, layers)
 
-        Refused with :class:`EditConflict` when the record's tag is no longer ``etag``
-        (someone saved in between). Returns the new tag.
+    def users(self) -> list[UserRecord]:
+        """Every user, by name."""
+        rows = self._query("SELECT name, role, subdistricts, password_hash, created_at, active FROM qy_users ORDER BY name")
+        return [UserRecord(n, r, tuple(json.loads(s)), h, c, bool(a)) for n, r, s, h, c, a in rows]
+
+    def user(self, name: str) -> UserRecord | None:
+        """The user called ``name`` (active or not), or None."""
+        rows = self._query("SELECT name, role, subdistricts, password_hash, created_at, active FROM qy_users "
+                           "WHERE name = ?", (name,))
+        return next((UserRecord(n, r, tuple(json.loads(s)), h, c, bool(a)) for n, r, s, h, c, a in rows), None)
+
+    def size_bytes(self) -> int:
+        """Size of the file (bytes)."""
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            raise _missing(self.path) from None
+
+    # --- writing ---------------------------------------------------------------------------------
+    def initialize(self, dataset: Dataset, *, user: str = "system", note: str = "") -> None:
+        """Write a fresh store (history restarts at version 1, no users), atomically replacing the file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            self._write(dataset, lambda con: _init_history(con, dataset, user, note))
+
+    def commit(self, dataset: Dataset, *, user: str, kind: str = "import", note: str = "",
+               expected: str | None = None) -> int:
+        """Make ``dataset`` the new current version (all layers or nothing); return its number.
+
+        The data being replaced (its last import or restore plus the edits since) is kept
+        as a snapshot of the previous version. Users, audit and revisions are carried over.
         """
+        with self._locked():
+            if expected is not None and self.path.exists() and self.fingerprint() != expected:
+                raise StoreChanged(bilingual("store.changed"))
+            if not self.path.exists():
+                self._write(dataset, lambda con: _init_history(con, dataset, user, note, kind))
+                return 1
+            self._recover_locked()
+            current = self._read_dataset()
+            old = self._current_version()
+            blob = snapshot_bytes(current)
+
+            def history(con: sqlite3.Connection) -> None:
+                _copy_aux(con, self.path)
+                con.execute("UPDATE qy_versions SET snapshot = ?, superseded_at = ?, edits = "
+                            "(SELECT COUNT(*) FROM qy_audit WHERE version = ?) WHERE version = ?",
+                            (blob, now_text(), old, old))
+                con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", (old + 1, now_text(), user, kind, note, len(dataset.compounds)))
+
+            self._write(dataset, history)
+            return old + 1
+
+    def _current_version(self) -> int:
+        rows = self._query("SELECT MAX(version) FROM qy_versions")
+        return int(rows[0][0] or 0)
+
+    def apply_changes(self, compound_id: str, changes: Sequence[Change], *, user: str, etag: str) -> str:
+        """Write progress ``changes`` of one compound in one transaction (EditConflict if ``etag`` is stale)."""
         with self._locked(), _edit_connection(self.path) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -264,22 +305,12 @@ class GpkgStore:
                 raise
             return _etag(con, compound_id)
 
-    # --- users (see geo.auth) ---------------------------------------------------------------------
-    def users(self) -> list[dict[str, Any]]:
-        """Every user: name, role, subdistricts, password_hash, created_at, active."""
-        rows = self._query("SELECT name, role, subdistricts, password_hash, created_at, active FROM qy_users ORDER BY name")
-        return [{"name": n, "role": r, "subdistricts": tuple(json.loads(s)), "password_hash": h,
-                 "created_at": c, "active": bool(a)} for n, r, s, h, c, a in rows]
-
     def put_user(self, name: str, *, role: str, password_hash: str, subdistricts: Sequence[str] = (),
                  active: bool = True) -> None:
         """Add or replace one user (in one transaction)."""
         with self._locked(), _edit_connection(self.path) as con:
-            con.execute("INSERT INTO qy_users VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
-                        "role = excluded.role, subdistricts = excluded.subdistricts, "
-                        "password_hash = excluded.password_hash, active = excluded.active",
-                        (name, role, json.dumps(list(subdistricts), ensure_ascii=False), password_hash,
-                         now_text(), int(active)))
+            _put_user(con, (name, role, json.dumps(list(subdistricts), ensure_ascii=False), password_hash,
+                            now_text(), int(active)))
 
     def delete_user(self, name: str) -> bool:
         """Remove one user; False when there was none."""
@@ -287,7 +318,7 @@ class GpkgStore:
             gone = con.execute("DELETE FROM qy_users WHERE name = ?", (name,)).rowcount
         return bool(gone)
 
-    # --- plumbing ---------------------------------------------------------------------------------
+# --- plumbing ---------------------------------------------------------------------------------
     def _recover(self) -> None:
         """Roll back an edit whose process died mid-transaction (its hot journal is left).
 
@@ -295,22 +326,37 @@ class GpkgStore:
         """
         if self.path.with_name(self.path.name + "-journal").exists():
             with self._locked():
-                con = sqlite3.connect(self.path)
-                try:
-                    con.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
-                finally:
-                    con.close()
+                self._recover_locked()
 
-    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+    def _recover_locked(self) -> None:
+        if self.path.with_name(self.path.name + "-journal").exists():
+            con = sqlite3.connect(self.path)
+            try:
+                con.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+            finally:
+                con.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection (autocommit; history tables readable on a store without them)."""
         if not self.path.exists():
-            raise StoreError(f"data store not found: {self.path} / 找不到数据文件")
+            raise _missing(self.path)
         self._recover()
-        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
         try:
             _ensure_aux_readable(con)
-            return con.execute(sql, args).fetchall()
+            yield con
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
         finally:
             con.close()
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._reading() as con:
+            return con.execute(sql, args).fetchall()
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -325,7 +371,7 @@ class GpkgStore:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise StoreBusy(_bilingual("store.busy")) from None
+                        raise StoreBusy(bilingual("store.busy")) from None
                     time.sleep(0.05)
             try:
                 self._remove_stale_temporaries()
@@ -337,7 +383,7 @@ class GpkgStore:
         for stale in self.path.parent.glob(f".{self.path.name}.*.tmp.gpkg*"):
             stale.unlink(missing_ok=True)
 
-    def _write(self, dataset: Dataset, history: Any) -> None:
+    def _write(self, dataset: Dataset, history: Callable[[sqlite3.Connection], None]) -> None:
         """Write every layer, meta and history to a temporary file, then rename it over the store."""
         tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
         try:
@@ -368,10 +414,6 @@ def _write_layer(path: Path, name: str, kind: str, frame: pd.DataFrame) -> None:
         return
     gdf = gpd.GeoDataFrame(frame, geometry=frame.geometry.name, crs=frame.crs).to_crs(STORAGE_CRS)
     pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", promote_to_multi=kind == "polygon")
-
-
-def _bilingual(key: str, **fmt: Any) -> str:
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
 
 
 def _fsync(path: Path) -> None:
@@ -459,7 +501,7 @@ def _register_gpkg_functions(con: sqlite3.Connection) -> None:
 @contextmanager
 def _edit_connection(path: Path) -> Iterator[sqlite3.Connection]:
     if not path.exists():
-        raise StoreError(f"data store not found: {path} / 找不到数据文件")
+        raise _missing(path)
     con = sqlite3.connect(path, isolation_level=None, timeout=LOCK_TIMEOUT_S)  # explicit BEGIN/COMMIT
     _register_gpkg_functions(con)
     try:
@@ -489,7 +531,7 @@ def _last_change(con: sqlite3.Connection, compound_id: str) -> dict[str, str]:
     return {"at": row[0], "user": row[1]} if row else {"at": "", "user": ""}
 
 
-def _apply_change(con: sqlite3.Connection, change: Any) -> None:
+def _apply_change(con: sqlite3.Connection, change: Change) -> None:
     """UPDATE the field of the keyed row, or INSERT the row when it does not exist yet."""
     keys = EDIT_KEYS[change.layer]
     where = " AND ".join(f'"{k}" = ?' for k in keys)
@@ -500,6 +542,22 @@ def _apply_change(con: sqlite3.Connection, change: Any) -> None:
         names = ", ".join(f'"{c}"' for c in (*keys, change.field) if c)
         marks = ", ".join("?" for _ in (*keys, change.field))
         con.execute(f'INSERT INTO "{change.layer}" ({names}) VALUES ({marks})', (*change.key, value))
+
+
+def _put_user(con: sqlite3.Connection, row: tuple[Any, ...]) -> None:
+    con.execute("INSERT INTO qy_users VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                "role = excluded.role, subdistricts = excluded.subdistricts, "
+                "password_hash = excluded.password_hash, active = excluded.active", row)
+
+
+def _compound_rows(con: sqlite3.Connection, layer: str, compound_id: str) -> pd.DataFrame:
+    """The attribute columns of ``layer``'s rows of one compound (no geometry, no fid), dates parsed."""
+    geometry = {r[0] for r in con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
+                                          (layer,))}
+    columns = [r[1] for r in con.execute(f'PRAGMA table_info("{layer}")') if r[1] not in geometry and r[1] != "fid"]
+    names = ", ".join(f'"{c}"' for c in columns)
+    rows = con.execute(f'SELECT {names} FROM "{layer}" WHERE compound_id = ?', (compound_id,)).fetchall()
+    return parse_dates(pd.DataFrame(rows, columns=columns))
 
 
 def _sql_value(value: Any) -> Any:
@@ -515,14 +573,13 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def open_store(path: str | os.PathLike[str] | None = None) -> GpkgStore:
-    """The configured store (``QY_STORE``; by default ``data/work/qingyang.gpkg``).
+def open_gpkg(path: str | os.PathLike[str]) -> GpkgStore:
+    """The GeoPackage store at ``path``; the default working store is first made as a copy of the sample.
 
-    The default working store is created on first use as a copy of the bundled sample,
-    so edits and imports never modify the committed sample file.
+    So edits and imports never modify the committed sample file.
     """
-    target = Path(path or get_settings().store_path)
-    if target == WORK_STORE and not target.exists():
+    target = Path(path)
+    if target.absolute() == WORK_STORE.absolute() and not target.exists():
         _copy_sample(target)
     return GpkgStore(target)
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import cached
 from geo.i18n import t
 from geo.settings import REPORT_DATE, ROOT
-from geo.store.gpkg import open_store
+from geo.store import open_store
 from tests.browser_support import offline_page, save_screenshot
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -40,9 +40,7 @@ def test_briefing_page_has_the_pack_button_with_both_formats(lang):
 
 
 def test_cached_wrapper_returns_the_deck_for_the_date_and_language():
-    ds = open_store().load()
-    fp = open_store().fingerprint()
-    data = cached.briefing_pack(fp, REPORT_DATE, "en", "pptx", _ds=ds)
+    data = cached.briefing_pack(open_store().load(), REPORT_DATE, "en", "pptx")
     deck = Presentation(io.BytesIO(data))
     assert deck.slides[0].shapes.title.text == t("brief.title", "en")
 

@@ -20,7 +20,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 @pytest.fixture(scope="module")
 def data_app(tmp_path_factory):
     store = scratch_store_with_users(tmp_path_factory.mktemp("browser-data"))
-    with streamlit_server(REPO_ROOT / "dashboard" / "app.py", env={"QY_STORE": str(store.path)}) as url:
+    with streamlit_server(REPO_ROOT / "dashboard" / "app.py", env={"QY_STORE": store.url}) as url:
         yield url, store
 
 

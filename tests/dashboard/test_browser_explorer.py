@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from geo import filters as F
-from geo.store.gpkg import open_store
+from geo.store import open_store
 from tests.browser_support import FOLIUM_IFRAME, offline_page, save_screenshot, script_finished_kind, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ _DRAWN_BOUNDS = """() => { let b = null; window.map_div.eachLayer(l => {
 
 @pytest.fixture(scope="module")
 def ds():
-    return open_store().load()
+    return open_store().load().dataset
 
 
 class _Runs:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from geo import metrics
-from geo.store.gpkg import open_store
+from geo.store import open_store
 from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ ROTATE_SECONDS = 3
 
 @pytest.fixture(scope="module")
 def ds():
-    return open_store().load()
+    return open_store().load().dataset
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,15 @@ import pytest
 
 from dashboard import html_charts, kpis
 from geo import metrics, schema
-from geo.settings import SAMPLE_GPKG
-from geo.store.gpkg import GpkgStore
+from geo.settings import SAMPLE_STORE_URL
+from geo.store import open_store
 
 DAY = dt.date(2022, 12, 9)
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return GpkgStore(SAMPLE_GPKG).load()
+    return open_store(SAMPLE_STORE_URL).load().dataset
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import kpis
 from geo import metrics
-from geo.settings import SAMPLE_GPKG
-from geo.store.gpkg import GpkgStore
+from geo.settings import SAMPLE_STORE_URL
+from geo.store import open_store
 from tests.apptest_support import html_blocks
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -21,7 +21,7 @@ REPORT_DAY = dt.date(2022, 12, 9)
 
 @pytest.fixture(scope="module")
 def ds():
-    return GpkgStore(SAMPLE_GPKG).load()
+    return open_store(SAMPLE_STORE_URL).load().dataset
 
 
 @pytest.fixture(scope="module")

@@ -7,23 +7,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
+from geo import writes
 from geo.audit import Change
 from geo.settings import ROOT
-from geo.store.gpkg import GpkgStore
-from tests.store_support import scratch_store_with_users
+from tests.store_support import ADMIN_USER, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
 IMPORT, EDIT, SCREEN = "app_pages/data_import.py", "app_pages/data_edit.py", "app_pages/screen.py"
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory):
-    return scratch_store_with_users(tmp_path_factory.mktemp("pages")).path
+def store(tmp_path_factory):
+    return scratch_store_with_users(tmp_path_factory.mktemp("pages"))
 
 
 @pytest.fixture(autouse=True)
-def _store_env(store_path, monkeypatch):
-    monkeypatch.setenv("QY_STORE", str(store_path))
+def _store_env(store, monkeypatch):
+    monkeypatch.setenv("QY_STORE", store.url)
 
 
 def _page(page: str, params: dict | None = None) -> AppTest:
@@ -44,7 +44,7 @@ def _login(at: AppTest, name: str, password: str) -> AppTest:
     return at
 
 
-def test_import_page_for_a_viewer(store_path):
+def test_import_page_for_a_viewer():
     at = _page(IMPORT)
     assert [t.value for t in at.title] == ["数据导入"]
     assert "当前为只读浏览" in [c.value for c in at.sidebar.caption]
@@ -54,7 +54,7 @@ def test_import_page_for_a_viewer(store_path):
     assert len(at.dataframe) == 1  # the versions table
 
 
-def test_import_page_in_english_and_admin_login(store_path):
+def test_import_page_in_english_and_admin_login():
     at = _page(IMPORT, {"lang": "en"})
     assert [t.value for t in at.title] == ["Data import"]
     _login(at, "admin", "wrong-password")
@@ -64,15 +64,14 @@ def test_import_page_in_english_and_admin_login(store_path):
     assert [b.label for b in at.sidebar.button] == ["Log out"]
 
 
-def test_restore_offered_to_admin_once_there_are_versions(store_path):
-    store = GpkgStore(store_path)
-    ds = store.load()
+def test_restore_offered_to_admin_once_there_are_versions(store):
+    ds = store.load().dataset
     store.commit(ds.with_layers(compounds=ds.compounds.iloc[:5]), user="admin", note="five")
     at = _login(_page(IMPORT), "admin", "admin-pass-1")
     at.selectbox(key=state.RESTORE_VERSION).select(1)
     next(b for b in at.button if b.label == "恢复").click().run()
     assert any("已恢复第 1 版" in s.value for s in at.success)
-    assert len(store.load().compounds) == 1891 and store.versions()[-1].kind == "restore"
+    assert len(store.load().dataset.compounds) == 1891 and store.versions()[-1].kind == "restore"
 
 
 def _open(at: AppTest, subdistrict: str, compound: str) -> AppTest:
@@ -94,7 +93,7 @@ def test_viewer_cannot_edit():
     assert next(b for b in at.button if b.label == "保存").disabled
 
 
-def test_editor_saves_progress_and_sees_history(store_path):
+def test_editor_saves_progress_and_sees_history(store):
     at = _login(_page(EDIT), "li", "editor-pass-1")
     _open(at, "金沙", "QY-0001")
     assert not at.info  # may edit 金沙
@@ -102,25 +101,37 @@ def test_editor_saves_progress_and_sees_history(store_path):
     finish.set_value(dt.date(2016, 11, 20))
     _save(at)
     assert any("已保存 1 项修改" in s.value for s in at.success)
-    store = GpkgStore(store_path)
-    assert store.load().compounds.set_index("compound_id").at["QY-0001", "actual_finish"].day == 20
+    assert store.load().dataset.compounds.set_index("compound_id").at["QY-0001", "actual_finish"].day == 20
     row = store.audit(compound_id="QY-0001").iloc[0]
     assert (row.user, row.field, row.after) == ("li", "actual_finish", "2016-11-20")
     assert len(at.dataframe) >= 2  # the compound's history and the daily dispatch list
 
 
-def test_second_save_after_someone_else_is_refused(store_path):
+def test_second_save_after_someone_else_is_refused(store):
     at = _login(_page(EDIT), "li", "editor-pass-1")
     _open(at, "金沙", "QY-0001")  # the record is opened now (its tag is kept)
-    store = GpkgStore(store_path)
     store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "plan_finish", None, "2016-12-24")],
                         user="wang", etag=store.etag("QY-0001"))
     next(d for d in at.date_input if d.label == "实际开工").set_value(dt.date(2016, 6, 2))
     _save(at)
     errors = [e.value for e in at.error]
     assert any("保存被拒绝" in e and "wang" in e for e in errors), errors
-    row = store.load().compounds.set_index("compound_id").loc["QY-0001"]
+    row = store.load().dataset.compounds.set_index("compound_id").loc["QY-0001"]
     assert row["plan_finish"].day == 24 and row["actual_start"].day == 1  # wang's edit kept, li's refused
+
+
+def test_a_removed_editor_is_a_viewer_at_once_and_cannot_save(store):
+    writes.add_user(store, ADMIN_USER, "zhou", "editor-pass-2", "editor", ["金沙"])
+    at = _login(_page(EDIT), "zhou", "editor-pass-2")
+    _open(at, "金沙", "QY-0007")
+    assert not at.info  # may edit now
+    next(d for d in at.date_input if d.label == "计划竣工").set_value(dt.date(2030, 1, 1))
+    writes.remove_user(store, ADMIN_USER, "zhou")  # an admin removes the account meanwhile
+    before = (store.fingerprint(), len(store.audit()))
+    _save(at)
+    assert (store.fingerprint(), len(store.audit())) == before
+    assert "当前为只读浏览" in [c.value for c in at.sidebar.caption]  # the session is signed out
+    assert any("只读" in i.value for i in at.info)
 
 
 def test_editor_cannot_edit_another_subdistrict():

@@ -8,7 +8,7 @@ from dashboard import state
 from geo import filters as F
 from geo import metrics
 from geo.settings import ROOT
-from geo.store.gpkg import open_store
+from geo.store import open_store
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/explorer.py"
@@ -17,7 +17,7 @@ KPI_ZH = ("小区（个）", "户数（户）", "加装电梯（台）", "充电
 
 @pytest.fixture(scope="module")
 def ds():
-    return open_store().load()
+    return open_store().load().dataset
 
 
 def _run(params=None, session=None) -> AppTest:

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import kpis
 from dashboard.map_component import own_script
 from geo import metrics, schema
-from geo.settings import SAMPLE_GPKG
-from geo.store.gpkg import GpkgStore
+from geo.settings import SAMPLE_STORE_URL
+from geo.store import open_store
 from tests.apptest_support import html_blocks
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -22,7 +22,7 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 @pytest.fixture(scope="module")
 def ds():
-    return GpkgStore(SAMPLE_GPKG).load()
+    return open_store(SAMPLE_STORE_URL).load().dataset
 
 
 def _screen(monkeypatch=None, **params: str) -> AppTest:

@@ -1,21 +1,15 @@
-"""Users and roles: argon2 hashes, login, editor limited to own subdistricts, CLI user management."""
+"""Users and roles: argon2 hashes, login, the pure checks on a User, the session's re-read of the stored user."""
 from __future__ import annotations
-
-import shutil
 
 import pytest
 
-from geo import auth
-from geo.cli.main import main
-from geo.settings import SAMPLE_GPKG
-from geo.store.gpkg import GpkgStore
+from geo import auth, writes
+from tests.store_support import ADMIN_USER, scratch_store_with_users
 
 
 @pytest.fixture()
-def store(tmp_path) -> GpkgStore:
-    path = tmp_path / "store.gpkg"
-    shutil.copyfile(SAMPLE_GPKG, path)
-    return GpkgStore(path)
+def store(tmp_path):
+    return scratch_store_with_users(tmp_path)  # admin / admin-pass-1, li / editor-pass-1 (金沙)
 
 
 def test_password_is_hashed_with_argon2_and_verified():
@@ -37,36 +31,30 @@ def test_roles():
         auth.check_role("boss")
     with pytest.raises(auth.AuthError, match="草堂"):
         auth.check_subdistricts(["春熙路"])
-    with pytest.raises(auth.AuthError):
+    with pytest.raises(auth.Refused):
         auth.require_admin(editor)
+    with pytest.raises(auth.Refused, match="少城"):
+        auth.require_edit(editor, "少城")
 
 
-def test_add_and_authenticate(store):
-    auth.add_user(store, "zhang", "pass-12345", "editor", ["草堂", "少城"])
+def test_authenticate(store):
+    writes.add_user(store, ADMIN_USER, "zhang", "pass-12345", "editor", ["草堂", "少城"])
     user = auth.authenticate(store, "zhang", "pass-12345")
     assert user == auth.User("zhang", "editor", ("草堂", "少城"))
-    with pytest.raises(auth.AuthError, match="wrong user name or password"):
-        auth.authenticate(store, "zhang", "nope-nope")
-    with pytest.raises(auth.AuthError, match="wrong user name or password"):
-        auth.authenticate(store, "nobody", "pass-12345")
-    with pytest.raises(auth.AuthError, match="already exists"):
-        auth.add_user(store, "zhang", "pass-12345", "viewer")
-    assert "pass-12345" not in store.path.read_bytes().decode("latin-1")
+    for name, password in (("zhang", "nope-nope"), ("nobody", "pass-12345"), ("", "")):
+        with pytest.raises(auth.Refused, match="wrong user name or password"):
+            auth.authenticate(store, name, password)
+    writes.update_user(store, ADMIN_USER, "zhang", active=False)
+    with pytest.raises(auth.Refused):
+        auth.authenticate(store, "zhang", "pass-12345")
+    assert all("pass-12345" not in u.password_hash for u in store.users())
 
 
-def test_first_admin_from_the_command_line(store, monkeypatch, capsys):
-    import io
-    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-admin\n"))
-    assert main(["users", "add", "admin", "--role", "admin", "--store", str(store.path)]) == 0
-    assert auth.authenticate(store, "admin", "s3cret-admin").is_admin
-    monkeypatch.setattr("sys.stdin", io.StringIO("pw-for-editor\n"))
-    assert main(["users", "add", "li", "--role", "editor", "--subdistrict", "金沙", "--password-stdin",
-                 "--store", str(store.path)]) == 0
-    capsys.readouterr()
-    assert main(["users", "list", "--store", str(store.path)]) == 0
-    out = capsys.readouterr().out
-    assert "admin" in out and "金沙" in out and "argon2" not in out
-    assert main(["users", "add", "x", "--role", "boss", "--store", str(store.path)]) == 2
-    assert "viewer, editor, admin" in capsys.readouterr().err
-    assert main(["users", "remove", "li", "--store", str(store.path)]) == 0
-    assert main(["users", "remove", "li", "--store", str(store.path)]) == 2
+def test_refresh_user_follows_the_store(store):
+    li = auth.authenticate(store, "li", "editor-pass-1")
+    assert auth.refresh_user(store, li) == li
+    writes.update_user(store, ADMIN_USER, "li", role="admin")
+    assert auth.refresh_user(store, li).is_admin
+    writes.remove_user(store, ADMIN_USER, "li")
+    assert auth.refresh_user(store, li) == auth.VIEWER
+    assert auth.refresh_user(store, auth.VIEWER) == auth.VIEWER

@@ -17,7 +17,7 @@ from geo.imports.readers import read_file
 from geo.imports.validate import validate_table
 from geo.settings import SAMPLE_GPKG
 from geo.spatial import locate
-from geo.store.gpkg import GpkgStore
+from tests.store_support import ADMIN, EDITOR, scratch_store_with_users, store_digest
 
 
 @pytest.fixture(scope="module")
@@ -132,19 +132,39 @@ def test_export_filters(store, tmp_path, capsys):
     assert main(["export", "--format", "shp", "-o", str(out), "--store", str(store)]) == 2
 
 
-def test_import_history_restore_via_cli(tmp_path, capsys):
-    path = tmp_path / "s.gpkg"
-    shutil.copyfile(SAMPLE_GPKG, path)
+def test_import_history_restore_via_cli(tmp_path, capsys, monkeypatch):
+    store = scratch_store_with_users(tmp_path)
+    at = ["--store", store.url]
     new = tmp_path / "new.csv"
     new.write_text("小区名称,经度,纬度\n宽巷子新院,104.05373,30.66784\n", encoding="utf-8")
-    assert main(["import", str(new), "--dry-run", "--store", str(path)]) == 0
-    assert len(GpkgStore(path).versions()) == 1
-    assert main(["import", str(new), "--user", "wang", "--store", str(path)]) == 0
+    assert main(["import", str(new), "--dry-run", *at]) == 0  # writes nothing: no sign-in
+    assert len(store.versions()) == 1
+    monkeypatch.setenv("QY_PASSWORD", ADMIN[1])
+    assert main(["import", str(new), "--user", "admin", *at]) == 0
     assert "第 2 版" in capsys.readouterr().out
-    assert main(["history", "--json", "--store", str(path)]) == 0
+    assert main(["history", "--json", *at]) == 0
     history = json.loads(capsys.readouterr().out)
     assert [(v["version"], v["kind"], v["user"], v["compounds"]) for v in history] == [
-        (1, "init", "system", 1891), (2, "import", "wang", 1892)]
-    assert main(["restore", "1", "--store", str(path)]) == 0
-    assert len(GpkgStore(path).load().compounds) == 1891
-    assert main(["changes", "--since", "2020-01-01", "--json", "--store", str(path)]) == 0
+        (1, "init", "system", 1891), (2, "import", "admin", 1892)]
+    assert main(["restore", "1", "--user", "admin", *at]) == 0
+    assert len(store.load().dataset.compounds) == 1891
+    assert main(["changes", "--since", "2020-01-01", "--json", *at]) == 0
+
+
+def test_import_and_restore_are_refused_to_non_admins_with_the_store_unchanged(tmp_path, capsys, monkeypatch):
+    store = scratch_store_with_users(tmp_path)
+    at = ["--store", store.url]
+    new = tmp_path / "new.csv"
+    new.write_text("小区名称,经度,纬度\n宽巷子新院,104.05373,30.66784\n", encoding="utf-8")
+    before = store_digest(store)
+    monkeypatch.setenv("QY_PASSWORD", EDITOR[1])
+    assert main(["import", str(new), "--user", EDITOR[0], *at]) == 1
+    assert main(["restore", "1", "--user", EDITOR[0], *at]) == 1
+    assert capsys.readouterr().err.count("只有管理员") == 2
+    monkeypatch.setenv("QY_PASSWORD", "not-the-password")
+    assert main(["import", str(new), "--user", "admin", *at]) == 1
+    assert "wrong user name or password" in capsys.readouterr().err
+    monkeypatch.delenv("QY_PASSWORD")
+    assert main(["import", str(new), *at]) == 2  # a write needs --user
+    assert "--user" in capsys.readouterr().err
+    assert store_digest(store) == before

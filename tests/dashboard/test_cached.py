@@ -1,0 +1,49 @@
+"""dashboard.cached: the data set and its fingerprint come as one handle, and derived caches key by it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import cached
+from geo.store import Change
+from tests.store_support import scratch_sample
+
+DAY = dt.date(2022, 12, 9)
+
+
+@pytest.fixture()
+def store(tmp_path, monkeypatch):
+    store = scratch_sample(tmp_path)
+    monkeypatch.setenv("QY_STORE", store.url)
+    return store
+
+
+def _finish(loaded, cid: str = "QY-0001"):
+    return loaded.dataset.compounds.set_index("compound_id").at[cid, "actual_finish"]
+
+
+def test_a_load_is_cached_per_fingerprint_and_follows_every_write(store):
+    first = cached.load()
+    assert first.fingerprint == store.fingerprint() and cached.load() is first
+    store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "actual_finish", None, "2016-11-05")],
+                        user="ed", etag=store.etag("QY-0001"))
+    second = cached.load()
+    assert second.fingerprint == store.fingerprint() != first.fingerprint
+    assert (_finish(first).day, _finish(second).day) == (29, 5)
+
+
+def test_data_are_labelled_with_their_own_fingerprint_never_with_the_one_probed_before(store):
+    loaded = cached._loaded(store.url, "a fingerprint probed before the store changed")
+    assert loaded.fingerprint == store.fingerprint()
+
+
+def test_derived_values_are_keyed_by_the_handle_they_came_from(store):
+    first = cached.load()
+    store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "actual_finish", None, None),
+                                    Change("compounds", ("QY-0001",), "actual_start", None, None)],
+                        user="ed", etag=store.etag("QY-0001"))
+    second = cached.load()
+    before, after = cached.stats(first, DAY), cached.stats(second, DAY)
+    assert after["compounds"]["completed"] == before["compounds"]["completed"] - 1
+    assert cached.stats(first, DAY) == before  # the older handle still gets its own figures

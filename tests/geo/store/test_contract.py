@@ -1,0 +1,330 @@
+"""The store contract: what every backend of geo.store.base.Store must do, tested through the interface only.
+
+Parametrised over backends by the ``backend`` fixture: one entry of ``BACKENDS`` per
+backend (GeoPackage today). A new backend adds an entry (how to make an empty store,
+how to digest everything it holds, how to pause a child process in the middle of a
+write) and must pass every test here unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.dataset import LAYERS
+from geo.settings import ROOT
+from geo.store import EDIT_KEYS, Change, EditConflict, Store, StoreChanged, StoreError, open_store, scratch_url
+from tests.geo.tiny_data import tiny_dataset
+
+MARK = "MID-WRITE"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How the contract makes, inspects and interrupts one backend's stores."""
+
+    name: str
+    make_url: Callable[[Path], str]  # URL of a new, empty store using the scratch folder
+    raw_digest: Callable[[Store], str]  # digest of everything the backend keeps (beyond the interface)
+    pause_commit: str  # Python run in a child first: a commit prints MARK mid-write and waits
+    pause_edit: str  # the same for a progress edit (inside its transaction)
+
+
+def _gpkg_digest(store: Store) -> str:
+    return hashlib.sha256(Path(store.url.removeprefix("gpkg:")).read_bytes()).hexdigest()
+
+
+GPKG = Backend(
+    name="gpkg",
+    make_url=lambda folder: scratch_url(folder),
+    raw_digest=_gpkg_digest,
+    pause_commit=textwrap.dedent(f"""
+        import time, geo.store.gpkg as backend
+        real = backend._write_layer
+        def paused(path, name, kind, frame):
+            real(path, name, kind, frame)
+            if name == "compounds":  # some layers are in the temporary file, others not yet
+                print({MARK!r}, flush=True)
+                time.sleep(60)
+        backend._write_layer = paused
+    """),
+    pause_edit=textwrap.dedent(f"""
+        import time, geo.store.gpkg as backend
+        real = backend._apply_change
+        def paused(con, change):
+            real(con, change)  # the row is changed inside the open transaction
+            print({MARK!r}, flush=True)
+            time.sleep(60)
+        backend._apply_change = paused
+    """),
+)
+BACKENDS = [GPKG]
+
+
+@pytest.fixture(params=BACKENDS, ids=lambda b: b.name)
+def backend(request) -> Backend:
+    return request.param
+
+
+@pytest.fixture()
+def store(backend, tmp_path) -> Store:
+    """A fresh store of the tiny data set (3 compounds QY-A/B/C, version 1, no users)."""
+    store = open_store(backend.make_url(tmp_path))
+    store.initialize(tiny_dataset())
+    return store
+
+
+def _state(store: Store) -> tuple:
+    """Everything the interface shows: every layer, meta, versions, audit, users, tags."""
+    loaded = store.load()
+    ds = loaded.dataset
+    layers = {name: getattr(ds, name).to_csv(index=False) for name in LAYERS}
+    tags = {cid: store.etag(cid) for cid in ds.compounds["compound_id"]}
+    return (loaded.fingerprint, layers, ds.meta, store.versions(), store.audit().to_dict("records"), store.users(), tags)
+
+
+def _change(field: str = "actual_finish", value: str = "2023-06-30", cid: str = "QY-B") -> Change:
+    return Change("compounds", (cid,), field, None, value)
+
+
+def _amount(store: Store, cid: str = "QY-A") -> float:
+    funding = store.load().dataset.funding
+    row = funding[(funding["compound_id"] == cid) & (funding["year"] == 2022) & (funding["source"] == "residents")]
+    return float(row["amount_wan_yuan"].iloc[0])
+
+
+# --- reading -------------------------------------------------------------------------------------
+def test_every_layer_round_trips_with_crs_and_dates(store):
+    back, tiny = store.load().dataset, tiny_dataset()
+    assert back.meta == tiny.meta
+    for name, kind in LAYERS.items():
+        frame, expected = getattr(back, name), getattr(tiny, name)
+        assert len(frame) == len(expected), name
+        if kind != "table":
+            assert frame.crs.to_epsg() == 4326, name
+            assert frame.geometry.equals(expected.geometry), name
+        columns = [c for c in expected.columns if c != "geometry"]
+        pd.testing.assert_frame_equal(pd.DataFrame(frame[columns]).reset_index(drop=True),
+                                      pd.DataFrame(expected[columns]).reset_index(drop=True),
+                                      check_dtype=False, obj=name)
+    assert back.compounds["actual_finish"].dtype.kind == "M"
+
+
+def test_load_pairs_the_data_with_the_fingerprint_they_were_read_under(store):
+    loaded = store.load()
+    assert loaded.fingerprint == store.fingerprint() == store.load().fingerprint  # reads change nothing
+    store.apply_changes("QY-B", [_change()], user="ed", etag=store.etag("QY-B"))
+    assert store.fingerprint() != loaded.fingerprint  # the old handle is stale, and says so
+    assert store.load().fingerprint == store.fingerprint()
+
+
+def test_a_load_racing_writers_never_pairs_data_with_another_fingerprint(store):
+    seen: dict[str, float] = {}
+    done = threading.Event()
+
+    def writer() -> None:
+        for i in range(25):
+            change = Change("funding", ("QY-A", 2022, "residents"), "amount_wan_yuan", None, float(i))
+            store.apply_changes("QY-A", [change], user="w", etag=store.etag("QY-A"))
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while not done.is_set():
+        loaded = store.load()
+        funding = loaded.dataset.funding
+        amount = float(funding[(funding["compound_id"] == "QY-A") & (funding["year"] == 2022)
+                               & (funding["source"] == "residents")]["amount_wan_yuan"].iloc[0])
+        assert seen.setdefault(loaded.fingerprint, amount) == amount  # one fingerprint, one content
+    thread.join()
+    assert _amount(store) == 24.0
+
+
+def test_a_missing_store_is_a_clear_error(backend, tmp_path):
+    missing = open_store(backend.make_url(tmp_path / "nothing-here"))
+    for read in (missing.load, missing.fingerprint, missing.versions, missing.users):
+        with pytest.raises(StoreError):
+            read()
+
+
+def test_compound_rows_and_tag_are_read_together(store):
+    rows = store.compound("QY-A")
+    assert rows.exists and rows.subdistrict == "府南" and rows.etag == store.etag("QY-A")
+    assert set(rows.layers) == set(EDIT_KEYS)
+    assert len(rows.layers["works"]) == 2 and len(rows.layers["elevators"]) == 2 and len(rows.layers["funding"]) == 3
+    assert "geometry" not in rows.layers["compounds"].columns
+    assert rows.layers["compounds"]["actual_finish"].dtype.kind == "M"
+    unknown = store.compound("QY-Z")
+    assert not unknown.exists and unknown.subdistrict is None
+
+
+# --- versions and restore --------------------------------------------------------------------------
+def test_commit_makes_a_new_version_and_restore_brings_an_old_one_back(store):
+    tiny = tiny_dataset()
+    assert [(v.version, v.kind, v.compounds, v.current) for v in store.versions()] == [(1, "init", 3, True)]
+    fingerprint = store.fingerprint()
+    assert store.commit(tiny.with_layers(compounds=tiny.compounds.iloc[:1]), user="alice", note="one") == 2
+    assert store.fingerprint() != fingerprint
+    assert len(store.load().dataset.compounds) == 1
+    assert len(store.load_version(1).compounds) == 3 and len(store.load_version(2).compounds) == 1
+    assert store.restore(1, user="bob") == 3
+    assert list(store.load().dataset.compounds["compound_id"]) == ["QY-A", "QY-B", "QY-C"]
+    assert [(v.version, v.kind, v.user, v.note, v.compounds, v.current) for v in store.versions()] == [
+        (1, "init", "system", "", 3, False), (2, "import", "alice", "one", 1, False),
+        (3, "restore", "bob", "restore 1", 3, True)]
+    with pytest.raises(StoreError, match="1, 2, 3"):
+        store.restore(7, user="bob")
+
+
+def test_edits_are_counted_per_version_and_kept_when_superseded(store):
+    store.apply_changes("QY-B", [_change()], user="ed", etag=store.etag("QY-B"))
+    assert store.versions()[-1].edits == 1
+    store.commit(tiny_dataset(), user="admin")  # an import replacing the edited data
+    current = store.load().dataset.compounds.set_index("compound_id")
+    assert pd.isna(current.at["QY-B", "actual_finish"])
+    kept = store.load_version(1).compounds.set_index("compound_id")
+    assert kept.at["QY-B", "actual_finish"] == pd.Timestamp("2023-06-30")  # the edit is not lost
+    assert [v.edits for v in store.versions()] == [1, 0]
+
+
+def test_commit_creates_a_store_that_does_not_exist(backend, tmp_path):
+    store = open_store(backend.make_url(tmp_path))
+    assert store.commit(tiny_dataset(), user="first", kind="import") == 1
+    assert [(v.version, v.user) for v in store.versions()] == [(1, "first")]
+
+
+# --- audit and optimistic concurrency ----------------------------------------------------------------
+def test_an_edit_writes_rows_audit_and_a_new_tag(store):
+    assert store.etag("QY-B") == "v1.r0" and store.audit().empty
+    tag = store.apply_changes("QY-B", [_change(), Change("works", ("QY-B", "ev_chargers"), "quantity", None, 4)],
+                              user="ed", etag="v1.r0")
+    assert tag == store.etag("QY-B") != "v1.r0"
+    ds = store.load().dataset
+    chargers = ds.works[(ds.works["compound_id"] == "QY-B") & (ds.works["work"] == "ev_chargers")]
+    assert list(chargers["quantity"]) == [4]  # a new row
+    audit = store.audit(compound_id="QY-B")
+    assert list(audit["field"]) == ["quantity", "actual_finish"]  # newest first
+    assert set(audit["user"]) == {"ed"} and list(audit["after"]) == ["4", "2023-06-30"]
+    assert audit.iloc[1]["before"] is None and audit.iloc[1]["version"] == 1
+    assert store.audit(compound_id="QY-A").empty
+    assert len(store.audit(since="2000-01-01")) == 2 and store.audit(since="2999-01-01").empty
+
+
+def test_a_stale_tag_is_refused_and_nothing_is_written(store, backend):
+    opened = store.etag("QY-B")
+    store.apply_changes("QY-B", [_change()], user="first", etag=opened)
+    before, digest = _state(store), backend.raw_digest(store)
+    with pytest.raises(EditConflict) as info:
+        store.apply_changes("QY-B", [_change("plan_finish", "2023-07-31")], user="second", etag=opened)
+    assert info.value.compound_id == "QY-B" and info.value.last["user"] == "first"
+    assert _state(store) == before and backend.raw_digest(store) == digest
+
+
+def test_an_import_or_restore_makes_every_open_tag_stale(store):
+    opened = store.etag("QY-A")
+    store.commit(tiny_dataset(), user="admin")
+    with pytest.raises(EditConflict):
+        store.apply_changes("QY-A", [_change(cid="QY-A")], user="ed", etag=opened)
+
+
+def test_racing_editors_exactly_one_wins(store):
+    opened = store.etag("QY-B")
+    barrier = threading.Barrier(4)
+    results: list[str] = []
+
+    def editor(i: int) -> None:
+        barrier.wait()
+        try:
+            store.apply_changes("QY-B", [Change("funding", ("QY-B", 2030, "donations"), "amount_wan_yuan", None,
+                                                float(i))], user=f"u{i}", etag=opened)
+            results.append("saved")
+        except EditConflict:
+            results.append("refused")
+
+    threads = [threading.Thread(target=editor, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(results) == ["refused", "refused", "refused", "saved"]
+    assert len(store.audit(compound_id="QY-B")) == 1
+    funding = store.load().dataset.funding
+    assert len(funding[(funding["compound_id"] == "QY-B") & (funding["year"] == 2030)]) == 1
+
+
+def test_a_commit_planned_against_older_data_is_refused(store, backend):
+    planned = store.load()
+    store.apply_changes("QY-B", [_change()], user="ed", etag=store.etag("QY-B"))
+    before, digest = _state(store), backend.raw_digest(store)
+    with pytest.raises(StoreChanged):
+        store.commit(planned.dataset, user="admin", expected=planned.fingerprint)
+    assert _state(store) == before and backend.raw_digest(store) == digest
+    assert store.commit(planned.dataset, user="admin", expected=store.load().fingerprint) == 2
+
+
+# --- users -----------------------------------------------------------------------------------------
+def test_users_are_added_replaced_listed_and_removed(store):
+    assert store.users() == [] and store.user("li") is None
+    store.put_user("wang", role="admin", password_hash="h1")
+    store.put_user("li", role="editor", password_hash="h2", subdistricts=["金沙", "光华"])
+    first = store.user("li")
+    assert first is not None and (first.role, first.subdistricts, first.active) == ("editor", ("金沙", "光华"), True)
+    store.put_user("li", role="viewer", password_hash="h3", active=False)
+    again = store.user("li")
+    assert again is not None and (again.role, again.subdistricts, again.password_hash, again.active) == (
+        "viewer", (), "h3", False)
+    assert again.created_at == first.created_at  # replacing keeps when the user was created
+    assert [u.name for u in store.users()] == ["li", "wang"]
+    assert store.delete_user("li") and not store.delete_user("li")
+    assert [u.name for u in store.users()] == ["wang"]
+
+
+def test_users_audit_and_tags_survive_commits_and_restores(store):
+    store.put_user("wang", role="admin", password_hash="h")
+    tag = store.apply_changes("QY-B", [_change()], user="ed", etag=store.etag("QY-B"))
+    store.commit(tiny_dataset(), user="wang")
+    store.restore(1, user="wang")
+    assert [u.name for u in store.users()] == ["wang"]
+    assert len(store.audit()) == 1
+    assert store.etag("QY-B") != tag  # a new version: every tag moved on
+
+
+# --- atomicity when the writing process is killed --------------------------------------------------
+def _killed_mid_write(pause: str, url: str, action: str) -> None:
+    script = "\n".join([f"import sys; sys.path.insert(0, {str(ROOT)!r})", pause,
+                        "from geo.store import open_store, Change", "from tests.geo.tiny_data import tiny_dataset",
+                        f"store = open_store({url!r})", action])
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == MARK  # the write is half done now
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_a_commit_killed_mid_write_leaves_the_store_as_it_was(store, backend):
+    before, digest = _state(store), backend.raw_digest(store)
+    _killed_mid_write(backend.pause_commit, store.url,
+                      "tiny = tiny_dataset(); store.commit(tiny.with_layers(compounds=tiny.compounds.iloc[:1]), user='x')")
+    assert _state(store) == before and backend.raw_digest(store) == digest
+    assert store.commit(tiny_dataset(), user="next") == 2  # and the next write succeeds
+
+
+def test_an_edit_killed_mid_transaction_is_rolled_back(store, backend):
+    before = _state(store)
+    _killed_mid_write(backend.pause_edit, store.url,
+                      "store.apply_changes('QY-B', [Change('compounds', ('QY-B',), 'actual_finish', None, '2023-06-30'),"
+                      " Change('compounds', ('QY-B',), 'plan_finish', None, '2023-07-31')], user='x', etag='v1.r0')")
+    assert _state(store) == before
+    assert store.apply_changes("QY-B", [_change()], user="next", etag="v1.r0") == store.etag("QY-B")
