@@ -537,6 +537,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "edit.col.changes": ("修改项数", "Changes"),
     "edit.col.last_at": ("最近修改", "Last change"),
     "edit.col.users": ("修改人", "By"),
+    # --- the programme's places and targets (geo/programme.py) ---------------------------------
+    "programme.error.columns": ("规划表 {table} 缺少列：{columns}", "programme table {table} lacks columns: {columns}"),
+    "programme.error.info": ("规划表 programme_info 应恰有 1 行，现有 {n} 行", "programme table programme_info must have exactly 1 row, not {n}"),
+    "programme.error.key": ("规划代号「{name}」无效：只可用小写字母、数字和连字符（用于文件名）", "programme key '{name}' is not valid: lower-case letters, digits and dashes only (it names files)"),
+    "programme.error.root": ("规划覆盖的地点 {code} 不在地点表中", "the programme's place {code} is not in the places table"),
+    "programme.error.no_subdistricts": ("规划没有任何街道", "the programme has no subdistrict"),
+    "programme.error.duplicate": ("重复的{what}：{value}", "duplicate {what}: {value}"),
+    "programme.error.place_blank": ("地点缺少编码或名称（编码「{code}」，名称「{name}」）", "a place lacks its code or name (code '{code}', name '{name}')"),
+    "programme.error.level": ("地点 {code} 的层级「{level}」未知；可选：{valid}", "place {code}: unknown level '{level}'; valid: {valid}"),
+    "programme.error.parent": ("地点 {code} 的上级 {parent} 不存在或层级不高于它", "place {code}: parent {parent} is missing or not on a higher level"),
+    "programme.error.area_subdistrict": ("片区「{area}」所在街道「{subdistrict}」不在规划中", "area '{area}': its subdistrict '{subdistrict}' is not in the programme"),
+    "programme.error.area_reserved": ("片区不能叫「{name}」：此名称用于片区以外的小区", "an area cannot be called '{name}': the name stands for compounds outside every area"),
+    "programme.error.target": ("目标无效（地点 {place}，指标 {measure}，时期 {period}，批次 {batch}，数值 {value}）", "invalid target (place {place}, measure {measure}, period {period}, batch {batch}, value {value})"),
 }
 
 

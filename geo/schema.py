@@ -65,6 +65,31 @@ BATCH_LABELS: dict[str, tuple[str, str]] = {
     **{y: (f"{y}年批次", f"{y} batch") for y in FYP14_BATCHES},
 }
 
+PERIOD_FYP13 = "fyp13"
+PERIOD_FYP14 = "fyp14"
+#: Plan period -> its batches (a programme's targets are set per period or per batch).
+PERIODS: dict[str, tuple[str, ...]] = {PERIOD_FYP13: (BATCH_FYP13,), PERIOD_FYP14: FYP14_BATCHES}
+PERIOD_LABELS: dict[str, tuple[str, str]] = {
+    PERIOD_FYP13: ("“十三五”", "13th FYP"),
+    PERIOD_FYP14: ("“十四五”", "14th FYP"),
+}
+#: What a target counts.
+TARGET_MEASURES: dict[str, tuple[str, str]] = {
+    "compounds": ("小区", "compounds"),
+    "households": ("户数", "households"),
+}
+
+# --- place levels (a programme's places form a hierarchy; see geo.programme) --------------------
+#: From the top down: a place's parent is always on a higher level.
+PLACE_LEVELS: dict[str, tuple[str, str]] = {
+    "nation": ("国家", "Nation"),
+    "province": ("省", "Province"),
+    "city": ("市", "City"),
+    "district": ("区（县）", "District"),
+    "subdistrict": ("街道（镇）", "Subdistrict"),
+    "community": ("社区（村）", "Community"),
+}
+
 # --- works (改造内容) ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class WorkType:
