@@ -17,7 +17,6 @@ SAMPLE_GPKG = DATA_DIR / "sample" / "qingyang_sample.gpkg"
 #: so edits and imports never change the committed sample (data/work/ is git-ignored).
 WORK_STORE = DATA_DIR / "work" / "qingyang.gpkg"
 REFERENCE_DIR = ROOT.parent / "shared" / "reference"
-BOUNDARY_GCJ02 = DATA_DIR / "boundaries" / "qingyang_district_gcj02.geojson"
 
 #: The date of the source reports; the sample reproduces the reported figures as of it.
 REPORT_DATE = dt.date(2022, 12, 9)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from geo import schema
+from geo.dataset import LAYERS
 from geo.programme import (
     PROGRAMME_TABLES,
     Area,
@@ -19,6 +20,7 @@ from geo.programme import (
     tables_from_programme,
 )
 from geo.sample.programme import QINGYANG
+from geo.store.gpkg import GpkgStore, dataset_from_snapshot, snapshot_bytes
 
 
 def _read(tables: dict[str, pd.DataFrame]) -> Programme:
@@ -31,6 +33,15 @@ def test_tables_round_trip():
     for name, frame in tables.items():
         assert tuple(frame.columns) == PROGRAMME_TABLES[name]
     assert _read(tables) == QINGYANG
+
+
+def test_programme_tables_are_layers_of_the_store(sample, tmp_path):
+    assert all(LAYERS[name] == "table" for name in PROGRAMME_TABLES)
+    assert sample.programme == QINGYANG  # the committed sample carries its programme
+    store = GpkgStore(tmp_path / "copy.gpkg")
+    store.save(sample)
+    assert store.load().programme == QINGYANG
+    assert dataset_from_snapshot(snapshot_bytes(sample)).programme == QINGYANG
 
 
 def test_qingyang_places():
