@@ -33,6 +33,6 @@ def briefing_pack_control(ds: Dataset, day: dt.date, lang: str, area: str | None
             st.download_button(
                 t("brief.download", lang, fmt=fmt.upper()),
                 data=partial(cached.briefing_pack, fingerprint, day, lang, fmt, area, _ds=ds),
-                file_name=render.pack_filename(day, area=area, fmt=fmt), mime=mime,
+                file_name=render.pack_filename(ds.programme, day, area=area, fmt=fmt), mime=mime,
                 on_click="ignore", width="stretch",
             )

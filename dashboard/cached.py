@@ -118,14 +118,14 @@ def stats(fingerprint: str, as_of: dt.date, area: str | None = None, *, _ds: Dat
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
 def progress_by_area(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
-    """``geo.metrics.progress_by_area`` (8 areas + 其他) on ``as_of``."""
+    """``geo.metrics.progress_by_area`` (the programme's areas + 其他) on ``as_of``."""
     return metrics.progress_by_area(_ds, as_of)
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False)
 def progress_by_year(fingerprint: str, as_of: dt.date, *, _ds: Dataset) -> pd.DataFrame:
-    """``geo.metrics.progress_by_year`` (14th-FYP batches against targets) on ``as_of``."""
-    return metrics.progress_by_year(_ds.compounds, as_of)
+    """``geo.metrics.progress_by_year`` (14th-FYP batches against the programme's targets) on ``as_of``."""
+    return metrics.progress_by_year(_ds.compounds, as_of, targets=_ds.programme.batch_targets())
 
 
 # --- briefing and screen maps (dashboard/app_pages/briefing.py, screen.py) ---------------

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from geo import schema
 from geo.i18n import t
+from geo.programme import Programme
 
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
 MIN_PASSWORD = 8
@@ -76,11 +76,11 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_subdistricts(names: Sequence[str]) -> tuple[str, ...]:
-    """Subdistrict names validated against the 12 (AuthError naming them)."""
-    bad = [n for n in names if n not in schema.SUBDISTRICT_NAMES]
+def check_subdistricts(names: Sequence[str], programme: Programme) -> tuple[str, ...]:
+    """Subdistrict names validated against the programme's (AuthError naming the valid ones)."""
+    bad = [n for n in names if n not in programme.subdistrict_names]
     if bad:
-        valid = "、".join(schema.SUBDISTRICT_NAMES)
+        valid = "、".join(programme.subdistrict_names)
         raise AuthError(f"未知街道 {'、'.join(bad)}，可选：{valid} / unknown subdistrict {', '.join(bad)}; valid: {valid}")
     return tuple(names)
 
@@ -102,7 +102,7 @@ def user_by_name(store, name: str) -> User | None:
 def add_user(store, name: str, password: str, role: str, subdistricts: Sequence[str] = ()) -> User:
     """Create a user (AuthError if the name is taken or the role/subdistricts are bad)."""
     check_role(role)
-    subs = check_subdistricts(subdistricts)
+    subs = check_subdistricts(subdistricts, store.load().programme) if subdistricts else ()
     if any(u["name"] == name for u in store.users()):
         raise AuthError(_bi("auth.user_exists", name=name))
     store.put_user(name, role=role, password_hash=hash_password(password), subdistricts=subs)

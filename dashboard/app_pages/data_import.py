@@ -24,8 +24,9 @@ CRS_CHOICES = geo_crs.CRS_NAMES  # wgs84, cgcs2000, gcj02, bd09
 _CRS_LABELS = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02 (高德/AMap)", "bd09": "BD-09 (百度/Baidu)"}
 
 
-def _template(lang: str) -> None:
-    st.download_button(t("imp.template", lang), columns.template_xlsx(lang), file_name=f"import_template_{lang}.xlsx",
+def _template(ds, lang: str) -> None:
+    st.download_button(t("imp.template", lang), columns.template_xlsx(ds.programme, lang),
+                       file_name=f"import_template_{lang}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
 
@@ -143,14 +144,14 @@ def _checked_upload(upload, ds, fingerprint: str, crs: str, encoding: str, user,
 
 def main() -> None:
     lang = state.lang()
-    user = login_box(lang)
+    fingerprint = cached.store_fingerprint()  # taken first: a later change refuses the commit
+    ds = cached.dataset_or_stop(lang)
+    user = login_box(lang, ds.programme)
     st.title(t("imp.title", lang))
     st.caption(t("imp.intro", lang))
     if state.IMPORT_DONE in st.session_state:
         st.success(st.session_state.pop(state.IMPORT_DONE))
-    fingerprint = cached.store_fingerprint()  # taken first: a later change refuses the commit
-    ds = cached.dataset_or_stop(lang)
-    _template(lang)
+    _template(ds, lang)
     upload = st.file_uploader(t("imp.upload", lang), type=[s.lstrip(".") for s in ACCEPTED], key=state.IMPORT_UPLOAD)
     crs, encoding = _options(lang)
     if upload is not None:

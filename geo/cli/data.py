@@ -4,7 +4,7 @@
     python -m geo import FILE [...] [--user NAME] [--note TEXT] [--dry-run]
     python -m geo export --format csv|xlsx|geojson|gpkg [--area A] [--subdistrict S] [--status S] -o PATH
     python -m geo history | restore VERSION | changes --since YYYY-MM-DD
-    python -m geo users add NAME --role admin|editor|viewer [--subdistrict 草堂 ...] | list | remove NAME | passwd NAME
+    python -m geo users add NAME --role admin|editor|viewer [--subdistrict NAME ...] | list | remove NAME | passwd NAME
 
 Every command uses the store named by ``--store`` or ``QY_STORE`` (default: the sample).
 Exit codes: 0 fine; 1 the file has errors (validate/import: the report is on stdout);

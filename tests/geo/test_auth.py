@@ -7,6 +7,7 @@ import pytest
 
 from geo import auth
 from geo.cli.main import main
+from geo.sample.programme import QINGYANG
 from geo.settings import SAMPLE_GPKG
 from geo.store.gpkg import GpkgStore
 
@@ -36,7 +37,7 @@ def test_roles():
     with pytest.raises(auth.AuthError, match="viewer, editor, admin"):
         auth.check_role("boss")
     with pytest.raises(auth.AuthError, match="草堂"):
-        auth.check_subdistricts(["春熙路"])
+        auth.check_subdistricts(["春熙路"], QINGYANG)
     with pytest.raises(auth.AuthError):
         auth.require_admin(editor)
 
