@@ -135,7 +135,7 @@ class Programme:
         return tuple(chain)
 
     def full_name(self, lang: str = "zh") -> str:
-        """The covered place with its ancestors: 成都市青羊区 / Qingyang District, Chengdu."""
+        """The covered place after its ancestors: the city then the district in Chinese, "District, City" in English."""
         chain = self.lineage(self.place)
         if lang == "en":
             return ", ".join(p.label("en") for p in reversed(chain))
