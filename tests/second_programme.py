@@ -49,8 +49,6 @@ JINJIANG = Programme(
              Target("510104", "households", "fyp14", HOUSEHOLDS_TARGET),
              *(Target("510104", "compounds", "fyp14", n, b) for b, n in YEAR_TARGETS.items())),
 )
-#: Every place name of the fixture (a page showing the fixture must show only these).
-NAMES = ("锦江区", *(s.name for s in SUBDISTRICTS), *(a.name for a in AREAS))
 
 #: (subdistrict, area, batch, decision, year built, households, plan start, plan finish, actual start, actual finish)
 _COMPOUNDS = (
