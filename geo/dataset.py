@@ -59,7 +59,7 @@ class Dataset:
         """True while the data are the generated sample (label the UI '示意数据')."""
         return self.meta.get("illustrative", "false") == "true"
 
-    def with_layers(self, **layers: object) -> Dataset:
+    def with_layers(self, **layers: pd.DataFrame) -> Dataset:
         """A copy with some layers replaced (its programme is read from the programme tables again)."""
         return replace(self, **layers)
 
