@@ -94,8 +94,10 @@ def figure_png(fig: Figure) -> bytes:
 def _area_mark(programme: Programme, name: str) -> str:
     """The area's marker on the whole-district map: its number in the programme (①, ②, ...)."""
     names = programme.area_names
-    i = names.index(name) if name in names else -1
-    return AREA_MARKS[i] if 0 <= i < len(AREA_MARKS) else str(i + 1 if i >= 0 else "?")
+    if name not in names:
+        return "?"
+    i = names.index(name)
+    return AREA_MARKS[i] if i < len(AREA_MARKS) else str(i + 1)
 
 
 def _area_pct(ds: Dataset, day: Any) -> dict[str, float]:
