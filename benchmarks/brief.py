@@ -16,7 +16,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import schema
 from geo.brief import content, model, render
 from geo.settings import REPORT_DATE
 from geo.store import open_store
@@ -58,7 +57,7 @@ def main() -> int:
     print(f"load store: {time.perf_counter() - start:.2f} s ({len(ds.compounds)} compounds), as of {args.as_of}")
     print(f"{'pack':<26}{'fmt':<6}{'build s':>9}{'render s':>10}{'total s':>9}{'MB':>7}")
     worst = {}
-    for area in (None, *schema.AREA_NAMES):
+    for area in (None, *ds.programme.area_names):
         for fmt in model.FORMATS:
             runs = [_time_pack(ds, args.as_of, area, args.lang, fmt) for _ in range(max(1, args.repeat))]
             build, render, size = min(runs, key=lambda r: r[0] + r[1])

@@ -1,1 +1,1 @@
-"""Streamlit app of the Qingyang old-compound renovation dashboard."""
+"""Streamlit app of the old-compound renovation dashboard."""

@@ -27,9 +27,10 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import state  # noqa: E402
+from dashboard import cached, state, ui  # noqa: E402
 from geo.i18n import t  # noqa: E402
 from geo.settings import get_settings  # noqa: E402
+from geo.store import StoreError  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
@@ -77,15 +78,25 @@ def _st_pages(lang: str) -> dict[str, st.Page]:
     }
 
 
+def app_title(lang: str) -> str:
+    """The app's title: the stored programme's, or a general one while the store cannot be read
+    (the page then says why)."""
+    try:
+        programme = cached.load().dataset.programme
+    except (StoreError, OSError, ValueError):
+        return t("app.title_default", lang)
+    return t("app.title", lang, title=programme.title(lang))
+
+
 def _forward_home(target: st.Page) -> None:
     """The root URL: forward to the first page, keeping the query string."""
     st.switch_page(target, query_params=st.query_params.to_dict())
 
 
-def _sidebar(pages: dict[str, st.Page], lang: str) -> None:
+def _sidebar(pages: dict[str, st.Page], lang: str, title: str) -> None:
     """The shared sidebar: title, page menu, language switch and as-of date."""
     with st.sidebar:
-        st.markdown(f"### {t('app.title', lang)}")
+        st.html(ui.sidebar_title_html(title))
         params = {state.Q_LANG: lang}
         for spec in PAGES:
             if spec.in_menu:
@@ -97,19 +108,20 @@ def _sidebar(pages: dict[str, st.Page], lang: str) -> None:
 
 def main() -> None:
     """Set up the session, route to the page and run it."""
-    st.set_page_config(page_title=t("app.title"), layout="wide", initial_sidebar_state="expanded")
+    st.set_page_config(page_title=t("app.title_default"), layout="wide", initial_sidebar_state="expanded")
     state.init_session(get_settings().language)
     lang = state.lang()
+    title = app_title(lang)
     pages = _st_pages(lang)
     first = pages[PAGES[0].url_path]
-    home = st.Page(lambda: _forward_home(first), title=t("app.title", lang), url_path="home",
+    home = st.Page(lambda: _forward_home(first), title=title, url_path="home",
                    default=True, visibility="hidden")
     page = st.navigation([home, *pages.values()], position="hidden")
     spec = next((s for s in PAGES if s.url_path == page.url_path), None)
     if spec is not None:
-        st.set_page_config(page_title=f"{page.title} · {t('app.title', lang)}")
+        st.set_page_config(page_title=f"{page.title} · {title}")
     if spec is not None and spec.chrome:
-        _sidebar(pages, lang)
+        _sidebar(pages, lang, title)
     elif spec is not None:
         st.html(_NO_CHROME_CSS)
     page.run()

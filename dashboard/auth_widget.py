@@ -12,8 +12,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state
-from geo import auth, schema
-from geo.i18n import t
+from geo import auth
+from geo.i18n import t, vocab
+from geo.programme import Programme
 from geo.store import StoreError
 
 
@@ -62,8 +63,8 @@ def _password_form(lang: str) -> None:
                 st.error(t("auth.bad_login", lang))
 
 
-def login_box(lang: str) -> auth.User:
-    """Render the sidebar login box; return the current user."""
+def login_box(lang: str, programme: Programme) -> auth.User:
+    """Render the sidebar login box (an editor's subdistricts named by ``programme``); return the current user."""
     if oidc_configured() and state.USER not in st.session_state and getattr(st.user, "is_logged_in", False):
         st.session_state[state.USER] = _oidc_user()
     user = current_user()
@@ -71,7 +72,7 @@ def login_box(lang: str) -> auth.User:
         if user.name:
             st.caption(t("login.as", lang, name=user.name, role=t(f"role.{user.role}", lang)))
             if user.role == "editor":
-                subs = "、".join(schema_label(s, lang) for s in user.subdistricts) or "-"
+                subs = "、".join(vocab("subdistrict", s, lang, programme) for s in user.subdistricts) or "-"
                 st.caption(t("login.scope", lang, subs=subs))
             st.button(t("login.logout", lang), on_click=_logout)
         elif oidc_configured():
@@ -82,7 +83,3 @@ def login_box(lang: str) -> auth.User:
             _password_form(lang)
     return current_user()
 
-
-def schema_label(subdistrict: str, lang: str) -> str:
-    """A subdistrict's name in ``lang``."""
-    return schema.SUBDISTRICT_EN.get(subdistrict, subdistrict) if lang == "en" else subdistrict

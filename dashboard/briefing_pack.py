@@ -32,6 +32,6 @@ def briefing_pack_control(loaded: Loaded, day: dt.date, lang: str, area: str | N
             st.download_button(
                 t("brief.download", lang, fmt=fmt.upper()),
                 data=partial(cached.briefing_pack, loaded, day, lang, fmt, area),
-                file_name=render.pack_filename(day, area=area, fmt=fmt), mime=mime,
+                file_name=render.pack_filename(loaded.dataset.programme, day, area=area, fmt=fmt), mime=mime,
                 on_click="ignore", width="stretch",
             )

@@ -100,14 +100,14 @@ def stats(loaded: Loaded, as_of: dt.date, area: str | None = None) -> dict[str, 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
 def progress_by_area(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
-    """``geo.metrics.progress_by_area`` (8 areas + 其他) on ``as_of``."""
+    """``geo.metrics.progress_by_area`` (the programme's areas + 其他) on ``as_of``."""
     return metrics.progress_by_area(loaded.dataset, as_of)
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
 def progress_by_year(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
-    """``geo.metrics.progress_by_year`` (14th-FYP batches against targets) on ``as_of``."""
-    return metrics.progress_by_year(loaded.dataset.compounds, as_of)
+    """``geo.metrics.progress_by_year`` (14th-FYP batches against the programme's targets) on ``as_of``."""
+    return metrics.progress_by_year(loaded.dataset.compounds, as_of, targets=loaded.dataset.programme.batch_targets())
 
 
 # --- briefing and screen maps (dashboard/app_pages/briefing.py, screen.py) ---------------

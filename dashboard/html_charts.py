@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo import schema
 from geo.i18n import t, vocab
+from geo.programme import Programme
 
 #: One colour per "4个一点" group (same as the briefing pack's geo.brief.charts).
 GROUP_COLORS: dict[str, str] = {"government": "#3a6fb0", "market": "#e08a00",
@@ -37,9 +38,10 @@ def year_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["batch", "target", *_STAGES])
 
 
-def area_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
+def area_frame(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
     """Per area (其他 last, translated): count per stage and % completed."""
-    out = [{"area": t("briefing.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang),
+    out = [{"area": t("briefing.other_area", lang) if r["name"] == schema.NO_AREA
+            else vocab("area", r["name"], lang, programme),
             **{s: int(r[s]) for s in _STAGES}, "pct": float(r["pct_completed"])} for _, r in progress.iterrows()]
     return pd.DataFrame(out, columns=["area", *_STAGES, "pct"])
 
@@ -93,10 +95,10 @@ def _bar_row(label: str, segments: str, value: str, tip: str, on: bool = False) 
             f'<div class="qc-track">{segments}</div><span class="qc-val">{escape(value)}</span></div>')
 
 
-def area_html(progress: pd.DataFrame, lang: str) -> str:
+def area_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
     """One 100 % bar per area (completed / building / planned) with its % completed."""
     rows = []
-    for _, r in area_frame(progress, lang).iterrows():
+    for _, r in area_frame(progress, lang, programme).iterrows():
         total = max(1, sum(r[s] for s in _STAGES))
         segs = "".join(f'<div style="width:{100 * r[s] / total:.2f}%;background:{schema.STATUS_COLORS[s]}"></div>'
                        for s in _STAGES if r[s])

@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo import schema
 from geo.i18n import t, vocab
+from geo.programme import Programme
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,9 @@ AREA_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def area_table(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
+def area_table(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
     """``progress_by_area`` with translated area names and column headers (a new frame)."""
     out = progress[[c for c, _ in AREA_TABLE_COLUMNS]].copy()
-    out["name"] = [t("briefing.other_area", lang) if n == schema.NO_AREA else vocab("area", n, lang)
+    out["name"] = [t("briefing.other_area", lang) if n == schema.NO_AREA else vocab("area", n, lang, programme)
                    for n in out["name"]]
     return out.rename(columns={c: t(key, lang) for c, key in AREA_TABLE_COLUMNS})

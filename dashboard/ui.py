@@ -93,6 +93,11 @@ def header_html(title: str, subtitle: str, badge: str | None = None) -> str:
     return f'<div class="qy-head"><h1>{escape(title)}{tag}</h1><div class="qy-sub">{escape(subtitle)}</div></div>'
 
 
+def sidebar_title_html(title: str) -> str:
+    """The app's title at the top of the sidebar (the programme's title is data: escaped)."""
+    return f'<div class="qy-side-title" style="font-size:1.1rem;font-weight:600;line-height:1.35;margin:0.2rem 0 0.6rem">{escape(title)}</div>'
+
+
 def section_html(title: str) -> str:
     """A section heading."""
     return f'<div class="qy-section">{escape(title)}</div>'

@@ -1,1 +1,2 @@
-"""GIS core of the Qingyang old-compound renovation dashboard (no Streamlit here)."""
+"""GIS core of the old-compound renovation dashboard (no Streamlit here); the programme's places
+and targets are data (geo.programme)."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from geo import schema
 from geo.i18n import t
+from geo.programme import Programme
 from geo.store.base import Store, UserRecord
 
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
@@ -83,11 +83,11 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_subdistricts(names: Sequence[str]) -> tuple[str, ...]:
-    """Subdistrict names validated against the 12 (AuthError naming them)."""
-    bad = [n for n in names if n not in schema.SUBDISTRICT_NAMES]
+def check_subdistricts(names: Sequence[str], programme: Programme) -> tuple[str, ...]:
+    """Subdistrict names validated against the programme's (AuthError naming the valid ones)."""
+    bad = [n for n in names if n not in programme.subdistrict_names]
     if bad:
-        valid = "、".join(schema.SUBDISTRICT_NAMES)
+        valid = "、".join(programme.subdistrict_names)
         raise AuthError(f"未知街道 {'、'.join(bad)}，可选：{valid} / unknown subdistrict {', '.join(bad)}; valid: {valid}")
     return tuple(names)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 import pandas as pd
 
+from geo.programme import PROGRAMME_TABLES, Programme, programme_from_tables
+
 DATE_COLUMNS = ("plan_start", "plan_finish", "actual_start", "actual_finish", "completed_date")
 #: Layer name -> kind; the order is the order written to the GeoPackage.
 LAYERS: dict[str, str] = {
@@ -19,6 +21,7 @@ LAYERS: dict[str, str] = {
     "works": "table",
     "elevators": "table",
     "funding": "table",
+    **{name: "table" for name in PROGRAMME_TABLES},  # the programme: places, areas, targets
 }
 
 
@@ -39,15 +42,25 @@ class Dataset:
     works: pd.DataFrame
     elevators: pd.DataFrame
     funding: pd.DataFrame
+    programme_info: pd.DataFrame
+    programme_places: pd.DataFrame
+    programme_areas: pd.DataFrame
+    programme_targets: pd.DataFrame
     meta: dict[str, str] = field(default_factory=dict)
+    #: The programme the four ``programme_*`` tables define (checked when the data set is made).
+    programme: Programme = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "programme", programme_from_tables(
+            self.programme_info, self.programme_places, self.programme_areas, self.programme_targets))
 
     @property
     def illustrative(self) -> bool:
         """True while the data are the generated sample (label the UI '示意数据')."""
         return self.meta.get("illustrative", "false") == "true"
 
-    def with_layers(self, **layers: object) -> Dataset:
-        """A copy with some layers replaced."""
+    def with_layers(self, **layers: pd.DataFrame) -> Dataset:
+        """A copy with some layers replaced (its programme is read from the programme tables again)."""
         return replace(self, **layers)
 
 

@@ -1,7 +1,8 @@
 """The planners' filter: a typed model, the filtered compound table, and the URL form.
 
 ``CompoundFilter`` says which compounds a planner wants (areas, subdistricts,
-derived statuses, batches, works, ranges, as-of date). ``summarize_compounds``
+derived statuses, batches, works, ranges, as-of date). Areas and subdistricts are the
+programme's (``Dataset.programme``): their options and order come from it. ``summarize_compounds``
 adds the per-compound columns the explorer shows (status, days late, elevators,
 EV chargers, funding, works) for one as-of date; ``apply_filters`` keeps the rows
 the filter selects. ``to_query_params`` / ``from_query_params`` turn a filter into
@@ -26,27 +27,36 @@ from geo import schema
 from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
+from geo.programme import Programme
 from geo.spatial import select_within
 
 #: Work filter key for "has added elevators" (elevators are their own table, not a work).
 ELEVATOR = "elevator"
 #: Everything the works filter accepts, in display order.
 WORK_FILTER_KEYS: tuple[str, ...] = (ELEVATOR, *schema.WORK_KEYS)
-#: Area filter values: the 8 areas, then NO_AREA (compounds outside every area).
-AREA_OPTIONS: tuple[str, ...] = (*schema.AREA_NAMES, schema.NO_AREA)
-#: Subdistrict filter values, the five key subdistricts first.
-SUBDISTRICT_OPTIONS: tuple[str, ...] = (
-    *schema.KEY_SUBDISTRICTS,
-    *(s for s in schema.SUBDISTRICT_NAMES if s not in schema.KEY_SUBDISTRICTS),
-)
+
+
+def area_options(programme: Programme) -> tuple[str, ...]:
+    """Area filter values: the programme's areas, then NO_AREA (compounds outside every area)."""
+    return (*programme.area_names, schema.NO_AREA)
+
+
+def subdistrict_options(programme: Programme) -> tuple[str, ...]:
+    """Subdistrict filter values, the key subdistricts first."""
+    keys = programme.key_subdistricts
+    return (*keys, *(s for s in programme.subdistrict_names if s not in keys))
+
+
 #: Columns ``summarize_compounds`` adds to the compound layer.
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "status", "days_late", "elevators", "elevators_planned", "ev_chargers", "funding_wan_yuan", "works",
 )
 
-_LIST_PARAMS = {  # URL key -> (model field, allowed values in canonical order)
-    "area": ("areas", AREA_OPTIONS),
-    "subdistrict": ("subdistricts", SUBDISTRICT_OPTIONS),
+#: URL key -> (model field, allowed values in canonical order). None: the programme's places,
+#: kept sorted in the model and checked against the programme by ``from_query_params``.
+_LIST_PARAMS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "area": ("areas", None),
+    "subdistrict": ("subdistricts", None),
     "status": ("statuses", schema.STATUSES),
     "batch": ("batches", schema.BATCHES),
     "work": ("works", WORK_FILTER_KEYS),
@@ -64,8 +74,10 @@ _Count = Annotated[int | None, Field(ge=0, le=_MAX_BOUND)]
 _Money = Annotated[float | None, Field(ge=0, le=_MAX_BOUND, allow_inf_nan=False)]
 
 
-def _canonical(values: Iterable[str], allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+def _canonical(values: Iterable[str], allowed: tuple[str, ...] | None, what: str) -> tuple[str, ...]:
     chosen = set(values)
+    if allowed is None:
+        return tuple(sorted(chosen))
     unknown = chosen - set(allowed)
     if unknown:
         raise ValueError(f"unknown {what}: {sorted(unknown)}; valid: {', '.join(allowed)}")
@@ -77,7 +89,9 @@ class CompoundFilter(BaseModel):
 
     Lists are kept unique and in canonical (display) order, so equal filters compare
     equal and hash equal (usable as a cache key). A range whose min exceeds its max
-    is swapped. ``works``: compounds with ANY of the listed works (ALL with
+    is swapped. Areas and subdistricts are names of the programme's places, kept sorted
+    (the model does not know the programme: :func:`from_query_params` drops unknown ones;
+    unknown names match no compound). ``works``: compounds with ANY of the listed works (ALL with
     ``works_all``); ``elevator`` = has added elevators (any stage). Funding is the
     compound's total in 万元 over all years up to the as-of year. ``as_of`` None = today.
     """
@@ -182,7 +196,7 @@ def _works_mask(works: pd.Series, wanted: tuple[str, ...], require_all: bool) ->
 def filter_mask(summary: pd.DataFrame, flt: CompoundFilter) -> pd.Series:
     """Boolean mask over a ``summarize_compounds`` frame: rows the filter keeps (as_of ignored)."""
     mask = pd.Series(True, index=summary.index)
-    if flt.areas:
+    if flt.areas:  # NO_AREA selects the compounds outside every area
         mask &= summary["area"].fillna(schema.NO_AREA).replace("", schema.NO_AREA).isin(flt.areas)
     if flt.subdistricts:
         mask &= summary["subdistrict"].isin(flt.subdistricts)
@@ -269,16 +283,18 @@ def _parse_date(raw: Any) -> dt.date | None:
     return day if _MIN_DATE <= day <= _MAX_DATE else None
 
 
-def from_query_params(params: Mapping[str, Any]) -> CompoundFilter:
-    """A filter from URL query parameters; unknown keys and malformed values are dropped.
+def from_query_params(params: Mapping[str, Any], programme: Programme) -> CompoundFilter:
+    """A filter from URL query parameters; unknown keys and malformed values are dropped,
+    and so are areas and subdistricts that are not ``programme``'s.
 
     Values may be strings (comma-separated lists) or lists of strings (repeated keys).
     Never raises for bad input: the worst case is the empty filter.
     """
+    places = {"area": area_options(programme), "subdistrict": programme.subdistrict_names}
     fields: dict[str, Any] = {}
     for key, (name, allowed) in _LIST_PARAMS.items():
         if key in params:
-            fields[name] = tuple(v for v in _values(params[key]) if v in allowed)
+            fields[name] = tuple(v for v in _values(params[key]) if v in (allowed or places[key]))
     if key_value := _values(params.get("works_all", "")):
         fields["works_all"] = key_value[-1].lower() in ("1", "true", "yes")
     for key, (name, integer) in _RANGE_PARAMS.items():
@@ -354,15 +370,15 @@ def range_from_bounds(lo: float | None, hi: float | None, extent: tuple[float, f
     return (min(low, high), max(low, high))
 
 
-def option_label(kind: str, key: str, lang: str = "zh") -> str:
+def option_label(kind: str, key: str, lang: str, programme: Programme) -> str:
     """Label of a filter option: kind is area, subdistrict, status, batch or work."""
     if kind == "area" and key == schema.NO_AREA:
         return t("explorer.no_area", lang)
     if kind == "work":
         return t("work.elevator", lang) if key == ELEVATOR else vocab("work", key, lang)
-    if kind == "subdistrict" and key in schema.KEY_SUBDISTRICTS:
-        return f"{vocab('subdistrict', key, lang)} ★"
-    return vocab(kind, key, lang)
+    if kind == "subdistrict" and key in programme.key_subdistricts:
+        return f"{vocab('subdistrict', key, lang, programme)} ★"
+    return vocab(kind, key, lang, programme)
 
 
 #: Columns of the explorer's table, in order.
@@ -372,14 +388,14 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def table_view(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+def table_view(frame: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
     """The explorer's table: ``TABLE_COLUMNS`` with labelled values and headers in ``lang``.
 
     Same row order as ``frame`` (row i of the view is row i of the frame).
     """
     out = pd.DataFrame(frame[list(TABLE_COLUMNS)]).reset_index(drop=True)
-    out["subdistrict"] = out["subdistrict"].map(lambda v: vocab("subdistrict", v, lang) if isinstance(v, str) else "")
-    out["area"] = out["area"].map(lambda v: vocab("area", v, lang) if isinstance(v, str) and v else "")
+    out["subdistrict"] = out["subdistrict"].map(lambda v: vocab("subdistrict", v, lang, programme) if isinstance(v, str) else "")
+    out["area"] = out["area"].map(lambda v: vocab("area", v, lang, programme) if isinstance(v, str) and v else "")
     out["status"] = out["status"].map(lambda v: vocab("status", v, lang))
     out["batch"] = out["batch"].map(lambda v: vocab("batch", v, lang) if isinstance(v, str) and v else "")
     # Sent to the browser as Arrow: labels with few distinct values as categories (dictionary-

@@ -30,7 +30,7 @@ CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 #: Face in a .ttc collection: 0 is "WenQuanYi Micro Hei" (1 is its Mono face).
 CJK_FONT_INDEX = 0
 #: A few characters the briefing cannot do without; a font lacking them is refused.
-_PROBE = "青羊区老旧小区改造示意数据"
+_PROBE = "区街道片区老旧小区改造示意数据"
 
 
 class FontMissing(RuntimeError):

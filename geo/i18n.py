@@ -1,21 +1,30 @@
 """The one translation table: every label, tooltip, unit and message shown to people.
 
 ``t("key", lang)`` returns the Chinese (default) or English text; ``{name}`` fields are
-filled from keyword arguments. Vocabulary labels (statuses, works, funding sources,
-places) come from ``geo.schema`` through :func:`vocab`. Add keys in the section of
+filled from keyword arguments. Vocabulary labels (statuses, works, funding sources)
+come from ``geo.schema`` and place labels from the programme (``geo.programme``), both
+through :func:`vocab`. Add keys in the section of
 the feature they belong to; a missing key raises KeyError in tests, never silently.
 """
 from __future__ import annotations
 
+from typing import Protocol
+
 from geo import schema
+
+
+class PlaceLabels(Protocol):
+    """What :func:`vocab` needs of a programme (``geo.programme.Programme``) for place labels."""
+
+    def label(self, kind: str, name: str, lang: str = ...) -> str: ...
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 TEXT: dict[str, tuple[str, str]] = {
     # --- common -----------------------------------------------------------------------
-    "app.title": ("青羊区老旧小区连片改造“一张图”", "Qingyang Old-Compound Renovation Map"),
-    "app.district": ("成都市青羊区", "Qingyang District, Chengdu"),
+    "app.title": ("{title}“一张图”", "{title} Map"),
+    "app.title_default": ("老旧小区连片改造“一张图”", "Old-Compound Renovation Map"),
     "app.illustrative": ("示意数据：位置、边界及未公开数字为生成的示意值", "Illustrative data: positions, boundaries and unreported figures are generated"),
     "app.language": ("语言 / Language", "语言 / Language"),
     "app.as_of": ("截至日期", "As of"),
@@ -111,7 +120,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.download": ("下载 {fmt}", "Download {fmt}"),
     "explorer.export_help": ("CSV 为 UTF-8（带 BOM），Excel 可直接打开；XLSX 含中文表头和单位行", "CSV is UTF-8 with BOM (opens in Excel); XLSX has headers and a units row"),
     "explorer.empty": ("没有符合条件的小区，请放宽筛选条件", "No compound matches: relax the filters"),
-    "explorer.no_area": ("片区以外", "Outside the 8 areas"),
+    "explorer.no_area": ("片区以外", "Outside the areas"),
     # --- dashboard shell (dashboard/app.py, state.py, cached.py) -------------------------
     "page.briefing": ("总览", "Briefing"),
     "page.explorer": ("筛选", "Explorer"),
@@ -197,7 +206,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing.on_track": ("无滞后小区", "No compound behind plan"),
     "briefing.year_label": ("{year}年", "{year}"),
     # --- exhibition screen (dashboard/app_pages/screen.py) -------------------------------------
-    "screen.title": ("青羊区老旧小区连片改造", "Qingyang Old-Compound Renovation"),
     "screen.date": ("{y}年{m}月{d}日 星期{w}", "{w}, {d} {m} {y}"),
     "screen.weekdays": ("一,二,三,四,五,六,日", "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday"),
     "screen.months": ("1,2,3,4,5,6,7,8,9,10,11,12", "January,February,March,April,May,June,July,August,September,October,November,December"),
@@ -226,7 +234,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.title": ("老旧小区连片改造工作汇报", "Old-compound renovation: progress briefing"),
     "brief.title_area": ("{area}老旧小区改造工作汇报", "{area}: old-compound renovation briefing"),
     "brief.as_of": ("数据截至 {date}", "Data as of {date}"),
-    "brief.audience": ("青羊区老旧小区连片改造工作领导小组", "Qingyang old-compound renovation leadership group"),
+    "brief.audience": ("{title}工作领导小组", "{title} leadership group"),
     "brief.footer": ("{district} · 数据截至 {date}", "{district} · data as of {date}"),
     "brief.page": ("第 {n} 页", "Page {n}"),
     "brief.slide.summary": ("总体进展与目标", "Summary: progress against targets"),
@@ -279,7 +287,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.col.total_amount": ("累计（万元）", "To date (10k yuan)"),
     "brief.col.item": ("项目", "Item"),
     "brief.col.value": ("数量", "Value"),
-    "brief.years.note": ("2025年为收尾年，不设新增目标；柱高为各批次小区数，按截至日期的状态着色。", "2025 has no new target; bars are each batch's compounds, coloured by status on the as-of date."),
+    "brief.years.note": ("柱高为各批次小区数，按截至日期的状态着色。", "Bars are each batch's compounds, coloured by status on the as-of date."),
+    "brief.years.no_target": ("{years}年不设新增目标；", "{years}: no new target. "),
     "brief.areas.note": ("电梯为已完工及在建；充电桩为已建成数量；资金为截至当年的累计到位资金。", "Elevators: completed and under construction; chargers: built; funding: received up to the as-of year."),
     "brief.funding.chart_source": ("按资金来源（万元）", "By source (10k yuan)"),
     "brief.funding.chart_group": ("按“4个一点”（累计）", "By group (to date)"),
@@ -317,7 +326,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unreadable.encoding_override": ("{file} 第 {line} 行不是「{encoding}」编码；请改选其他编码（如 gbk 或 utf-8）", "{file} line {line} is not valid '{encoding}'; choose another encoding (e.g. gbk or utf-8)"),
     "unreadable.encoding": ("{file} 的文字编码无法识别（不是 UTF-8，也不是 GBK/GB18030）；请在 Excel/WPS 中另存为「CSV UTF-8」", "{file}: text encoding not recognised (neither UTF-8 nor GBK/GB18030); save it from Excel/WPS as 'CSV UTF-8'"),
     "unreadable.binary": ("{file} 不是文本 CSV（含二进制内容）；Excel 文件请保存为 .xlsx 再上传", "{file} is not a text CSV (it contains binary data); upload Excel workbooks as .xlsx"),
-    "unreadable.too_many_rows": ("{file} 有 {rows} 行，超过单次导入上限 {limit} 行；全区小区不足 2000 个，请检查是否导出了错误的表，或拆分后分批导入", "{file} has {rows} rows, more than the {limit} allowed per import; the district has under 2,000 compounds: check the file or split it"),
+    "unreadable.too_many_rows": ("{file} 有 {rows} 行，超过单次导入上限 {limit} 行；请检查是否导出了错误的表，或拆分后分批导入", "{file} has {rows} rows, more than the {limit} allowed per import: check the file or split it"),
     "unreadable.no_header": ("{file} 中找不到表头：前 30 行没有一行含两个以上可识别的列名（如 小区名称、经度、纬度、所属街道）；请下载导入模板对照", "{file}: no header row found: none of the first 30 rows has two or more known column names (e.g. 小区名称/name, 经度/lon, 纬度/lat, 所属街道/subdistrict); see the import template"),
     "unreadable.no_rows": ("{file} 在表头（第 {row} 行）之后没有数据行", "{file} has no data rows after its header (row {row})"),
     "unreadable.xls_legacy": ("{file} 是旧版 .xls 或加密的 Excel 文件；请在 Excel/WPS 中去掉密码并另存为 .xlsx", "{file} is an old .xls or password-protected workbook; remove the password and save it as .xlsx"),
@@ -355,9 +364,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "issue.text_bad": ("文本无法读取", "text cannot be read"),
     "issue.text_bad.ok": ("普通文字", "plain text"),
     "issue.unknown_subdistrict": ("未知街道「{value}」", "unknown subdistrict '{value}'"),
-    "issue.unknown_subdistrict.ok": ("青羊区的 12 个街道之一：{valid}（可带“街道”二字）", "one of the 12 subdistricts: {valid} (Chinese or English name)"),
+    "issue.unknown_subdistrict.ok": ("{district}的 {n} 个街道之一：{valid}（可带“街道”二字）", "one of the {n} subdistricts of {district}: {valid} (Chinese or English name)"),
     "issue.unknown_area": ("未知片区「{value}」", "unknown renovation area '{value}'"),
-    "issue.unknown_area.ok": ("8 个片区之一：{valid}，或留空", "one of the 8 areas: {valid}, or empty"),
+    "issue.unknown_area.ok": ("{n} 个片区之一：{valid}，或留空", "one of the {n} areas: {valid}, or empty"),
     "issue.unknown_status": ("未知状态「{value}」", "unknown status '{value}'"),
     "issue.unknown_status.ok": ("{valid}（状态由日期推算，仅作核对）", "{valid} (status is derived from the dates; checked only)"),
     "issue.unknown_decision": ("未知改造认定「{value}」", "unknown renovation decision '{value}'"),
@@ -397,15 +406,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "issue.location_missing": ("缺少位置（经纬度或几何为空）", "location missing (no lon/lat or empty geometry)"),
     "issue.location_missing.ok": ("填写经度和纬度（在地图上拾取亦可，并选择对应坐标系）", "fill in longitude and latitude (picked on a map is fine; declare its CRS)"),
     "issue.coord_swapped": ("经度和纬度填反了（{value}）", "longitude and latitude are swapped ({value})"),
-    "issue.coord_swapped.ok": ("经度约 104、纬度约 30.7：应为 经度 {lon}、纬度 {lat}", "lon about 104, lat about 30.7: should be lon {lon}, lat {lat}"),
+    "issue.coord_swapped.ok": ("应为 经度 {lon}、纬度 {lat}", "should be lon {lon}, lat {lat}"),
     "issue.coord_projected": ("坐标像是投影坐标（米），不是经纬度：{value}", "coordinates look projected (metres), not degrees: {value}"),
     "issue.coord_projected.ok": ("经纬度（度）；投影坐标请声明坐标系，如 --crs EPSG:4545（CGCS2000 3度带 105°E）", "degrees; for projected x/y declare the CRS, e.g. --crs EPSG:4545 (CGCS2000 3-degree zone 105E)"),
     "issue.no_crs": ("文件未声明坐标系（如缺少 .prj），按 {crs} 处理", "the file declares no CRS (e.g. no .prj); read as {crs}"),
     "issue.no_crs.ok": ("附上 .prj 文件，或选择正确的坐标系", "include the .prj file or choose the right CRS"),
     "issue.not_points": ("几何不是点（{kinds}），取其内部一点作为位置", "geometry is not points ({kinds}); an interior point is used as the location"),
     "issue.not_points.ok": ("小区位置用点；面状边界可另行导入", "points for compound locations; outlines may be imported separately"),
-    "issue.outside_district": ("位置在青羊区外 {km} 公里", "location is {km} km outside Qingyang District"),
-    "issue.outside_district.ok": ("青羊区范围内（容差 1 公里）的位置；请检查坐标和所选坐标系", "a location inside Qingyang (1 km tolerance); check the coordinates and the declared CRS"),
+    "issue.outside_district": ("位置在{district}外 {km} 公里", "location is {km} km outside {district}"),
+    "issue.outside_district.ok": ("{district}范围内（容差 1 公里）的位置；请检查坐标和所选坐标系", "a location inside {district} (1 km tolerance); check the coordinates and the declared CRS"),
     "issue.duplicate_id": ("小区编号重复（与第 {first} 行相同）", "duplicate compound ID (same as row {first})"),
     "issue.duplicate_id.ok": ("每个小区一个唯一编号；新小区可留空，导入时自动编号", "one unique ID per compound; leave it empty for new compounds to get one"),
     "issue.subdistrict_mismatch": ("位置在「{found}」街道，不在所填的「{value}」", "location lies in {found}, not in the stated {value}"),
@@ -552,6 +561,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "edit.col.changes": ("修改项数", "Changes"),
     "edit.col.last_at": ("最近修改", "Last change"),
     "edit.col.users": ("修改人", "By"),
+    # --- the programme's places and targets (geo/programme.py) ---------------------------------
+    "programme.error.columns": ("规划表 {table} 缺少列：{columns}", "programme table {table} lacks columns: {columns}"),
+    "programme.error.info": ("规划表 programme_info 应恰有 1 行，现有 {n} 行", "programme table programme_info must have exactly 1 row, not {n}"),
+    "programme.error.key": ("规划代号「{name}」无效：只可用小写字母、数字和连字符（用于文件名）", "programme key '{name}' is not valid: lower-case letters, digits and dashes only (it names files)"),
+    "programme.error.root": ("规划覆盖的地点 {code} 不在地点表中", "the programme's place {code} is not in the places table"),
+    "programme.error.no_subdistricts": ("规划没有任何街道", "the programme has no subdistrict"),
+    "programme.error.duplicate": ("重复的{what}：{value}", "duplicate {what}: {value}"),
+    "programme.error.place_blank": ("地点缺少编码或名称（编码「{code}」，名称「{name}」）", "a place lacks its code or name (code '{code}', name '{name}')"),
+    "programme.error.level": ("地点 {code} 的层级「{level}」未知；可选：{valid}", "place {code}: unknown level '{level}'; valid: {valid}"),
+    "programme.error.parent": ("地点 {code} 的上级 {parent} 不存在或层级不高于它", "place {code}: parent {parent} is missing or not on a higher level"),
+    "programme.error.area_subdistrict": ("片区「{area}」所在街道「{subdistrict}」不在规划中", "area '{area}': its subdistrict '{subdistrict}' is not in the programme"),
+    "programme.error.area_reserved": ("片区不能叫「{name}」：此名称用于片区以外的小区", "an area cannot be called '{name}': the name stands for compounds outside every area"),
+    "programme.error.target": ("目标无效（地点 {place}，指标 {measure}，时期 {period}，批次 {batch}，数值 {value}）", "invalid target (place {place}, measure {measure}, period {period}, batch {batch}, value {value})"),
+    "template.example.name": ("示例小区1号院", "Example compound No. 1"),
+    "template.example.address": ("示例路1号", "1 Example Road"),
 }
 
 
@@ -562,21 +586,21 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def vocab(kind: str, key: str, lang: str = DEFAULT_LANG) -> str:
-    """Label of a vocabulary value: kind is status, decision, batch, work, source, group,
-    elevator_stage, greenway_level, site_kind, subdistrict or area."""
+def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels | None = None) -> str:
+    """Label of a vocabulary value: kind is status, decision, batch, period, work, source, group,
+    elevator_stage, greenway_level, site_kind, or (from ``programme``) subdistrict or area."""
+    if kind in ("subdistrict", "area"):
+        if programme is None:
+            raise TypeError(f"vocab({kind!r}) needs the programme (Dataset.programme)")
+        return programme.label(kind, key, lang)
     if kind == "work":
         w = schema.WORKS[key]
         return w.en if lang == "en" else w.zh
     if kind == "source":
         s = next(s for s in schema.FUNDING_SOURCES if s.key == key)
         return s.en if lang == "en" else s.zh
-    if kind == "subdistrict":
-        return schema.SUBDISTRICT_EN.get(key, key) if lang == "en" else key
-    if kind == "area":
-        return schema.AREA_EN.get(key, key) if lang == "en" else key
     tables = {"status": schema.STATUS_LABELS, "decision": schema.DECISION_LABELS,
-              "batch": schema.BATCH_LABELS, "group": schema.FUNDING_GROUPS,
+              "batch": schema.BATCH_LABELS, "period": schema.PERIOD_LABELS, "group": schema.FUNDING_GROUPS,
               "elevator_stage": schema.ELEVATOR_STAGE_LABELS, "greenway_level": schema.GREENWAY_LEVELS,
               "site_kind": schema.SITE_KINDS}
     return schema.label(tables[kind], key, lang)

@@ -6,6 +6,7 @@ return new values. Money is in 万元 (10,000 yuan); lengths in km.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -14,10 +15,11 @@ import pandas as pd
 from geo import schema
 from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
+from geo.programme import Programme
 
 
 class UnknownPlace(ValueError):
-    """An area or subdistrict name that is not in the data; the message lists valid ones."""
+    """An area or subdistrict name that is not the programme's; the message lists valid ones."""
 
 
 def _check(name: str | None, valid: tuple[str, ...] | list[str], what_zh: str, what_en: str) -> None:
@@ -30,14 +32,14 @@ def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | N
 
     Greenways and sites are kept where they intersect the area polygon / lie in the subdistrict.
     """
-    _check(area, list(ds.areas["name"]), "片区", "area")
-    _check(subdistrict, list(ds.subdistricts["name"]), "街道", "subdistrict")
+    _check(area, ds.programme.area_names, "片区", "area")
+    _check(subdistrict, ds.programme.subdistrict_names, "街道", "subdistrict")
     if area is None and subdistrict is None:
         return ds
     c, greenways, sites = ds.compounds, ds.greenways, ds.sites
     if area is not None:
         c = c[c["area"] == area]
-        poly = ds.areas.loc[ds.areas["name"] == area].geometry.iloc[0]
+        poly = ds.areas.loc[ds.areas["name"] == area].geometry.union_all()  # empty when not drawn
         greenways, sites = greenways[greenways.intersects(poly)], sites[sites.within(poly)]
     if subdistrict is not None:
         c = c[c["subdistrict"] == subdistrict]
@@ -157,17 +159,18 @@ def funding_summary(funding: pd.DataFrame, as_of: Any = None) -> dict[str, Any]:
 
 
 def progress_by_year(compounds: pd.DataFrame, as_of: Any = None, *,
-                     district_targets: bool = True) -> pd.DataFrame:
+                     targets: Mapping[str, int] | None = None) -> pd.DataFrame:
     """One row per 14th-FYP batch: target, compounds, completed, building, planned, % of target done.
 
-    The target is the district's yearly target (50/162/186/221); for a part of the district
-    (an area, a subdistrict) pass ``district_targets=False`` and the batch's own size is the target.
+    ``targets``: batch -> target, e.g. the programme's ``Programme.batch_targets()`` (0 where
+    none is set); for a part of the district (an area, a subdistrict) leave it None and the
+    batch's own size is the target.
     """
     status = derive_status(compounds, as_of)
     rows = []
     for batch in schema.FYP14_BATCHES:
         s = status[compounds["batch"] == batch]
-        target = schema.YEAR_TARGETS[batch] if district_targets else int(len(s))
+        target = int(len(s)) if targets is None else int(targets.get(batch, 0))
         done = int((s == schema.STATUS_COMPLETED).sum())
         rows.append({"batch": batch, "target": target, "compounds": int(len(s)), "completed": done,
                      "under_construction": int((s == schema.STATUS_UNDER_CONSTRUCTION).sum()),
@@ -202,13 +205,13 @@ def _group_table(ds: Dataset, key: str, order: list[str], as_of: Any) -> pd.Data
 
 
 def progress_by_area(ds: Dataset, as_of: Any = None) -> pd.DataFrame:
-    """14th-FYP progress per renovation area, plus '其他' for compounds outside every area."""
-    return _group_table(ds, "area", list(schema.AREA_NAMES) + [schema.NO_AREA], as_of)
+    """14th-FYP progress per renovation area of the programme, plus '其他' for compounds outside every area."""
+    return _group_table(ds, "area", [*ds.programme.area_names, schema.NO_AREA], as_of)
 
 
 def progress_by_subdistrict(ds: Dataset, as_of: Any = None) -> pd.DataFrame:
     """14th-FYP progress per subdistrict (key subdistricts first)."""
-    return _group_table(ds, "subdistrict", list(schema.SUBDISTRICT_NAMES), as_of)
+    return _group_table(ds, "subdistrict", list(ds.programme.subdistrict_names), as_of)
 
 
 def behind_plan(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
@@ -221,12 +224,12 @@ def behind_plan(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     return pd.DataFrame(out.sort_values(["days_late", "compound_id"], ascending=[False, True]).reset_index(drop=True))
 
 
-def behind_plan_by_area(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
-    """Areas with compounds behind plan on as_of, most late first: area, its subdistrict,
-    late compounds, longest and total delay (days). Compounds outside every area are left out."""
+def behind_plan_by_area(compounds: pd.DataFrame, as_of: Any = None, *, programme: Programme) -> pd.DataFrame:
+    """Areas of ``programme`` with compounds behind plan on as_of, most late first: area, its
+    subdistrict, late compounds, longest and total delay (days). Compounds outside every area are left out."""
     late = behind_plan(compounds, as_of)
-    late = late[late["area"].isin(schema.AREA_NAMES)]
-    home = {a.name: a.subdistrict for a in schema.AREAS}
+    late = late[late["area"].isin(programme.area_names)]
+    home = {a.name: a.subdistrict for a in programme.areas}
     out = (late.groupby("area")["days_late"].agg(late="size", max_days_late="max", total_days_late="sum")
            .reset_index())
     out.insert(1, "subdistrict", out["area"].map(home))
@@ -241,14 +244,17 @@ def stats(ds: Dataset, as_of: dt.date | str | None = None, *, area: str | None =
     day = as_timestamp(as_of)
     sub = filter_dataset(ds, area=area, subdistrict=subdistrict)
     c = sub.compounds
-    fyp14 = progress_by_year(c, day, district_targets=area is None and subdistrict is None)
+    whole = area is None and subdistrict is None
+    fyp14 = progress_by_year(c, day, targets=ds.programme.batch_targets() if whole else None)
+    period_target = ds.programme.target("compounds", schema.PERIOD_FYP14)
     return {
         "as_of": day.date().isoformat(),
+        "programme": ds.programme.summary(),
         "area": area, "subdistrict": subdistrict,
         "illustrative": ds.illustrative,
         "compounds": compound_counts(c, day),
         "batches": batch_counts(c),
-        "fyp14": {"target": schema.FYP14_TARGET if area is None and subdistrict is None else int(fyp14["compounds"].sum()),
+        "fyp14": {"target": (period_target or 0) if whole else int(fyp14["compounds"].sum()),
                   "compounds": int(fyp14["compounds"].sum()), "completed": int(fyp14["completed"].sum()),
                   "under_construction": int(fyp14["under_construction"].sum()),
                   "planned": int(fyp14["planned"].sum())},

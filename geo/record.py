@@ -17,6 +17,7 @@ from geo import schema
 from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
+from geo.programme import Programme
 
 _WORK_COLUMNS = ("work", "underground", "quantity", "plan_start", "plan_finish", "actual_start", "actual_finish")
 _ELEVATOR_COLUMNS = ("elevator_id", "building", "plan_start", "actual_start", "actual_finish")
@@ -149,13 +150,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _fact_value(name: str, value: Any, lang: str) -> str:
+def _fact_value(name: str, value: Any, lang: str, programme: Programme) -> str:
     if value is None or value == "":
         return "—"
-    if name == "subdistrict":
-        return vocab("subdistrict", value, lang)
-    if name == "area":
-        return vocab("area", value, lang)
+    if name in ("subdistrict", "area"):
+        return vocab(name, value, lang, programme)
     if name == "decision":
         return vocab("decision", value, lang)
     if name == "batch":
@@ -195,9 +194,9 @@ def _funding_view(rec: CompoundRecord, lang: str) -> pd.DataFrame:
     return f
 
 
-def record_view(rec: CompoundRecord, lang: str = "zh") -> RecordView:
-    """Labels and display text for ``rec`` in ``lang`` (all from geo.i18n / geo.schema)."""
-    facts = [(t(f"field.{f.name}", lang), _fact_value(f.name, rec.attributes.get(f.name), lang))
+def record_view(rec: CompoundRecord, lang: str, programme: Programme) -> RecordView:
+    """Labels and display text for ``rec`` in ``lang`` (from geo.i18n / geo.schema; places from ``programme``)."""
+    facts = [(t(f"field.{f.name}", lang), _fact_value(f.name, rec.attributes.get(f.name), lang, programme))
              for f in schema.COMPOUND_FIELDS if f.name in rec.attributes]
     facts.insert(2, (t("field.status", lang), vocab("status", rec.status, lang)))
     facts.insert(3, (t("field.days_late", lang), _text(rec.days_late)))

@@ -1,8 +1,9 @@
-"""The data model: vocabularies, the 12 subdistricts and 8 areas, and field specs.
+"""The data model: vocabularies and field specs.
 
 Everything a page, an export or the briefing names (statuses, works, funding
-sources, their "4个一点" groups) is defined here once. Labels are bilingual;
-``geo.i18n`` holds the free-text UI strings.
+sources, their "4个一点" groups, plan periods, place levels) is defined here once.
+Labels are bilingual; ``geo.i18n`` holds the free-text UI strings. The places and
+targets of a programme are data, not vocabulary: see ``geo.programme``.
 """
 from __future__ import annotations
 
@@ -52,17 +53,37 @@ DECISION_LABELS: dict[str, tuple[str, str]] = {
 #: Built before the end of this year = "old" (老旧小区).
 OLD_BUILT_BEFORE_END_OF = 2004
 
-# --- programme batches ----------------------------------------------------------------
+# --- plan periods and batches (the national five-year plans) -----------------------------
 BATCH_FYP13 = "2015-2020"
 BATCHES: tuple[str, ...] = (BATCH_FYP13, "2021", "2022", "2023", "2024", "2025")
 FYP14_BATCHES: tuple[str, ...] = BATCHES[1:]
-#: Yearly targets of the 14th Five-Year Plan (compounds), as reported in Dec 2022.
-YEAR_TARGETS: dict[str, int] = {"2021": 50, "2022": 162, "2023": 186, "2024": 221, "2025": 0}
-FYP14_TARGET = 619
-FYP14_HOUSEHOLDS_TARGET = 57_800
 BATCH_LABELS: dict[str, tuple[str, str]] = {
     BATCH_FYP13: ("“十三五”（2015—2020）", "13th FYP (2015-2020)"),
     **{y: (f"{y}年批次", f"{y} batch") for y in FYP14_BATCHES},
+}
+PERIOD_FYP13 = "fyp13"
+PERIOD_FYP14 = "fyp14"
+#: Plan period -> its batches (a programme's targets are set per period or per batch).
+PERIODS: dict[str, tuple[str, ...]] = {PERIOD_FYP13: (BATCH_FYP13,), PERIOD_FYP14: FYP14_BATCHES}
+PERIOD_LABELS: dict[str, tuple[str, str]] = {
+    PERIOD_FYP13: ("“十三五”", "13th FYP"),
+    PERIOD_FYP14: ("“十四五”", "14th FYP"),
+}
+#: What a target counts.
+TARGET_MEASURES: dict[str, tuple[str, str]] = {
+    "compounds": ("小区", "compounds"),
+    "households": ("户数", "households"),
+}
+
+# --- place levels (a programme's places form a hierarchy; see geo.programme) --------------------
+#: From the top down: a place's parent is always on a higher level.
+PLACE_LEVELS: dict[str, tuple[str, str]] = {
+    "nation": ("国家", "Nation"),
+    "province": ("省", "Province"),
+    "city": ("市", "City"),
+    "district": ("区（县）", "District"),
+    "subdistrict": ("街道（镇）", "Subdistrict"),
+    "community": ("社区（村）", "Community"),
 }
 
 # --- works (改造内容) ---------------------------------------------------------------------
@@ -137,67 +158,7 @@ FUNDING_SOURCES: tuple[FundingSource, ...] = (
 FUNDING_KEYS: tuple[str, ...] = tuple(s.key for s in FUNDING_SOURCES)
 SOURCE_GROUP: dict[str, str] = {s.key: s.group for s in FUNDING_SOURCES}
 
-# --- places ---------------------------------------------------------------------------------
-DISTRICT_NAME = ("青羊区", "Qingyang District")
-DISTRICT_ADCODE = "510105"
-
-
-@dataclass(frozen=True)
-class Subdistrict:
-    """A subdistrict (街道) with its statistics code and an approximate centre (WGS-84)."""
-
-    code: str
-    name: str
-    en: str
-    lon: float
-    lat: float
-    key: bool
-
-
-SUBDISTRICTS: tuple[Subdistrict, ...] = (
-    Subdistrict("510105003", "西御河", "Xiyuhe", 104.064, 30.663, True),
-    Subdistrict("510105002", "草市街", "Caoshijie", 104.072, 30.678, True),
-    Subdistrict("510105005", "少城", "Shaocheng", 104.056, 30.667, True),
-    Subdistrict("510105007", "草堂", "Caotang", 104.036, 30.662, True),
-    Subdistrict("510105008", "府南", "Funan", 104.033, 30.675, True),
-    Subdistrict("510105009", "光华", "Guanghua", 104.010, 30.668, False),
-    Subdistrict("510105011", "金沙", "Jinsha", 104.013, 30.684, False),
-    Subdistrict("510105012", "黄田坝", "Huangtianba", 103.995, 30.693, False),
-    Subdistrict("510105013", "苏坡", "Supo", 104.000, 30.676, False),
-    Subdistrict("510105014", "文家", "Wenjia", 103.965, 30.672, False),
-    Subdistrict("510105018", "蔡桥", "Caiqiao", 103.955, 30.690, False),
-    Subdistrict("510105019", "康河", "Kanghe", 103.975, 30.660, False),
-)
-SUBDISTRICT_NAMES: tuple[str, ...] = tuple(s.name for s in SUBDISTRICTS)  # key ones first
-KEY_SUBDISTRICTS: tuple[str, ...] = tuple(s.name for s in SUBDISTRICTS if s.key)
-SUBDISTRICT_EN: dict[str, str] = {s.name: s.en for s in SUBDISTRICTS}
-
-
-@dataclass(frozen=True)
-class Area:
-    """A renovation area (片区): its subdistrict and an illustrative centre (WGS-84)."""
-
-    name: str
-    en: str
-    subdistrict: str
-    lon: float
-    lat: float
-    located: bool  # False: no source locates it; placed for illustration only
-
-
-AREAS: tuple[Area, ...] = (
-    Area("清溪片区", "Qingxi", "府南", 104.033, 30.6745, True),
-    Area("送仙桥片区", "Songxianqiao", "草堂", 104.041, 30.658, True),
-    Area("方池街—包家巷片区", "Fangchijie-Baojiaxiang", "少城", 104.052, 30.668, True),
-    Area("上翔街片区", "Shangxiangjie", "西御河", 104.063, 30.661, True),
-    Area("骡马市片区", "Luomashi", "草市街", 104.067, 30.674, True),
-    Area("太升南路片区", "Taishengnanlu", "草市街", 104.077, 30.670, True),
-    Area("红光片区", "Hongguang", "金沙", 104.0125, 30.6835, False),
-    Area("玉泉片区", "Yuquan", "光华", 104.006, 30.663, False),
-)
-AREA_NAMES: tuple[str, ...] = tuple(a.name for a in AREAS)
-AREA_EN: dict[str, str] = {a.name: a.en for a in AREAS}
-#: Label for compounds outside every area in per-area tables.
+#: Label for compounds outside every renovation area in per-area tables.
 NO_AREA = "其他"
 
 # --- greenways and other places -------------------------------------------------------------
@@ -238,9 +199,9 @@ COMPOUND_FIELDS: tuple[Field, ...] = (
     Field("compound_id", "text", "", "小区编号", "Compound ID", "unique, e.g. QY-0001"),
     Field("name", "text", "", "小区名称", "Name", "non-empty"),
     Field("address", "text", "", "地址", "Address"),
-    Field("subdistrict", "text", "", "所属街道", "Subdistrict", "one of the 12 subdistricts"),
+    Field("subdistrict", "text", "", "所属街道", "Subdistrict", "one of the programme's subdistricts"),
     Field("community", "text", "", "社区", "Community"),
-    Field("area", "text", "", "片区", "Renovation area", "one of the 8 areas, or empty"),
+    Field("area", "text", "", "片区", "Renovation area", "one of the programme's areas, or empty"),
     Field("year_built", "integer", "year", "建成年份", "Year built", "1949-2025"),
     Field("buildings", "integer", "buildings", "楼栋数", "Buildings", "1-200"),
     Field("households", "integer", "households", "户数", "Households", "1-5000"),

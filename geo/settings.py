@@ -20,7 +20,6 @@ WORK_STORE = DATA_DIR / "work" / "qingyang.gpkg"
 SAMPLE_STORE_URL = f"gpkg:{SAMPLE_GPKG}"
 WORK_STORE_URL = f"gpkg:{WORK_STORE}"
 REFERENCE_DIR = ROOT.parent / "shared" / "reference"
-BOUNDARY_GCJ02 = DATA_DIR / "boundaries" / "qingyang_district_gcj02.geojson"
 
 #: The date of the source reports; the sample reproduces the reported figures as of it.
 REPORT_DATE = dt.date(2022, 12, 9)

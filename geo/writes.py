@@ -156,7 +156,7 @@ def add_user(store: Store, actor: User, name: str, password: str, role: str,
     """Create a user (admins); AuthError if the name is taken or the role/subdistricts/password are bad."""
     _admin(store, actor)
     auth.check_role(role)
-    subs = auth.check_subdistricts(subdistricts)
+    subs = auth.check_subdistricts(subdistricts, store.load().dataset.programme) if subdistricts else ()
     if not name.strip():
         raise auth.AuthError(bilingual("auth.bad_name"))
     if store.user(name) is not None:
@@ -184,7 +184,8 @@ def update_user(store: Store, actor: User, name: str, *, role: str | None = None
     _admin(store, actor)
     target = _target(store, name)
     new_role = auth.check_role(role) if role is not None else target.role
-    subs = auth.check_subdistricts(subdistricts) if subdistricts is not None else target.subdistricts
+    subs = (auth.check_subdistricts(subdistricts, store.load().dataset.programme) if subdistricts
+            else () if subdistricts is not None else target.subdistricts)
     new_active = target.active if active is None else active
     if new_role != "admin" or not new_active:
         _keep_an_admin(store, target)

@@ -57,10 +57,12 @@ def header(loaded: Loaded, day: dt.date, lang: str) -> None:
     """Title, date line and the 示意数据 badge; the briefing-pack slot on the right."""
     html(ui.BRIEFING_CSS)
     left, right = st.columns([5, 1], vertical_alignment="bottom")
-    badge = t("app.illustrative", lang) if loaded.dataset.illustrative else None
-    subtitle = t("briefing.subtitle", lang, district=t("app.district", lang), date=day.isoformat())
+    ds = loaded.dataset
+    badge = t("app.illustrative", lang) if ds.illustrative else None
+    programme = ds.programme
+    subtitle = t("briefing.subtitle", lang, district=programme.full_name(lang), date=day.isoformat())
     with left:
-        html(ui.header_html(t("app.title", lang), subtitle, badge))
+        html(ui.header_html(t("app.title", lang, title=programme.title(lang)), subtitle, badge))
     with right:
         briefing_pack_slot(loaded, day, lang)
 
@@ -69,13 +71,15 @@ def main() -> None:
     """Lay out the briefing for the session's language and as-of date."""
     lang, day = state.lang(), state.as_of()
     loaded = cached.loaded_or_stop(lang)
+    ds = loaded.dataset
     stats = cached.stats(loaded, day)
     by_area = cached.progress_by_area(loaded, day)
     top, tiles = st.container(), st.container()
     left, right = st.columns([3, 2], gap="large")
     with left:  # the map first: its iframe starts loading while the rest is drawn
         html(ui.section_html(t("briefing.section.map", lang)))
-        area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in schema.AREA_NAMES}
+        areas = ds.programme.area_names
+        area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in areas}
         map_panel(loaded, day, lang, area_pct)
     with top:
         header(loaded, day, lang)
@@ -93,9 +97,9 @@ def main() -> None:
     html(ui.section_html(t("briefing.section.areas", lang)))
     chart_col, table_col = st.columns([2, 3], gap="large")
     with chart_col:
-        html(html_charts.area_html(by_area, lang))
+        html(html_charts.area_html(by_area, lang, ds.programme))
     with table_col:
-        table = kpis.area_table(by_area, lang)
+        table = kpis.area_table(by_area, lang, ds.programme)
         html(ui.table_html(table, {t("briefing.col.pct", lang): "{:.1f}%", t("briefing.col.funding", lang): "{:,.0f}"}))
         html(ui.note_html(t("briefing.areas.note", lang)))
 

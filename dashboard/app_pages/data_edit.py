@@ -23,14 +23,15 @@ DATE_FIELDS = ("plan_start", "plan_finish", "actual_start", "actual_finish")
 
 def _pick_compound(loaded: Loaded, user, lang: str) -> str | None:
     """Subdistrict and compound choosers (an editor starts in their own subdistrict)."""
-    subs = list(schema.SUBDISTRICT_NAMES)
+    ds = loaded.dataset
+    subs = list(ds.programme.subdistrict_names)
     if user.subdistricts and st.session_state.get(state.EDIT_SUBDISTRICT_FOR) != user.name:
         st.session_state[state.EDIT_SUBDISTRICT] = user.subdistricts[0]  # an editor starts in their own
         st.session_state[state.EDIT_SUBDISTRICT_FOR] = user.name
     left, right = st.columns([1, 2])
     with left:
         sub = st.selectbox(t("edit.subdistrict", lang), subs, key=state.EDIT_SUBDISTRICT,
-                           format_func=lambda s: vocab("subdistrict", s, lang))
+                           format_func=lambda s: vocab("subdistrict", s, lang, ds.programme))
     choices = cached.compound_choices(loaded, sub)
     with right:
         return st.selectbox(t("edit.compound", lang), list(choices), key=state.EDIT_COMPOUND,
@@ -139,10 +140,10 @@ def _daily(ds, lang: str) -> None:
 
 def main() -> None:
     lang = state.lang()
-    user = login_box(lang)
+    loaded = cached.loaded_or_stop(lang)
+    user = login_box(lang, loaded.dataset.programme)
     st.title(t("edit.title", lang))
     st.caption(t("edit.intro", lang))
-    loaded = cached.loaded_or_stop(lang)
     compound_id = _pick_compound(loaded, user, lang)
     _message()
     if compound_id:

@@ -26,8 +26,9 @@ CRS_CHOICES = geo_crs.CRS_NAMES  # wgs84, cgcs2000, gcj02, bd09
 _CRS_LABELS = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02 (高德/AMap)", "bd09": "BD-09 (百度/Baidu)"}
 
 
-def _template(lang: str) -> None:
-    st.download_button(t("imp.template", lang), columns.template_xlsx(lang), file_name=f"import_template_{lang}.xlsx",
+def _template(ds, lang: str) -> None:
+    st.download_button(t("imp.template", lang), columns.template_xlsx(ds.programme, lang),
+                       file_name=f"import_template_{lang}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
 
@@ -147,13 +148,13 @@ def _checked_upload(upload, loaded: Loaded, crs: str, encoding: str, user, lang:
 
 def main() -> None:
     lang = state.lang()
-    user = login_box(lang)
+    loaded = cached.loaded_or_stop(lang)  # its fingerprint refuses the commit if the store changes after
+    user = login_box(lang, loaded.dataset.programme)
     st.title(t("imp.title", lang))
     st.caption(t("imp.intro", lang))
     if state.IMPORT_DONE in st.session_state:
         st.success(st.session_state.pop(state.IMPORT_DONE))
-    loaded = cached.loaded_or_stop(lang)  # its fingerprint refuses the commit if the store changes after
-    _template(lang)
+    _template(loaded.dataset, lang)
     upload = st.file_uploader(t("imp.upload", lang), type=[s.lstrip(".") for s in ACCEPTED], key=state.IMPORT_UPLOAD)
     crs, encoding = _options(lang)
     if upload is not None:

@@ -21,6 +21,7 @@ from dashboard.map_component import show_map
 from geo import export, filters, record, schema
 from geo.i18n import t
 from geo.maps import filter_layer, webmap
+from geo.programme import Programme
 from geo.store import Loaded
 
 SCOPES = ("all", "drawn", "view")
@@ -34,11 +35,11 @@ def _wkey(name: str) -> str:
     return f"{state.EXPLORER_WIDGET}{name}"
 
 
-def _initial_filter() -> filters.CompoundFilter:
+def _initial_filter(programme: Programme) -> filters.CompoundFilter:
     """The URL's filter if it names one, else the last one of this session, else none."""
     params = st.query_params.to_dict()
     if any(k in params for k in filters.QUERY_KEYS if k != "as_of"):
-        return filters.from_query_params(params)
+        return filters.from_query_params(params, programme)
     return st.session_state.get(state.EXPLORER_FILTER) or filters.CompoundFilter()
 
 
@@ -64,9 +65,9 @@ def _clear_filters() -> None:
             del st.query_params[key]
 
 
-def _multi(kind: str, name: str, options: tuple[str, ...], label_key: str, lang: str) -> None:
+def _multi(kind: str, name: str, options: tuple[str, ...], label_key: str, lang: str, programme: Programme) -> None:
     st.multiselect(t(label_key, lang), options, key=_wkey(name), placeholder=t("explorer.any", lang),
-                   format_func=lambda v: filters.option_label(kind, v, lang))
+                   format_func=lambda v: filters.option_label(kind, v, lang, programme))
 
 
 def _range(name: str, label_key: str, extent: tuple[float, float], lang: str, step: float | int = 1) -> None:
@@ -75,16 +76,17 @@ def _range(name: str, label_key: str, extent: tuple[float, float], lang: str, st
         st.slider(t(label_key, lang), min_value=lo, max_value=hi, step=step, key=_wkey(name), format="%.0f")
 
 
-def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]]) -> None:
+def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]], programme: Programme) -> None:
     """The sidebar filters (their values are read by :func:`_current_filter`)."""
     with st.sidebar:
         st.divider()
         st.markdown(f"**{t('explorer.filters', lang)}**")
-        _multi("area", "areas", filters.AREA_OPTIONS, "explorer.area", lang)
-        _multi("subdistrict", "subdistricts", filters.SUBDISTRICT_OPTIONS, "explorer.subdistrict", lang)
-        _multi("status", "statuses", schema.STATUSES, "explorer.status", lang)
-        _multi("batch", "batches", schema.BATCHES, "explorer.batch", lang)
-        _multi("work", "works", filters.WORK_FILTER_KEYS, "explorer.works", lang)
+        _multi("area", "areas", filters.area_options(programme), "explorer.area", lang, programme)
+        _multi("subdistrict", "subdistricts", filters.subdistrict_options(programme), "explorer.subdistrict", lang,
+               programme)
+        _multi("status", "statuses", schema.STATUSES, "explorer.status", lang, programme)
+        _multi("batch", "batches", schema.BATCHES, "explorer.batch", lang, programme)
+        _multi("work", "works", filters.WORK_FILTER_KEYS, "explorer.works", lang, programme)
         st.checkbox(t("explorer.works_all", lang), key=_wkey("works_all"))
         _range("year_built", "explorer.year_built", extents["year_built"], lang)
         _range("households", "explorer.households", extents["households"], lang)
@@ -181,7 +183,7 @@ def _record_panel(ds: Any, day: Any, lang: str) -> None:
         st.info(t("explorer.record_hint", lang), icon=":material/touch_app:")
         return
     try:
-        view = record.record_view(record.compound_record(ds, cid, day), lang)
+        view = record.record_view(record.compound_record(ds, cid, day), lang, ds.programme)
     except record.UnknownCompound:
         _close_record()
         st.info(t("explorer.record_hint", lang))
@@ -271,7 +273,7 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
         _record_panel(loaded.dataset, day, lang)
     st.markdown(f"#### {t('explorer.table', lang)}")
     st.caption(t("explorer.table_hint", lang))
-    st.dataframe(filters.table_view(scoped, lang), key=table_key, on_select="rerun", selection_mode="multi-row",
+    st.dataframe(filters.table_view(scoped, lang, loaded.dataset.programme), key=table_key, on_select="rerun", selection_mode="multi-row",
                  hide_index=True, height=360, width="stretch")
     _export_panel(selected, day, lang)
 
@@ -283,13 +285,14 @@ def main() -> None:
     loaded, day = cached.loaded_or_stop(lang), state.as_of()
     if loaded.dataset.illustrative:
         st.caption(t("app.illustrative", lang))
+    programme = loaded.dataset.programme
     extents = filters.range_extents(cached.compound_summary(loaded, day))
-    _seed_widgets(_initial_filter(), extents)
+    _seed_widgets(_initial_filter(programme), extents)
     flt = _current_filter(extents)
     _write_url(flt)
     frame = cached.filtered_compounds(loaded, day, flt.model_dump_json())
     workspace(loaded, day, flt, frame, lang)
-    _filter_widgets(lang, extents)  # after the workspace: the map goes out first
+    _filter_widgets(lang, extents, programme)  # after the workspace: the map goes out first
     with st.sidebar:  # below the filters: the link that reopens this view (a plain link: st.code costs ~0.2 s)
         st.caption(f"[{t('explorer.link', lang)}]({st.context.url or ''}?{urlencode(st.query_params.to_dict())})")
 

@@ -1,6 +1,6 @@
 """大屏 / Exhibition screen — public display: dark, full screen, no inputs, no personal data.
 
-Rotates through the 8 renovation areas by itself (``settings.screen_rotate_seconds``),
+Rotates through the programme's renovation areas by itself (``settings.screen_rotate_seconds``),
 highlighting one on the district map and showing its figures; re-reads the data every
 ``settings.screen_refresh_minutes``. Only area- and district-level aggregates are
 shown (compound dots carry no popup). The rotation advances server-side in a fragment
@@ -18,6 +18,7 @@ from geo import schema
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.maps import webmap
+from geo.programme import Programme
 from geo.settings import get_settings
 
 SETTINGS = get_settings()
@@ -32,33 +33,35 @@ def next_area_index(count: int) -> int:
     return index
 
 
-def header(lang: str) -> None:
+def header(programme: Programme, lang: str) -> None:
     """Title, date and the clock (re-drawn each rotation step, so the date turns at midnight;
     the clock ticks in the browser: ui.CLOCK_JS)."""
     now = dt.datetime.now()
-    st.html(ui.screen_header_html(t("screen.title", lang), t("app.district", lang),
+    st.html(ui.screen_header_html(programme.title(lang), programme.full_name(lang),
                                   kpis.long_date(now.date(), lang), now.strftime("%H:%M:%S")))
 
 
-def area_panel(by_area, index: int, lang: str) -> str:
+def area_panel(by_area, index: int, lang: str, programme: Programme) -> str:
     """HTML of the current area's panel (figures from progress_by_area)."""
-    areas = by_area[by_area["name"].isin(schema.AREA_NAMES)].reset_index(drop=True)
+    areas = by_area[by_area["name"].isin(programme.area_names)].reset_index(drop=True)
     row = areas.iloc[index]
-    rows = [(vocab("area", r["name"], lang), float(r["pct_completed"]), i == index) for i, r in areas.iterrows()]
-    return ui.screen_panel_html(t("screen.area_no", lang, i=index + 1, n=len(areas)), vocab("area", row["name"], lang),
+    rows = [(vocab("area", r["name"], lang, programme), float(r["pct_completed"]), i == index)
+            for i, r in areas.iterrows()]
+    return ui.screen_panel_html(t("screen.area_no", lang, i=index + 1, n=len(areas)),
+                                vocab("area", row["name"], lang, programme),
                                 float(row["pct_completed"]), t("screen.area.pct", lang),
                                 kpis.area_kpis(row, lang), rows)
 
 
 def body(lang: str) -> None:
     """Header, map with the highlighted area, its panel, district strip and footer (one rotation step)."""
-    header(lang)
     loaded = cached.loaded_every(SETTINGS.screen_refresh_minutes)
     ds, today = loaded.dataset, dt.date.today()
+    header(ds.programme, lang)
     stats = cached.stats(loaded, today)
     by_area = cached.progress_by_area(loaded, today)
-    index = next_area_index(len(schema.AREA_NAMES))
-    area = schema.AREA_NAMES[index]
+    areas = ds.programme.area_names
+    index = next_area_index(len(areas)) if areas else None
     options = webmap.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False, anonymous=True,
                               layer_control=False, zoom_control=False, area_labels=True, fill_frame=True,
                               legend_position="bottomleft",
@@ -67,9 +70,10 @@ def body(lang: str) -> None:
     left, right = st.columns([13, 6], gap="medium")
     with left:
         prepared = cached.page_map(loaded, "screen", (today, lang), _as_of=today, _options=options)
-        show_map(prepared, key="screen_map", height=620, returned_objects=[],
-                 feature_groups=[webmap.area_highlight_group(ds, area, options=options)])
-    right.html(area_panel(by_area, index, lang))
+        highlight = [] if index is None else [webmap.area_highlight_group(ds, areas[index], options=options)]
+        show_map(prepared, key="screen_map", height=620, returned_objects=[], feature_groups=highlight)
+    if index is not None:
+        right.html(area_panel(by_area, index, lang, ds.programme))
     st.html(ui.screen_strip_html(kpis.district_kpis(stats, lang)))
     st.html(ui.screen_footer_html(footer_left(ds, lang),
                                   t("screen.updated", lang, time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))))

@@ -29,13 +29,15 @@ def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = Non
     """
     day = as_timestamp(as_of)
     s = metrics.stats(ds, day, area=area)
-    district = t("app.district", lang)
-    title = t("brief.title_area", lang, area=vocab("area", area, lang)) if area else t("brief.title", lang)
+    programme = ds.programme
+    district = programme.full_name(lang)
+    title = t("brief.title_area", lang, area=vocab("area", area, lang, programme)) if area else t("brief.title", lang)
     footer = t("brief.footer", lang, district=district, date=day.date().isoformat())
     if ds.illustrative:
         footer += " · " + t("brief.illustrative_short", lang)
     slides = (
-        _title_slide(title, district, day, lang, ds.illustrative),
+        _title_slide(title, district, t("brief.audience", lang, title=programme.title(lang)), day, lang,
+                     ds.illustrative),
         _summary_slide(s, lang, area),
         _map_slide(ds, day, lang, area),
         _years_slide(s, lang, area),
@@ -70,9 +72,9 @@ def _kpi(s: dict[str, Any], label: str, value_paths: tuple[str, ...], detail_key
     return Kpi(label, value, detail, value_paths + tuple(detail_paths.values()))
 
 
-def _title_slide(title: str, district: str, day, lang: str, illustrative: bool) -> Slide:
+def _title_slide(title: str, district: str, audience: str, day, lang: str, illustrative: bool) -> Slide:
     lines = [Text(district, 24, GREY, align="center"), Text(title, 40, INK, bold=True, align="center", role="title"),
-             Text(t("brief.audience", lang), 18, GREY, align="center"),
+             Text(audience, 18, GREY, align="center"),
              Text(t("brief.as_of", lang, date=day.date().isoformat()), 20, ACCENT, align="center")]
     if illustrative:
         lines.append(Text(t("app.illustrative", lang), 16, WARN, align="center"))
@@ -122,8 +124,9 @@ def _years_slide(s: dict[str, Any], lang: str, area: str | None) -> Slide:
     body = tuple((vocab("batch", r["batch"], lang), num(r["target"] if area is None else r["compounds"]),
                   num(r["completed"]), num(r["under_construction"]), num(r["planned"])) for r in rows)
     table = Table(tuple(t(c, lang) for c in cols), body, (False, True, True, True, True))
-    return Slide("years", t("brief.slide.years", lang), pictures=(chart,), tables=(table,),
-                 notes=(t("brief.years.note", lang),))
+    untargeted = [r["batch"] for r in s["year_progress"] if area is None and not r["target"] and not r["compounds"]]
+    note = (t("brief.years.no_target", lang, years="、".join(untargeted)) if untargeted else "") + t("brief.years.note", lang)
+    return Slide("years", t("brief.slide.years", lang), pictures=(chart,), tables=(table,), notes=(note,))
 
 
 def _areas_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
@@ -134,7 +137,7 @@ def _areas_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
              "brief.col.planned", "brief.col.pct", "brief.col.elevators", "brief.col.ev_chargers", "brief.col.funding")
     rows = []
     for r in frame.to_dict(orient="records"):
-        name = t("brief.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang)
+        name = t("brief.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang, ds.programme)
         rows.append((name, *(num(r[k]) + ("%" if k == "pct_completed" else "") for k in keys)))
     highlight = tuple(i for i, r in enumerate(frame["name"]) if r == area)
     table = Table((t("brief.col.area", lang), *(t(h, lang) for h in heads)), tuple(rows),
@@ -199,14 +202,15 @@ def _decisions_slide(ds: Dataset, day, lang: str, area: str | None, audit: pd.Da
     if late.empty:
         none = Text(t("brief.decisions.none", lang, date=day.date().isoformat()), 22, ACCENT)
         return Slide("decisions", title, lines=(none, *changes), notes=(t("brief.decisions.rule", lang),))
-    by_area = metrics.behind_plan_by_area(compounds, day)
-    area_rows = tuple((vocab("area", r["area"], lang), vocab("subdistrict", r["subdistrict"], lang), num(r["late"]),
+    p = ds.programme
+    by_area = metrics.behind_plan_by_area(compounds, day, programme=p)
+    area_rows = tuple((vocab("area", r["area"], lang, p), vocab("subdistrict", r["subdistrict"], lang, p), num(r["late"]),
                        num(r["max_days_late"])) for r in by_area.to_dict(orient="records"))
     areas = Table(tuple(t(k, lang) for k in ("brief.col.area", "brief.col.subdistrict", "brief.col.late_compounds",
                                              "brief.col.max_days_late")), area_rows, (False, False, True, True))
     shown = late.head(MAX_LATE_ROWS)
-    rows = tuple((r["name"], vocab("subdistrict", r["subdistrict"], lang),
-                  vocab("area", r["area"], lang) if isinstance(r["area"], str) else "—",
+    rows = tuple((r["name"], vocab("subdistrict", r["subdistrict"], lang, p),
+                  vocab("area", r["area"], lang, p) if isinstance(r["area"], str) else "—",
                   str(r["batch"]), vocab("status", r["status"], lang),
                   r["plan_finish"].date().isoformat() if r["plan_finish"] == r["plan_finish"] else "—",
                   num(r["days_late"])) for r in shown.to_dict(orient="records"))

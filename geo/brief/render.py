@@ -5,13 +5,13 @@ from typing import Any
 
 import pandas as pd
 
-from geo import schema
 from geo.asof import as_timestamp
 from geo.brief.content import brief_from_dataset
 from geo.brief.model import FORMATS, Brief
 from geo.brief.pdf_writer import pdf_bytes
 from geo.brief.pptx_writer import pptx_bytes
 from geo.dataset import Dataset
+from geo.programme import Programme, slug
 
 
 def render(brief: Brief, fmt: str) -> bytes:
@@ -31,8 +31,10 @@ def pack_bytes(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang:
     return render(brief_from_dataset(ds, as_of, area=area, lang=lang, audit=audit), fmt)
 
 
-def pack_filename(as_of: Any = None, *, area: str | None = None, fmt: str = "pptx") -> str:
-    """A file name such as ``qingyang-brief-2022-12-09.pptx`` (area in pinyin-free English)."""
+def pack_filename(programme: Programme, as_of: Any = None, *, area: str | None = None, fmt: str = "pptx") -> str:
+    """A file name such as ``<programme key>-brief-2022-12-09.pptx``; an area adds its English
+    name (ASCII letters, digits and dashes only)."""
     day = as_timestamp(as_of).date().isoformat()
-    where = f"-{schema.AREA_EN.get(area, 'area').lower()}" if area else ""
-    return f"qingyang-brief{where}-{day}.{fmt}"
+    found = programme.area(area) if area else None
+    where = f"-{slug(found.en if found else '', 'area')}" if area else ""
+    return f"{slug(programme.key, 'programme')}-brief{where}-{day}.{fmt}"

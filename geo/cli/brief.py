@@ -1,7 +1,7 @@
 """``python -m geo brief``: write the briefing pack (PPTX or PDF) for a date, area and language.
 
     python -m geo brief --as-of 2022-12-09 -o brief.pptx
-    python -m geo brief --area 清溪片区 --lang en -o qingxi.pdf
+    python -m geo brief --area AREA --lang en -o area.pdf
 
 The format follows the output file's suffix. Bad input (unknown area, date, suffix)
 exits 2 with one line naming the valid choices; a missing CJK font exits 1 naming
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``brief`` command to the ``python -m geo`` parser."""
     p = sub.add_parser("brief", help="briefing pack for the leadership group (.pptx or .pdf)")
     p.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
-    p.add_argument("--area", help="one renovation area (片区), e.g. 清溪片区 (default: whole district)")
+    p.add_argument("--area", help="one renovation area (片区) by name (default: the whole programme)")
     p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language (default zh)")
     p.add_argument("-o", "--output", required=True, help="output file: *.pptx or *.pdf")
     p.add_argument("--store", help=STORE_HELP)

@@ -50,7 +50,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def _print_stats(r: dict) -> None:
     c, e, g, f = r["compounds"], r["elevators"], r["greenways"], r["funding_wan_yuan"]
+    p = r["programme"]
+    print(f"{p['name']} / {p['name_en']}")
     print(f"截至 / as of {r['as_of']}" + ("  （示意数据 / illustrative）" if r["illustrative"] else ""))
+    print(f"  14th FYP target {r['fyp14']['target']}, completed {r['fyp14']['completed']}")
     print(f"  surveyed {c['surveyed']}, old {c['old']}, eligible {c['eligible']}, no need {c['no_need']}, redeveloped {c['redeveloped']}")
     print(f"  completed {c['completed']}, under construction {c['under_construction']}, planned {c['planned']}")
     print("  batches " + ", ".join(f"{k}: {v}" for k, v in r["batches"].items()))
@@ -133,7 +136,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every registered command."""
-    parser = OneLineParser(prog="python -m geo", description="青羊区老旧小区连片改造 GIS core")
+    parser = OneLineParser(prog="python -m geo", description="老旧小区连片改造 GIS core / old-compound renovation GIS core")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for register in REGISTRARS:
         register(sub)

@@ -1,7 +1,7 @@
 """``python -m geo users``: manage who may sign in (admins), through geo.writes.
 
     python -m geo users add NAME --role admin                        the first admin: no sign-in while the store has none
-    python -m geo users add NAME --role editor --subdistrict 草堂 --user ADMIN
+    python -m geo users add NAME --role editor --subdistrict SUBDISTRICT --user ADMIN
     python -m geo users list --user ADMIN
     python -m geo users set NAME [--role R] [--subdistrict S ...] [--active | --disabled] --user ADMIN
     python -m geo users passwd NAME --user NAME_OR_ADMIN

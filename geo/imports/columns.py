@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from geo import schema
 from geo.i18n import TEXT, t
+from geo.programme import Programme
 
 #: Target field -> accepted headers (besides the field name and its schema labels).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -185,13 +186,28 @@ def import_targets() -> list[str]:
 
 
 # --- the import template -----------------------------------------------------------------------
+#: The template's columns in order, with the example row's values; the places, the name and
+#: the location are the programme's (filled by :func:`template_example`).
 _TEMPLATE_EXAMPLE: dict[str, object] = {
-    "compound_id": "", "name": "宽巷子132号院", "address": "宽巷子132号", "subdistrict": "少城", "community": "宽巷子社区",
-    "area": "方池街—包家巷片区", "year_built": 1988, "buildings": 9, "households": 202, "floor_area_m2": 15800,
+    "compound_id": "", "name": "", "address": "", "subdistrict": "", "community": "",
+    "area": "", "year_built": 1988, "buildings": 9, "households": 202, "floor_area_m2": 15800,
     "is_old": "是", "decision": "eligible", "batch": "2024", "plan_start": "2024-03-01", "plan_finish": "2024-12-31",
-    "actual_start": "2024-03-20", "actual_finish": "", "lon": 104.05373, "lat": 30.66784, "elevators": 2,
+    "actual_start": "2024-03-20", "actual_finish": "", "lon": None, "lat": None, "elevators": 2,
     "ev_chargers": 6, "funding_year": 2024, "funding:government_subsidy": 120, "funding:residents": 8.5,
 }
+
+
+def template_example(programme: Programme, lang: str = "zh") -> dict[str, object]:
+    """The template's example row: a compound in the programme's first area (or first
+    subdistrict), placed at its approximate centre."""
+    area = programme.areas[0] if programme.areas else None
+    sd = programme.subdistrict(area.subdistrict) if area else programme.subdistricts[0]
+    communities = programme.communities(sd.name) if sd else ()
+    centres = [(x.lon, x.lat) for x in (area, sd, programme.root) if x is not None and x.lon is not None]
+    lon, lat = centres[0] if centres else (None, None)
+    return {**_TEMPLATE_EXAMPLE, "name": t("template.example.name", lang), "address": t("template.example.address", lang),
+            "subdistrict": sd.name if sd else "", "community": communities[0].name if communities else "",
+            "area": area.name if area else "", "lon": lon, "lat": lat}
 
 
 def template_columns(lang: str = "zh") -> list[tuple[str, str, str]]:
@@ -211,16 +227,16 @@ def template_columns(lang: str = "zh") -> list[tuple[str, str, str]]:
     return out
 
 
-def template_xlsx(lang: str = "zh") -> bytes:
-    """The import template: one header row, one example row, and a sheet explaining each column."""
-
-
+def template_xlsx(programme: Programme, lang: str = "zh") -> bytes:
+    """The import template: one header row, one example row (in ``programme``'s places) and a
+    sheet explaining each column."""
     cols = template_columns(lang)
     wb = Workbook()
     ws = wb.active
     ws.title = t("template.sheet", lang)
     ws.append([header for _, header, _ in cols])
-    ws.append([_TEMPLATE_EXAMPLE[name] for name, _, _ in cols])
+    example = template_example(programme, lang)
+    ws.append([example[name] for name, _, _ in cols])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, (_, header, _) in enumerate(cols, start=1):

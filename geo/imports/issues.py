@@ -9,13 +9,20 @@ does not). Texts come from ``geo.i18n`` keys ``issue.<code>`` (the problem) and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from geo.i18n import t
 
 ERROR = "error"
 WARNING = "warning"
 SEVERITIES: tuple[str, ...] = (ERROR, WARNING)
+
+
+class Bilingual(NamedTuple):
+    """A ``fmt`` value shown in the language of the text (e.g. a place name)."""
+
+    zh: str
+    en: str
 
 
 @dataclass(frozen=True)
@@ -32,14 +39,15 @@ class Issue:
 
     def problem(self, lang: str = "zh") -> str:
         """What is wrong, in ``lang``."""
-        return t(f"issue.{self.code}", lang, **self._fmt())
+        return t(f"issue.{self.code}", lang, **self._fmt(lang))
 
     def accepted(self, lang: str = "zh") -> str:
         """What would be accepted instead, in ``lang``."""
-        return t(f"issue.{self.code}.ok", lang, **self._fmt())
+        return t(f"issue.{self.code}.ok", lang, **self._fmt(lang))
 
-    def _fmt(self) -> dict[str, Any]:
-        return {"column": self.column, "value": self.value, "row": self.row, **self.fmt}
+    def _fmt(self, lang: str) -> dict[str, Any]:
+        fmt = {k: (v.en if lang == "en" else v.zh) if isinstance(v, Bilingual) else v for k, v in self.fmt.items()}
+        return {"column": self.column, "value": self.value, "row": self.row, **fmt}
 
     def with_file(self, file: str) -> Issue:
         """A copy naming ``file``."""

@@ -1,7 +1,8 @@
 """The validation report: every problem of an uploaded table, before anything is written.
 
 ``validate_table(raw, ds, crs=...)`` parses the cells of a :class:`geo.imports.readers.RawTable`
-into model values and checks them against the data set's places. It returns a
+into model values and checks them against the data set's places: the subdistricts and
+areas of its programme (``Dataset.programme``), the district and subdistrict outlines. It returns a
 :class:`Report`: the issues (errors block the import, warnings do not), the parsed rows
 (a GeoDataFrame in WGS-84, index = the row number the user sees) and the extra columns
 (elevator and charger counts, funding in 万元). ``report_frame`` / ``report_xlsx`` give
@@ -24,8 +25,9 @@ from geo import schema
 from geo.dataset import Dataset
 from geo.i18n import t
 from geo.imports import columns, values
-from geo.imports.issues import ERROR, WARNING, Issue
+from geo.imports.issues import ERROR, WARNING, Bilingual, Issue
 from geo.imports.readers import RawTable
+from geo.programme import Programme
 from geo.settings import METRIC_CRS, STORAGE_CRS
 from geo.spatial import locate
 
@@ -38,13 +40,20 @@ RANGES: dict[str, tuple[float, float]] = {
 HOUSEHOLDS_PER_BUILDING_WARN = 300
 HOUSEHOLDS_PER_BUILDING_MAX = 1000
 DATE_FIELDS = ("plan_start", "plan_finish", "actual_start", "actual_finish")
-_VOCABS: dict[str, tuple[Callable[[object], Any], Callable[[], str]]] = {
-    "subdistrict": (values.parse_subdistrict, lambda: "、".join(schema.SUBDISTRICT_NAMES)),
-    "area": (values.parse_area, lambda: "、".join(schema.AREA_NAMES)),
-    "status": (values.parse_status, lambda: "、".join(f"{k}={v[0]}" for k, v in schema.STATUS_LABELS.items())),
-    "decision": (values.parse_decision, lambda: "、".join(f"{k}={v[0]}" for k, v in schema.DECISION_LABELS.items())),
-    "batch": (values.parse_batch, lambda: "、".join(schema.BATCHES)),
-}
+
+
+def _vocabs(p: Programme) -> dict[str, tuple[Callable[[object], Any], dict[str, Any]]]:
+    """Field -> (parse function, what the unknown_<field> issue says is accepted)."""
+    district = {"district": Bilingual(p.root.name, p.root.label("en"))}
+    return {
+        "subdistrict": (values.subdistrict_parser(p), {"valid": "、".join(p.subdistrict_names),
+                                                       "n": len(p.subdistricts), **district}),
+        "area": (values.area_parser(p), {"valid": "、".join(p.area_names), "n": len(p.areas)}),
+        "status": (values.parse_status, {"valid": "、".join(f"{k}={v[0]}" for k, v in schema.STATUS_LABELS.items())}),
+        "decision": (values.parse_decision,
+                     {"valid": "、".join(f"{k}={v[0]}" for k, v in schema.DECISION_LABELS.items())}),
+        "batch": (values.parse_batch, {"valid": "、".join(schema.BATCHES)}),
+    }
 
 
 @dataclass
@@ -119,9 +128,9 @@ def validate_table(raw: RawTable, ds: Dataset, *, crs: str = "wgs84",
     for fld in ("compound_id", "address", "community"):
         if fld in chk.header:
             out[fld] = chk.column(fld, lambda v: values.text(v) or None, "text_bad")
-    for fld, (parse, valid) in _VOCABS.items():
+    for fld, (parse, accepted) in _vocabs(ds.programme).items():
         if fld in chk.header:
-            out[fld] = chk.column(fld, parse, f"unknown_{fld}", valid=valid())
+            out[fld] = chk.column(fld, parse, f"unknown_{fld}", **accepted)
     _parse_numbers(chk, out)
     _parse_dates(chk, out, today)
     if "is_old" in chk.header:
@@ -327,9 +336,11 @@ def _check_outside(chk: _Checker, rows: gpd.GeoDataFrame, ds: Dataset) -> None:
     metric = rows.geometry[present].to_crs(METRIC_CRS)
     distance = shapely.distance(district, metric.values)
     field = "lon" if "lon" in chk.header else "geometry"
+    place = ds.programme.root
     for row, d, g in zip(metric.index, distance, rows.geometry[present]):
         if d > MAX_OUTSIDE_M:
-            chk.add("outside_district", row, field, f"{g.x:.6f}, {g.y:.6f}", km=round(d / 1000, 1))
+            chk.add("outside_district", row, field, f"{g.x:.6f}, {g.y:.6f}", km=round(d / 1000, 1),
+                    district=Bilingual(place.name, place.label("en")))
 
 
 def _check_duplicates(chk: _Checker, rows: gpd.GeoDataFrame) -> None:

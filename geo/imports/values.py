@@ -3,6 +3,8 @@
 Each ``parse_*`` takes one cell (str, number, date or None) and returns the value, or
 raises ``ValueError`` when the text cannot mean a value of that kind. Empty cells give
 None. Text is NFKC-normalised first, so full-width digits (１２３) and brackets work.
+Places are the programme's: :func:`subdistrict_parser` and :func:`area_parser` build
+the parse function for one programme.
 """
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 
 import pandas as pd
 
 from geo import schema
+from geo.programme import Programme
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _UNIT_SUFFIX = re.compile(r"(万元|元|户|栋|幢|台|个|部|平方米|m²|m2|㎡|年代|年|处|座)$")
@@ -141,19 +145,21 @@ def _lookup(value: object, table: dict[str, str]) -> str | None:
     return found
 
 
-def _subdistrict_table() -> dict[str, str]:
+def _subdistrict_table(programme: Programme) -> dict[str, str]:
     table: dict[str, str] = {}
-    for s in schema.SUBDISTRICTS:
-        for alias in (s.name, s.en, f"{s.name}街道", f"{s.name}街道办", f"{s.name}街道办事处",
-                      f"青羊区{s.name}街道", s.code, f"{s.en} subdistrict"):
+    district = programme.root.name
+    for s in programme.subdistricts:
+        aliases = [s.name, f"{s.name}街道", f"{s.name}街道办", f"{s.name}街道办事处", f"{district}{s.name}街道", s.code]
+        aliases += [s.en, f"{s.en} subdistrict"] if s.en else []
+        for alias in aliases:
             table[_key(alias)] = s.name
     return table
 
 
-def _area_table() -> dict[str, str]:
+def _area_table(programme: Programme) -> dict[str, str]:
     table: dict[str, str] = {}
-    for a in schema.AREAS:
-        for alias in (a.name, a.name.removesuffix("片区"), a.en, f"{a.en} area"):
+    for a in programme.areas:
+        for alias in (a.name, a.name.removesuffix("片区"), *((a.en, f"{a.en} area") if a.en else ())):
             table[_key(alias)] = a.name
     return table
 
@@ -166,8 +172,6 @@ def _vocab_table(labels: dict[str, tuple[str, str]], extra: dict[str, str] | Non
     return table
 
 
-_SUBDISTRICTS = _subdistrict_table()
-_AREAS = _area_table()
 _STATUSES = _vocab_table(schema.STATUS_LABELS, {"已完成": "completed", "完工": "completed", "竣工": "completed",
                                                 "施工中": "under_construction", "未开工": "planned"})
 _DECISIONS = _vocab_table(schema.DECISION_LABELS, {"符合": "eligible", "需改造": "eligible", "纳入改造": "eligible",
@@ -178,14 +182,18 @@ _BATCHES = _vocab_table(schema.BATCH_LABELS, {"十三五": "2015-2020", "13th fy
                                               **{f"{y}.0": y for y in schema.FYP14_BATCHES}})
 
 
-def parse_subdistrict(value: object) -> str | None:
-    """One of the 12 subdistricts from 草堂 / 草堂街道 / Caotang / 510105007."""
-    return _lookup(value, _SUBDISTRICTS)
+def subdistrict_parser(programme: Programme) -> Callable[[object], str | None]:
+    """A parse function for the programme's subdistricts: the name from its name, the name
+    with 街道 (or the district's name before it), its English name or its statistics code."""
+    table = _subdistrict_table(programme)
+    return lambda value: _lookup(value, table)
 
 
-def parse_area(value: object) -> str | None:
-    """One of the 8 areas from 清溪片区 / 清溪 / Qingxi (any dash in 方池街—包家巷)."""
-    return _lookup(value, _AREAS)
+def area_parser(programme: Programme) -> Callable[[object], str | None]:
+    """A parse function for the programme's areas: the name from its name, the name without
+    片区, or its English name (any dash, any case)."""
+    table = _area_table(programme)
+    return lambda value: _lookup(value, table)
 
 
 def parse_status(value: object) -> str | None:

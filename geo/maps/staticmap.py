@@ -1,7 +1,7 @@
 """Static progress map (matplotlib, no tile server) for the briefing pack and image exports.
 
-Drawn in UTM 48N (EPSG:32648) so the scale bar is true: district outline, the 12
-subdistricts (the five key ones emphasised), the 8 renovation areas shaded by their
+Drawn in UTM 48N (EPSG:32648) so the scale bar is true: district outline, the
+subdistricts (the programme's key ones emphasised), the renovation areas shaded by their
 14th-FYP completion, compounds coloured by derived status (``schema.STATUS_COLORS``),
 a legend, scale bar, north arrow, the data source and the "示意" note.
 Text is set in the CJK font from :mod:`geo.fonts`.
@@ -24,6 +24,7 @@ from geo import fonts, metrics, schema
 from geo.asof import as_timestamp, derive_status
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
+from geo.programme import Programme
 from geo.settings import METRIC_CRS, get_settings
 
 #: Colour map for an area's completion share (0-100 %).
@@ -56,13 +57,13 @@ def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = No
         ax = fig.add_axes((0.005, 0.065, MAP_WIDTH - 0.01, 0.93), label="map")
         layers = {name: getattr(ds, name).to_crs(METRIC_CRS) for name in ("district", "subdistricts", "areas", "compounds")}
         pct = _area_pct(ds, day)
-        _draw_base(ax, layers, pct, lang, zoomed=area is not None)
+        _draw_base(ax, layers, pct, lang, ds.programme, zoomed=area is not None)
         _draw_compounds(ax, layers["compounds"], day)
         counts = metrics.compound_counts(metrics.filter_dataset(ds, area=area).compounds, day)
         _set_view(ax, layers, area)
         _draw_furniture(ax, lang)
         _draw_line_legend(ax, lang)
-        _draw_legend(fig, counts, pct, lang, day, area)
+        _draw_legend(fig, counts, pct, lang, day, area, ds.programme)
         _draw_footer(fig, ds, lang)
     return fig
 
@@ -90,14 +91,24 @@ def figure_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def _area_mark(programme: Programme, name: str) -> str:
+    """The area's marker on the whole-district map: its number in the programme (①, ②, ...)."""
+    names = programme.area_names
+    if name not in names:
+        return "?"
+    i = names.index(name)
+    return AREA_MARKS[i] if i < len(AREA_MARKS) else str(i + 1)
+
+
 def _area_pct(ds: Dataset, day: Any) -> dict[str, float]:
     table = metrics.progress_by_area(ds, day)
     return dict(zip(table["name"], table["pct_completed"]))
 
 
-def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], lang: str, *, zoomed: bool) -> None:
+def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], lang: str, programme: Programme, *,
+               zoomed: bool) -> None:
     subs, areas = layers["subdistricts"], layers["areas"]
-    key = subs["name"].isin(schema.KEY_SUBDISTRICTS)
+    key = subs["name"].isin(programme.key_subdistricts)
     subs[key].plot(ax=ax, facecolor=KEY_FILL, edgecolor="none", zorder=1)
     subs.boundary.plot(ax=ax, color="#8a8f96", linewidth=0.7, zorder=2)
     cmap, norm = matplotlib.colormaps[AREA_CMAP], Normalize(0, 100)
@@ -108,13 +119,13 @@ def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], l
     layers["district"].boundary.plot(ax=ax, color="#1f2328", linewidth=2.4, zorder=6)
     for _, row in subs.iterrows():
         p = row.geometry.representative_point()
-        is_key = row["name"] in schema.KEY_SUBDISTRICTS
-        ax.text(p.x, p.y, vocab("subdistrict", row["name"], lang), ha="center", va="center", zorder=9,
+        is_key = row["name"] in programme.key_subdistricts
+        ax.text(p.x, p.y, vocab("subdistrict", row["name"], lang, programme), ha="center", va="center", zorder=9,
                 fontsize=10 if is_key else 8.5, color=KEY_EDGE if is_key else "#5f6368", alpha=0.85, clip_on=True)
-    for i, (_, row) in enumerate(areas.iterrows()):
+    for _, row in areas.iterrows():
         c = row.geometry.representative_point()
         name = row["name"]
-        text = f"{vocab('area', name, lang)} {pct.get(name, 0):.0f}%" if zoomed else AREA_MARKS[i]
+        text = f"{vocab('area', name, lang, programme)} {pct.get(name, 0):.0f}%" if zoomed else _area_mark(programme, name)
         ax.text(c.x, c.y, text, ha="center", va="center", fontsize=11 if zoomed else 9, color="#1e4d2b",
                 zorder=9, clip_on=True,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "edgecolor": "#2f6b3a"})
@@ -185,11 +196,11 @@ def _draw_line_legend(ax, lang: str) -> None:
 
 
 def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lang: str, day: Any,
-                 area: str | None) -> None:
+                 area: str | None, programme: Programme) -> None:
     """Legend panel on the right: as-of date, statuses (with counts), areas (shade = completion)."""
     lx = MAP_WIDTH + 0.005
     head = t("brief.as_of", lang, date=day.date().isoformat())
-    fig.text(lx, 0.97, head + (f" · {vocab('area', area, lang)}" if area else ""), fontsize=11, color="#1f2328",
+    fig.text(lx, 0.97, head + (f" · {vocab('area', area, lang, programme)}" if area else ""), fontsize=11, color="#1f2328",
              va="top")
     common = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,
               "handlelength": 1.5, "handleheight": 1.0, "labelspacing": 0.3, "alignment": "left", "borderaxespad": 0}
@@ -199,8 +210,8 @@ def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lan
     leg.set_label("status-legend")
     cmap, norm = matplotlib.colormaps[AREA_CMAP], Normalize(0, 100)
     areas = [Patch(facecolor=cmap(norm(pct.get(name, 0.0))), alpha=AREA_ALPHA, edgecolor="#2f6b3a",
-                   label=f"{AREA_MARKS[i]} {vocab('area', name, lang)}  {pct.get(name, 0):.0f}%")
-             for i, name in enumerate(schema.AREA_NAMES)]
+                   label=f"{_area_mark(programme, name)} {vocab('area', name, lang, programme)}  {pct.get(name, 0):.0f}%")
+             for name in programme.area_names]
     fig.legend(handles=areas, title=t("brief.map.legend_area", lang), bbox_to_anchor=(lx, 0.52), **common)
 
 

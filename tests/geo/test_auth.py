@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from geo import auth, writes
+from geo.sample.programme import QINGYANG
 from tests.store_support import ADMIN_USER, scratch_store_with_users
 
 
@@ -30,7 +31,7 @@ def test_roles():
     with pytest.raises(auth.AuthError, match="viewer, editor, admin"):
         auth.check_role("boss")
     with pytest.raises(auth.AuthError, match="草堂"):
-        auth.check_subdistricts(["春熙路"])
+        auth.check_subdistricts(["春熙路"], QINGYANG)
     with pytest.raises(auth.Refused):
         auth.require_admin(editor)
     with pytest.raises(auth.Refused, match="少城"):

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from geo import filters as F
 from geo import metrics, schema
+from geo.sample.programme import QINGYANG
 from tests.geo.tiny_data import tiny_dataset
 
 AS_OF = "2022-12-09"
@@ -27,7 +28,7 @@ def test_lists_are_canonical_and_hashable():
     b = F.CompoundFilter(statuses=("completed", "planned"), subdistricts=("府南", "光华"))
     assert a == b and hash(a) == hash(b)
     assert a.statuses == ("completed", "planned")
-    assert a.subdistricts == ("府南", "光华")  # key subdistrict first
+    assert a.subdistricts == tuple(sorted(("府南", "光华")))  # places: the model keeps them sorted
 
 
 def test_unknown_values_are_rejected_by_the_model():
@@ -43,9 +44,11 @@ def test_inverted_range_is_swapped():
 
 
 def test_options_put_key_subdistricts_first():
-    assert F.SUBDISTRICT_OPTIONS[:5] == schema.KEY_SUBDISTRICTS
-    assert set(F.SUBDISTRICT_OPTIONS) == set(schema.SUBDISTRICT_NAMES)
-    assert F.AREA_OPTIONS[-1] == schema.NO_AREA and F.WORK_FILTER_KEYS[0] == F.ELEVATOR
+    options = F.subdistrict_options(QINGYANG)
+    assert options[:5] == QINGYANG.key_subdistricts == ("西御河", "草市街", "少城", "草堂", "府南")
+    assert set(options) == set(QINGYANG.subdistrict_names) and len(options) == 12
+    areas = F.area_options(QINGYANG)
+    assert areas[:-1] == QINGYANG.area_names and areas[-1] == schema.NO_AREA and F.WORK_FILTER_KEYS[0] == F.ELEVATOR
 
 
 def test_is_empty_ignores_as_of():
@@ -152,12 +155,12 @@ def test_query_params_omit_defaults_and_join_lists():
     assert F.to_query_params(F.CompoundFilter()) == {}
     p = F.to_query_params(F.CompoundFilter(areas=("清溪片区", schema.NO_AREA), funding_max=12.5,
                                            households_min=100, as_of=dt.date(2022, 12, 9)))
-    assert p == {"area": "清溪片区,其他", "fund_max": "12.5", "hh_min": "100", "as_of": "2022-12-09"}
+    assert p == {"area": "其他,清溪片区", "fund_max": "12.5", "hh_min": "100", "as_of": "2022-12-09"}  # places sorted
     assert set(p) <= set(F.QUERY_KEYS)
 
 
 def test_query_params_accept_repeated_keys():
-    f = F.from_query_params({"status": ["completed", "planned"], "area": "清溪片区"})
+    f = F.from_query_params({"status": ["completed", "planned"], "area": "清溪片区"}, QINGYANG)
     assert f.statuses == ("completed", "planned") and f.areas == ("清溪片区",)
 
 
@@ -165,14 +168,15 @@ def test_query_params_accept_repeated_keys():
     {"status": "finished"}, {"area": ""}, {"hh_min": "abc"}, {"hh_min": "-5"}, {"hh_max": "1.5"},
     {"fund_min": "nan"}, {"fund_max": "inf"}, {"fund_max": "1e400"}, {"as_of": "2022-13-01"},
     {"as_of": "yesterday"}, {"as_of": "0001-01-01"}, {"built_min": "1e30"}, {"work": ",,,"},
-    {"lang": "en"}, {"status": 5}, {"area": [None, 3]}, {"works_all": ["maybe"]},
+    {"lang": "en"}, {"status": 5}, {"area": [None, 3]}, {"works_all": ["maybe"]}, {"area": "不存在片区"},
+    {"subdistrict": "春熙路"},
 ])
 def test_garbage_query_params_are_dropped(params):
-    assert F.from_query_params(params) == F.CompoundFilter()
+    assert F.from_query_params(params, QINGYANG) == F.CompoundFilter()
 
 
 def test_garbage_next_to_good_values_keeps_the_good():
-    f = F.from_query_params({"status": "completed,bogus", "hh_min": "x", "hh_max": "400", "foo": "bar"})
+    f = F.from_query_params({"status": "completed,bogus", "hh_min": "x", "hh_max": "400", "foo": "bar"}, QINGYANG)
     assert f == F.CompoundFilter(statuses=("completed",), households_max=400)
 
 
@@ -183,7 +187,7 @@ def _subset(options):
 _bound = st.one_of(st.none(), st.integers(min_value=0, max_value=10**6))
 filters_strategy = st.builds(
     F.CompoundFilter,
-    areas=_subset(F.AREA_OPTIONS), subdistricts=_subset(F.SUBDISTRICT_OPTIONS),
+    areas=_subset(F.area_options(QINGYANG)), subdistricts=_subset(F.subdistrict_options(QINGYANG)),
     statuses=_subset(schema.STATUSES), batches=_subset(schema.BATCHES),
     works=_subset(F.WORK_FILTER_KEYS), works_all=st.booleans(),
     year_built_min=_bound, year_built_max=_bound, households_min=_bound, households_max=_bound,
@@ -198,14 +202,14 @@ filters_strategy = st.builds(
 def test_query_params_round_trip(flt):
     params = F.to_query_params(flt)
     assert all(isinstance(v, str) for v in params.values())
-    assert F.from_query_params(params) == flt
+    assert F.from_query_params(params, QINGYANG) == flt
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.sampled_from([*F.QUERY_KEYS, "x"]),
                        st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))))
 def test_from_query_params_never_raises(params):
-    assert isinstance(F.from_query_params(params), F.CompoundFilter)
+    assert isinstance(F.from_query_params(params, QINGYANG), F.CompoundFilter)
 
 
 # --- spatial selection and widget helpers ----------------------------------------------------
@@ -255,15 +259,16 @@ def test_slider_helpers_round_trip_open_ends():
 def test_range_extents_and_table_view(tiny):
     s = F.summarize_compounds(tiny, AS_OF)
     assert F.range_extents(s) == {"year_built": (1985, 2010), "households": (80, 300), "funding": (0, 121)}
-    view = F.table_view(s, "zh")
+    view = F.table_view(s, "zh", tiny.programme)
     assert list(view.columns)[:3] == ["小区编号", "小区名称", "所属街道"]
     assert list(view["状态"]) == ["已完工", "计划", "非老旧小区"] and list(view["片区"]) == ["清溪片区", "", ""]
-    assert F.table_view(s, "en")["Status"].iloc[0] == "Completed"
+    en = F.table_view(s, "en", tiny.programme)
+    assert en["Status"].iloc[0] == "Completed" and list(en["Subdistrict"]) == ["Funan", "Guanghua", "Shaocheng"]
 
 
 def test_option_labels():
-    assert F.option_label("area", schema.NO_AREA, "en") == "Outside the 8 areas"
-    assert F.option_label("work", "elevator", "zh") == "加装电梯"
-    assert F.option_label("subdistrict", "少城", "en") == "Shaocheng ★"
-    assert F.option_label("subdistrict", "光华", "zh") == "光华"
-    assert F.option_label("status", "completed", "en") == "Completed"
+    assert F.option_label("area", schema.NO_AREA, "en", QINGYANG) == "Outside the areas"
+    assert F.option_label("work", "elevator", "zh", QINGYANG) == "加装电梯"
+    assert F.option_label("subdistrict", "少城", "en", QINGYANG) == "Shaocheng ★"
+    assert F.option_label("subdistrict", "光华", "zh", QINGYANG) == "光华"
+    assert F.option_label("status", "completed", "en", QINGYANG) == "Completed"

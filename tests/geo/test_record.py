@@ -69,7 +69,7 @@ def test_record_agrees_with_the_filter_summary(sample):
 
 
 def test_view_is_labelled_in_chinese(tiny):
-    view = record_view(compound_record(tiny, "QY-A", "2022-12-09"), "zh")
+    view = record_view(compound_record(tiny, "QY-A", "2022-12-09"), "zh", tiny.programme)
     facts = dict(view.facts)
     assert view.title == "甲小区（QY-A）"
     assert facts["状态"] == "已完工" and facts["片区"] == "清溪片区" and facts["改造认定"] == "符合改造标准"
@@ -81,7 +81,7 @@ def test_view_is_labelled_in_chinese(tiny):
 
 
 def test_view_is_labelled_in_english(tiny):
-    view = record_view(compound_record(tiny, "QY-B", "2023-12-31"), "en")
+    view = record_view(compound_record(tiny, "QY-B", "2023-12-31"), "en", tiny.programme)
     facts = dict(view.facts)
     assert facts["Subdistrict"] == "Guanghua" and facts["Status"] == "Under construction"
     assert facts["Renovation area"] == "—" and facts["Actual finish"] == "—"

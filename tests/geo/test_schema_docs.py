@@ -3,6 +3,7 @@ import sqlite3
 
 from geo import schema
 from geo.dataset import LAYERS
+from geo.programme import PROGRAMME_TABLES
 from geo.settings import DATA_DIR, SAMPLE_GPKG
 
 README = (DATA_DIR / "README.md").read_text(encoding="utf-8")
@@ -17,6 +18,15 @@ def test_every_field_is_documented():
 def test_every_vocabulary_key_and_layer_is_documented():
     keys = list(schema.WORK_KEYS) + list(schema.FUNDING_KEYS) + list(schema.STATUSES) + list(LAYERS)
     for key in keys:
+        assert f"`{key}`" in README, key
+
+
+def test_every_programme_column_and_place_vocabulary_is_documented():
+    for table, columns in PROGRAMME_TABLES.items():
+        assert f"`{table}`" in README, table
+        for column in columns:
+            assert f"`{column}`" in README, f"{table}.{column}"
+    for key in (*schema.PLACE_LEVELS, *schema.PERIODS, *schema.TARGET_MEASURES):
         assert f"`{key}`" in README, key
 
 

@@ -1,5 +1,7 @@
 """A hand-made three-compound data set (WGS-84) for the explorer's filter, export and record tests.
 
+Its programme is the sample's (Qingyang: geo.sample.programme).
+
 QY-A: eligible, 2022 batch, in 清溪片区 (府南), finished 2022-10-01, 2 elevators, 12 chargers.
 QY-B: eligible, 2023 batch, no area (光华), started 2023-03-01, not finished, gas works.
 QY-C: not old (built 2010), no area (少城), nothing else.
@@ -11,6 +13,8 @@ import pandas as pd
 from shapely.geometry import MultiPolygon, Point, box
 
 from geo.dataset import Dataset, parse_dates
+from geo.programme import tables_from_programme
+from geo.sample.programme import QINGYANG
 
 CRS = "EPSG:4326"
 
@@ -73,5 +77,6 @@ def tiny_dataset() -> Dataset:
         footprints=gpd.GeoDataFrame({"compound_id": []}, geometry=[], crs=CRS),
         greenways=gpd.GeoDataFrame({"level": []}, geometry=[], crs=CRS),
         sites=gpd.GeoDataFrame({"kind": []}, geometry=[], crs=CRS),
-        works=works, elevators=elevators, funding=funding, meta={"illustrative": "true"},
+        works=works, elevators=elevators, funding=funding, **tables_from_programme(QINGYANG),
+        meta={"illustrative": "true"},
     )

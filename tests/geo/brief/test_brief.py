@@ -18,11 +18,12 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu
 
-from geo import fonts, metrics, schema
+from geo import fonts, metrics
 from geo.brief import model, render
 from geo.brief.content import brief_from_dataset, week_changes
 from geo.cli.main import main as cli_main
 from geo.i18n import t
+from geo.sample.programme import QINGYANG
 from geo.settings import REPORT_DATE
 
 LATE_DAY = "2026-11-24"  # the sample has compounds behind plan by then
@@ -99,7 +100,7 @@ def test_slides_are_real_text_and_tables_not_pictures(deck):
     tables = [sh for s in deck.slides for sh in s.shapes if sh.has_table]
     assert len(tables) >= 4
     area_table = next(sh.table for sh in deck.slides[4].shapes if sh.has_table)
-    assert [area_table.cell(r, 0).text for r in range(1, 9)] == list(schema.AREA_NAMES)
+    assert [area_table.cell(r, 0).text for r in range(1, 9)] == list(QINGYANG.area_names)
     assert "PICTURE" in kinds[2] and "TABLE" in kinds[3]
 
 
@@ -168,7 +169,7 @@ def test_decisions_slide_lists_late_compounds_most_late_first(sample):
     late = metrics.behind_plan(sample.compounds, LATE_DAY)
     days = [int(r[-1].replace(",", "")) for r in compounds.rows]
     assert days == sorted(days, reverse=True) == list(late["days_late"].head(len(days)))
-    assert {r[1] for r in compounds.rows} <= set(schema.SUBDISTRICT_EN.values())
+    assert {r[1] for r in compounds.rows} <= {s.en for s in QINGYANG.subdistricts}
     assert [int(r[-1].replace(",", "")) for r in areas.rows] == sorted((int(r[-1].replace(",", "")) for r in areas.rows), reverse=True)
     assert str(len(late)) in slide.lines[0].text
     assert slide.lines[1].text == t("brief.changes_week", "en", since="2026-11-18", date=LATE_DAY, n=2, changes=3)

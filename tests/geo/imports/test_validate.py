@@ -37,7 +37,7 @@ def test_report_downloads_as_xlsx(report):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_template_has_every_column_one_example_and_validates_clean(lang, sample, tmp_path):
     path = tmp_path / f"template_{lang}.xlsx"
-    path.write_bytes(columns.template_xlsx(lang))
+    path.write_bytes(columns.template_xlsx(sample.programme, lang))
     book = openpyxl.load_workbook(path)
     assert len(book.sheetnames) == 2 and book.worksheets[0].max_row == 2
     report = validate_table(read_file(path), sample)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from geo.imports import columns, values
+from geo.sample.programme import QINGYANG
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -38,15 +39,16 @@ def test_numbers_and_years():
 
 
 def test_places_and_vocabularies():
-    assert values.parse_subdistrict("草堂街道") == "草堂" == values.parse_subdistrict("Caotang")
-    assert values.parse_subdistrict("510105007") == "草堂"
-    assert values.parse_area("方池街-包家巷") == "方池街—包家巷片区" == values.parse_area("Fangchijie-Baojiaxiang")
+    parse_subdistrict, parse_area = values.subdistrict_parser(QINGYANG), values.area_parser(QINGYANG)
+    assert parse_subdistrict("草堂街道") == "草堂" == parse_subdistrict("Caotang") == parse_subdistrict("青羊区草堂街道")
+    assert parse_subdistrict("510105007") == "草堂"
+    assert parse_area("方池街-包家巷") == "方池街—包家巷片区" == parse_area("Fangchijie-Baojiaxiang")
     assert values.parse_status("已完工") == "completed" == values.parse_status("Completed")
     assert values.parse_batch("十三五") == "2015-2020" and values.parse_batch(2023) == "2023"
     assert values.parse_decision("符合改造标准") == "eligible"
     assert values.parse_bool("是") is True and values.parse_bool("0") is False
     with pytest.raises(ValueError):
-        values.parse_subdistrict("春熙路")
+        parse_subdistrict("春熙路")
 
 
 def test_header_aliases_and_units():

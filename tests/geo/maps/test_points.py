@@ -9,7 +9,7 @@ from geo.settings import REPORT_DATE
 
 @pytest.fixture(scope="module")
 def collection(sample):
-    return webmap.features_from_compounds(sample.compounds, REPORT_DATE, popups=True)
+    return webmap.features_from_compounds(sample.compounds, REPORT_DATE, programme=sample.programme, popups=True)
 
 
 def test_round_trip_is_exact(collection):

@@ -12,6 +12,7 @@ from geo import schema
 from geo.crs import convert
 from geo.maps import points, webmap
 from geo.maps.offline import external_urls, remote_assets
+from geo.sample.programme import QINGYANG
 from geo.settings import get_settings
 from tests.geo.tiny_data import tiny_dataset
 
@@ -53,24 +54,24 @@ def _collections(html: str) -> list[dict]:
 
 
 def test_tiny_statuses_are_derived_for_the_as_of_date(tiny):
-    fc = webmap.features_from_compounds(tiny.compounds, REPORT_DAY)
+    fc = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme)
     assert [f["properties"]["s"] for f in fc["features"]] == ["completed", "planned", "not_old"]
-    later = webmap.features_from_compounds(tiny.compounds, "2023-04-01")
+    later = webmap.features_from_compounds(tiny.compounds, "2023-04-01", programme=tiny.programme)
     assert [f["properties"]["s"] for f in later["features"]][1] == "under_construction"
     assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [104.033, 30.675]}
 
 
 def test_anonymous_dots_carry_only_the_status(tiny):
-    fc = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, anonymous=True)
+    fc = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme, anonymous=True)
     assert [f["properties"] for f in fc["features"]] == [{"s": "completed"}, {"s": "planned"}, {"s": "not_old"}]
     html = _render(webmap.map_from_dataset(tiny, options=webmap.MapOptions(anonymous=True)))
     assert "甲小区" not in html and "QY-A" not in html and "bindPopup" not in html
 
 
 def test_popup_fields_are_optional_and_localised(tiny):
-    lean = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, popups=False)
+    lean = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme, popups=False)
     assert set(lean["features"][0]["properties"]) == {"id", "n", "s"}
-    en = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, lang="en")
+    en = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme, lang="en")
     assert en["features"][0]["properties"]["a"] == "Qingxi"
     assert en["features"][0]["properties"]["sd"] == "Funan"
 
@@ -107,7 +108,7 @@ def test_key_subdistricts_are_flagged(sample_map):
     _, html = sample_map
     subs = _collections(html)[1]
     flagged = {f["properties"]["t"].split(" · ")[0] for f in subs["features"] if f["properties"]["k"]}
-    assert flagged == set(schema.KEY_SUBDISTRICTS)
+    assert flagged == set(QINGYANG.key_subdistricts)
 
 
 def test_filtered_compounds_and_language(sample):
@@ -119,7 +120,7 @@ def test_filtered_compounds_and_language(sample):
 
 
 def test_area_colours_follow_progress(sample):
-    values = {name: 100.0 if i == 0 else 0.0 for i, name in enumerate(schema.AREA_NAMES)}
+    values = {name: 100.0 if i == 0 else 0.0 for i, name in enumerate(QINGYANG.area_names)}
     opts = webmap.MapOptions(area_values=values, area_labels=True, layers=("district", "areas"))
     html = _render(webmap.map_from_dataset(sample, options=opts))
     areas = _collections(html)[1]["features"]
@@ -131,8 +132,8 @@ def test_area_colours_follow_progress(sample):
 
 
 def test_amap_shifts_layers_to_gcj02(tiny):
-    wgs = webmap.features_from_compounds(tiny.compounds, REPORT_DAY)
-    gcj = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, basemap="amap")
+    wgs = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme)
+    gcj = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme, basemap="amap")
     (x0, y0), (x1, y1) = wgs["features"][0]["geometry"]["coordinates"], gcj["features"][0]["geometry"]["coordinates"]
     ex, ey = convert(np.array([x0]), np.array([y0]), "wgs84", "gcj02")
     assert (x1, y1) == pytest.approx((float(ex[0]), float(ey[0])), abs=2e-6)

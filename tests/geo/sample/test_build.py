@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import metrics, schema
+from geo import metrics
 from geo.sample.build import NAMED_COMPOUNDS, NAMED_SITES, build_sample
 from geo.settings import REPORT_DATE
 from geo.spatial import locate
@@ -64,13 +64,13 @@ def test_locations_agree_with_stated_subdistrict_and_area(sample):
     c = sample.compounds
     assert (locate(c, sample.subdistricts, "name") == c["subdistrict"]).all()
     assert (locate(c, sample.areas, "name").fillna("") == c["area"].fillna("")).all()
-    assert set(c["area"].dropna()) == set(schema.AREA_NAMES)
+    assert set(c["area"].dropna()) == set(sample.programme.area_names)
     assert c.crs.to_epsg() == 4326
 
 
 def test_layers_and_key_subdistricts(sample):
     assert len(sample.subdistricts) == 12 and sample.subdistricts["is_key"].sum() == 5
-    assert set(sample.subdistricts.loc[sample.subdistricts["is_key"], "name"]) == set(schema.KEY_SUBDISTRICTS)
+    assert set(sample.subdistricts.loc[sample.subdistricts["is_key"], "name"]) == set(sample.programme.key_subdistricts)
     assert len(sample.areas) == 8
     district = sample.district.union_all()
     assert shapely.covers(district.buffer(1e-6), sample.subdistricts.union_all())

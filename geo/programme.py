@@ -1,0 +1,371 @@
+"""The programme: the places a renovation programme covers, its areas and its targets, as data.
+
+A programme is what one government runs (a district today; a city or a province the
+same way): its places form a hierarchy (nation > province > city > district >
+subdistrict > community, ``schema.PLACE_LEVELS``), each place with a level and a
+parent; its renovation areas (片区) each lie in one subdistrict; its targets count
+compounds or households per plan period or batch, at any of its places.
+
+It is stored with the data set as four plain tables, the ``PROGRAMME_TABLES``
+(documented in data/README.md), which the store reads and writes like any other
+layer. :func:`programme_from_tables` checks them and builds the typed
+:class:`Programme` every page, export and check uses (``Dataset.programme``);
+:func:`tables_from_programme` is the way back. Compounds name their subdistrict and
+area by name, so names are unique within the subdistrict and area levels; codes
+link places to their parent and targets to their place. Centres are WGS-84.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo import schema
+from geo.i18n import t
+
+#: Table name -> its columns, in order (the store keeps them as non-spatial layers).
+PROGRAMME_TABLES: dict[str, tuple[str, ...]] = {
+    "programme_info": ("key", "name", "name_en", "place"),
+    "programme_places": ("code", "level", "parent", "name", "name_en", "is_key", "lon", "lat"),
+    "programme_areas": ("name", "name_en", "subdistrict", "lon", "lat", "located"),
+    "programme_targets": ("place", "measure", "period", "batch", "value"),
+}
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+class ProgrammeError(ValueError):
+    """The programme tables are inconsistent; the message lists every problem (zh / en)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of the programme: its code, level, names, parent and approximate centre.
+
+    ``key``: a key (重点) place of the programme (the key subdistricts); ``lon``/``lat``:
+    an approximate centre in WGS-84 degrees, None when unknown.
+    """
+
+    code: str
+    level: str
+    name: str
+    en: str = ""
+    parent: str = ""
+    key: bool = False
+    lon: float | None = None
+    lat: float | None = None
+
+    def label(self, lang: str = "zh") -> str:
+        """The name in ``lang`` (the Chinese name when there is no English one)."""
+        return (self.en or self.name) if lang == "en" else self.name
+
+
+@dataclass(frozen=True)
+class Area:
+    """A renovation area (片区): its subdistrict (by name) and an approximate centre (WGS-84).
+
+    ``located`` False: no source locates the area; its centre is for illustration only.
+    """
+
+    name: str
+    en: str
+    subdistrict: str
+    lon: float | None = None
+    lat: float | None = None
+    located: bool = True
+
+    def label(self, lang: str = "zh") -> str:
+        """The name in ``lang`` (the Chinese name when there is no English one)."""
+        return (self.en or self.name) if lang == "en" else self.name
+
+
+@dataclass(frozen=True)
+class Target:
+    """How many ``measure`` (compounds or households) ``place`` is to renovate.
+
+    In plan ``period`` as a whole (``batch`` empty) or in one of its batches.
+    """
+
+    place: str
+    measure: str
+    period: str
+    value: int
+    batch: str = ""
+
+
+@dataclass(frozen=True)
+class Programme:
+    """One programme: key (for file names), title, the place it covers, places, areas, targets.
+
+    Places and areas are kept in display order (the key subdistricts first).
+    """
+
+    key: str
+    name: str
+    en: str
+    place: str
+    places: tuple[Place, ...]
+    areas: tuple[Area, ...] = ()
+    targets: tuple[Target, ...] = ()
+    _by_code: dict[str, Place] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {p.code: p for p in self.places})
+
+    # --- places -------------------------------------------------------------------------
+    def title(self, lang: str = "zh") -> str:
+        """The programme's title in ``lang`` (e.g. the district's renovation programme)."""
+        return (self.en or self.name) if lang == "en" else self.name
+
+    @property
+    def root(self) -> Place:
+        """The place the programme covers (its district)."""
+        return self._by_code[self.place]
+
+    def lineage(self, code: str) -> tuple[Place, ...]:
+        """The place with ``code`` and its ancestors in the table, from the top down."""
+        chain: list[Place] = []
+        place = self._by_code.get(code)
+        while place is not None:
+            chain.insert(0, place)
+            place = self._by_code.get(place.parent)
+        return tuple(chain)
+
+    def full_name(self, lang: str = "zh") -> str:
+        """The covered place after its ancestors: the city then the district in Chinese, "District, City" in English."""
+        chain = self.lineage(self.place)
+        if lang == "en":
+            return ", ".join(p.label("en") for p in reversed(chain))
+        return "".join(p.name for p in chain)
+
+    def at_level(self, level: str) -> tuple[Place, ...]:
+        """The places of one level, in display order."""
+        return tuple(p for p in self.places if p.level == level)
+
+    @property
+    def subdistricts(self) -> tuple[Place, ...]:
+        """The subdistricts (街道), in display order."""
+        return self.at_level("subdistrict")
+
+    @property
+    def subdistrict_names(self) -> tuple[str, ...]:
+        """Subdistrict names, in display order (how compounds name their subdistrict)."""
+        return tuple(p.name for p in self.subdistricts)
+
+    @property
+    def key_subdistricts(self) -> tuple[str, ...]:
+        """Names of the key (重点) subdistricts, in display order."""
+        return tuple(p.name for p in self.subdistricts if p.key)
+
+    def subdistrict(self, name: str) -> Place | None:
+        """The subdistrict called ``name``, or None."""
+        return next((p for p in self.subdistricts if p.name == name), None)
+
+    def communities(self, subdistrict: str) -> tuple[Place, ...]:
+        """The known communities (社区) of one subdistrict (by name), in display order."""
+        sd = self.subdistrict(subdistrict)
+        return () if sd is None else tuple(p for p in self.at_level("community") if p.parent == sd.code)
+
+    # --- areas --------------------------------------------------------------------------
+    @property
+    def area_names(self) -> tuple[str, ...]:
+        """Renovation area names, in display order."""
+        return tuple(a.name for a in self.areas)
+
+    def area(self, name: str) -> Area | None:
+        """The renovation area called ``name``, or None."""
+        return next((a for a in self.areas if a.name == name), None)
+
+    def label(self, kind: str, name: str, lang: str = "zh") -> str:
+        """Label of a subdistrict or area (kind ``subdistrict`` / ``area``); ``name`` if unknown."""
+        found = self.subdistrict(name) if kind == "subdistrict" else self.area(name) if kind == "area" else None
+        return name if found is None else found.label(lang)
+
+    # --- targets ------------------------------------------------------------------------
+    def target(self, measure: str, period: str, batch: str = "", place: str | None = None) -> int | None:
+        """The target of ``place`` (default: the programme's place), or None when none is set.
+
+        A period's target, when not set itself, is the sum of its batches' targets.
+        """
+        where = self.place if place is None else place
+        found = [x.value for x in self.targets
+                 if (x.place, x.measure, x.period, x.batch) == (where, measure, period, batch)]
+        if found:
+            return found[0]
+        if batch:
+            return None
+        parts = [x.value for x in self.targets if (x.place, x.measure, x.period) == (where, measure, period) and x.batch]
+        return sum(parts) if parts else None
+
+    def batch_targets(self, measure: str = "compounds", period: str = schema.PERIOD_FYP14) -> dict[str, int]:
+        """Target per batch of ``period`` at the programme's place (0 where none is set)."""
+        return {b: self.target(measure, period, b) or 0 for b in schema.PERIODS[period]}
+
+    def targets_json(self) -> dict[str, dict[str, int]]:
+        """The programme place's targets: measure -> period or batch key -> value."""
+        out: dict[str, dict[str, int]] = {}
+        for measure in schema.TARGET_MEASURES:
+            for period, batches in schema.PERIODS.items():
+                for scope, batch in ((period, ""), *((b, b) for b in batches)):
+                    value = self.target(measure, period, batch)
+                    if value is not None:
+                        out.setdefault(measure, {})[scope] = value
+        return out
+
+    def summary(self) -> dict[str, object]:
+        """Key, titles, place and targets as JSON-ready values (the ``stats`` output)."""
+        root = self.root
+        return {"key": self.key, "name": self.name, "name_en": self.en,
+                "place": {"code": root.code, "level": root.level, "name": root.name, "name_en": root.en},
+                "targets": self.targets_json()}
+
+
+def slug(text: str, default: str = "") -> str:
+    """``text`` as a file-name part: lower-case ASCII letters, digits and single dashes."""
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return out or default
+
+
+# --- tables <-> model ---------------------------------------------------------------------------
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _flag(value: object) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "是")
+
+
+def _records(frame: pd.DataFrame, table: str) -> list[dict[str, object]]:
+    missing = [c for c in PROGRAMME_TABLES[table] if c not in frame.columns]
+    if missing:
+        raise ProgrammeError(_bi("programme.error.columns", table=table, columns=", ".join(missing)))
+    return frame.to_dict(orient="records")
+
+
+def programme_from_tables(info: pd.DataFrame, places: pd.DataFrame, areas: pd.DataFrame,
+                          targets: pd.DataFrame) -> Programme:
+    """The programme stored in the four ``PROGRAMME_TABLES`` (rows in display order).
+
+    Raises ProgrammeError naming every inconsistency (unknown level or parent, a
+    duplicate name, an area in an unknown subdistrict, a target for an unknown place...).
+    """
+    rows = _records(info, "programme_info")
+    if len(rows) != 1:
+        raise ProgrammeError(_bi("programme.error.info", n=len(rows)))
+    head = rows[0]
+    place_list = tuple(Place(_text(r["code"]), _text(r["level"]), _text(r["name"]), _text(r["name_en"]),
+                             _text(r["parent"]), _flag(r["is_key"]), _number(r["lon"]), _number(r["lat"]))
+                       for r in _records(places, "programme_places"))
+    area_list = tuple(Area(_text(r["name"]), _text(r["name_en"]), _text(r["subdistrict"]), _number(r["lon"]),
+                           _number(r["lat"]), _flag(r["located"]))
+                      for r in _records(areas, "programme_areas"))
+    target_list = tuple(_target(r) for r in _records(targets, "programme_targets"))
+    programme = Programme(_text(head["key"]), _text(head["name"]), _text(head["name_en"]), _text(head["place"]),
+                          place_list, area_list, target_list)
+    problems = check_programme(programme)
+    if problems:
+        raise ProgrammeError("; ".join(problems))
+    return programme
+
+
+def _target(row: Mapping[str, object]) -> Target:
+    value = _number(row["value"])
+    return Target(_text(row["place"]), _text(row["measure"]), _text(row["period"]),
+                  -1 if value is None or not float(value).is_integer() else int(value), _text(row["batch"]))
+
+
+def check_programme(p: Programme) -> list[str]:
+    """Every inconsistency of ``p`` as a bilingual message (empty when it is sound)."""
+    problems: list[str] = []
+    if not _KEY_RE.match(p.key):
+        problems.append(_bi("programme.error.key", name=p.key))
+    problems += _place_problems(p)
+    if p.place not in {x.code for x in p.places}:
+        problems.append(_bi("programme.error.root", code=p.place))
+    if not p.subdistricts:
+        problems.append(_bi("programme.error.no_subdistricts"))
+    problems += _area_problems(p)
+    problems += _target_problems(p)
+    return problems
+
+
+def _duplicates(values: Iterable[str]) -> list[str]:
+    return sorted(v for v, n in Counter(values).items() if n > 1)
+
+
+def _place_problems(p: Programme) -> list[str]:
+    levels = list(schema.PLACE_LEVELS)
+    by_code = {x.code: x for x in p.places}
+    out = [_bi("programme.error.duplicate", what="code", value=v) for v in _duplicates(x.code for x in p.places)]
+    out += [_bi("programme.error.duplicate", what="subdistrict", value=v) for v in _duplicates(p.subdistrict_names)]
+    for x in p.places:
+        if not x.code or not x.name:
+            out.append(_bi("programme.error.place_blank", code=x.code, name=x.name))
+        if x.level not in levels:
+            out.append(_bi("programme.error.level", code=x.code, level=x.level, valid=", ".join(levels)))
+            continue
+        parent = by_code.get(x.parent)
+        if x.parent and (parent is None or parent.level not in levels
+                         or levels.index(parent.level) >= levels.index(x.level)):
+            out.append(_bi("programme.error.parent", code=x.code, parent=x.parent))
+    return out
+
+
+def _area_problems(p: Programme) -> list[str]:
+    out = [_bi("programme.error.duplicate", what="area", value=v) for v in _duplicates(p.area_names)]
+    names = set(p.subdistrict_names)
+    out += [_bi("programme.error.area_subdistrict", area=a.name, subdistrict=a.subdistrict)
+            for a in p.areas if a.subdistrict not in names]
+    out += [_bi("programme.error.place_blank", code="", name=a.name) for a in p.areas if not a.name]
+    out += [_bi("programme.error.area_reserved", name=a.name) for a in p.areas if a.name == schema.NO_AREA]
+    return out
+
+
+def _target_problems(p: Programme) -> list[str]:
+    codes = {x.code for x in p.places}
+    out = []
+    for x in p.targets:
+        ok = (x.place in codes and x.measure in schema.TARGET_MEASURES and x.period in schema.PERIODS
+              and (not x.batch or x.batch in schema.PERIODS[x.period]) and x.value >= 0)
+        if not ok:
+            out.append(_bi("programme.error.target", place=x.place, measure=x.measure, period=x.period,
+                           batch=x.batch or "-", value=x.value))
+    keys = [f"{x.place}/{x.measure}/{x.period}/{x.batch}" for x in p.targets]
+    out += [_bi("programme.error.duplicate", what="target", value=v) for v in _duplicates(keys)]
+    return out
+
+
+def tables_from_programme(p: Programme) -> dict[str, pd.DataFrame]:
+    """The four ``PROGRAMME_TABLES`` of ``p`` (what the store writes), by table name."""
+    def frame(table: str, rows: list[tuple]) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=list(PROGRAMME_TABLES[table]))
+
+    places = frame("programme_places", [(x.code, x.level, x.parent, x.name, x.en, x.key, x.lon, x.lat)
+                                        for x in p.places])
+    areas = frame("programme_areas", [(a.name, a.en, a.subdistrict, a.lon, a.lat, a.located) for a in p.areas])
+    for table in (places, areas):
+        table[["lon", "lat"]] = table[["lon", "lat"]].astype(float)
+    return {
+        "programme_info": frame("programme_info", [(p.key, p.name, p.en, p.place)]),
+        "programme_places": places,
+        "programme_areas": areas.astype({"located": bool}),
+        "programme_targets": frame("programme_targets", [(x.place, x.measure, x.period, x.batch, x.value)
+                                                         for x in p.targets]).astype({"value": "int64"}),
+    }
+
+
+def _bi(text_key: str, **fmt: object) -> str:
+    return f"{t(text_key, 'zh', **fmt)} / {t(text_key, 'en', **fmt)}"
