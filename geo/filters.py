@@ -22,8 +22,8 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from shapely.geometry.base import BaseGeometry
 
-from geo import schema
-from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
+from geo import asof, schema
+from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.spatial import select_within
@@ -79,7 +79,8 @@ class CompoundFilter(BaseModel):
     equal and hash equal (usable as a cache key). A range whose min exceeds its max
     is swapped. ``works``: compounds with ANY of the listed works (ALL with
     ``works_all``); ``elevator`` = has added elevators (any stage). Funding is the
-    compound's total in 万元 over all years up to the as-of year. ``as_of`` None = today.
+    compound's total in 万元 counted by the as-of date (``geo.asof.funding_to_date``).
+    ``as_of`` None = today.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -138,26 +139,25 @@ def _works_per_compound(ds: Dataset, ids: pd.Series) -> list[tuple[str, ...]]:
     return [grouped.get(cid, ()) for cid in ids]
 
 
-def summarize_compounds(ds: Dataset, as_of: dt.date | str | None = None) -> gpd.GeoDataFrame:
+def summarize_compounds(ds: Dataset, as_of: AsOfLike = None) -> gpd.GeoDataFrame:
     """All compounds (new frame, 0..n-1 index, WGS-84) plus ``SUMMARY_COLUMNS`` for ``as_of``.
 
     status: derived status; days_late: days behind plan; elevators: added (completed +
     under construction) by as_of, elevators_planned: not yet started; ev_chargers: chargers
-    installed by as_of (quantity of finished ev_chargers works); funding_wan_yuan: 万元,
-    years up to the as-of year; works: tuple of WORK_FILTER_KEYS the compound has (any date).
+    installed by as_of (quantity of finished ev_chargers works); funding_wan_yuan: 万元
+    counted by as_of; works: tuple of WORK_FILTER_KEYS the compound has (any date).
     """
-    day = as_timestamp(as_of)
+    day = AsOf.of(as_of)
     c = ds.compounds.reset_index(drop=True)
     ids = c["compound_id"]
-    stage = elevator_stage(ds.elevators, day)
-    ev = (ds.works["work"] == "ev_chargers") & ds.works["actual_finish"].le(day)
+    added = asof.elevators_added(ds.elevators, day)
     out = c.copy()
-    out["status"] = derive_status(c, day)
-    out["days_late"] = days_late(c, day)
-    out["elevators"] = _count_by(ds.elevators, stage != "planned", ids).astype(int)
-    out["elevators_planned"] = _count_by(ds.elevators, stage == "planned", ids).astype(int)
-    out["ev_chargers"] = _count_by(ds.works, ev, ids, "quantity").astype(int)
-    money = ds.funding["year"].astype(int) <= day.year
+    out["status"] = asof.derive_status(c, day)
+    out["days_late"] = asof.days_late(c, day)
+    out["elevators"] = _count_by(ds.elevators, added, ids).astype(int)
+    out["elevators_planned"] = _count_by(ds.elevators, ~added, ids).astype(int)
+    out["ev_chargers"] = _count_by(ds.works, asof.chargers_installed(ds.works, day), ids, "quantity").astype(int)
+    money = asof.funding_to_date(ds.funding, day)
     out["funding_wan_yuan"] = np.round(_count_by(ds.funding, money, ids, "amount_wan_yuan").astype(float), 2)
     out["works"] = _works_per_compound(ds, ids)
     return out
