@@ -1,16 +1,17 @@
 """The planners' filter: a typed model, the filtered compound table, and the URL form.
 
 ``CompoundFilter`` says which compounds a planner wants (areas, subdistricts,
-derived statuses, batches, works, ranges, as-of date). ``summarize_compounds``
-adds the per-compound columns the explorer shows (status, days late, elevators,
-EV chargers, funding, works) for one as-of date; ``apply_filters`` keeps the rows
-the filter selects. ``to_query_params`` / ``from_query_params`` turn a filter into
-URL query parameters and back, dropping anything malformed, so a copied link
-reopens the same view. Geometries stay WGS-84 (EPSG:4326); money is in 万元.
+derived statuses, batches, works, ranges). The as-of date is not part of it: it is
+the shell's (``dashboard.state``) and is passed beside the filter.
+``summarize_compounds`` adds the per-compound columns the explorer shows (status,
+days late, elevators, EV chargers, funding, works) for one as-of date, all from the
+rules of ``geo.asof``; ``apply_filters`` keeps the rows the filter selects.
+``to_query_params`` / ``from_query_params`` turn a filter into URL query parameters
+and back, dropping anything malformed, so a copied link reopens the same view.
+Geometries stay WGS-84 (EPSG:4326); money is in 万元.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
@@ -56,9 +57,9 @@ _RANGE_PARAMS = {  # URL key -> (model field, int?)
     "hh_min": ("households_min", True), "hh_max": ("households_max", True),
     "fund_min": ("funding_min", False), "fund_max": ("funding_max", False),
 }
-#: Every query parameter this module reads or writes (others, e.g. ``lang``, are left alone).
-QUERY_KEYS: tuple[str, ...] = (*_LIST_PARAMS, *_RANGE_PARAMS, "works_all", "as_of")
-_MIN_DATE, _MAX_DATE = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
+#: Every query parameter this module reads or writes (others, e.g. ``lang`` and ``as_of``,
+#: are the shell's and left alone).
+QUERY_KEYS: tuple[str, ...] = (*_LIST_PARAMS, *_RANGE_PARAMS, "works_all")
 _MAX_BOUND = 1e12
 _Count = Annotated[int | None, Field(ge=0, le=_MAX_BOUND)]
 _Money = Annotated[float | None, Field(ge=0, le=_MAX_BOUND, allow_inf_nan=False)]
@@ -80,7 +81,6 @@ class CompoundFilter(BaseModel):
     is swapped. ``works``: compounds with ANY of the listed works (ALL with
     ``works_all``); ``elevator`` = has added elevators (any stage). Funding is the
     compound's total in 万元 counted by the as-of date (``geo.asof.funding_to_date``).
-    ``as_of`` None = today.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -97,7 +97,6 @@ class CompoundFilter(BaseModel):
     households_max: _Count = None
     funding_min: _Money = None
     funding_max: _Money = None
-    as_of: dt.date | None = None
 
     @field_validator("areas", "subdistricts", "statuses", "batches", "works", mode="after")
     @classmethod
@@ -116,8 +115,8 @@ class CompoundFilter(BaseModel):
         return self
 
     def is_empty(self) -> bool:
-        """True when nothing is restricted (the as-of date does not count)."""
-        return self.model_copy(update={"as_of": None}) == CompoundFilter()
+        """True when nothing is restricted."""
+        return self == CompoundFilter()
 
 
 # --- per-compound summary --------------------------------------------------------------
@@ -180,7 +179,7 @@ def _works_mask(works: pd.Series, wanted: tuple[str, ...], require_all: bool) ->
 
 
 def filter_mask(summary: pd.DataFrame, flt: CompoundFilter) -> pd.Series:
-    """Boolean mask over a ``summarize_compounds`` frame: rows the filter keeps (as_of ignored)."""
+    """Boolean mask over a ``summarize_compounds`` frame: rows the filter keeps."""
     mask = pd.Series(True, index=summary.index)
     if flt.areas:
         mask &= summary["area"].fillna(schema.NO_AREA).replace("", schema.NO_AREA).isin(flt.areas)
@@ -198,9 +197,12 @@ def filter_mask(summary: pd.DataFrame, flt: CompoundFilter) -> pd.Series:
     return mask
 
 
-def apply_filters(ds: Dataset, flt: CompoundFilter) -> gpd.GeoDataFrame:
-    """Compounds the filter selects, with ``SUMMARY_COLUMNS`` for ``flt.as_of`` (new frame)."""
-    summary = summarize_compounds(ds, flt.as_of)
+def apply_filters(ds: Dataset, flt: CompoundFilter, as_of: AsOfLike) -> gpd.GeoDataFrame:
+    """Compounds the filter selects, with ``SUMMARY_COLUMNS`` for ``as_of`` (new frame).
+
+    ``as_of`` (None = today) is the shell's date; see :func:`summarize_compounds`.
+    """
+    summary = summarize_compounds(ds, as_of)
     return summary[filter_mask(summary, flt)].reset_index(drop=True)
 
 
@@ -237,8 +239,6 @@ def to_query_params(flt: CompoundFilter) -> dict[str, str]:
     for key, (name, _) in _RANGE_PARAMS.items():
         if getattr(flt, name) is not None:
             params[key] = _number(getattr(flt, name))
-    if flt.as_of is not None:
-        params["as_of"] = flt.as_of.isoformat()
     return params
 
 
@@ -261,14 +261,6 @@ def _parse_number(raw: Any, integer: bool) -> float | int | None:
     return value
 
 
-def _parse_date(raw: Any) -> dt.date | None:
-    try:
-        day = dt.date.fromisoformat((_values(raw) or [""])[-1])
-    except ValueError:
-        return None
-    return day if _MIN_DATE <= day <= _MAX_DATE else None
-
-
 def from_query_params(params: Mapping[str, Any]) -> CompoundFilter:
     """A filter from URL query parameters; unknown keys and malformed values are dropped.
 
@@ -284,8 +276,6 @@ def from_query_params(params: Mapping[str, Any]) -> CompoundFilter:
     for key, (name, integer) in _RANGE_PARAMS.items():
         if key in params:
             fields[name] = _parse_number(params[key], integer)
-    if "as_of" in params:
-        fields["as_of"] = _parse_date(params["as_of"])
     return CompoundFilter(**fields)
 
 

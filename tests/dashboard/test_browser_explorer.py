@@ -75,7 +75,7 @@ def _assert_clean(visit) -> None:
 
 
 def test_deep_link_map_and_record(browser, app_url, ds):
-    expected = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), statuses=(STATUS,), as_of=dt.date.today()))
+    expected = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), statuses=(STATUS,)), dt.date.today())
     with _explorer(browser, app_url, f"area={quote(AREA)}&status={STATUS}&lang=zh", width=1600, height=1800) as (visit, runs):
         page = visit.page
         frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
@@ -123,7 +123,7 @@ def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
         page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.4, steps=8)
         page.mouse.up()
         west, south, east, north = page.frame(url=lambda u: "streamlit_folium" in u).evaluate(_DRAWN_BOUNDS)
-        filtered = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), as_of=dt.date.today()))
+        filtered = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,)), dt.date.today())
         inside = F.select_in(filtered, F.shape_from_bounds(
             {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}))
         assert 0 < len(inside) < len(filtered)

@@ -17,7 +17,7 @@ from tests.geo.tiny_data import tiny_dataset
 
 @pytest.fixture(scope="module")
 def tiny_frame():
-    return F.apply_filters(tiny_dataset(), F.CompoundFilter(as_of=dt.date(2022, 12, 9)))
+    return F.apply_filters(tiny_dataset(), F.CompoundFilter(), dt.date(2022, 12, 9))
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -173,7 +173,7 @@ def test_every_format_has_a_media_type_and_file_name():
 
 
 def test_sample_selection_exports(sample):
-    frame = F.apply_filters(sample, F.CompoundFilter(areas=("清溪片区",)))
+    frame = F.apply_filters(sample, F.CompoundFilter(areas=("清溪片区",)), dt.date(2022, 12, 9))
     header, *rows = _csv_rows(E.export_compounds(frame, "csv"))
     assert len(rows) == len(frame) > 0
     assert len(json.loads(E.export_compounds(frame, "geojson"))["features"]) == len(frame)
