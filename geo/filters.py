@@ -3,9 +3,10 @@
 ``CompoundFilter`` says which compounds a planner wants (areas, subdistricts,
 derived statuses, batches, works, ranges). The as-of date is not part of it: it is
 the shell's (``dashboard.state``) and is passed beside the filter.
-``summarize_compounds`` adds the per-compound columns the explorer shows (status,
-days late, elevators, EV chargers, funding, works) for one as-of date, all from the
-rules of ``geo.asof``; ``apply_filters`` keeps the rows the filter selects.
+``summarize_compounds`` gives every compound as known on one as-of date, with the
+per-compound columns the explorer shows (status, days late, elevators, EV chargers,
+funding, works), all from the rules of ``geo.asof``; ``apply_filters`` keeps the
+rows the filter selects.
 ``to_query_params`` / ``from_query_params`` turn a filter into URL query parameters
 and back, dropping anything malformed, so a copied link reopens the same view.
 Geometries stay WGS-84 (EPSG:4326); money is in 万元.
@@ -139,18 +140,19 @@ def _works_per_compound(ds: Dataset, ids: pd.Series) -> list[tuple[str, ...]]:
 
 
 def summarize_compounds(ds: Dataset, as_of: AsOfLike = None) -> gpd.GeoDataFrame:
-    """All compounds (new frame, 0..n-1 index, WGS-84) plus ``SUMMARY_COLUMNS`` for ``as_of``.
+    """All compounds as known on ``as_of`` (new frame, 0..n-1 index, WGS-84) plus ``SUMMARY_COLUMNS``.
 
-    status: derived status; days_late: days behind plan; elevators: added (completed +
-    under construction) by as_of, elevators_planned: not yet started; ev_chargers: chargers
-    installed by as_of (quantity of finished ev_chargers works); funding_wan_yuan: 万元
-    counted by as_of; works: tuple of WORK_FILTER_KEYS the compound has (any date).
+    Actual dates after as_of are blank (``geo.asof.known_on``). status: derived status;
+    days_late: days behind plan; elevators: added (completed + under construction) by
+    as_of, elevators_planned: not yet started; ev_chargers: chargers installed by as_of
+    (quantity of finished ev_chargers works); funding_wan_yuan: 万元 counted by as_of;
+    works: tuple of WORK_FILTER_KEYS the compound has (any date).
     """
     day = AsOf.of(as_of)
     c = ds.compounds.reset_index(drop=True)
     ids = c["compound_id"]
     added = asof.elevators_added(ds.elevators, day)
-    out = c.copy()
+    out = asof.known_on(c, day)
     out["status"] = asof.derive_status(c, day)
     out["days_late"] = asof.days_late(c, day)
     out["elevators"] = _count_by(ds.elevators, added, ids).astype(int)
@@ -198,7 +200,7 @@ def filter_mask(summary: pd.DataFrame, flt: CompoundFilter) -> pd.Series:
 
 
 def apply_filters(ds: Dataset, flt: CompoundFilter, as_of: AsOfLike) -> gpd.GeoDataFrame:
-    """Compounds the filter selects, with ``SUMMARY_COLUMNS`` for ``as_of`` (new frame).
+    """Compounds the filter selects, as known on ``as_of`` with ``SUMMARY_COLUMNS`` (new frame).
 
     ``as_of`` (None = today) is the shell's date; see :func:`summarize_compounds`.
     """

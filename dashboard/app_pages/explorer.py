@@ -208,7 +208,7 @@ def _export_panel(selected: Any, day: Any, lang: str) -> None:
     for col, (fmt, name) in zip(cols, EXPORTS.items()):
         col.download_button(
             t("explorer.download", lang, fmt=name),
-            data=lambda fmt=fmt: export.export_compounds(selected, fmt, lang=lang, crs=crs),
+            data=lambda fmt=fmt: export.export_compounds(selected, fmt, as_of=day, lang=lang, crs=crs),
             file_name=export.export_filename("compounds", fmt, day), mime=export.MEDIA_TYPES[fmt],
             on_click="ignore", key=f"explorer_export_{fmt}", icon=":material/download:",
             disabled=selected.empty,

@@ -171,8 +171,8 @@ def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: AsOfLike = None,
     """GeoJSON of compounds with short properties: id, n (name), s (status on ``as_of``).
 
     With ``popups`` also sd/a (subdistrict/area, in ``lang``), b (batch), y (year built),
-    hh (households), bl (buildings), pf/af (planned/actual finish); ``anonymous``: only s.
-    WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
+    hh (households), bl (buildings), pf/af (planned/actual finish; af blank when it is
+    after ``as_of``); ``anonymous``: only s. WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
     """
     lon, lat = _lonlat(compounds, basemap)
     status = asof.derive_status(compounds, as_of).tolist()
@@ -188,7 +188,8 @@ def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: AsOfLike = None,
             "y": compounds["year_built"].fillna(0).astype(int).tolist(),
             "hh": compounds["households"].fillna(0).astype(int).tolist(),
             "bl": compounds["buildings"].fillna(0).astype(int).tolist(),
-            "pf": _date_text(compounds["plan_finish"]), "af": _date_text(compounds["actual_finish"]),
+            "pf": _date_text(compounds["plan_finish"]),
+            "af": _date_text(asof.known_on(compounds[["actual_finish"]], as_of)["actual_finish"]),
         }
     keys = list(cols)
     props = [dict(zip(keys, row)) for row in zip(*cols.values())]

@@ -5,7 +5,9 @@ A websocket listener decodes Streamlit's ForwardMsg frames to tell a fragment re
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -160,6 +162,24 @@ def _settled_box(page, selector: str, tries: int = 10) -> dict:
         except PlaywrightError:
             page.wait_for_timeout(300)
     raise AssertionError(f"{selector} never settled")
+
+
+def test_export_as_of_a_past_date_shows_the_world_then(browser, app_url):
+    """The CSV a planner downloads for 2022-12-09 has that day's status and no later date."""
+    query = f"as_of=2022-12-09&subdistrict={quote('草堂')}&status=under_construction&lang=zh"
+    with _explorer(browser, app_url, query) as (visit, _):
+        page = visit.page
+        wait_for_map(page, min_features=3, timeout_ms=60_000)
+        button = page.get_by_role("button", name="下载 CSV")
+        button.wait_for(timeout=30_000)
+        with page.expect_download(timeout=30_000) as download:
+            button.click()
+        assert download.value.suggested_filename == "compounds_2022-12-09.csv"
+        text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+        rows = {r["小区编号"]: r for r in csv.DictReader(io.StringIO(text))}
+        assert rows["QY-0077"]["状态"] == "在建" and rows["QY-0077"]["实际竣工"] == ""  # finished 2023-02-17
+        assert all(r["实际竣工"] == "" and r["实际开工"] <= "2022-12-09" for r in rows.values())
+        _assert_clean(visit)
 
 
 def test_english_link(browser, app_url):

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,6 +80,14 @@ def test_summary_replays_the_as_of_date(tiny):
     assert s.loc["QY-B", "status"] == "under_construction"
     assert s.loc["QY-A", "funding_wan_yuan"] == 170.5
     assert s.loc["QY-B", "days_late"] > 0
+
+
+def test_summary_shows_only_what_was_known_on_the_as_of_date(tiny):
+    s = F.summarize_compounds(tiny, "2022-06-01").set_index("compound_id")
+    assert s.loc["QY-A", "status"] == "under_construction"
+    assert pd.isna(s.loc["QY-A", "actual_finish"]) and s.loc["QY-A", "actual_start"] == pd.Timestamp("2022-03-10")
+    assert s.loc["QY-A", "plan_finish"] == pd.Timestamp("2022-09-30")  # plans are known in advance
+    assert s.loc["QY-A", "elevators"] == 1 and s.loc["QY-A", "ev_chargers"] == 0  # chargers done 2022-07-20
 
 
 def test_summary_does_not_mutate_input(tiny):

@@ -60,6 +60,14 @@ def test_tiny_statuses_are_derived_for_the_as_of_date(tiny):
     assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [104.033, 30.675]}
 
 
+def test_popups_show_no_finish_after_the_as_of_date(tiny):
+    before = webmap.features_from_compounds(tiny.compounds, "2022-09-30")  # QY-A finished 2022-10-01
+    after = webmap.features_from_compounds(tiny.compounds, "2022-10-01")
+    assert before["features"][0]["properties"]["af"] == "" and before["features"][0]["properties"]["s"] == "under_construction"
+    assert after["features"][0]["properties"]["af"] == "2022-10-01"
+    assert before["features"][0]["properties"]["pf"] == "2022-09-30"  # plans are known in advance
+
+
 def test_anonymous_dots_carry_only_the_status(tiny):
     fc = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, anonymous=True)
     assert [f["properties"] for f in fc["features"]] == [{"s": "completed"}, {"s": "planned"}, {"s": "not_old"}]
