@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 
 import numpy as np
 import pytest
 
 from geo import schema
 from geo.crs import convert
-from geo.maps import points, webmap
+from geo.maps import webmap
 from geo.maps.offline import external_urls, remote_assets
 from geo.settings import get_settings
+from tests.geo.maps.map_html import collections as _collections
+from tests.geo.maps.map_html import render as _render
 from tests.geo.tiny_data import tiny_dataset
 
 REPORT_DAY = "2022-12-09"
@@ -28,28 +28,6 @@ def sample_map(sample):
     """The full sample map as of the report date, rendered once."""
     fmap = webmap.map_from_dataset(sample, as_of=REPORT_DAY, highlight_ids=["QY-0001", "QY-0002"])
     return fmap, _render(fmap)
-
-
-def _render(fmap) -> str:
-    """The map's standalone HTML with JSON \\uXXXX escapes decoded (folium escapes non-ASCII)."""
-    html = fmap.get_root().render()
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
-
-
-_EMBEDDED = re.compile(r"_add\((\{\"features\".*?\}|\{\"type\".*?\})\);\n"  # folium's GeoJSON
-                       r"|layer\.addData\(\(function \(d\) \{.*?\}\)\((\{\"s\":.*?\})\)\);\n", re.S)  # geo.maps.points
-
-
-def _collections(html: str) -> list[dict]:
-    """Every FeatureCollection embedded in the rendered map, in layer order (compact points decoded)."""
-    found: list[dict] = []
-    for plain, compact in _EMBEDDED.findall(html):
-        if compact:  # fills the empty collection of the layer it belongs to
-            assert found and found[-1]["features"] == []
-            found[-1] = points.decode(json.loads(compact))
-        else:
-            found.append(json.loads(plain))
-    return found
 
 
 def test_tiny_statuses_are_derived_for_the_as_of_date(tiny):
