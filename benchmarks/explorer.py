@@ -130,7 +130,7 @@ class _Socket:
 
 def _expected(ds: Dataset, flt: F.CompoundFilter | None = None) -> int:
     flt = flt or F.CompoundFilter()
-    return len(F.apply_filters(ds, flt.model_copy(update={"as_of": dt.date.today()})))
+    return len(F.apply_filters(ds, flt, dt.date.today()))
 
 
 def _first_map(browser: Any, url: str, count: int, revisits: int = 0) -> list[float]:

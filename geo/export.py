@@ -2,7 +2,7 @@
 
 One call::
 
-    export_compounds(frame, "csv")                    # UTF-8 with BOM, Chinese headers
+    export_compounds(frame, "csv", as_of=day)         # UTF-8 with BOM, Chinese headers
     export_compounds(frame, "xlsx", lang="en")        # English headers + units row
     export_compounds(frame, "geojson", crs="gcj02")   # for AMap users
     export_table(ds.works, "csv", fields=schema.WORK_FIELDS)
@@ -12,6 +12,11 @@ the explorer's summary columns (``geo.filters.SUMMARY_COLUMNS``) present; anythi
 else is left out. Stored fields keep their stored values (codes such as ``eligible``,
 ISO dates, ``true``/``false``) so an exported file re-imports unchanged; only the
 derived ``status`` and ``works`` columns are shown as labels in CSV/XLSX.
+
+An export shows the world as of its ``as_of`` date (None = today): event dates after
+it (actual start / finish, completion) are blank (``geo.asof.known_on``). Derived
+columns are the frame's own: pass a frame summarized for the same date
+(``geo.filters.apply_filters``).
 
 - CSV / XLSX: headers in ``lang`` (``column_headers``; ``field_for_header`` maps any
   header back to its field name). Point geometry becomes two columns, longitude and
@@ -26,7 +31,6 @@ Input frames are WGS-84 (EPSG:4326), as in the store; nothing is mutated.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import unicodedata
@@ -44,6 +48,7 @@ from openpyxl.utils import get_column_letter
 
 from geo import crs as geo_crs
 from geo import schema
+from geo.asof import AsOf, AsOfLike, known_on
 from geo.dataset import DATE_COLUMNS
 from geo.i18n import t, vocab
 
@@ -259,15 +264,16 @@ def _check(fmt: str, crs: str) -> tuple[str, str]:
     return fmt, name
 
 
-def export_table(frame: pd.DataFrame, fmt: str, *, fields: Sequence[schema.Field], lang: str = "zh",
-                 crs: str = "wgs84", layer: str = "compounds") -> bytes:
-    """Any layer (``fields``: its schema Field specs) as ``fmt`` bytes; see the module doc.
+def export_table(frame: pd.DataFrame, fmt: str, *, fields: Sequence[schema.Field], as_of: AsOfLike = None,
+                 lang: str = "zh", crs: str = "wgs84", layer: str = "compounds") -> bytes:
+    """Any layer (``fields``: its schema Field specs) as ``fmt`` bytes, as known on ``as_of``.
 
-    ``crs``: 'wgs84' (default; 'cgcs2000' is the same) or 'gcj02'. ``layer`` names the
-    GeoPackage layer and the XLSX sheet. Raises ExportError for a bad format / CRS,
-    or GeoJSON of a frame without geometry.
+    ``as_of`` None = today; see the module doc. ``crs``: 'wgs84' (default; 'cgcs2000' is
+    the same) or 'gcj02'. ``layer`` names the GeoPackage layer and the XLSX sheet.
+    Raises ExportError for a bad format / CRS, or GeoJSON of a frame without geometry.
     """
     fmt, crs = _check(fmt, crs)
+    frame = known_on(frame, as_of)
     cols = export_fields(frame, fields)
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
     if fmt == "geojson" and not has_geometry:
@@ -290,16 +296,17 @@ def _unit_cell(column: str, fields: list[schema.Field], lang: str, crs: str) -> 
     return unit_label(spec.unit, lang) if spec is not None else ""
 
 
-def export_compounds(frame: pd.DataFrame, fmt: str, *, lang: str = "zh", crs: str = "wgs84") -> bytes:
+def export_compounds(frame: pd.DataFrame, fmt: str, *, as_of: AsOfLike = None, lang: str = "zh",
+                     crs: str = "wgs84") -> bytes:
     """Compounds (e.g. ``geo.filters.apply_filters`` output or the raw layer) as ``fmt`` bytes.
 
-    ``fmt`` one of ``EXPORT_FORMATS``; ``lang`` 'zh' (default) or 'en' for CSV/XLSX headers;
-    ``crs`` 'wgs84' (default) or 'gcj02' for the coordinates.
+    ``fmt`` one of ``EXPORT_FORMATS``; ``as_of`` the date the export shows (None = today;
+    the same date the frame was summarized for); ``lang`` 'zh' (default) or 'en' for
+    CSV/XLSX headers; ``crs`` 'wgs84' (default) or 'gcj02' for the coordinates.
     """
-    return export_table(frame, fmt, fields=schema.COMPOUND_FIELDS, lang=lang, crs=crs, layer="compounds")
+    return export_table(frame, fmt, fields=schema.COMPOUND_FIELDS, as_of=as_of, lang=lang, crs=crs, layer="compounds")
 
 
-def export_filename(stem: str, fmt: str, day: dt.date | None = None) -> str:
-    """A download file name such as ``compounds_2022-12-09.csv`` (``day`` None = today)."""
-    day = day or dt.date.today()
-    return f"{stem}_{day.isoformat()}.{_check(fmt, 'wgs84')[0]}"
+def export_filename(stem: str, fmt: str, day: AsOfLike = None) -> str:
+    """A download file name such as ``compounds_2022-12-09.csv`` (``day`` the as-of date, None = today)."""
+    return f"{stem}_{AsOf.of(day).isoformat()}.{_check(fmt, 'wgs84')[0]}"

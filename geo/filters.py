@@ -1,17 +1,19 @@
 """The planners' filter: a typed model, the filtered compound table, and the URL form.
 
 ``CompoundFilter`` says which compounds a planner wants (areas, subdistricts,
-derived statuses, batches, works, ranges, as-of date). Areas and subdistricts are the
-programme's (``Dataset.programme``): their options and order come from it. ``summarize_compounds``
-adds the per-compound columns the explorer shows (status, days late, elevators,
-EV chargers, funding, works) for one as-of date; ``apply_filters`` keeps the rows
-the filter selects. ``to_query_params`` / ``from_query_params`` turn a filter into
-URL query parameters and back, dropping anything malformed, so a copied link
-reopens the same view. Geometries stay WGS-84 (EPSG:4326); money is in 万元.
+derived statuses, batches, works, ranges). Areas and subdistricts are the programme's
+(``Dataset.programme``): their options and order come from it. The as-of date is not
+part of a filter: it is the shell's (``dashboard.state``) and is passed beside it.
+``summarize_compounds`` gives every compound as known on one as-of date, with the
+per-compound columns the explorer shows (status, days late, elevators, EV chargers,
+funding, works), all from the rules of ``geo.asof``; ``apply_filters`` keeps the
+rows the filter selects.
+``to_query_params`` / ``from_query_params`` turn a filter into URL query parameters
+and back, dropping anything malformed, so a copied link reopens the same view.
+Geometries stay WGS-84 (EPSG:4326); money is in 万元.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
@@ -23,8 +25,8 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from shapely.geometry.base import BaseGeometry
 
-from geo import schema
-from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
+from geo import asof, schema
+from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.programme import Programme
@@ -66,9 +68,9 @@ _RANGE_PARAMS = {  # URL key -> (model field, int?)
     "hh_min": ("households_min", True), "hh_max": ("households_max", True),
     "fund_min": ("funding_min", False), "fund_max": ("funding_max", False),
 }
-#: Every query parameter this module reads or writes (others, e.g. ``lang``, are left alone).
-QUERY_KEYS: tuple[str, ...] = (*_LIST_PARAMS, *_RANGE_PARAMS, "works_all", "as_of")
-_MIN_DATE, _MAX_DATE = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
+#: Every query parameter this module reads or writes (others, e.g. ``lang`` and ``as_of``,
+#: are the shell's and left alone).
+QUERY_KEYS: tuple[str, ...] = (*_LIST_PARAMS, *_RANGE_PARAMS, "works_all")
 _MAX_BOUND = 1e12
 _Count = Annotated[int | None, Field(ge=0, le=_MAX_BOUND)]
 _Money = Annotated[float | None, Field(ge=0, le=_MAX_BOUND, allow_inf_nan=False)]
@@ -93,7 +95,7 @@ class CompoundFilter(BaseModel):
     (the model does not know the programme: :func:`from_query_params` drops unknown ones;
     unknown names match no compound). ``works``: compounds with ANY of the listed works (ALL with
     ``works_all``); ``elevator`` = has added elevators (any stage). Funding is the
-    compound's total in 万元 over all years up to the as-of year. ``as_of`` None = today.
+    compound's total in 万元 counted by the as-of date (``geo.asof.funding_to_date``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -110,7 +112,6 @@ class CompoundFilter(BaseModel):
     households_max: _Count = None
     funding_min: _Money = None
     funding_max: _Money = None
-    as_of: dt.date | None = None
 
     @field_validator("areas", "subdistricts", "statuses", "batches", "works", mode="after")
     @classmethod
@@ -129,8 +130,8 @@ class CompoundFilter(BaseModel):
         return self
 
     def is_empty(self) -> bool:
-        """True when nothing is restricted (the as-of date does not count)."""
-        return self.model_copy(update={"as_of": None}) == CompoundFilter()
+        """True when nothing is restricted."""
+        return self == CompoundFilter()
 
 
 # --- per-compound summary --------------------------------------------------------------
@@ -152,26 +153,26 @@ def _works_per_compound(ds: Dataset, ids: pd.Series) -> list[tuple[str, ...]]:
     return [grouped.get(cid, ()) for cid in ids]
 
 
-def summarize_compounds(ds: Dataset, as_of: dt.date | str | None = None) -> gpd.GeoDataFrame:
-    """All compounds (new frame, 0..n-1 index, WGS-84) plus ``SUMMARY_COLUMNS`` for ``as_of``.
+def summarize_compounds(ds: Dataset, as_of: AsOfLike = None) -> gpd.GeoDataFrame:
+    """All compounds as known on ``as_of`` (new frame, 0..n-1 index, WGS-84) plus ``SUMMARY_COLUMNS``.
 
-    status: derived status; days_late: days behind plan; elevators: added (completed +
-    under construction) by as_of, elevators_planned: not yet started; ev_chargers: chargers
-    installed by as_of (quantity of finished ev_chargers works); funding_wan_yuan: 万元,
-    years up to the as-of year; works: tuple of WORK_FILTER_KEYS the compound has (any date).
+    Actual dates after as_of are blank (``geo.asof.known_on``). status: derived status;
+    days_late: days behind plan; elevators: added (completed + under construction) by
+    as_of, elevators_planned: not yet started; ev_chargers: chargers installed by as_of
+    (quantity of finished ev_chargers works); funding_wan_yuan: 万元 counted by as_of;
+    works: tuple of WORK_FILTER_KEYS the compound has (any date).
     """
-    day = as_timestamp(as_of)
+    day = AsOf.of(as_of)
     c = ds.compounds.reset_index(drop=True)
     ids = c["compound_id"]
-    stage = elevator_stage(ds.elevators, day)
-    ev = (ds.works["work"] == "ev_chargers") & ds.works["actual_finish"].le(day)
-    out = c.copy()
-    out["status"] = derive_status(c, day)
-    out["days_late"] = days_late(c, day)
-    out["elevators"] = _count_by(ds.elevators, stage != "planned", ids).astype(int)
-    out["elevators_planned"] = _count_by(ds.elevators, stage == "planned", ids).astype(int)
-    out["ev_chargers"] = _count_by(ds.works, ev, ids, "quantity").astype(int)
-    money = ds.funding["year"].astype(int) <= day.year
+    added = asof.elevators_added(ds.elevators, day)
+    out = asof.known_on(c, day)
+    out["status"] = asof.derive_status(c, day)
+    out["days_late"] = asof.days_late(c, day)
+    out["elevators"] = _count_by(ds.elevators, added, ids).astype(int)
+    out["elevators_planned"] = _count_by(ds.elevators, ~added, ids).astype(int)
+    out["ev_chargers"] = _count_by(ds.works, asof.chargers_installed(ds.works, day), ids, "quantity").astype(int)
+    money = asof.funding_to_date(ds.funding, day)
     out["funding_wan_yuan"] = np.round(_count_by(ds.funding, money, ids, "amount_wan_yuan").astype(float), 2)
     out["works"] = _works_per_compound(ds, ids)
     return out
@@ -194,7 +195,7 @@ def _works_mask(works: pd.Series, wanted: tuple[str, ...], require_all: bool) ->
 
 
 def filter_mask(summary: pd.DataFrame, flt: CompoundFilter) -> pd.Series:
-    """Boolean mask over a ``summarize_compounds`` frame: rows the filter keeps (as_of ignored)."""
+    """Boolean mask over a ``summarize_compounds`` frame: rows the filter keeps."""
     mask = pd.Series(True, index=summary.index)
     if flt.areas:  # NO_AREA selects the compounds outside every area
         mask &= summary["area"].fillna(schema.NO_AREA).replace("", schema.NO_AREA).isin(flt.areas)
@@ -212,9 +213,12 @@ def filter_mask(summary: pd.DataFrame, flt: CompoundFilter) -> pd.Series:
     return mask
 
 
-def apply_filters(ds: Dataset, flt: CompoundFilter) -> gpd.GeoDataFrame:
-    """Compounds the filter selects, with ``SUMMARY_COLUMNS`` for ``flt.as_of`` (new frame)."""
-    summary = summarize_compounds(ds, flt.as_of)
+def apply_filters(ds: Dataset, flt: CompoundFilter, as_of: AsOfLike) -> gpd.GeoDataFrame:
+    """Compounds the filter selects, as known on ``as_of`` with ``SUMMARY_COLUMNS`` (new frame).
+
+    ``as_of`` (None = today) is the shell's date; see :func:`summarize_compounds`.
+    """
+    summary = summarize_compounds(ds, as_of)
     return summary[filter_mask(summary, flt)].reset_index(drop=True)
 
 
@@ -251,8 +255,6 @@ def to_query_params(flt: CompoundFilter) -> dict[str, str]:
     for key, (name, _) in _RANGE_PARAMS.items():
         if getattr(flt, name) is not None:
             params[key] = _number(getattr(flt, name))
-    if flt.as_of is not None:
-        params["as_of"] = flt.as_of.isoformat()
     return params
 
 
@@ -275,14 +277,6 @@ def _parse_number(raw: Any, integer: bool) -> float | int | None:
     return value
 
 
-def _parse_date(raw: Any) -> dt.date | None:
-    try:
-        day = dt.date.fromisoformat((_values(raw) or [""])[-1])
-    except ValueError:
-        return None
-    return day if _MIN_DATE <= day <= _MAX_DATE else None
-
-
 def from_query_params(params: Mapping[str, Any], programme: Programme) -> CompoundFilter:
     """A filter from URL query parameters; unknown keys and malformed values are dropped,
     and so are areas and subdistricts that are not ``programme``'s.
@@ -300,8 +294,6 @@ def from_query_params(params: Mapping[str, Any], programme: Programme) -> Compou
     for key, (name, integer) in _RANGE_PARAMS.items():
         if key in params:
             fields[name] = _parse_number(params[key], integer)
-    if "as_of" in params:
-        fields["as_of"] = _parse_date(params["as_of"])
     return CompoundFilter(**fields)
 
 

@@ -5,15 +5,14 @@ return new values. Money is in 万元 (10,000 yuan); lengths in km.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geo import schema
-from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
+from geo import asof, schema
+from geo.asof import AsOf, AsOfLike, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
 from geo.programme import Programme
 
@@ -54,7 +53,7 @@ def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | N
     )
 
 
-def compound_counts(compounds: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+def compound_counts(compounds: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, int]:
     """Counts: surveyed, old, eligible, no_need, redeveloped, not_old, and by derived status."""
     status = derive_status(compounds, as_of)
     counts = status.value_counts()
@@ -77,7 +76,7 @@ def batch_counts(compounds: pd.DataFrame) -> dict[str, int]:
     return {b: int(counts.get(b, 0)) for b in schema.BATCHES}
 
 
-def household_counts(compounds: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+def household_counts(compounds: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, int]:
     """Households: in eligible compounds, per plan period, and benefited (completed by as_of)."""
     hh = compounds["households"].astype(int)
     status = derive_status(compounds, as_of)
@@ -92,21 +91,18 @@ def household_counts(compounds: pd.DataFrame, as_of: Any = None) -> dict[str, in
     }
 
 
-def elevator_counts(elevators: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+def elevator_counts(elevators: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, int]:
     """Elevators added: total (= completed + under construction), planned, completed in the as-of year."""
-    day = as_timestamp(as_of)
-    stage = elevator_stage(elevators, day).value_counts()
+    stage = elevator_stage(elevators, as_of).value_counts()
     done, building = int(stage.get("completed", 0)), int(stage.get("under_construction", 0))
-    fin = elevators["actual_finish"]
-    in_year = fin.notna() & (fin.dt.year == day.year) & (fin <= day)
+    in_year = asof.elevators_completed_in_year(elevators, as_of)
     return {"total": done + building, "completed": done, "under_construction": building,
             "planned": int(stage.get("planned", 0)), "completed_in_year": int(in_year.sum())}
 
 
-def work_counts(works: pd.DataFrame, as_of: Any = None) -> dict[str, dict[str, int]]:
+def work_counts(works: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, dict[str, int]]:
     """Per work type: compounds planned to get it, compounds where it is done, and quantity done."""
-    day = as_timestamp(as_of)
-    done = works["actual_finish"].notna() & (works["actual_finish"] <= day)
+    done = asof.works_done(works, as_of)
     out = {}
     for key in schema.WORK_KEYS:
         rows = works["work"] == key
@@ -116,23 +112,21 @@ def work_counts(works: pd.DataFrame, as_of: Any = None) -> dict[str, dict[str, i
     return out
 
 
-def greenway_stats(greenways: pd.DataFrame, as_of: Any = None) -> dict[str, float | int]:
+def greenway_stats(greenways: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, float | int]:
     """Greenways completed by as_of: Tianfu km and community count, in total and in the as-of year."""
-    day = as_timestamp(as_of)
-    done = greenways[greenways["completed_date"].notna() & (greenways["completed_date"] <= day)]
-    tianfu, community = done[done["level"] == "tianfu"], done[done["level"] == "community"]
-    year = done["completed_date"].dt.year == day.year
-    return {"tianfu_km": round(float(tianfu["length_km"].sum()), 2),
-            "community_count": int(len(community)),
-            "community_km": round(float(community["length_km"].sum()), 2),
-            "tianfu_km_in_year": round(float(tianfu.loc[year, "length_km"].sum()), 2),
-            "community_count_in_year": int((community["completed_date"].dt.year == day.year).sum())}
+    done = greenways[asof.greenways_completed(greenways, as_of)]
+    in_year = asof.greenways_completed_in_year(done, as_of)
+    tianfu, community = done["level"] == "tianfu", done["level"] == "community"
+    return {"tianfu_km": round(float(done.loc[tianfu, "length_km"].sum()), 2),
+            "community_count": int(community.sum()),
+            "community_km": round(float(done.loc[community, "length_km"].sum()), 2),
+            "tianfu_km_in_year": round(float(done.loc[tianfu & in_year, "length_km"].sum()), 2),
+            "community_count_in_year": int((community & in_year).sum())}
 
 
-def site_counts(sites: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+def site_counts(sites: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, int]:
     """Back lanes, feature streets, 金角银边 sites and fitness spaces completed by as_of."""
-    day = as_timestamp(as_of)
-    done = sites[sites["completed_date"].notna() & (sites["completed_date"] <= day)]
+    done = sites[asof.sites_completed(sites, as_of)]
     counts = done["kind"].value_counts()
     return {k: int(counts.get(k, 0)) for k in schema.SITE_KINDS}
 
@@ -141,10 +135,9 @@ def _money(x: float) -> float:
     return round(float(x), 2)
 
 
-def funding_summary(funding: pd.DataFrame, as_of: Any = None) -> dict[str, Any]:
-    """Funding (万元) for years up to the as-of year: by source, by group, by year, and total."""
-    day = as_timestamp(as_of)
-    f = funding[funding["year"].astype(int) <= day.year]
+def funding_summary(funding: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, Any]:
+    """Funding (万元) counted by as_of (``asof.funding_to_date``): by source, by group, by year, and total."""
+    f = funding[asof.funding_to_date(funding, as_of)]
     by_source = f.groupby("source")["amount_wan_yuan"].sum()
     by_year = f.groupby(["year", "source"])["amount_wan_yuan"].sum()
     groups = by_source.groupby(lambda s: schema.SOURCE_GROUP[s]).sum()
@@ -158,7 +151,7 @@ def funding_summary(funding: pd.DataFrame, as_of: Any = None) -> dict[str, Any]:
     }
 
 
-def progress_by_year(compounds: pd.DataFrame, as_of: Any = None, *,
+def progress_by_year(compounds: pd.DataFrame, as_of: AsOfLike = None, *,
                      targets: Mapping[str, int] | None = None) -> pd.DataFrame:
     """One row per 14th-FYP batch: target, compounds, completed, building, planned, % of target done.
 
@@ -179,16 +172,15 @@ def progress_by_year(compounds: pd.DataFrame, as_of: Any = None, *,
     return pd.DataFrame(rows)
 
 
-def _group_table(ds: Dataset, key: str, order: list[str], as_of: Any) -> pd.DataFrame:
+def _group_table(ds: Dataset, key: str, order: list[str], as_of: AsOfLike) -> pd.DataFrame:
     """Per-group progress of 14th-FYP compounds (grouped by compound column ``key``)."""
     c = ds.compounds[ds.compounds["batch"].isin(schema.FYP14_BATCHES)].copy()
     c["status"] = derive_status(c, as_of)
     c["_g"] = c[key].fillna(schema.NO_AREA)
-    day = as_timestamp(as_of)
-    el = ds.elevators.assign(stage=elevator_stage(ds.elevators, day))
-    el = el[el["stage"] != "planned"].merge(c[["compound_id", "_g"]], on="compound_id")
-    ev = ds.works[(ds.works["work"] == "ev_chargers") & ds.works["actual_finish"].le(day)].merge(c[["compound_id", "_g"]], on="compound_id")
-    money = ds.funding[ds.funding["year"].astype(int) <= day.year].merge(c[["compound_id", "_g"]], on="compound_id")
+    groups = c[["compound_id", "_g"]]
+    el = ds.elevators[asof.elevators_added(ds.elevators, as_of)].merge(groups, on="compound_id")
+    ev = ds.works[asof.chargers_installed(ds.works, as_of)].merge(groups, on="compound_id")
+    money = ds.funding[asof.funding_to_date(ds.funding, as_of)].merge(groups, on="compound_id")
     rows = []
     for g in order:
         s = c[c["_g"] == g]
@@ -204,17 +196,17 @@ def _group_table(ds: Dataset, key: str, order: list[str], as_of: Any) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def progress_by_area(ds: Dataset, as_of: Any = None) -> pd.DataFrame:
+def progress_by_area(ds: Dataset, as_of: AsOfLike = None) -> pd.DataFrame:
     """14th-FYP progress per renovation area of the programme, plus '其他' for compounds outside every area."""
     return _group_table(ds, "area", [*ds.programme.area_names, schema.NO_AREA], as_of)
 
 
-def progress_by_subdistrict(ds: Dataset, as_of: Any = None) -> pd.DataFrame:
+def progress_by_subdistrict(ds: Dataset, as_of: AsOfLike = None) -> pd.DataFrame:
     """14th-FYP progress per subdistrict (key subdistricts first)."""
     return _group_table(ds, "subdistrict", list(ds.programme.subdistrict_names), as_of)
 
 
-def behind_plan(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
+def behind_plan(compounds: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
     """Compounds behind plan on as_of, most late first: id, name, subdistrict, area, batch, status, days late."""
     late = days_late(compounds, as_of)
     out = compounds.loc[late > 0, ["compound_id", "name", "subdistrict", "area", "batch",
@@ -224,7 +216,7 @@ def behind_plan(compounds: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     return pd.DataFrame(out.sort_values(["days_late", "compound_id"], ascending=[False, True]).reset_index(drop=True))
 
 
-def behind_plan_by_area(compounds: pd.DataFrame, as_of: Any = None, *, programme: Programme) -> pd.DataFrame:
+def behind_plan_by_area(compounds: pd.DataFrame, as_of: AsOfLike = None, *, programme: Programme) -> pd.DataFrame:
     """Areas of ``programme`` with compounds behind plan on as_of, most late first: area, its
     subdistrict, late compounds, longest and total delay (days). Compounds outside every area are left out."""
     late = behind_plan(compounds, as_of)
@@ -238,17 +230,17 @@ def behind_plan_by_area(compounds: pd.DataFrame, as_of: Any = None, *, programme
                         .reset_index(drop=True))
 
 
-def stats(ds: Dataset, as_of: dt.date | str | None = None, *, area: str | None = None,
+def stats(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None,
           subdistrict: str | None = None) -> dict[str, Any]:
     """All headline metrics as a JSON-ready dict (the `python -m geo stats --json` output)."""
-    day = as_timestamp(as_of)
+    day = AsOf.of(as_of)
     sub = filter_dataset(ds, area=area, subdistrict=subdistrict)
     c = sub.compounds
     whole = area is None and subdistrict is None
     fyp14 = progress_by_year(c, day, targets=ds.programme.batch_targets() if whole else None)
     period_target = ds.programme.target("compounds", schema.PERIOD_FYP14)
     return {
-        "as_of": day.date().isoformat(),
+        "as_of": day.isoformat(),
         "programme": ds.programme.summary(),
         "area": area, "subdistrict": subdistrict,
         "illustrative": ds.illustrative,

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from geo import schema
-from geo.asof import as_timestamp, days_late, derive_status, elevator_stage
+from geo import asof, schema
+from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.programme import Programme
@@ -34,11 +34,11 @@ class UnknownCompound(KeyError):
 class CompoundRecord:
     """Everything about one compound on ``as_of`` (plain data; treat frames as read-only).
 
-    attributes: stored compound fields (field name -> value; dates as date/None);
-    Actual dates later than as_of are None (a replay shows what was known then).
-    works: one row per work with ``done`` (finished by as_of); elevators: one row per
-    elevator with ``stage``; funding: sources (rows, FUNDING_KEYS order) x years up to
-    the as-of year (columns), 万元, plus a ``total`` column.
+    attributes: stored compound fields (field name -> value; dates as date/None).
+    Everything is as known on as_of (``geo.asof.known_on``): actual dates later than
+    as_of are None. works: one row per work with ``done`` (finished by as_of); elevators:
+    one row per elevator with ``stage``; funding: sources (rows, FUNDING_KEYS order) x
+    years counted by as_of (columns), 万元, plus a ``total`` column.
     """
 
     compound_id: str
@@ -69,31 +69,21 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _known_by(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """Copy with actual dates later than ``day`` blanked (not yet known on the as-of date)."""
-    out = frame.copy()
-    for col in ("actual_start", "actual_finish"):
-        if col in out.columns:
-            out[col] = out[col].where(out[col] <= day)
-    return out
-
-
-def _works(ds: Dataset, cid: str, day: pd.Timestamp) -> pd.DataFrame:
-    rows = _known_by(ds.works.loc[ds.works["compound_id"] == cid, list(_WORK_COLUMNS)], day)
+def _works(ds: Dataset, cid: str, day: AsOf) -> pd.DataFrame:
+    rows = ds.works.loc[ds.works["compound_id"] == cid, list(_WORK_COLUMNS)]
     order = {k: i for i, k in enumerate(schema.WORK_KEYS)}
-    rows = rows.assign(done=rows["actual_finish"].notna() & (rows["actual_finish"] <= day),
-                       _o=rows["work"].map(order))
+    rows = asof.known_on(rows, day).assign(done=asof.works_done(rows, day), _o=rows["work"].map(order))
     return rows.sort_values(["_o", "plan_start"]).drop(columns="_o").reset_index(drop=True)
 
 
-def _elevators(ds: Dataset, cid: str, day: pd.Timestamp) -> pd.DataFrame:
-    rows = _known_by(ds.elevators.loc[ds.elevators["compound_id"] == cid, list(_ELEVATOR_COLUMNS)], day)
-    rows = rows.assign(stage=elevator_stage(rows, day))
+def _elevators(ds: Dataset, cid: str, day: AsOf) -> pd.DataFrame:
+    rows = ds.elevators.loc[ds.elevators["compound_id"] == cid, list(_ELEVATOR_COLUMNS)]
+    rows = asof.known_on(rows, day).assign(stage=asof.elevator_stage(rows, day))
     return rows.sort_values("elevator_id").reset_index(drop=True)
 
 
-def _funding(ds: Dataset, cid: str, day: pd.Timestamp) -> pd.DataFrame:
-    rows = ds.funding[(ds.funding["compound_id"] == cid) & (ds.funding["year"].astype(int) <= day.year)]
+def _funding(ds: Dataset, cid: str, day: AsOf) -> pd.DataFrame:
+    rows = ds.funding[(ds.funding["compound_id"] == cid) & asof.funding_to_date(ds.funding, day)]
     table = rows.pivot_table(index="source", columns="year", values="amount_wan_yuan", aggfunc="sum", fill_value=0.0)
     table = table.reindex([k for k in schema.FUNDING_KEYS if k in table.index])
     table.columns = [int(c) for c in table.columns]
@@ -103,22 +93,22 @@ def _funding(ds: Dataset, cid: str, day: pd.Timestamp) -> pd.DataFrame:
     return table
 
 
-def compound_record(ds: Dataset, compound_id: str, as_of: dt.date | str | None = None) -> CompoundRecord:
+def compound_record(ds: Dataset, compound_id: str, as_of: AsOfLike = None) -> CompoundRecord:
     """The full record of ``compound_id`` on ``as_of`` (None = today). Raises UnknownCompound."""
-    day = as_timestamp(as_of)
+    day = AsOf.of(as_of)
     hits = ds.compounds[ds.compounds["compound_id"] == compound_id]
     if hits.empty:
         raise UnknownCompound(f"unknown compound '{compound_id}' / 找不到小区「{compound_id}」")
     row = hits.iloc[[0]]
-    known = _known_by(row, day)
+    known = asof.known_on(row, day)
     attrs = {f.name: _plain(known.iloc[0][f.name]) for f in schema.COMPOUND_FIELDS
              if f.name != "geometry" and f.name in row.columns}
     funding = _funding(ds, compound_id, day)
     groups = funding["total"].groupby(lambda s: schema.SOURCE_GROUP[s]).sum()
     point = row.geometry.iloc[0]
     return CompoundRecord(
-        compound_id=compound_id, as_of=day.date(), attributes=attrs,
-        status=str(derive_status(row, day).iloc[0]), days_late=int(days_late(row, day).iloc[0]),
+        compound_id=compound_id, as_of=day.date, attributes=attrs,
+        status=str(asof.derive_status(row, day).iloc[0]), days_late=int(asof.days_late(row, day).iloc[0]),
         lon=float(point.x), lat=float(point.y),
         works=_works(ds, compound_id, day), elevators=_elevators(ds, compound_id, day), funding=funding,
         funding_total=round(float(funding["total"].sum()), 2),

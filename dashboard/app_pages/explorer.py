@@ -38,7 +38,7 @@ def _wkey(name: str) -> str:
 def _initial_filter(programme: Programme) -> filters.CompoundFilter:
     """The URL's filter if it names one, else the last one of this session, else none."""
     params = st.query_params.to_dict()
-    if any(k in params for k in filters.QUERY_KEYS if k != "as_of"):
+    if any(k in params for k in filters.QUERY_KEYS):
         return filters.from_query_params(params, programme)
     return st.session_state.get(state.EXPLORER_FILTER) or filters.CompoundFilter()
 
@@ -61,7 +61,7 @@ def _clear_filters() -> None:
         del st.session_state[key]
     st.session_state[state.EXPLORER_FILTER] = filters.CompoundFilter()
     for key in filters.QUERY_KEYS:
-        if key != "as_of" and key in st.query_params:
+        if key in st.query_params:
             del st.query_params[key]
 
 
@@ -117,8 +117,6 @@ def _write_url(flt: filters.CompoundFilter) -> None:
     """Put the filter in the URL (the as-of date and language are the shell's)."""
     params = filters.to_query_params(flt)
     for key in filters.QUERY_KEYS:
-        if key == "as_of":
-            continue
         if key in params and st.query_params.get(key) != params[key]:
             st.query_params[key] = params[key]
         elif key not in params and key in st.query_params:
@@ -213,7 +211,7 @@ def _export_panel(selected: Any, day: Any, lang: str) -> None:
     for col, (fmt, name) in zip(cols, EXPORTS.items()):
         col.download_button(
             t("explorer.download", lang, fmt=name),
-            data=lambda fmt=fmt: export.export_compounds(selected, fmt, lang=lang, crs=crs),
+            data=lambda fmt=fmt: export.export_compounds(selected, fmt, as_of=day, lang=lang, crs=crs),
             file_name=export.export_filename("compounds", fmt, day), mime=export.MEDIA_TYPES[fmt],
             on_click="ignore", key=f"explorer_export_{fmt}", icon=":material/download:",
             disabled=selected.empty,

@@ -11,7 +11,7 @@ import pandas as pd
 from PIL import Image
 
 from geo import metrics, schema
-from geo.asof import as_timestamp
+from geo.asof import AsOf, AsOfLike
 from geo.audit import changes_since
 from geo.brief import charts
 from geo.brief.model import ACCENT, GREY, INK, MAX_LATE_ROWS, WARN, Brief, Kpi, Picture, Slide, Table, Text
@@ -20,19 +20,19 @@ from geo.i18n import t, vocab
 from geo.maps import staticmap
 
 
-def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
+def brief_from_dataset(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None, lang: str = "zh",
                        audit: pd.DataFrame | None = None) -> Brief:
     """The briefing content for the whole district or one ``area`` on ``as_of`` (UnknownPlace if unknown).
 
     ``audit`` (the store's audit rows, ``Store.audit()``) adds a "changes in the last
     week" line to the decisions slide.
     """
-    day = as_timestamp(as_of)
+    day = AsOf.of(as_of)
     s = metrics.stats(ds, day, area=area)
     programme = ds.programme
     district = programme.full_name(lang)
     title = t("brief.title_area", lang, area=vocab("area", area, lang, programme)) if area else t("brief.title", lang)
-    footer = t("brief.footer", lang, district=district, date=day.date().isoformat())
+    footer = t("brief.footer", lang, district=district, date=day.isoformat())
     if ds.illustrative:
         footer += " · " + t("brief.illustrative_short", lang)
     slides = (
@@ -46,7 +46,7 @@ def brief_from_dataset(ds: Dataset, as_of: Any = None, *, area: str | None = Non
         _facilities_slide(s, day, lang),
         _decisions_slide(ds, day, lang, area, audit),
     )
-    return Brief(title=title, district=district, as_of=day.date(), lang=lang, area=area,
+    return Brief(title=title, district=district, as_of=day.date, lang=lang, area=area,
                  illustrative=ds.illustrative, footer=footer, slides=slides)
 
 
@@ -72,10 +72,10 @@ def _kpi(s: dict[str, Any], label: str, value_paths: tuple[str, ...], detail_key
     return Kpi(label, value, detail, value_paths + tuple(detail_paths.values()))
 
 
-def _title_slide(title: str, district: str, audience: str, day, lang: str, illustrative: bool) -> Slide:
+def _title_slide(title: str, district: str, audience: str, day: AsOf, lang: str, illustrative: bool) -> Slide:
     lines = [Text(district, 24, GREY, align="center"), Text(title, 40, INK, bold=True, align="center", role="title"),
              Text(audience, 18, GREY, align="center"),
-             Text(t("brief.as_of", lang, date=day.date().isoformat()), 20, ACCENT, align="center")]
+             Text(t("brief.as_of", lang, date=day.isoformat()), 20, ACCENT, align="center")]
     if illustrative:
         lines.append(Text(t("app.illustrative", lang), 16, WARN, align="center"))
     return Slide("title", title, lines=tuple(lines))
@@ -111,7 +111,7 @@ def picture(png: bytes, alt: str = "") -> Picture:
     return Picture(png, width, height, alt)
 
 
-def _map_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
+def _map_slide(ds: Dataset, day: AsOf, lang: str, area: str | None) -> Slide:
     png = staticmap.progress_map_png(ds, day, area=area, lang=lang, width_px=2400, height_px=1110)
     return Slide("map", t("brief.slide.map", lang), pictures=(picture(png, "map"),))
 
@@ -129,7 +129,7 @@ def _years_slide(s: dict[str, Any], lang: str, area: str | None) -> Slide:
     return Slide("years", t("brief.slide.years", lang), pictures=(chart,), tables=(table,), notes=(note,))
 
 
-def _areas_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
+def _areas_slide(ds: Dataset, day: AsOf, lang: str, area: str | None) -> Slide:
     frame = metrics.progress_by_area(ds, day)
     keys = ("compounds", "households", "completed", "under_construction", "planned", "pct_completed",
             "elevators", "ev_chargers", "funding_wan_yuan")
@@ -145,7 +145,7 @@ def _areas_slide(ds: Dataset, day, lang: str, area: str | None) -> Slide:
     return Slide("areas", t("brief.slide.areas", lang), tables=(table,), notes=(t("brief.areas.note", lang),))
 
 
-def _funding_slide(s: dict[str, Any], day, lang: str) -> Slide:
+def _funding_slide(s: dict[str, Any], day: AsOf, lang: str) -> Slide:
     f, year = s["funding_wan_yuan"], day.year
     chart = picture(charts.funding_png(f, year, lang), "funding")
     in_year = f["by_year"].get(str(year), {})
@@ -157,7 +157,7 @@ def _funding_slide(s: dict[str, Any], day, lang: str) -> Slide:
     return Slide("funding", t("brief.slide.funding", lang), pictures=(chart,), tables=(table,))
 
 
-def _facilities_slide(s: dict[str, Any], day, lang: str) -> Slide:
+def _facilities_slide(s: dict[str, Any], day: AsOf, lang: str) -> Slide:
     year = day.year
     kpis = (
         _kpi(s, t("brief.facilities.elevators", lang), ("elevators.total",), "brief.kpi.elevators_detail", lang,
@@ -175,32 +175,32 @@ def _facilities_slide(s: dict[str, Any], day, lang: str) -> Slide:
     return Slide("facilities", t("brief.slide.facilities", lang), kpis=kpis, tables=(table,), pictures=(chart,))
 
 
-def week_changes(audit: pd.DataFrame, compounds: pd.DataFrame, as_of: Any) -> tuple[dt.date, int, int]:
+def week_changes(audit: pd.DataFrame, compounds: pd.DataFrame, as_of: AsOfLike) -> tuple[dt.date, int, int]:
     """(first day, compounds changed, field changes) in the audit trail over the 7 days up to ``as_of``,
     counting only ``compounds``."""
-    day = as_timestamp(as_of)
-    since = (day - pd.Timedelta(days=6)).date()
-    upto = audit[audit["at"].astype(str) < (day + pd.Timedelta(days=1)).date().isoformat()]
+    day = AsOf.of(as_of)
+    since = day.window_start(7)
+    upto = audit[day.reached(pd.to_datetime(audit["at"].astype(str), errors="coerce"))]
     recent = changes_since(upto, compounds, since)
     recent = recent[recent["compound_id"].isin(compounds["compound_id"])]
     return since, int(len(recent)), int(recent["changes"].sum()) if len(recent) else 0
 
 
-def _changes_line(audit: pd.DataFrame | None, compounds: pd.DataFrame, day, lang: str) -> tuple[Text, ...]:
+def _changes_line(audit: pd.DataFrame | None, compounds: pd.DataFrame, day: AsOf, lang: str) -> tuple[Text, ...]:
     if audit is None:
         return ()
     since, n, changes = week_changes(audit, compounds, day)
     key = "brief.changes_week" if n else "brief.changes_none"
-    return (Text(t(key, lang, since=since.isoformat(), date=day.date().isoformat(), n=n, changes=changes), 14, GREY),)
+    return (Text(t(key, lang, since=since.isoformat(), date=day.isoformat(), n=n, changes=changes), 14, GREY),)
 
 
-def _decisions_slide(ds: Dataset, day, lang: str, area: str | None, audit: pd.DataFrame | None = None) -> Slide:
+def _decisions_slide(ds: Dataset, day: AsOf, lang: str, area: str | None, audit: pd.DataFrame | None = None) -> Slide:
     compounds = metrics.filter_dataset(ds, area=area).compounds
     late = metrics.behind_plan(compounds, day)
     title = t("brief.slide.decisions", lang)
     changes = _changes_line(audit, compounds, day, lang)
     if late.empty:
-        none = Text(t("brief.decisions.none", lang, date=day.date().isoformat()), 22, ACCENT)
+        none = Text(t("brief.decisions.none", lang, date=day.isoformat()), 22, ACCENT)
         return Slide("decisions", title, lines=(none, *changes), notes=(t("brief.decisions.rule", lang),))
     p = ds.programme
     by_area = metrics.behind_plan_by_area(compounds, day, programme=p)

@@ -1,11 +1,9 @@
 """The briefing pack as bytes: build the content and hand it to the PPTX or PDF writer."""
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
-from geo.asof import as_timestamp
+from geo.asof import AsOf, AsOfLike
 from geo.brief.content import brief_from_dataset
 from geo.brief.model import FORMATS, Brief
 from geo.brief.pdf_writer import pdf_bytes
@@ -23,7 +21,7 @@ def render(brief: Brief, fmt: str) -> bytes:
     raise ValueError(f"unknown format '{fmt}'; valid: {', '.join(FORMATS)} / 未知格式「{fmt}」，可选：{'、'.join(FORMATS)}")
 
 
-def pack_bytes(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
+def pack_bytes(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None, lang: str = "zh",
                fmt: str = "pptx", audit: pd.DataFrame | None = None) -> bytes:
     """Build and render the briefing pack in one call (what the CLI and the dashboard use)."""
     if fmt not in FORMATS:
@@ -31,10 +29,10 @@ def pack_bytes(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang:
     return render(brief_from_dataset(ds, as_of, area=area, lang=lang, audit=audit), fmt)
 
 
-def pack_filename(programme: Programme, as_of: Any = None, *, area: str | None = None, fmt: str = "pptx") -> str:
+def pack_filename(programme: Programme, as_of: AsOfLike = None, *, area: str | None = None, fmt: str = "pptx") -> str:
     """A file name such as ``<programme key>-brief-2022-12-09.pptx``; an area adds its English
     name (ASCII letters, digits and dashes only)."""
-    day = as_timestamp(as_of).date().isoformat()
+    day = AsOf.of(as_of).isoformat()
     found = programme.area(area) if area else None
     where = f"-{slug(found.en if found else '', 'area')}" if area else ""
     return f"{slug(programme.key, 'programme')}-brief{where}-{day}.{fmt}"

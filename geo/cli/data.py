@@ -2,7 +2,7 @@
 
     python -m geo validate FILE [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:nnnn] [--sheet S] [--json]
     python -m geo import FILE [...] --user ADMIN [--note TEXT] [--dry-run]
-    python -m geo export --format csv|xlsx|geojson|gpkg [--area A] [--subdistrict S] [--status S] -o PATH
+    python -m geo export --format csv|xlsx|geojson|gpkg [--area A] [--subdistrict S] [--status S] [--as-of D] -o PATH
     python -m geo history | restore VERSION --user ADMIN | changes --since YYYY-MM-DD
 
 Every command uses the store named by ``--store`` or ``QY_STORE`` (a store URL or path).
@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 
 from geo import auth, metrics, schema, writes
-from geo.asof import with_status
+from geo.asof import AsOf, with_status
 from geo.audit import changes_since, history_frame
 from geo.cli.common import STORE_HELP, USER_HELP, Refusal, UsageError, parse_date, sign_in, store_from
 from geo.crs import normalize_crs_name
@@ -138,18 +138,20 @@ def _register_validate(sub: argparse._SubParsersAction) -> None:
 
 # --- export -----------------------------------------------------------------------------------
 def _cmd_export(args: argparse.Namespace) -> int:
+    """The stored compound fields and the status, as known on --as-of (re-importable)."""
+    day = AsOf.of(parse_date(args.as_of) if args.as_of else None)
+    if args.status and args.status not in schema.STATUSES:
+        raise UsageError(f"unknown status '{args.status}'; valid: {', '.join(schema.STATUSES)} / 未知状态")
     try:
         ds = store_from(args).load().dataset
         ds = metrics.filter_dataset(ds, area=args.area, subdistrict=args.subdistrict)
     except (StoreError, metrics.UnknownPlace) as exc:
         raise UsageError(str(exc)) from None
-    frame = with_status(ds.compounds, parse_date(args.as_of) if args.as_of else None)
+    frame = with_status(ds.compounds, day)
     if args.status:
-        if args.status not in schema.STATUSES:
-            raise UsageError(f"unknown status '{args.status}'; valid: {', '.join(schema.STATUSES)} / 未知状态")
         frame = frame[frame["status"] == args.status]
     try:
-        data = export_compounds(frame, args.format, lang=args.lang or "zh", crs=args.crs)
+        data = export_compounds(frame, args.format, as_of=day, lang=args.lang or "zh", crs=args.crs)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
     Path(args.output).write_bytes(data)
@@ -163,7 +165,7 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="one renovation area (片区)")
     p.add_argument("--subdistrict", help="one subdistrict (街道)")
     p.add_argument("--status", help="one derived status, e.g. completed")
-    p.add_argument("--as-of", help="date the status is derived for (YYYY-MM-DD, default today)")
+    p.add_argument("--as-of", help="the date the export shows: its status, no later dates (YYYY-MM-DD, default today)")
     p.add_argument("--crs", default="wgs84", choices=("wgs84", "gcj02"), help="coordinates (gcj02 for AMap)")
     p.add_argument("--lang", choices=("zh", "en"), help="CSV/XLSX headers (default zh)")
     p.add_argument("-o", "--output", required=True)

@@ -20,6 +20,7 @@ import geopandas as gpd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from geo.asof import AsOfLike
 from geo.dataset import Dataset
 from geo.maps import webmap
 from geo.maps.offline import add_draw
@@ -38,7 +39,7 @@ LAYERS: tuple[str, ...] = ("district", "subdistricts", "areas", "greenways", "co
 SHOWN_ATTR = "data-qy-shown"
 
 
-def explorer_map(ds: Dataset, compounds: gpd.GeoDataFrame | None = None, *, as_of: Any = None,
+def explorer_map(ds: Dataset, compounds: gpd.GeoDataFrame | None = None, *, as_of: AsOfLike = None,
                  lang: str = "zh") -> folium.Map:
     """The map of ``compounds`` (default all of ``ds``) for ``as_of`` in ``lang``, with a draw control.
 

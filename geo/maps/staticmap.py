@@ -9,7 +9,6 @@ Text is set in the CJK font from :mod:`geo.fonts`.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -21,7 +20,7 @@ from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from geo import fonts, metrics, schema
-from geo.asof import as_timestamp, derive_status
+from geo.asof import AsOf, AsOfLike, derive_status
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.programme import Programme
@@ -43,7 +42,7 @@ DESIGN_WIDTH_IN = 13.333
 AREA_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
-def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
+def progress_map_figure(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None, lang: str = "zh",
                         width_px: int = 1920, height_px: int = 880) -> Figure:
     """The progress map as a matplotlib Figure of ``width_px`` x ``height_px`` pixels.
 
@@ -51,7 +50,7 @@ def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = No
     axes has the label "map" and plots EPSG:32648 metres.
     """
     metrics.filter_dataset(ds, area=area)  # validates the name, listing valid ones
-    day = as_timestamp(as_of)
+    day = AsOf.of(as_of)
     with fonts.mpl_context():
         fig = figure_px(width_px, height_px, DESIGN_WIDTH_IN)
         ax = fig.add_axes((0.005, 0.065, MAP_WIDTH - 0.01, 0.93), label="map")
@@ -68,7 +67,7 @@ def progress_map_figure(ds: Dataset, as_of: Any = None, *, area: str | None = No
     return fig
 
 
-def progress_map_png(ds: Dataset, as_of: Any = None, *, area: str | None = None, lang: str = "zh",
+def progress_map_png(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None, lang: str = "zh",
                      width_px: int = 1920, height_px: int = 880) -> bytes:
     """The progress map as PNG bytes of exactly ``width_px`` x ``height_px`` pixels."""
     return figure_png(progress_map_figure(ds, as_of, area=area, lang=lang, width_px=width_px, height_px=height_px))
@@ -100,7 +99,7 @@ def _area_mark(programme: Programme, name: str) -> str:
     return AREA_MARKS[i] if i < len(AREA_MARKS) else str(i + 1)
 
 
-def _area_pct(ds: Dataset, day: Any) -> dict[str, float]:
+def _area_pct(ds: Dataset, day: AsOf) -> dict[str, float]:
     table = metrics.progress_by_area(ds, day)
     return dict(zip(table["name"], table["pct_completed"]))
 
@@ -131,7 +130,7 @@ def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], l
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "edgecolor": "#2f6b3a"})
 
 
-def _draw_compounds(ax, compounds: gpd.GeoDataFrame, day: Any) -> None:
+def _draw_compounds(ax, compounds: gpd.GeoDataFrame, day: AsOf) -> None:
     """Compounds as points coloured by status; programme statuses on top."""
     status = derive_status(compounds, day)
     for s in reversed(schema.STATUSES):  # not_old first, completed last (on top)
@@ -195,11 +194,11 @@ def _draw_line_legend(ax, lang: str) -> None:
     leg.set_zorder(20)
 
 
-def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lang: str, day: Any,
+def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lang: str, day: AsOf,
                  area: str | None, programme: Programme) -> None:
     """Legend panel on the right: as-of date, statuses (with counts), areas (shade = completion)."""
     lx = MAP_WIDTH + 0.005
-    head = t("brief.as_of", lang, date=day.date().isoformat())
+    head = t("brief.as_of", lang, date=day.isoformat())
     fig.text(lx, 0.97, head + (f" · {vocab('area', area, lang, programme)}" if area else ""), fontsize=11, color="#1f2328",
              va="top")
     common = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,

@@ -60,8 +60,8 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo import schema
-from geo.asof import as_timestamp, derive_status, elevator_stage
+from geo import asof, schema
+from geo.asof import AsOfLike
 from geo.crs import convert_geoseries
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
@@ -166,17 +166,17 @@ def _date_text(values: pd.Series) -> list[str]:
     return [d.strftime("%Y-%m-%d") if not pd.isna(d) else "" for d in values]
 
 
-def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: Any = None, *, programme: Programme,
+def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: AsOfLike = None, *, programme: Programme,
                             lang: str = "zh", popups: bool = True, basemap: str = "none",
                             anonymous: bool = False) -> dict[str, Any]:
     """GeoJSON of compounds with short properties: id, n (name), s (status on ``as_of``).
 
     With ``popups`` also sd/a (subdistrict/area, in ``lang``, named by ``programme``), b (batch), y (year built),
-    hh (households), bl (buildings), pf/af (planned/actual finish); ``anonymous``: only s.
-    WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
+    hh (households), bl (buildings), pf/af (planned/actual finish; af blank when it is
+    after ``as_of``); ``anonymous``: only s. WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
     """
     lon, lat = _lonlat(compounds, basemap)
-    status = derive_status(compounds, as_of).tolist()
+    status = asof.derive_status(compounds, as_of).tolist()
     if anonymous:
         return _point_collection(lon, lat, [{"s": s} for s in status])
     cols = {"id": compounds["compound_id"].astype(str).tolist(), "n": compounds["name"].astype(str).tolist(),
@@ -189,26 +189,25 @@ def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: Any = None, *, p
             "y": compounds["year_built"].fillna(0).astype(int).tolist(),
             "hh": compounds["households"].fillna(0).astype(int).tolist(),
             "bl": compounds["buildings"].fillna(0).astype(int).tolist(),
-            "pf": _date_text(compounds["plan_finish"]), "af": _date_text(compounds["actual_finish"]),
+            "pf": _date_text(compounds["plan_finish"]),
+            "af": _date_text(asof.known_on(compounds[["actual_finish"]], as_of)["actual_finish"]),
         }
     keys = list(cols)
     props = [dict(zip(keys, row)) for row in zip(*cols.values())]
     return _point_collection(lon, lat, props)
 
 
-def _elevator_points(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: Any) -> pd.DataFrame:
+def _elevator_points(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: AsOfLike) -> pd.DataFrame:
     """Per compound: elevators added by ``as_of`` (completed + under construction)."""
-    stage = elevator_stage(ds.elevators, as_of)
+    stage = asof.elevator_stage(ds.elevators, as_of)
     added = ds.elevators[stage != "planned"].assign(done=(stage[stage != "planned"] == "completed"))
     per = added.groupby("compound_id").agg(n=("elevator_id", "size"), done=("done", "sum")).reset_index()
     return per[per["compound_id"].isin(set(compounds["compound_id"]))]
 
 
-def _charger_points(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: Any) -> pd.DataFrame:
+def _charger_points(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: AsOfLike) -> pd.DataFrame:
     """Per compound: EV chargers installed by ``as_of`` (sum of quantities)."""
-    day = as_timestamp(as_of)
-    w = ds.works
-    done = w[(w["work"] == "ev_chargers") & w["actual_finish"].notna() & (w["actual_finish"] <= day)]
+    done = ds.works[asof.chargers_installed(ds.works, as_of)]
     per = done.groupby("compound_id")["quantity"].sum().rename("n").reset_index()
     return per[per["compound_id"].isin(set(compounds["compound_id"]))]
 
@@ -378,16 +377,14 @@ def _area_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     return layer
 
 
-def _completed_greenways(greenways: gpd.GeoDataFrame, as_of: Any) -> gpd.GeoDataFrame:
+def _completed_greenways(greenways: gpd.GeoDataFrame, as_of: AsOfLike) -> gpd.GeoDataFrame:
     """Greenways completed by ``as_of`` (an empty layer without the columns gives none)."""
     if greenways.empty or "completed_date" not in greenways.columns:
         return greenways.iloc[0:0].assign(name=[], level=[], length_km=[])
-    day = as_timestamp(as_of)
-    done = greenways["completed_date"].notna() & (greenways["completed_date"] <= day)
-    return greenways[done]
+    return greenways[asof.greenways_completed(greenways, as_of)]
 
 
-def _greenway_layer(ds: Dataset, as_of: Any, o: MapOptions) -> folium.GeoJson:
+def _greenway_layer(ds: Dataset, as_of: AsOfLike, o: MapOptions) -> folium.GeoJson:
     g = _completed_greenways(ds.greenways, as_of)
     props = [{"lv": lv, "t": f"{nm} · {vocab('greenway_level', lv, o.lang)} · {km:.1f} {t('unit.km', o.lang)}"}
              for nm, lv, km in zip(g["name"], g["level"], g["length_km"])]
@@ -478,7 +475,7 @@ def _addition_layer(data: dict[str, Any], o: MapOptions, *, name: str, color: st
     return layer
 
 
-def _additions(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: Any, o: MapOptions) -> list[folium.GeoJson]:
+def _additions(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: AsOfLike, o: MapOptions) -> list[folium.GeoJson]:
     names = dict(zip(compounds["compound_id"], compounds["name"]))
     if o.anonymous:  # counts only: no compound names in tooltips
         o, names = dataclasses.replace(o, tooltips=False), {c: "" for c in names}
@@ -644,7 +641,7 @@ def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
     return fmap
 
 
-def map_from_dataset(ds: Dataset, *, as_of: Any = None, compounds: gpd.GeoDataFrame | None = None,
+def map_from_dataset(ds: Dataset, *, as_of: AsOfLike = None, compounds: gpd.GeoDataFrame | None = None,
                      highlight_ids: Collection[str] = (), options: MapOptions = MapOptions()) -> folium.Map:
     """The programme map for ``as_of`` (None = today); see the module docstring for layers.
 
@@ -681,7 +678,7 @@ def map_from_dataset(ds: Dataset, *, as_of: Any = None, compounds: gpd.GeoDataFr
     return fmap
 
 
-def _selected_layer(ds: Dataset, compounds: gpd.GeoDataFrame, ids: Collection[str], as_of: Any,
+def _selected_layer(ds: Dataset, compounds: gpd.GeoDataFrame, ids: Collection[str], as_of: AsOfLike,
                     o: MapOptions) -> folium.GeoJson:
     wanted = set(ids)
     pool = compounds if compounds["compound_id"].isin(wanted).any() else ds.compounds
@@ -691,7 +688,7 @@ def _selected_layer(ds: Dataset, compounds: gpd.GeoDataFrame, ids: Collection[st
     return _compound_layer(data, o, name=t("map.layer.selected", o.lang), selected=True, count_key="selected")
 
 
-def selection_group(ds: Dataset, ids: Collection[str], *, as_of: Any = None,
+def selection_group(ds: Dataset, ids: Collection[str], *, as_of: AsOfLike = None,
                     options: MapOptions = MapOptions()) -> folium.FeatureGroup:
     """The compounds in ``ids`` as an emphasised layer in a FeatureGroup (``feature_group_to_add``)."""
     group = folium.FeatureGroup(name=t("map.layer.selected", options.lang), control=False)

@@ -5,7 +5,9 @@ A websocket listener decodes Streamlit's ForwardMsg frames to tell a fragment re
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -75,7 +77,7 @@ def _assert_clean(visit) -> None:
 
 
 def test_deep_link_map_and_record(browser, app_url, ds):
-    expected = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), statuses=(STATUS,), as_of=dt.date.today()))
+    expected = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), statuses=(STATUS,)), dt.date.today())
     with _explorer(browser, app_url, f"area={quote(AREA)}&status={STATUS}&lang=zh", width=1600, height=1800) as (visit, runs):
         page = visit.page
         frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
@@ -123,7 +125,7 @@ def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
         page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.4, steps=8)
         page.mouse.up()
         west, south, east, north = page.frame(url=lambda u: "streamlit_folium" in u).evaluate(_DRAWN_BOUNDS)
-        filtered = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,), as_of=dt.date.today()))
+        filtered = F.apply_filters(ds, F.CompoundFilter(areas=(AREA,)), dt.date.today())
         inside = F.select_in(filtered, F.shape_from_bounds(
             {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}))
         assert 0 < len(inside) < len(filtered)
@@ -160,6 +162,24 @@ def _settled_box(page, selector: str, tries: int = 10) -> dict:
         except PlaywrightError:
             page.wait_for_timeout(300)
     raise AssertionError(f"{selector} never settled")
+
+
+def test_export_as_of_a_past_date_shows_the_world_then(browser, app_url):
+    """The CSV a planner downloads for 2022-12-09 has that day's status and no later date."""
+    query = f"as_of=2022-12-09&subdistrict={quote('草堂')}&status=under_construction&lang=zh"
+    with _explorer(browser, app_url, query) as (visit, _):
+        page = visit.page
+        wait_for_map(page, min_features=3, timeout_ms=60_000)
+        button = page.get_by_role("button", name="下载 CSV")
+        button.wait_for(timeout=30_000)
+        with page.expect_download(timeout=30_000) as download:
+            button.click()
+        assert download.value.suggested_filename == "compounds_2022-12-09.csv"
+        text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+        rows = {r["小区编号"]: r for r in csv.DictReader(io.StringIO(text))}
+        assert rows["QY-0077"]["状态"] == "在建" and rows["QY-0077"]["实际竣工"] == ""  # finished 2023-02-17
+        assert all(r["实际竣工"] == "" and r["实际开工"] <= "2022-12-09" for r in rows.values())
+        _assert_clean(visit)
 
 
 def test_english_link(browser, app_url):

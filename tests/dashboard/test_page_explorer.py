@@ -37,7 +37,7 @@ def _kpis(at: AppTest) -> dict[str, int]:
 
 
 def _expected(ds, flt: F.CompoundFilter) -> dict[str, int]:
-    totals = F.selection_totals(F.apply_filters(ds, flt.model_copy(update={"as_of": dt.date.today()})))
+    totals = F.selection_totals(F.apply_filters(ds, flt, dt.date.today()))
     return dict(zip(KPI_ZH, (round(v) for v in totals.values())))
 
 
@@ -130,14 +130,14 @@ def test_drawing_selects_the_compounds_inside(ds):
         [104.05, 30.66], [104.07, 30.66], [104.07, 30.68], [104.05, 30.68], [104.05, 30.66]]]}}
     at = _run(session={state.EXPLORER_MAP: {"all_drawings": [square]}})
     assert at.session_state[state.EXPLORER_SCOPE] == "drawn"
-    inside = F.select_in(F.apply_filters(ds, F.CompoundFilter(as_of=dt.date.today())), F.shape_from_drawing(square))
+    inside = F.select_in(F.apply_filters(ds, F.CompoundFilter(), dt.date.today()), F.shape_from_drawing(square))
     assert _kpis(at)["小区（个）"] == len(inside) > 0
 
 
 def test_what_is_in_view(ds):
     view = {"_southWest": {"lat": 30.655, "lng": 104.03}, "_northEast": {"lat": 30.675, "lng": 104.06}}
     at = _run(session={state.EXPLORER_MAP: {"bounds": view}, state.EXPLORER_SCOPE: "view"})
-    inside = F.select_in(F.apply_filters(ds, F.CompoundFilter(as_of=dt.date.today())), F.shape_from_bounds(view))
+    inside = F.select_in(F.apply_filters(ds, F.CompoundFilter(), dt.date.today()), F.shape_from_bounds(view))
     assert _kpis(at)["小区（个）"] == len(inside) > 0
     at.segmented_control(key=state.EXPLORER_SCOPE).set_value("all")
     at.run()

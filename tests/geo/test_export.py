@@ -17,7 +17,7 @@ from tests.geo.tiny_data import tiny_dataset
 
 @pytest.fixture(scope="module")
 def tiny_frame():
-    return F.apply_filters(tiny_dataset(), F.CompoundFilter(as_of=dt.date(2022, 12, 9)))
+    return F.apply_filters(tiny_dataset(), F.CompoundFilter(), dt.date(2022, 12, 9))
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -173,7 +173,52 @@ def test_every_format_has_a_media_type_and_file_name():
 
 
 def test_sample_selection_exports(sample):
-    frame = F.apply_filters(sample, F.CompoundFilter(areas=("清溪片区",)))
+    frame = F.apply_filters(sample, F.CompoundFilter(areas=("清溪片区",)), dt.date(2022, 12, 9))
     header, *rows = _csv_rows(E.export_compounds(frame, "csv"))
     assert len(rows) == len(frame) > 0
     assert len(json.loads(E.export_compounds(frame, "geojson"))["features"]) == len(frame)
+
+
+# --- the world as of the export's date ---------------------------------------------------------
+REPORT_DAY = dt.date(2022, 12, 9)
+_DATE_HEADS = ("计划开工", "计划竣工", "实际开工", "实际竣工")
+
+
+def _rows_by_id(header: list[str], rows: list[list[str]]) -> dict[str, dict[str, str]]:
+    return {r[0]: dict(zip(header, r)) for r in rows}
+
+
+def _xlsx_rows(data: bytes) -> dict[str, dict[str, object]]:
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    header, _units, *rows = list(ws.iter_rows(values_only=True))
+    return {r[0]: dict(zip(header, r)) for r in rows}
+
+
+def test_explorer_export_as_of_a_past_date_shows_no_later_dates(sample):
+    frame = F.apply_filters(sample, F.CompoundFilter(), REPORT_DAY)
+    header, *rows = _csv_rows(E.export_compounds(frame, "csv", as_of=REPORT_DAY))
+    by_id = _rows_by_id(header, rows)
+    qy113 = by_id["QY-0113"]  # started 2024-03-10, finished 2025-04-25
+    assert qy113["状态"] == "计划" and qy113["实际开工"] == "" and qy113["实际竣工"] == ""
+    assert qy113["计划开工"] == "2024-03-10"  # plans are known in advance
+    assert (qy113["加装电梯（已建/在建）"], qy113["充电桩（已建）"], qy113["累计资金"]) == ("0", "0", "0.0")
+    qy77 = by_id["QY-0077"]  # started 2022-04-29, finished 2023-02-17; 2 elevators started 2022, finished 2024
+    assert qy77["状态"] == "在建" and qy77["实际开工"] == "2022-04-29" and qy77["实际竣工"] == ""
+    assert qy77["加装电梯（已建/在建）"] == "2" and qy77["累计资金"] == "4091.93"  # 2022 money only
+    late = [(cid, head, r[head]) for cid, r in by_id.items() for head in ("实际开工", "实际竣工")
+            if r[head] and r[head] > REPORT_DAY.isoformat()]
+    assert late == []
+    xlsx = _xlsx_rows(E.export_compounds(frame, "xlsx", as_of=REPORT_DAY))
+    assert xlsx["QY-0113"]["实际开工"] is None and xlsx["QY-0113"]["实际竣工"] is None
+    assert xlsx["QY-0113"]["状态"] == "计划" and xlsx["QY-0077"]["实际竣工"] is None
+
+
+def test_export_blanks_later_dates_of_a_raw_layer_too(tiny_frame):
+    raw = tiny_dataset().compounds  # QY-A finished 2022-10-01
+    header, first, *_ = _csv_rows(E.export_compounds(raw, "csv", as_of="2022-09-30"))
+    assert dict(zip(header, first))["实际竣工"] == "" and dict(zip(header, first))["实际开工"] == "2022-03-10"
+    data = json.loads(E.export_compounds(raw, "geojson", as_of="2022-09-30"))
+    assert data["features"][0]["properties"]["actual_finish"] is None
+    works = tiny_dataset().works
+    header, first, *_ = _csv_rows(E.export_table(works, "csv", fields=schema.WORK_FIELDS, as_of="2022-07-19"))
+    assert dict(zip(header, first))["实际完成"] == ""

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,9 +52,16 @@ def test_options_put_key_subdistricts_first():
     assert areas[:-1] == QINGYANG.area_names and areas[-1] == schema.NO_AREA and F.WORK_FILTER_KEYS[0] == F.ELEVATOR
 
 
-def test_is_empty_ignores_as_of():
-    assert F.CompoundFilter(as_of=dt.date(2020, 1, 1)).is_empty()
+def test_is_empty():
+    assert F.CompoundFilter().is_empty()
     assert not F.CompoundFilter(works=("gas",)).is_empty()
+
+
+def test_the_as_of_date_is_not_part_of_the_filter():
+    with pytest.raises(ValidationError):
+        F.CompoundFilter(as_of=dt.date(2020, 1, 1))
+    assert "as_of" not in F.QUERY_KEYS  # the shell's (dashboard.state)
+    assert F.from_query_params({"as_of": "2022-12-09", "status": "planned"}, QINGYANG) == F.CompoundFilter(statuses=("planned",))
 
 
 # --- per-compound summary (tiny data) ----------------------------------------------------
@@ -75,6 +83,14 @@ def test_summary_replays_the_as_of_date(tiny):
     assert s.loc["QY-B", "status"] == "under_construction"
     assert s.loc["QY-A", "funding_wan_yuan"] == 170.5
     assert s.loc["QY-B", "days_late"] > 0
+
+
+def test_summary_shows_only_what_was_known_on_the_as_of_date(tiny):
+    s = F.summarize_compounds(tiny, "2022-06-01").set_index("compound_id")
+    assert s.loc["QY-A", "status"] == "under_construction"
+    assert pd.isna(s.loc["QY-A", "actual_finish"]) and s.loc["QY-A", "actual_start"] == pd.Timestamp("2022-03-10")
+    assert s.loc["QY-A", "plan_finish"] == pd.Timestamp("2022-09-30")  # plans are known in advance
+    assert s.loc["QY-A", "elevators"] == 1 and s.loc["QY-A", "ev_chargers"] == 0  # chargers done 2022-07-20
 
 
 def test_summary_does_not_mutate_input(tiny):
@@ -103,12 +119,11 @@ def test_summary_does_not_mutate_input(tiny):
     (F.CompoundFilter(statuses=("completed",), areas=(schema.NO_AREA,)), []),
 ])
 def test_apply_filters_on_tiny(tiny, flt, expected):
-    flt = flt.model_copy(update={"as_of": dt.date(2022, 12, 9)})
-    assert ids(F.apply_filters(tiny, flt)) == expected
+    assert ids(F.apply_filters(tiny, flt, dt.date(2022, 12, 9))) == expected
 
 
 def test_selection_totals_on_tiny(tiny):
-    got = F.selection_totals(F.apply_filters(tiny, F.CompoundFilter(as_of=dt.date(2022, 12, 9))))
+    got = F.selection_totals(F.apply_filters(tiny, F.CompoundFilter(), dt.date(2022, 12, 9)))
     assert got == {"compounds": 3, "households": 500, "elevators": 1, "ev_chargers": 12,
                    "funding_wan_yuan": 120.5}
 
@@ -120,7 +135,7 @@ def test_select_ids_keeps_order(tiny):
 
 # --- the sample agrees with geo.metrics ------------------------------------------------------
 def test_unfiltered_totals_equal_metrics(sample):
-    got = F.selection_totals(F.apply_filters(sample, F.CompoundFilter(as_of=dt.date(2022, 12, 9))))
+    got = F.selection_totals(F.apply_filters(sample, F.CompoundFilter(), dt.date(2022, 12, 9)))
     s = metrics.stats(sample, AS_OF)
     assert got["compounds"] == s["compounds"]["surveyed"]
     assert got["households"] == s["households"]["surveyed"]
@@ -131,7 +146,7 @@ def test_unfiltered_totals_equal_metrics(sample):
 
 @pytest.mark.parametrize("area", ["清溪片区", "骡马市片区"])
 def test_area_filter_equals_metrics(sample, area):
-    frame = F.apply_filters(sample, F.CompoundFilter(areas=(area,), as_of=dt.date(2022, 12, 9)))
+    frame = F.apply_filters(sample, F.CompoundFilter(areas=(area,)), dt.date(2022, 12, 9))
     s = metrics.stats(sample, AS_OF, area=area)
     assert len(frame) == s["compounds"]["surveyed"]
     assert (frame["status"] == "completed").sum() == s["compounds"]["completed"]
@@ -142,11 +157,11 @@ def test_status_filter_partitions_the_sample(sample):
     day = dt.date(2022, 12, 9)
     counts = metrics.compound_counts(sample.compounds, day)
     for status in schema.STATUSES:
-        assert len(F.apply_filters(sample, F.CompoundFilter(statuses=(status,), as_of=day))) == counts[status]
+        assert len(F.apply_filters(sample, F.CompoundFilter(statuses=(status,)), day)) == counts[status]
 
 
 def test_elevator_work_filter_matches_elevator_table(sample):
-    frame = F.apply_filters(sample, F.CompoundFilter(works=("elevator",)))
+    frame = F.apply_filters(sample, F.CompoundFilter(works=("elevator",)), AS_OF)
     assert set(frame["compound_id"]) == set(sample.elevators["compound_id"])
 
 
@@ -154,8 +169,8 @@ def test_elevator_work_filter_matches_elevator_table(sample):
 def test_query_params_omit_defaults_and_join_lists():
     assert F.to_query_params(F.CompoundFilter()) == {}
     p = F.to_query_params(F.CompoundFilter(areas=("清溪片区", schema.NO_AREA), funding_max=12.5,
-                                           households_min=100, as_of=dt.date(2022, 12, 9)))
-    assert p == {"area": "其他,清溪片区", "fund_max": "12.5", "hh_min": "100", "as_of": "2022-12-09"}  # places sorted
+                                           households_min=100))
+    assert p == {"area": "其他,清溪片区", "fund_max": "12.5", "hh_min": "100"}  # places sorted
     assert set(p) <= set(F.QUERY_KEYS)
 
 
@@ -166,8 +181,7 @@ def test_query_params_accept_repeated_keys():
 
 @pytest.mark.parametrize("params", [
     {"status": "finished"}, {"area": ""}, {"hh_min": "abc"}, {"hh_min": "-5"}, {"hh_max": "1.5"},
-    {"fund_min": "nan"}, {"fund_max": "inf"}, {"fund_max": "1e400"}, {"as_of": "2022-13-01"},
-    {"as_of": "yesterday"}, {"as_of": "0001-01-01"}, {"built_min": "1e30"}, {"work": ",,,"},
+    {"fund_min": "nan"}, {"fund_max": "inf"}, {"fund_max": "1e400"}, {"built_min": "1e30"}, {"work": ",,,"},
     {"lang": "en"}, {"status": 5}, {"area": [None, 3]}, {"works_all": ["maybe"]}, {"area": "不存在片区"},
     {"subdistrict": "春熙路"},
 ])
@@ -193,7 +207,6 @@ filters_strategy = st.builds(
     year_built_min=_bound, year_built_max=_bound, households_min=_bound, households_max=_bound,
     funding_min=st.one_of(st.none(), st.floats(min_value=0, max_value=1e9, allow_nan=False)),
     funding_max=st.one_of(st.none(), st.floats(min_value=0, max_value=1e9, allow_nan=False)),
-    as_of=st.one_of(st.none(), st.dates(min_value=dt.date(1949, 1, 1), max_value=dt.date(2100, 12, 31))),
 )
 
 

@@ -142,7 +142,7 @@ def test_filters_offer_its_places_and_drop_qingyangs(ds):
     assert filters.option_label("subdistrict", "书院街", "en", p) == "Shuyuanjie ★"
     flt = filters.from_query_params({"area": "清溪片区,大慈寺片区", "subdistrict": "草堂"}, p)
     assert flt == filters.CompoundFilter(areas=("大慈寺片区",))
-    view = filters.table_view(filters.apply_filters(ds, flt), "en", p)
+    view = filters.table_view(filters.apply_filters(ds, flt, DAY), "en", p)
     assert set(view["Renovation area"]) == {"Dacisi"} and set(view["Subdistrict"]) == {"Shuyuanjie"}
 
 

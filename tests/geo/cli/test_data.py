@@ -132,6 +132,36 @@ def test_export_filters(store, tmp_path, capsys):
     assert main(["export", "--format", "shp", "-o", str(out), "--store", str(store)]) == 2
 
 
+def _export_rows(path: Path) -> dict[str, dict[str, str]]:
+    if path.suffix == ".xlsx":
+        frame = pd.read_excel(path, skiprows=[1], dtype=str).fillna("")  # row 2: units
+    else:
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return {r["小区编号"]: r for r in frame.to_dict(orient="records")}
+
+
+def test_export_as_of_shows_the_status_then_and_no_later_dates(store, tmp_path):
+    out = tmp_path / "caotang.csv"
+    assert main(["export", "--format", "csv", "--as-of", "2022-12-09", "--subdistrict", "草堂",
+                 "--status", "under_construction", "-o", str(out), "--store", str(store)]) == 0
+    rows = _export_rows(out)
+    qy77 = rows["QY-0077"]  # started 2022-04-29, finished 2023-02-17
+    assert qy77["状态"] == "在建" and qy77["实际开工"] == "2022-04-29" and qy77["实际竣工"] == ""
+    assert qy77["计划竣工"] == "2023-02-14"  # plans are known in advance
+    assert all(r["实际竣工"] == "" and "2022-12-09" >= r["实际开工"] != "" for r in rows.values())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_as_of_blanks_the_dates_of_a_planned_compound(fmt, store, tmp_path):
+    out = tmp_path / f"all.{fmt}"
+    assert main(["export", "--format", fmt, "--as-of", "2022-12-09", "-o", str(out), "--store", str(store)]) == 0
+    rows = _export_rows(out)
+    qy113 = rows["QY-0113"]  # started 2024-03-10, finished 2025-04-25
+    assert qy113["状态"] == "计划" and qy113["实际开工"] == "" and qy113["实际竣工"] == ""
+    later = [(cid, h, r[h][:10]) for cid, r in rows.items() for h in ("实际开工", "实际竣工") if r[h][:10] > "2022-12-09"]
+    assert later == []
+
+
 def test_import_history_restore_via_cli(tmp_path, capsys, monkeypatch):
     store = scratch_store_with_users(tmp_path)
     at = ["--store", store.url]

@@ -25,7 +25,7 @@ def test_map_of_every_compound_with_draw_control_offline():
 
 def test_map_can_draw_a_given_frame_in_english():
     ds = tiny_dataset()
-    frame = F.apply_filters(ds, F.CompoundFilter(areas=("清溪片区",)))
+    frame = F.apply_filters(ds, F.CompoundFilter(areas=("清溪片区",)), "2022-12-09")
     html = _html(explorer_map(ds, frame, lang="en"))
     assert "QY-A" in html and "QY-B" not in html
 

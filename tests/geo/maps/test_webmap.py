@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 
 import numpy as np
 import pytest
 
 from geo import schema
 from geo.crs import convert
-from geo.maps import points, webmap
+from geo.maps import webmap
 from geo.maps.offline import external_urls, remote_assets
 from geo.sample.programme import QINGYANG
 from geo.settings import get_settings
+from tests.geo.maps.map_html import collections as _collections
+from tests.geo.maps.map_html import render as _render
 from tests.geo.tiny_data import tiny_dataset
 
 REPORT_DAY = "2022-12-09"
@@ -31,34 +31,20 @@ def sample_map(sample):
     return fmap, _render(fmap)
 
 
-def _render(fmap) -> str:
-    """The map's standalone HTML with JSON \\uXXXX escapes decoded (folium escapes non-ASCII)."""
-    html = fmap.get_root().render()
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
-
-
-_EMBEDDED = re.compile(r"_add\((\{\"features\".*?\}|\{\"type\".*?\})\);\n"  # folium's GeoJSON
-                       r"|layer\.addData\(\(function \(d\) \{.*?\}\)\((\{\"s\":.*?\})\)\);\n", re.S)  # geo.maps.points
-
-
-def _collections(html: str) -> list[dict]:
-    """Every FeatureCollection embedded in the rendered map, in layer order (compact points decoded)."""
-    found: list[dict] = []
-    for plain, compact in _EMBEDDED.findall(html):
-        if compact:  # fills the empty collection of the layer it belongs to
-            assert found and found[-1]["features"] == []
-            found[-1] = points.decode(json.loads(compact))
-        else:
-            found.append(json.loads(plain))
-    return found
-
-
 def test_tiny_statuses_are_derived_for_the_as_of_date(tiny):
     fc = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme)
     assert [f["properties"]["s"] for f in fc["features"]] == ["completed", "planned", "not_old"]
     later = webmap.features_from_compounds(tiny.compounds, "2023-04-01", programme=tiny.programme)
     assert [f["properties"]["s"] for f in later["features"]][1] == "under_construction"
     assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [104.033, 30.675]}
+
+
+def test_popups_show_no_finish_after_the_as_of_date(tiny):
+    before = webmap.features_from_compounds(tiny.compounds, "2022-09-30", programme=tiny.programme)  # QY-A finished 2022-10-01
+    after = webmap.features_from_compounds(tiny.compounds, "2022-10-01", programme=tiny.programme)
+    assert before["features"][0]["properties"]["af"] == "" and before["features"][0]["properties"]["s"] == "under_construction"
+    assert after["features"][0]["properties"]["af"] == "2022-10-01"
+    assert before["features"][0]["properties"]["pf"] == "2022-09-30"  # plans are known in advance
 
 
 def test_anonymous_dots_carry_only_the_status(tiny):
