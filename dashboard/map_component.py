@@ -8,7 +8,8 @@ it again. Here the map is rendered once into a :class:`PreparedMap` (cache it wi
 cached strings to the same streamlit-folium component ``st_folium`` uses, with the
 same arguments it would build. Small dynamic layers (selection highlight, drawn
 shape) go through ``feature_groups`` exactly like ``feature_group_to_add``, so the
-map itself is not reloaded when they change.
+map itself is not reloaded when they change; the feature-group script starts with a little
+upkeep of the component's frame (:data:`FRAME_UPKEEP_JS`) so swapping groups leaks nothing.
 
 This mirrors ``streamlit_folium.st_folium`` 0.25-0.27 (the pinned range);
 ``tests/dashboard/test_map_component.py`` checks that both send identical arguments.
@@ -166,13 +167,36 @@ def prepare_map(fmap: folium.Map, assets: LocalAssets | None = None) -> Prepared
     return inline_assets(prepared, assets) if assets is not None else prepared
 
 
-def feature_group_script(prepared: PreparedMap, groups: Sequence[folium.FeatureGroup]) -> str | None:
-    """The JS that adds ``groups`` to a prepared map (None when there are none)."""
-    if not groups:
-        return None
+#: Upkeep of the component's frame, run before the feature groups each time they change
+#: (streamlit-folium evaluates the feature-group script only then, after taking the old
+#: groups off the map). Without it a page that swaps groups (the screen's rotation) grows
+#: by what each swap leaves behind:
+#:
+#: - ``window.feature_group``: streamlit-folium pushes every group it adds and never empties
+#:   the list, so each swapped-out group stays alive, and with it (the script is run by a
+#:   direct ``eval``) the whole render message it came in, map script included;
+#: - streamlit-component-lib appends a new theme ``<style>`` to the frame's head on every
+#:   render message; only the newest is kept.
+FRAME_UPKEEP_JS = """window.feature_group = [];
+if (!window.qyThemeUpkeep && window.MutationObserver) {
+  window.qyThemeUpkeep = new MutationObserver(function () {
+    var themes = Array.prototype.filter.call(document.head.querySelectorAll('style'), function (s) {
+      return s.textContent.indexOf('--primary-color') >= 0 && s.textContent.trim().indexOf(':root') === 0; });
+    themes.slice(0, -1).forEach(function (s) { s.remove(); });
+  });
+  window.qyThemeUpkeep.observe(document.head, {childList: true});
+}
+"""
+
+
+def feature_group_script(prepared: PreparedMap, groups: Sequence[folium.FeatureGroup]) -> str:
+    """The JS that adds ``groups`` to a prepared map, after :data:`FRAME_UPKEEP_JS`.
+
+    Never empty, even without groups: the frame upkeep has to run when the last group goes.
+    """
     host = folium.Map(tiles=None)  # a stand-in parent with the prepared map's JS name
     host._id = prepared.map_id.split("_", 1)[1]
-    return "".join(stf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
+    return FRAME_UPKEEP_JS + "".join(stf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
 
 
 def show_map(prepared: PreparedMap, *, key: str, height: int = 600, width: int | None = None,
