@@ -12,9 +12,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from geo import metrics
+from geo import metrics, schema
 from geo.store.gpkg import open_store
-from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server, wait_for_map
+from tests.browser_support import (
+    FOLIUM_IFRAME,
+    REPO_ROOT,
+    offline_page,
+    save_screenshot,
+    streamlit_server,
+    wait_for_map,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -153,3 +160,48 @@ def test_screen_4k(browser, screen_url, ds):
         page.wait_for_timeout(800)
         save_screenshot(page, "screen_3840x2160")
         _assert_clean(visit)
+
+
+#: Counted inside the map's iframe (the same as benchmarks/screen_memory.py).
+_FRAME_COUNTS = """() => ({styles: document.querySelectorAll('style').length,
+  elements: document.getElementsByTagName('*').length, groups: (window.feature_group || []).length})"""
+
+
+def _rotate(page, times: int) -> None:
+    """Wait for the screen to show the next area ``times`` times."""
+    for _ in range(times):
+        shown = page.locator(".qs-area").first.get_attribute("data-area")
+        page.wait_for_function(f"document.querySelector('.qs-area').getAttribute('data-area') !== {shown!r}",
+                               timeout=(ROTATE_SECONDS + 15) * 1000)
+
+
+def _memory(page, cdp) -> dict:
+    """DOM nodes alive and JS heap in use after a full garbage collection, and the map frame's counts."""
+    cdp.send("HeapProfiler.collectGarbage")
+    figures = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    frame = page.frame_locator(FOLIUM_IFRAME).first.locator("body").evaluate(_FRAME_COUNTS)
+    return {"nodes": figures["Nodes"], "heap_mb": figures["JSHeapUsedSize"] / 2**20, **frame}
+
+
+def test_screen_rotation_adds_no_nodes(browser, screen_url, ds):
+    """Each rotation swaps the highlight group: what it replaces must not stay alive.
+
+    Before the fix every rotation kept one theme <style> in the map frame, ~5 DOM nodes
+    and ~0.55 MB of heap (the swapped-out group and its render message)."""
+    with offline_page(browser, f"{screen_url}/screen", width=1920, height=1080) as visit:
+        page = visit.page
+        _screen_ready(page, len(ds.compounds))
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        _rotate(page, 2)  # settle: the first swaps create what later ones reuse
+        before = _memory(page, cdp)
+        rotations = len(schema.AREA_NAMES)  # a whole round: the same area is shown again
+        _rotate(page, rotations)
+        after = _memory(page, cdp)
+        assert after["styles"] == before["styles"], (before, after)
+        assert after["elements"] == before["elements"], (before, after)
+        assert after["groups"] == before["groups"] == 1, (before, after)
+        assert after["nodes"] - before["nodes"] < rotations, (before, after)  # was ~5 a rotation
+        assert after["heap_mb"] - before["heap_mb"] < 2.5, (before, after)  # was ~0.55 MB a rotation
+        _assert_clean(visit)
+
