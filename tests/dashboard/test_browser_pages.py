@@ -8,6 +8,7 @@ requests; a screenshot per page in artifacts/screenshots/ (the screen at 1920×1
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -205,3 +206,22 @@ def test_screen_rotation_adds_no_nodes(browser, screen_url, ds):
         assert after["heap_mb"] - before["heap_mb"] < 2.5, (before, after)  # was ~0.55 MB a rotation
         _assert_clean(visit)
 
+
+def test_screen_reloads_at_the_quiet_hour(browser, screen_url, ds):
+    """At settings.screen_reload_at (default 04:30) the screen reloads itself, once."""
+    with offline_page(browser, "about:blank", width=1920, height=1080) as visit:
+        page = visit.page
+        page.clock.install(time=dt.datetime.combine(dt.date.today(), dt.time(4, 29, 50)))
+        page.goto(f"{screen_url}/screen", wait_until="domcontentloaded")
+        _screen_ready(page, len(ds.compounds))
+        at = page.wait_for_function("() => window.qsReloadAt").json_value()
+        assert dt.datetime.fromtimestamp(at / 1000) == dt.datetime.combine(dt.date.today(), dt.time(4, 30))
+        page.evaluate("() => { window.qyBeforeReload = true; }")
+        with page.expect_navigation(timeout=30_000):
+            page.clock.fast_forward(15_000)
+        _screen_ready(page, len(ds.compounds))
+        assert page.evaluate("() => window.qyBeforeReload === undefined")
+        at = page.wait_for_function("() => window.qsReloadAt").json_value()
+        assert dt.datetime.fromtimestamp(at / 1000).time() == dt.time(4, 30)
+        assert dt.datetime.fromtimestamp(at / 1000).date() == dt.date.today() + dt.timedelta(days=1)  # next: tomorrow
+        _assert_clean(visit)
