@@ -171,3 +171,60 @@ def test_english_link(browser, app_url):
         labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
         assert labels[0].strip() == "Compounds"
         _assert_clean(visit)
+
+
+#: Where the dot of compound ``cid`` is inside the map iframe (null while the map is moving).
+_DOT_OF = """(cid) => { const m = window.map_div; let out = null;
+  if (m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) { return null; }
+  m.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.id === cid && l.getLatLng) { const c = m.latLngToContainerPoint(l.getLatLng()); out = {x: c.x, y: c.y}; } });
+  return out; }"""
+#: Streamlit's main column, the element that scrolls.
+_MAIN = '[data-testid="stMain"]'
+
+
+def _settled_dot(page, cid: str) -> dict:
+    """The dot's position in the iframe once two reads 300 ms apart agree (the map has stopped)."""
+    frame = page.frame(url=lambda u: "streamlit_folium" in u)
+    last = None
+    for _ in range(50):
+        dot = frame.evaluate(_DOT_OF, cid)
+        if dot and dot == last:
+            return dot
+        last = dot
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the dot of {cid} never settled (last {last})")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1600, 1000)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_click_on_a_dot_opens_that_compound(browser, app_url, ds, size):
+    """The map's bottom edge below the window: the first press must not scroll the page.
+
+    Leaflet focuses the map on mousedown; in an iframe that scrolled Streamlit's main column
+    ~28 px before mouseup, so the click landed on a neighbour (QY-0478 here) or on nothing."""
+    cid, width, height = "QY-0057", *size
+    query = f"lang=zh&as_of=2022-12-09&area={quote('清溪片区')}&status=under_construction,planned"
+    with _explorer(browser, app_url, query, width=width, height=height) as (visit, runs):
+        page = visit.page
+        wait_for_map(page, min_features=3, timeout_ms=60_000)
+        runs.wait_for(page, 1)
+        page.get_by_text("筛选结果").first.wait_for(timeout=30_000)
+        dot = _settled_dot(page, cid)
+        box = page.locator(FOLIUM_IFRAME).bounding_box()
+        below = box["y"] + dot["y"] - (height - 80)  # bring the dot into the window, not the whole map
+        if below > 0:
+            page.locator(_MAIN).evaluate(f"(el) => {{ el.scrollTop += {below}; }}")
+            page.wait_for_timeout(300)
+            box = page.locator(FOLIUM_IFRAME).bounding_box()
+        assert box["y"] + box["height"] > height, "the map must reach below the window for this test"
+        scrolled = page.locator(_MAIN).evaluate("(el) => el.scrollTop")
+        x, y = box["x"] + dot["x"], box["y"] + dot["y"]
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.wait_for_timeout(150)  # the scroll happened here, before the button was released
+        assert page.locator(_MAIN).evaluate("(el) => el.scrollTop") == scrolled, "pressing the map scrolled the page"
+        page.mouse.up()
+        name = ds.compounds.set_index("compound_id").loc[cid, "name"]
+        page.get_by_text(f"{name}（{cid}）").wait_for(timeout=15_000)
+        save_screenshot(page, f"explorer_click_{width}x{height}")
+        _assert_clean(visit)
