@@ -228,3 +228,52 @@ def test_first_click_on_a_dot_opens_that_compound(browser, app_url, ds, size):
         page.get_by_text(f"{name}（{cid}）").wait_for(timeout=15_000)
         save_screenshot(page, f"explorer_click_{width}x{height}")
         _assert_clean(visit)
+
+
+_VIEW_BOUNDS = """() => { const m = window.map_div;
+  if (m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) { return null; }
+  const b = m.getBounds(); return {zoom: m.getZoom(),
+    bounds: {_southWest: {lat: b.getSouth(), lng: b.getWest()}, _northEast: {lat: b.getNorth(), lng: b.getEast()}}}; }"""
+
+
+def _in_view(page, frame_compounds) -> tuple[int, float]:
+    """(compounds inside the map's view once it has stopped moving, zoom)."""
+    frame = page.frame(url=lambda u: "streamlit_folium" in u)
+    last = None
+    for _ in range(50):
+        view = frame.evaluate(_VIEW_BOUNDS)
+        if view and view == last:
+            return len(F.select_in(frame_compounds, F.shape_from_bounds(view["bounds"]))), view["zoom"]
+        last = view
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the map never stopped moving (last {last})")
+
+
+def test_scope_view_lists_what_is_in_view(browser, app_url, ds):
+    everything = F.apply_filters(ds, F.CompoundFilter(as_of=dt.date.today()))
+    with _explorer(browser, app_url, "lang=zh", width=1600, height=1000) as (visit, runs):
+        page = visit.page
+        frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
+        page.get_by_text(f"当前选择 {len(everything):,} 个").wait_for(timeout=30_000)
+        page.locator('[data-testid="stButtonGroup"] button', has_text="当前地图视野").click()
+        n, _ = _in_view(page, everything)
+        page.get_by_text(f"当前选择 {n:,} 个").wait_for(timeout=20_000)  # the district view: every compound
+        for _ in range(3):  # zoom in with the map's + button
+            frame.locator(".leaflet-control-zoom-in").click()
+            page.wait_for_timeout(400)
+        n, zoom = _in_view(page, everything)
+        assert zoom >= 14 and 0 < n < len(everything), (zoom, n)
+        page.get_by_text(f"当前选择 {n:,} 个").wait_for(timeout=20_000)
+        assert _metric_values(page)[0] == n
+        box = page.locator(FOLIUM_IFRAME).bounding_box()  # drag the map a third of its width to the left
+        x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.5
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x - box["width"] / 3, y, steps=10)
+        page.mouse.up()
+        dragged, _ = _in_view(page, everything)
+        assert dragged != n, "the drag should bring other compounds into view"
+        page.get_by_text(f"当前选择 {dragged:,} 个").wait_for(timeout=20_000)
+        assert set(runs.kinds[1:]) == {"fragment"}, runs.kinds  # the map's moves reran only the fragment
+        save_screenshot(page, "explorer_scope_view")
+        _assert_clean(visit)
