@@ -249,13 +249,28 @@ def _in_view(page, frame_compounds) -> tuple[int, float]:
     raise AssertionError(f"the map never stopped moving (last {last})")
 
 
+def _scope_button(page, name: str):
+    return page.get_by_role("radiogroup", name="选择范围").get_by_role("radio", name=name)
+
+
+def _click_chosen_scope(page, name: str, count: int) -> None:
+    """Click the scope already chosen: it stays chosen and the selection stays as it was."""
+    button = _scope_button(page, name)
+    assert button.get_attribute("aria-checked") == "true"
+    button.click()
+    page.wait_for_timeout(1500)  # a rerun, if the click caused one, has finished
+    assert button.get_attribute("aria-checked") == "true", f"clicking {name} again turned it off"
+    page.get_by_text(f"当前选择 {count:,} 个").wait_for(timeout=5_000)
+
+
 def test_scope_view_lists_what_is_in_view(browser, app_url, ds):
     everything = F.apply_filters(ds, F.CompoundFilter(as_of=dt.date.today()))
     with _explorer(browser, app_url, "lang=zh", width=1600, height=1000) as (visit, runs):
         page = visit.page
         frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
         page.get_by_text(f"当前选择 {len(everything):,} 个").wait_for(timeout=30_000)
-        page.locator('[data-testid="stButtonGroup"] button', has_text="当前地图视野").click()
+        _click_chosen_scope(page, "全部筛选结果", len(everything))
+        _scope_button(page, "当前地图视野").click()
         n, _ = _in_view(page, everything)
         page.get_by_text(f"当前选择 {n:,} 个").wait_for(timeout=20_000)  # the district view: every compound
         for _ in range(3):  # zoom in with the map's + button
@@ -265,6 +280,7 @@ def test_scope_view_lists_what_is_in_view(browser, app_url, ds):
         assert zoom >= 14 and 0 < n < len(everything), (zoom, n)
         page.get_by_text(f"当前选择 {n:,} 个").wait_for(timeout=20_000)
         assert _metric_values(page)[0] == n
+        _click_chosen_scope(page, "当前地图视野", n)
         box = page.locator(FOLIUM_IFRAME).bounding_box()  # drag the map a third of its width to the left
         x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.5
         page.mouse.move(x, y)
