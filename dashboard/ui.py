@@ -173,15 +173,15 @@ CLOCK_JS = """<script>
 _RELOAD_JS = """<script>
 (function () {
   if (window.qsReload) { return; }
-  var until = function () {
+  var next = function () {
     var now = new Date(), at = new Date(now.getTime());
     at.setHours(__H__, __M__, 0, 0);
     if (at <= now) { at.setDate(at.getDate() + 1); }
-    return at - now; };
+    return at.getTime(); };
   var retry = function () { window.qsReload = setTimeout(attempt, 60000); };
   var attempt = function () {
     fetch('_stcore/health', {cache: 'no-store'}).then(function (r) { if (r.status < 500) { location.reload(); } else { retry(); } }, retry); };
-  window.qsReloadAt = Date.now() + until();
+  window.qsReloadAt = next();
   window.qsReload = setTimeout(attempt, window.qsReloadAt - Date.now());
 })();
 </script>"""
