@@ -15,15 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from geo import schema
+from geo import colors, schema
 from geo.i18n import t, vocab
 from geo.programme import Programme
 
-#: One colour per "4个一点" group (same as the briefing pack's geo.brief.charts).
-GROUP_COLORS: dict[str, str] = {"government": "#3a6fb0", "market": "#e08a00",
-                                "residents": "#2e9e5b", "society": "#8a5fb0"}
 _STAGES = schema.PROGRAMME_STATUSES  # completed, under_construction, planned
-TARGET_COLOR = "#c0392b"
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -69,7 +65,7 @@ def _legend(items: Sequence[tuple[str, str]]) -> str:
 
 
 def _status_legend(lang: str) -> list[tuple[str, str]]:
-    return [(vocab("status", s, lang), schema.STATUS_COLORS[s]) for s in _STAGES]
+    return [(vocab("status", s, lang), colors.STATUS[s]) for s in _STAGES]
 
 
 def year_html(progress: pd.DataFrame, lang: str) -> str:
@@ -78,7 +74,7 @@ def year_html(progress: pd.DataFrame, lang: str) -> str:
     top = max([1, *data["target"], *data[list(_STAGES)].sum(axis=1)]) * 1.12
     cols = []
     for _, r in data.iterrows():
-        segs = "".join(f'<div style="height:{100 * r[s] / top:.2f}%;background:{schema.STATUS_COLORS[s]}"></div>'
+        segs = "".join(f'<div style="height:{100 * r[s] / top:.2f}%;background:{colors.STATUS[s]}"></div>'
                        for s in reversed(_STAGES) if r[s])
         tip = " · ".join(f"{vocab('status', s, lang)} {r[s]}" for s in _STAGES)
         tip += f" · {t('briefing.chart.target', lang)} {r['target']}"
@@ -86,7 +82,7 @@ def year_html(progress: pd.DataFrame, lang: str) -> str:
                 f'<span>{r["target"]}</span></div>') if r["target"] else ""
         cols.append(f'<div class="qc-col" title="{escape(r["batch"])}: {escape(tip)}"><div class="qc-stack">{segs}</div>'
                     f'{mark}<div class="qc-x">{escape(r["batch"])}</div></div>')
-    legend = _legend([*_status_legend(lang), (t("briefing.chart.target", lang), TARGET_COLOR)])
+    legend = _legend([*_status_legend(lang), (t("briefing.chart.target", lang), colors.TARGET)])
     return f'<div class="qc-years">{"".join(cols)}</div>{legend}'
 
 
@@ -100,7 +96,7 @@ def area_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
     rows = []
     for _, r in area_frame(progress, lang, programme).iterrows():
         total = max(1, sum(r[s] for s in _STAGES))
-        segs = "".join(f'<div style="width:{100 * r[s] / total:.2f}%;background:{schema.STATUS_COLORS[s]}"></div>'
+        segs = "".join(f'<div style="width:{100 * r[s] / total:.2f}%;background:{colors.STATUS[s]}"></div>'
                        for s in _STAGES if r[s])
         tip = f"{r['area']}: " + " · ".join(f"{vocab('status', s, lang)} {r[s]}" for s in _STAGES)
         rows.append(_bar_row(r["area"], segs, f"{r['pct']:.1f}%", tip))
@@ -112,10 +108,10 @@ def funding_source_html(funding: Mapping[str, Any], lang: str) -> str:
     data = funding_frame(funding, lang)
     top = max(0.01, float(data["amount"].max()))
     rows = [_bar_row(r["source"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
-                     f'background:{GROUP_COLORS[r["group_key"]]}"></div>', f"{r['amount']:,.2f}",
+                     f'background:{colors.GROUP[r["group_key"]]}"></div>', f"{r['amount']:,.2f}",
                      f"{r['source']} · {r['group']}: {r['amount']:,.2f} {t('unit.yi_yuan', lang)}")
             for _, r in data.iterrows()]
-    legend = _legend([(vocab("group", g, lang), c) for g, c in GROUP_COLORS.items()])
+    legend = _legend([(vocab("group", g, lang), c) for g, c in colors.GROUP.items()])
     unit = f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
     return unit + '<div class="qc-bars">' + "".join(rows) + "</div>" + legend
 
@@ -125,7 +121,7 @@ def funding_group_html(funding: Mapping[str, Any], lang: str) -> str:
     data = group_frame(funding, lang)
     top = max(0.01, float(data["amount"].max()))
     rows = [_bar_row(r["group"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
-                     f'background:{GROUP_COLORS[r["group_key"]]}"></div>',
+                     f'background:{colors.GROUP[r["group_key"]]}"></div>',
                      f"{r['amount']:,.2f} ({r['share']:.0%})",
                      f"{r['group']}: {r['amount']:,.2f} {t('unit.yi_yuan', lang)}")
             for _, r in data.iterrows()]

@@ -16,11 +16,11 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from dashboard.kpis import Kpi
+from geo import colors
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TARGET_COLOR = "#c0392b"
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
 BRIEFING_CSS = f"""<style>
@@ -40,23 +40,23 @@ BRIEFING_CSS = f"""<style>
   display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .2em; }}
 .qy-tile .unit {{ font-size: .42em; font-weight: 600; color: #4a5663; line-height: 1.2; white-space: nowrap; }}
 .qy-tile .ref {{ color: #5f6b78; font-size: clamp(.8rem, .85vw, 1.05rem); }}
-.qy-tile.fyp14 {{ border-left-color: #2e9e5b; }} .qy-tile.eligible {{ border-left-color: #3a7bd5; }}
-.qy-tile.households {{ border-left-color: #f29f05; }} .qy-tile.elevators {{ border-left-color: #8e44ad; }}
-.qy-tile.greenways {{ border-left-color: #2e7d32; }} .qy-tile.funding {{ border-left-color: #c0392b; }}
+.qy-tile.fyp14 {{ border-left-color: {colors.STATUS["completed"]}; }} .qy-tile.eligible {{ border-left-color: {colors.STATUS["planned"]}; }}
+.qy-tile.households {{ border-left-color: {colors.STATUS["under_construction"]}; }} .qy-tile.elevators {{ border-left-color: {colors.ELEVATOR}; }}
+.qy-tile.greenways {{ border-left-color: {colors.GREENWAY["tianfu"]}; }} .qy-tile.funding {{ border-left-color: {colors.TARGET}; }}
 .qy-section {{ font-size: clamp(1.1rem, 1.25vw, 1.5rem); font-weight: 700; color: #1f2d3d;
   border-bottom: 2px solid #e3e8ee; padding-bottom: .2rem; margin: .4rem 0 .5rem; }}
 .qy-note {{ color: #6b7785; font-size: .85rem; }}
-.qy-alert {{ color: #c0392b; font-weight: 700; }}
-.qy-ok {{ color: #2e9e5b; font-weight: 700; }}
+.qy-alert {{ color: {colors.TARGET}; font-weight: 700; }}
+.qy-ok {{ color: {colors.STATUS["completed"]}; font-weight: 700; }}
 .qy-foot {{ color: #8a96a3; font-size: .8rem; margin-top: 1rem; border-top: 1px solid #e3e8ee; padding-top: .4rem; }}
-/* charts (dashboard/charts.py) */
+/* charts (dashboard/html_charts.py) */
 .qc-years {{ display: flex; align-items: stretch; gap: 6%; height: 260px; padding: 22px 4% 0; border-bottom: 1px solid #c9d1da; }}
 .qc-col {{ flex: 1; position: relative; display: flex; flex-direction: column; justify-content: flex-end; }}
 .qc-stack {{ display: flex; flex-direction: column; justify-content: flex-end; height: 100%; }}
 .qc-stack div {{ width: 100%; }}
 .qc-stack div:first-child {{ border-radius: 4px 4px 0 0; }}
-.qc-target {{ position: absolute; left: -8%; right: -8%; border-top: 3px solid {TARGET_COLOR}; }}
-.qc-target span {{ position: absolute; top: -1.45em; left: 0; right: 0; text-align: center; color: {TARGET_COLOR}; font-weight: 800; font-size: 1rem; }}
+.qc-target {{ position: absolute; left: -8%; right: -8%; border-top: 3px solid {colors.TARGET}; }}
+.qc-target span {{ position: absolute; top: -1.45em; left: 0; right: 0; text-align: center; color: {colors.TARGET}; font-weight: 800; font-size: 1rem; }}
 .qc-x {{ position: absolute; bottom: -1.6em; left: 0; right: 0; text-align: center; color: #4a5663; font-size: .95rem; }}
 .qc-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 1rem; color: #4a5663; font-size: .85rem; margin: 2.1rem 0 .3rem; }}
 .qc-bars + .qc-legend {{ margin-top: .6rem; }}

@@ -30,15 +30,6 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     STATUS_REDEVELOPED: ("已棚改", "Redeveloped (shanty-town)"),
     STATUS_NOT_OLD: ("非老旧小区", "Not old (built 2005+)"),
 }
-#: Colour per status, shared by the web map, the static map and charts.
-STATUS_COLORS: dict[str, str] = {
-    STATUS_COMPLETED: "#2e9e5b",
-    STATUS_UNDER_CONSTRUCTION: "#f29f05",
-    STATUS_PLANNED: "#3a7bd5",
-    STATUS_NO_NEED: "#9aa0a6",
-    STATUS_REDEVELOPED: "#7b5ea7",
-    STATUS_NOT_OLD: "#d0d4d8",
-}
 
 # --- renovation decision (stored) ---------------------------------------------------
 DECISION_ELIGIBLE = "eligible"

@@ -14,7 +14,8 @@ from geo import metrics, schema
 from geo.asof import AsOf, AsOfLike
 from geo.audit import changes_since
 from geo.brief import charts
-from geo.brief.model import ACCENT, GREY, INK, MAX_LATE_ROWS, WARN, Brief, Kpi, Picture, Slide, Table, Text
+from geo.brief.model import MAX_LATE_ROWS, Brief, Kpi, Picture, Slide, Table, Text
+from geo.colors import ACCENT, GREY, INK, WARN
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
 from geo.maps import staticmap

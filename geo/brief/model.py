@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from geo.colors import INK
+
 #: Page size (16:9), inches.
 PAGE_W, PAGE_H = 40 / 3, 7.5  # 12,192,000 x 6,858,000 EMU in PowerPoint
 #: Output formats and their MIME types.
@@ -20,7 +22,6 @@ FORMATS: dict[str, str] = {
 SLIDE_KEYS: tuple[str, ...] = ("title", "summary", "map", "years", "areas", "funding", "facilities", "decisions")
 #: Most late compounds listed on the decisions slide.
 MAX_LATE_ROWS = 14
-INK, GREY, ACCENT, WARN = "#1f2328", "#5f6368", "#1e4d8c", "#b3261e"
 
 
 

@@ -22,7 +22,8 @@ from reportlab.platypus import Table as RLTable
 
 from geo import fonts
 from geo.brief.layout import place, table_geometry
-from geo.brief.model import GREY, INK, PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.colors import GREY, INK
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 CARD_FILL, HEAD_FILL, HIGHLIGHT_FILL, BAND_FILL = "#EEF3F8", "#1E4D8C", "#FFF4D6", "#F7F9FB"

@@ -18,7 +18,8 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from geo.brief.layout import place, table_geometry
-from geo.brief.model import GREY, INK, PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.colors import GREY, INK
 
 #: Typeface for Latin and East Asian text in the deck.
 FONT = "Microsoft YaHei"

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from dashboard import html_charts, kpis
-from geo import metrics, schema
+from geo import colors, metrics, schema
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import open_store
 
@@ -80,7 +80,7 @@ def test_charts_draw_every_bar_with_its_figures(ds, stats):
     source = html_charts.funding_source_html(stats["funding_wan_yuan"], "zh")
     assert source.count('class="qc-row"') == len(schema.FUNDING_SOURCES)
     assert f"{stats['funding_wan_yuan']['by_source']['special_bonds'] / 10_000:,.2f}" in source
-    assert html_charts.GROUP_COLORS["market"] in source
+    assert colors.GROUP["market"] in source
     group = html_charts.funding_group_html(stats["funding_wan_yuan"], "en")
     assert group.count('class="qc-row"') == 4 and "Government" in group and "%)" in group
 
