@@ -42,3 +42,5 @@ HIGHLIGHT = "#d81b60"
 KEY_FILL, KEY_EDGE = "#f6eedc", "#9c6b1f"
 #: Text and lines of the briefing pack and static images: ink, secondary grey, accent, warning.
 INK, GREY, ACCENT, WARN = "#1f2328", "#5f6368", "#1e4d8c", "#b3261e"
+#: The briefing pack's fills: KPI cards, highlighted and banded table rows (headers are ``ACCENT``), rules.
+CARD_FILL, HIGHLIGHT_FILL, BAND_FILL, RULE = "#eef3f8", "#fff4d6", "#f7f9fb", "#d0d7de"

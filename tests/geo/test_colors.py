@@ -8,7 +8,8 @@ HEX = re.compile(r"#[0-9a-f]{6}")
 
 def _all() -> list[str]:
     return [*colors.STATUS.values(), *colors.GROUP.values(), *colors.GREENWAY.values(), *colors.PROGRESS_RAMP,
-            colors.TARGET, colors.ELEVATOR, colors.EV_CHARGER, colors.NO_DATA, colors.HIGHLIGHT,
+            colors.TARGET, colors.ELEVATOR, colors.EV_CHARGER, colors.NO_DATA, colors.HIGHLIGHT, colors.RULE,
+            colors.CARD_FILL, colors.HIGHLIGHT_FILL, colors.BAND_FILL,
             colors.KEY_FILL, colors.KEY_EDGE, colors.INK, colors.GREY, colors.ACCENT, colors.WARN]
 
 
