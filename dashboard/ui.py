@@ -16,12 +16,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from dashboard.kpis import Kpi
-from geo import colors
+from geo import colors, fonts
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+FONT_STACK = fonts.css_font_family()
 
 BRIEFING_CSS = f"""<style>
 .stApp, .stMarkdown, .stDataFrame {{ font-family: {FONT_STACK}; }}

@@ -1,6 +1,9 @@
-"""The CJK font for Chinese text in static maps, charts and the briefing PDF.
+"""The CJK font stack, and the font file for Chinese text in static maps, charts and the PDF.
 
-Found explicitly, never left to whatever the system happens to have: the file is
+One stack (:data:`CJK_FONT_STACK`) names the faces every output asks for: web pages and
+maps list them all (:func:`css_font_family`), the PPTX names :data:`OFFICE_FONT`
+(present on office PCs; other viewers substitute). Images and the PDF embed a font file,
+found explicitly, never left to whatever the system happens to have: the file is
 ``QY_CJK_FONT`` when set, otherwise the one Debian's ``fonts-wqy-microhei`` installs
 (``scripts/setup.sh`` installs it). The font must have TrueType outlines (a ``glyf``
 table): matplotlib's and reportlab's PDF writers can embed those, but not the
@@ -23,6 +26,12 @@ from matplotlib import font_manager
 
 from geo.settings import get_settings
 
+#: CJK faces in order of preference: Noto / Source Han (Linux, Android), Microsoft YaHei (office PCs).
+CJK_FONT_STACK: tuple[str, ...] = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei")
+#: The face the PPTX names for Latin and East Asian text (the last of the stack: office PCs have it).
+OFFICE_FONT = CJK_FONT_STACK[-1]
+#: matplotlib's face for characters the CJK font lacks.
+LATIN_FALLBACK = "DejaVu Sans"
 #: The Debian package that provides the default font (named in every error).
 CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 #: Where that package puts it.
@@ -45,6 +54,11 @@ class CjkFont:
     index: int
     family: str
     codepoints: frozenset[int]
+
+
+def css_font_family() -> str:
+    """The stack as a CSS ``font-family`` value, ending in the generic ``sans-serif``."""
+    return ", ".join(f'"{face}"' for face in CJK_FONT_STACK) + ", sans-serif"
 
 
 def _install_hint() -> str:
@@ -104,11 +118,11 @@ def missing_glyphs(text: str, font: CjkFont | None = None) -> str:
 def mpl_rc(font: CjkFont | None = None, **extra: Any) -> dict[str, Any]:
     """matplotlib rcParams that set text in the CJK font (use with ``matplotlib.rc_context``).
 
-    Registers the font file with matplotlib's font manager once; DejaVu Sans is the fallback.
+    Registers the font file with matplotlib's font manager once; :data:`LATIN_FALLBACK` is the fallback.
     """
     font = font or cjk_font()
     _register_mpl(str(font.path))
-    return {"font.family": [font.family, "DejaVu Sans"], "axes.unicode_minus": False,
+    return {"font.family": [font.family, LATIN_FALLBACK], "axes.unicode_minus": False,
             "pdf.fonttype": 42, **extra}
 
 

@@ -2,8 +2,8 @@
 
 Real text boxes, KPI cards and tables (not one image per slide); charts and the map
 are pictures. Each slide keeps its title in the layout's title placeholder, so
-outline views and screen readers see it. Text is set in Microsoft YaHei (Latin and
-East Asian), which PowerPoint and WPS on office machines have; other viewers substitute.
+outline views and screen readers see it. Text is set in ``geo.fonts.OFFICE_FONT`` (Microsoft
+YaHei, Latin and East Asian), which PowerPoint and WPS on office machines have; other viewers substitute.
 """
 from __future__ import annotations
 
@@ -17,12 +17,11 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from geo import fonts
 from geo.brief.layout import place, table_geometry
 from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
 from geo.colors import ACCENT, BAND_FILL, CARD_FILL, GREY, HIGHLIGHT_FILL, INK
 
-#: Typeface for Latin and East Asian text in the deck.
-FONT = "Microsoft YaHei"
 _EMU = 914400
 _ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 _TITLE_ONLY = 5  # layout index in python-pptx's default template
@@ -74,9 +73,9 @@ def _style(run, size: float, color: str, bold: bool = False) -> None:
     font.size = Pt(size)
     font.bold = bold
     font.color.rgb = _rgb(color)
-    font.name = FONT
+    font.name = fonts.OFFICE_FONT
     latin = run._r.get_or_add_rPr().find(qn("a:latin"))
-    latin.addnext(etree.SubElement(latin.getparent(), qn("a:ea"), typeface=FONT))
+    latin.addnext(etree.SubElement(latin.getparent(), qn("a:ea"), typeface=fonts.OFFICE_FONT))
 
 
 def _paragraph(frame, text: str, size: float, color: str, *, bold: bool = False, align: str = "left",

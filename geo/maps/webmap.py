@@ -60,7 +60,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo import asof, colors, schema
+from geo import asof, colors, fonts, schema
 from geo.asof import AsOfLike
 from geo.crs import convert_geoseries
 from geo.dataset import Dataset
@@ -582,7 +582,7 @@ _FILL_CSS = """.leaflet-tooltip.qy-area-label { font-size: clamp(13px, 1.3vw, 52
 def _css(o: MapOptions) -> str:
     c = THEMES[o.theme]
     return f"""<style>
-.leaflet-container.leaflet-container {{ background: {c['bg']}; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }}
+.leaflet-container.leaflet-container {{ background: {c['bg']}; font-family: {fonts.css_font_family()}; }}
 .qy-legend {{ background: {c['panel']}; color: {c['text']}; padding: .5em .7em; border-radius: 6px; font-size: 12px; line-height: 1.5; box-shadow: 0 1px 4px rgba(0,0,0,.25); }}
 .qy-legend-title {{ font-weight: 700; margin-top: .2em; }}
 .qy-row {{ display: flex; align-items: center; gap: .45em; white-space: nowrap; }}

@@ -52,3 +52,11 @@ def test_mpl_context_sets_the_font_and_restores_after():
     with fonts.mpl_context():
         assert matplotlib.rcParams["font.family"][0] == fonts.cjk_font().family
     assert list(matplotlib.rcParams["font.family"]) == before
+
+
+def test_one_stack_for_css_and_the_deck():
+    css = fonts.css_font_family()
+    assert css.startswith('"Noto Sans CJK SC", ') and css.endswith('"Microsoft YaHei", sans-serif')
+    assert all(f'"{face}"' in css for face in fonts.CJK_FONT_STACK)
+    assert fonts.OFFICE_FONT in fonts.CJK_FONT_STACK
+    assert fonts.mpl_rc()["font.family"][1:] == [fonts.LATIN_FALLBACK]

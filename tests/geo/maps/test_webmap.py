@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from geo import colors, schema
+from geo import colors, fonts, schema
 from geo.crs import convert
 from geo.maps import webmap
 from geo.maps.offline import external_urls, remote_assets
@@ -81,6 +81,7 @@ def test_styling_is_in_js_not_one_case_per_feature(sample_map):
     assert "pointToLayer" in html and "L.canvas" in html
     for color in colors.STATUS.values():
         assert color in html
+    assert f"font-family: {fonts.css_font_family()};" in html  # the one CJK font stack
 
 
 def test_offline_by_default(sample_map):
