@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from geo import colors, schema
+from geo.formatting import number, yi_yuan
 from geo.i18n import t, vocab
 from geo.programme import Programme
 
@@ -45,7 +46,7 @@ def area_frame(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.Da
 def funding_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:
     """Per funding source: label, group label and key, amount in 亿元 (from ``funding_summary``)."""
     rows = [{"source": vocab("source", s.key, lang), "group": vocab("group", s.group, lang),
-             "group_key": s.group, "amount": round(funding["by_source"].get(s.key, 0.0) / 10_000, 2)}
+             "group_key": s.group, "amount": round(yi_yuan(funding["by_source"].get(s.key, 0.0)), 2)}
             for s in schema.FUNDING_SOURCES]
     return pd.DataFrame(rows, columns=["source", "group", "group_key", "amount"])
 
@@ -53,7 +54,7 @@ def funding_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:
 def group_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:
     """Per "4个一点" group: label, key, amount in 亿元 and share of the total (0-1)."""
     total = sum(funding["by_group"].values())
-    rows = [{"group": vocab("group", g, lang), "group_key": g, "amount": round(v / 10_000, 2),
+    rows = [{"group": vocab("group", g, lang), "group_key": g, "amount": round(yi_yuan(v), 2),
              "share": v / total if total else 0.0} for g, v in funding["by_group"].items()]
     return pd.DataFrame(rows, columns=["group", "group_key", "amount", "share"])
 
@@ -76,10 +77,10 @@ def year_html(progress: pd.DataFrame, lang: str) -> str:
     for _, r in data.iterrows():
         segs = "".join(f'<div style="height:{100 * r[s] / top:.2f}%;background:{colors.STATUS[s]}"></div>'
                        for s in reversed(_STAGES) if r[s])
-        tip = " · ".join(f"{vocab('status', s, lang)} {r[s]}" for s in _STAGES)
-        tip += f" · {t('briefing.chart.target', lang)} {r['target']}"
+        tip = " · ".join(f"{vocab('status', s, lang)} {number(r[s])}" for s in _STAGES)
+        tip += f" · {t('briefing.chart.target', lang)} {number(r['target'])}"
         mark = (f'<div class="qc-target" style="bottom:{100 * r["target"] / top:.2f}%">'
-                f'<span>{r["target"]}</span></div>') if r["target"] else ""
+                f'<span>{number(r["target"])}</span></div>') if r["target"] else ""
         cols.append(f'<div class="qc-col" title="{escape(r["batch"])}: {escape(tip)}"><div class="qc-stack">{segs}</div>'
                     f'{mark}<div class="qc-x">{escape(r["batch"])}</div></div>')
     legend = _legend([*_status_legend(lang), (t("briefing.chart.target", lang), colors.TARGET)])
@@ -98,8 +99,8 @@ def area_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
         total = max(1, sum(r[s] for s in _STAGES))
         segs = "".join(f'<div style="width:{100 * r[s] / total:.2f}%;background:{colors.STATUS[s]}"></div>'
                        for s in _STAGES if r[s])
-        tip = f"{r['area']}: " + " · ".join(f"{vocab('status', s, lang)} {r[s]}" for s in _STAGES)
-        rows.append(_bar_row(r["area"], segs, f"{r['pct']:.1f}%", tip))
+        tip = f"{r['area']}: " + " · ".join(f"{vocab('status', s, lang)} {number(r[s])}" for s in _STAGES)
+        rows.append(_bar_row(r["area"], segs, number(r["pct"], 1, unit="%"), tip))
     return '<div class="qc-bars">' + "".join(rows) + "</div>" + _legend(_status_legend(lang))
 
 
@@ -108,8 +109,8 @@ def funding_source_html(funding: Mapping[str, Any], lang: str) -> str:
     data = funding_frame(funding, lang)
     top = max(0.01, float(data["amount"].max()))
     rows = [_bar_row(r["source"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
-                     f'background:{colors.GROUP[r["group_key"]]}"></div>', f"{r['amount']:,.2f}",
-                     f"{r['source']} · {r['group']}: {r['amount']:,.2f} {t('unit.yi_yuan', lang)}")
+                     f'background:{colors.GROUP[r["group_key"]]}"></div>', number(r["amount"], 2),
+                     f"{r['source']} · {r['group']}: {number(r['amount'], 2, unit=t('unit.yi_yuan', lang))}")
             for _, r in data.iterrows()]
     legend = _legend([(vocab("group", g, lang), c) for g, c in colors.GROUP.items()])
     unit = f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
@@ -122,8 +123,8 @@ def funding_group_html(funding: Mapping[str, Any], lang: str) -> str:
     top = max(0.01, float(data["amount"].max()))
     rows = [_bar_row(r["group"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
                      f'background:{colors.GROUP[r["group_key"]]}"></div>',
-                     f"{r['amount']:,.2f} ({r['share']:.0%})",
-                     f"{r['group']}: {r['amount']:,.2f} {t('unit.yi_yuan', lang)}")
+                     f"{number(r['amount'], 2)} ({number(100 * r['share'], unit='%')})",
+                     f"{r['group']}: {number(r['amount'], 2, unit=t('unit.yi_yuan', lang))}")
             for _, r in data.iterrows()]
     unit = f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
     return unit + '<div class="qc-bars wide">' + "".join(rows) + "</div>"

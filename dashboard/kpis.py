@@ -6,7 +6,6 @@ No figure is computed here beyond a share or a unit change of a metrics value.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from geo import schema
+from geo.formatting import number, percent, yi_yuan
 from geo.i18n import t, vocab
 from geo.programme import Programme
 
@@ -27,24 +27,6 @@ class Kpi:
     value: str
     unit: str = ""
     ref: str = ""
-
-
-def number(value: float | int, decimals: int = 0) -> str:
-    """Thousands-separated number ('1,034', '23.80')."""
-    return f"{value:,.{decimals}f}"
-
-
-def percent(part: float, whole: float, decimals: int = 1) -> str:
-    """part / whole in % as text ('98.1'); '0' when whole is 0."""
-    if not whole:
-        return "0"
-    value = 100.0 * part / whole
-    return f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
-
-
-def yi_yuan(wan_yuan: float) -> float:
-    """万元 -> 亿元."""
-    return wan_yuan / 10_000
 
 
 def briefing_kpis(stats: Mapping[str, Any], lang: str) -> list[Kpi]:
@@ -94,13 +76,6 @@ def district_kpis(stats: Mapping[str, Any], lang: str) -> list[Kpi]:
         Kpi("greenway", t("screen.district.greenway", lang), number(stats["greenways"]["tianfu_km"], 1)),
         Kpi("funding", t("screen.district.funding", lang), number(yi_yuan(stats["funding_wan_yuan"]["total"]), 2)),
     ]
-
-
-def long_date(day: dt.date, lang: str) -> str:
-    """'2026年11月24日 星期二' / 'Tuesday, 24 November 2026' from the translation table."""
-    weekday = t("screen.weekdays", lang).split(",")[day.weekday()]
-    month = t("screen.months", lang).split(",")[day.month - 1]
-    return t("screen.date", lang, y=day.year, m=month, d=day.day, w=weekday)
 
 
 #: progress_by_area columns shown in the briefing's area table, with their header keys.

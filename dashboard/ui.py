@@ -11,12 +11,13 @@ are HTML-escaped here. The exhibition screen scales with the viewport (``vw``/
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dashboard.kpis import Kpi
 from geo import colors, fonts
+from geo.formatting import number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -205,17 +206,17 @@ def screen_reload_js(at: dt.time | None) -> str:
     return _RELOAD_JS.replace("__H__", str(at.hour)).replace("__M__", str(at.minute))
 
 
-def screen_panel_html(number: str, area: str, pct: float, pct_label: str, kpis: Sequence[Kpi],
+def screen_panel_html(ordinal: str, area: str, pct: float, pct_label: str, kpis: Sequence[Kpi],
                       rows: Sequence[tuple[str, float, bool]]) -> str:
-    """The current area: its number, name, % completed with a bar, tiles, and all areas' bars."""
+    """The current area: its ordinal ("1 / 8"), name, % completed with a bar, tiles, and all areas' bars."""
     tiles = "".join(f'<div class="qs-kpi" data-kpi="{escape(k.key)}"><div class="l">{escape(k.label)}</div>'
                     f'<div class="v">{escape(k.value)}</div></div>' for k in kpis)
     bars = "".join(f'<div class="qs-row{" on" if on else ""}"><span>{escape(name)}</span>'
                    f'<div class="track"><div style="width:{max(0.0, min(p, 100.0)):.1f}%"></div></div>'
-                   f'<span class="p">{p:.0f}%</span></div>' for name, p, on in rows)
-    return (f'<div class="qs-panel"><div class="qs-no">{escape(number)}</div>'
+                   f'<span class="p">{number(p, unit="%")}</span></div>' for name, p, on in rows)
+    return (f'<div class="qs-panel"><div class="qs-no">{escape(ordinal)}</div>'
             f'<div class="qs-area" data-area="{escape(area)}">{escape(area)}</div>'
-            f'<div class="qs-pct"><div class="v">{pct:.0f}<span>%</span></div><div class="l">{escape(pct_label)}</div></div>'
+            f'<div class="qs-pct"><div class="v">{number(pct)}<span>%</span></div><div class="l">{escape(pct_label)}</div></div>'
             f'<div class="qs-bar"><div style="width:{max(0.0, min(pct, 100.0)):.1f}%"></div></div>'
             f'<div class="qs-grid">{tiles}</div><div class="qs-list">{bars}</div></div>')
 
@@ -233,16 +234,22 @@ def screen_footer_html(left: str, right: str) -> str:
     return f'<div class="qs-foot"><span>{escape(left)}</span><span>{escape(right)}</span></div>'
 
 
-def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+def _cell_text(value: object) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value, 2, trim=True)
+    return str(value)
+
+
+def table_html(frame: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None) -> str:
     """A plain HTML table (first column left-aligned, numbers right); ``formats``: column ->
-    format spec, e.g. ``{"完成率": "{:.1f}%"}`` (default ``{:,}`` for numbers)."""
+    text of a value, e.g. ``{"完成率": lambda v: number(v, 1, unit="%")}`` (default: numbers by
+    ``geo.formatting.number``, up to two decimals)."""
     formats = formats or {}
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for values in frame.itertuples(index=False):
         cells = []
         for col, v in zip(frame.columns, values):
-            fmt = formats.get(col, "{:,}" if isinstance(v, (int, float)) and not isinstance(v, bool) else "{}")
-            cells.append(f"<td>{escape(fmt.format(v))}</td>")
+            cells.append(f"<td>{escape(formats.get(col, _cell_text)(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="qy-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -14,6 +14,7 @@ from dashboard import cached, html_charts, kpis, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
 from geo import schema
+from geo.formatting import number
 from geo.i18n import t
 from geo.maps import webmap
 from geo.settings import get_settings
@@ -100,7 +101,8 @@ def main() -> None:
         html(html_charts.area_html(by_area, lang, ds.programme))
     with table_col:
         table = kpis.area_table(by_area, lang, ds.programme)
-        html(ui.table_html(table, {t("briefing.col.pct", lang): "{:.1f}%", t("briefing.col.funding", lang): "{:,.0f}"}))
+        html(ui.table_html(table, {t("briefing.col.pct", lang): lambda v: number(v, 1, unit="%"),
+                                    t("briefing.col.funding", lang): number}))
         html(ui.note_html(t("briefing.areas.note", lang)))
 
     html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))

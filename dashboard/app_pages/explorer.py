@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import cached, state
 from dashboard.map_component import show_map
 from geo import export, filters, record, schema
+from geo.formatting import number
 from geo.i18n import t
 from geo.maps import filter_layer, webmap
 from geo.programme import Programme
@@ -165,9 +166,8 @@ def _totals(selected: Any, filtered: int, lang: str) -> None:
     totals = filters.selection_totals(selected)
     cols = st.columns(5)
     for col, (key, value) in zip(cols, totals.items()):
-        text = f"{value:,.0f}" if key == "funding_wan_yuan" else f"{value:,}"
-        col.metric(t(f"explorer.kpi.{'funding' if key == 'funding_wan_yuan' else key}", lang), text)
-    st.caption(t("explorer.counts", lang, filtered=f"{filtered:,}", selected=f"{totals['compounds']:,}"))
+        col.metric(t(f"explorer.kpi.{'funding' if key == 'funding_wan_yuan' else key}", lang), number(value))
+    st.caption(t("explorer.counts", lang, filtered=number(filtered), selected=number(totals["compounds"])))
 
 
 def _close_record() -> None:

@@ -17,6 +17,7 @@ from dashboard import cached, kpis, state, ui
 from dashboard.map_component import show_map
 from geo import schema
 from geo.dataset import Dataset
+from geo.formatting import long_date
 from geo.i18n import t, vocab
 from geo.maps import webmap
 from geo.programme import Programme
@@ -39,7 +40,7 @@ def header(programme: Programme, lang: str) -> None:
     the clock ticks in the browser: ui.CLOCK_JS)."""
     now = dt.datetime.now()
     st.html(ui.screen_header_html(programme.title(lang), programme.full_name(lang),
-                                  kpis.long_date(now.date(), lang), now.strftime("%H:%M:%S")))
+                                  long_date(now.date(), lang), now.strftime("%H:%M:%S")))
 
 
 def area_panel(by_area, index: int, lang: str, programme: Programme) -> str:

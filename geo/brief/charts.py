@@ -11,6 +11,7 @@ from typing import Any
 import matplotlib
 
 from geo import colors, fonts, schema
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.maps.staticmap import figure_png, figure_px
 
@@ -40,7 +41,7 @@ def year_progress_png(rows: Sequence[Mapping[str, Any]], lang: str = "zh", *, ag
             bottom = [b + v for b, v in zip(bottom, values)]
         top = max([r["target"] for r in rows if against_target] + bottom + [1])
         for i, r in enumerate(rows):
-            ax.text(i, bottom[i] + top * 0.015, f"{r['completed']:,}/{r['compounds']:,}", ha="center", va="bottom",
+            ax.text(i, bottom[i] + top * 0.015, f"{number(r['completed'])}/{number(r['compounds'])}", ha="center", va="bottom",
                     fontsize=11, color=colors.INK)
             if against_target and r["target"]:
                 ax.hlines(r["target"], i - 0.38, i + 0.38, colors=colors.INK, linewidth=2.5, linestyles="--")
@@ -73,7 +74,7 @@ def funding_png(funding: Mapping[str, Any], year: int, lang: str = "zh", *,
                 label=t("brief.funding.year", lang, year=year))
         ax.set_yticks(y, [vocab("source", k, lang) for k in keys])
         ax.set_title(t("brief.funding.chart_source", lang), fontsize=11, color=colors.INK, loc="left")
-        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _pos: number(x)))
         _tidy(ax)
         ax.tick_params(axis="x", labelsize=8)
         ax.legend(loc="lower right", frameon=False, fontsize=9)
@@ -87,7 +88,7 @@ def _group_donut(ax, by_group: Mapping[str, float], lang: str) -> None:
     ax.pie(values, colors=[colors.GROUP[g] for g in groups], startangle=90, counterclock=False,
            wedgeprops={"width": 0.38, "edgecolor": "white"})
     total = sum(values) or 1.0
-    labels = [f"{vocab('group', g, lang)}  {100 * v / total:.1f}%" for g, v in zip(groups, values)]
+    labels = [f"{vocab('group', g, lang)}  {number(100 * v / total, 1, unit='%')}" for g, v in zip(groups, values)]
     ax.legend(labels=labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=1, frameon=False, fontsize=9)
     ax.set_title(t("brief.funding.chart_group", lang), fontsize=11, color=colors.INK)
     ax.set_aspect("equal")
@@ -106,9 +107,9 @@ def elevators_png(elevators: Mapping[str, int], lang: str = "zh", *, width_in: f
         for stage in schema.ELEVATOR_STAGES:
             value = elevators[stage]
             ax.barh([0], [value], left=left, height=0.6, color=colors.STATUS[stage],
-                    label=f"{vocab('elevator_stage', stage, lang)} {value:,}")
+                    label=f"{vocab('elevator_stage', stage, lang)} {number(value)}")
             if value:
-                ax.text(left + value / 2, 0, f"{value:,}", ha="center", va="center", fontsize=11, color="white")
+                ax.text(left + value / 2, 0, number(value), ha="center", va="center", fontsize=11, color="white")
             left += value
         ax.set_xlim(0, max(left, 1))
         ax.set_axis_off()

@@ -17,6 +17,7 @@ from geo.brief import charts
 from geo.brief.model import MAX_LATE_ROWS, Brief, Kpi, Picture, Slide, Table, Text
 from geo.colors import ACCENT, GREY, INK, WARN
 from geo.dataset import Dataset
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.maps import staticmap
 
@@ -52,10 +53,8 @@ def brief_from_dataset(ds: Dataset, as_of: AsOfLike = None, *, area: str | None 
 
 
 def num(value: float | int) -> str:
-    """A number as shown: thousands separators, at most two decimals, no trailing zeros."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """A figure on a slide: thousands separators, at most two decimals, no trailing zeros."""
+    return number(value, 2, trim=True)
 
 
 def stat_value(stats: dict[str, Any], path: str) -> Any:
@@ -139,7 +138,7 @@ def _areas_slide(ds: Dataset, day: AsOf, lang: str, area: str | None) -> Slide:
     rows = []
     for r in frame.to_dict(orient="records"):
         name = t("brief.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang, ds.programme)
-        rows.append((name, *(num(r[k]) + ("%" if k == "pct_completed" else "") for k in keys)))
+        rows.append((name, *(number(r[k], 2, trim=True, unit="%" if k == "pct_completed" else "") for k in keys)))
     highlight = tuple(i for i, r in enumerate(frame["name"]) if r == area)
     table = Table((t("brief.col.area", lang), *(t(h, lang) for h in heads)), tuple(rows),
                   (False,) + (True,) * len(keys), highlight)

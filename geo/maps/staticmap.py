@@ -22,6 +22,7 @@ from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 from geo import colors, fonts, metrics, schema
 from geo.asof import AsOf, AsOfLike, derive_status
 from geo.dataset import Dataset
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.programme import Programme
 from geo.settings import METRIC_CRS, get_settings
@@ -122,7 +123,7 @@ def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], l
     for _, row in areas.iterrows():
         c = row.geometry.representative_point()
         name = row["name"]
-        text = f"{vocab('area', name, lang, programme)} {pct.get(name, 0):.0f}%" if zoomed else _area_mark(programme, name)
+        text = f"{vocab('area', name, lang, programme)} {number(pct.get(name, 0), unit='%')}" if zoomed else _area_mark(programme, name)
         ax.text(c.x, c.y, text, ha="center", va="center", fontsize=11 if zoomed else 9, color="#1e4d2b",
                 zorder=9, clip_on=True,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "edgecolor": "#2f6b3a"})
@@ -170,7 +171,7 @@ def _draw_furniture(ax, lang: str) -> None:
     """Scale bar (lower left) and north arrow (upper right)."""
     x0, x1 = ax.get_xlim()
     length = _nice_length(x1 - x0)
-    label = f"{length / 1000:g} {t('unit.km', lang)}"
+    label = number(length / 1000, 2, trim=True, unit=t("unit.km", lang))
     bar = AnchoredSizeBar(ax.transData, length, label, "lower left", pad=0.5, borderpad=0.6, sep=4,
                           color=colors.INK, frameon=True, size_vertical=(x1 - x0) / 300,
                           fontproperties={"size": 9})
@@ -202,12 +203,12 @@ def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lan
     common = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,
               "handlelength": 1.5, "handleheight": 1.0, "labelspacing": 0.3, "alignment": "left", "borderaxespad": 0}
     status = [Patch(facecolor=colors.STATUS[s], edgecolor="none",
-                    label=f"{vocab('status', s, lang)}  {counts.get(s, 0):,}") for s in schema.STATUSES]
+                    label=f"{vocab('status', s, lang)}  {number(counts.get(s, 0))}") for s in schema.STATUSES]
     leg = fig.legend(handles=status, title=t("brief.map.legend_status", lang), bbox_to_anchor=(lx, 0.9), **common)
     leg.set_label("status-legend")
     cmap, norm = matplotlib.colormaps[AREA_CMAP], Normalize(0, 100)
     areas = [Patch(facecolor=cmap(norm(pct.get(name, 0.0))), alpha=AREA_ALPHA, edgecolor="#2f6b3a",
-                   label=f"{_area_mark(programme, name)} {vocab('area', name, lang, programme)}  {pct.get(name, 0):.0f}%")
+                   label=f"{_area_mark(programme, name)} {vocab('area', name, lang, programme)}  {number(pct.get(name, 0), unit='%')}")
              for name in programme.area_names]
     fig.legend(handles=areas, title=t("brief.map.legend_area", lang), bbox_to_anchor=(lx, 0.52), **common)
 

@@ -64,6 +64,7 @@ from geo import asof, colors, fonts, schema
 from geo.asof import AsOfLike
 from geo.crs import convert_geoseries
 from geo.dataset import Dataset
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.maps import points
 from geo.maps.offline import offline_map
@@ -358,7 +359,7 @@ def _area_props(ds: Dataset, o: MapOptions) -> list[dict[str, Any]]:
     for name, (lx, ly) in zip(ds.areas["name"], _label_points(ds.areas, o.basemap)):
         label = vocab("area", name, o.lang, ds.programme)
         pct = None if o.area_values is None else o.area_values.get(name)
-        text = label if pct is None else f"{label} {pct:.0f}%"
+        text = label if pct is None else f"{label} {number(pct, unit='%')}"
         props.append({"t": text, "fc": progress_color(pct) if o.area_values is not None else "",
                       "h": int(name == o.highlight_area), "lx": lx, "ly": ly})
     return props
@@ -387,7 +388,7 @@ def _completed_greenways(greenways: gpd.GeoDataFrame, as_of: AsOfLike) -> gpd.Ge
 
 def _greenway_layer(ds: Dataset, as_of: AsOfLike, o: MapOptions) -> folium.GeoJson:
     g = _completed_greenways(ds.greenways, as_of)
-    props = [{"lv": lv, "t": f"{nm} · {vocab('greenway_level', lv, o.lang)} · {km:.1f} {t('unit.km', o.lang)}"}
+    props = [{"lv": lv, "t": f"{nm} · {vocab('greenway_level', lv, o.lang)} · {number(km, 1, unit=t('unit.km', o.lang))}"}
              for nm, lv, km in zip(g["name"], g["level"], g["length_km"])]
     styles = json.dumps(GREENWAY_STYLE)
     style = f"function (f) {{ var s = ({styles})[f.properties.lv] || {{}}; return Object.assign({{opacity: 0.9}}, s); }}"

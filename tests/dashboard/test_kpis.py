@@ -34,13 +34,6 @@ def test_briefing_tiles_carry_their_references(stats):
     assert [k.label for k in kpis.briefing_kpis(stats, "en")][0] == "14th FYP completed"
 
 
-def test_number_helpers_and_dates():
-    assert kpis.number(57800) == "57,800" and kpis.number(23.8, 2) == "23.80"
-    assert kpis.percent(607, 619) == "98.1" and kpis.percent(1, 0) == "0" and kpis.percent(50, 50) == "100"
-    assert kpis.long_date(dt.date(2026, 11, 24), "zh") == "2026年11月24日 星期二"
-    assert kpis.long_date(dt.date(2026, 11, 24), "en") == "Tuesday, 24 November 2026"
-
-
 def test_area_and_district_tiles(ds, stats):
     row = metrics.progress_by_area(ds, DAY).iloc[0]
     tiles = {k.key: k.value for k in kpis.area_kpis(row, "zh")}
@@ -89,6 +82,7 @@ def test_table_html_formats_and_escapes():
     import pandas as pd
 
     from dashboard import ui
+    from geo.formatting import number
 
-    table = ui.table_html(pd.DataFrame({"名": ["<b>"], "n": [12345], "p": [98.25]}), {"p": "{:.1f}%"})
+    table = ui.table_html(pd.DataFrame({"名": ["<b>"], "n": [12345], "p": [98.25]}), {"p": lambda v: number(v, 1, unit="%")})
     assert "&lt;b&gt;" in table and "<td>12,345</td>" in table and "<td>98.2%</td>" in table
