@@ -46,8 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard import kpis  # noqa: E402
-from geo import metrics  # noqa: E402
+from geo import kpis, metrics  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     FOLIUM_IFRAME,

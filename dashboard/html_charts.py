@@ -1,6 +1,6 @@
-"""Briefing charts as plain HTML/CSS (no Streamlit import, no Vega in the browser).
+"""Briefing charts and the area table as plain HTML/CSS (no Streamlit import, no Vega in the browser).
 
-Each ``*_frame`` function reshapes numbers already computed by :mod:`geo.metrics`;
+Each ``*_frame`` / ``*_table`` function reshapes numbers already computed by :mod:`geo.metrics`;
 each ``*_html`` function draws them as bars with CSS (styles in
 ``dashboard.ui.BRIEFING_CSS``, classes ``qc-*``). Plain HTML draws in a few
 milliseconds, reads well projected, and spares the page the Vega-Lite chunks and
@@ -35,12 +35,32 @@ def year_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["batch", "target", *_STAGES])
 
 
+def _area_name(name: str, lang: str, programme: Programme) -> str:
+    return t("briefing.other_area", lang) if name == schema.NO_AREA else vocab("area", name, lang, programme)
+
+
 def area_frame(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
     """Per area (其他 last, translated): count per stage and % completed."""
-    out = [{"area": t("briefing.other_area", lang) if r["name"] == schema.NO_AREA
-            else vocab("area", r["name"], lang, programme),
-            **{s: int(r[s]) for s in _STAGES}, "pct": float(r["pct_completed"])} for _, r in progress.iterrows()]
+    out = [{"area": _area_name(r["name"], lang, programme), **{s: int(r[s]) for s in _STAGES},
+            "pct": float(r["pct_completed"])} for _, r in progress.iterrows()]
     return pd.DataFrame(out, columns=["area", *_STAGES, "pct"])
+
+
+#: progress_by_area columns shown in the briefing's area table, with their header keys.
+AREA_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "briefing.col.area"), ("compounds", "briefing.col.compounds"),
+    ("completed", "briefing.col.completed"), ("under_construction", "briefing.col.under_construction"),
+    ("planned", "briefing.col.planned"), ("pct_completed", "briefing.col.pct"),
+    ("households", "briefing.col.households"), ("elevators", "briefing.col.elevators"),
+    ("ev_chargers", "briefing.col.ev_chargers"), ("funding_wan_yuan", "briefing.col.funding"),
+)
+
+
+def area_table(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
+    """``progress_by_area`` with translated area names and column headers (a new frame)."""
+    out = progress[[c for c, _ in AREA_TABLE_COLUMNS]].copy()
+    out["name"] = [_area_name(n, lang, programme) for n in out["name"]]
+    return out.rename(columns={c: t(key, lang) for c, key in AREA_TABLE_COLUMNS})
 
 
 def funding_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:

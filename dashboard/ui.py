@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from dashboard.kpis import Kpi
 from geo import colors, fonts
 from geo.formatting import number
+from geo.kpis import Kpi
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -160,7 +160,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.error.tianditu_key": ("天地图底图需要密钥：请设置环境变量 QY_TIANDITU_KEY，或选择其他底图", "The Tianditu basemap needs a key: set QY_TIANDITU_KEY, or choose another basemap"),
     "map.error.area": ("未知片区「{name}」，可选：{valid}", "unknown area '{name}'; valid: {valid}"),
     "map.basemap_online": ("在线底图需要联网；无网络时请选择“无底图”", "Online basemaps need a network; choose None when offline"),
-    # --- briefing page (dashboard/app_pages/briefing.py, dashboard/charts.py, dashboard/kpis.py) --
+    # --- briefing page (dashboard/app_pages/briefing.py, dashboard/html_charts.py, geo/kpis.py) --
     "briefing.subtitle": ("{district} · 数据截至 {date}", "{district} · data as of {date}"),
     "briefing.kpi.fyp14": ("“十四五”已完工", "14th FYP completed"),
     "briefing.kpi.fyp14_ref": ("目标 {target} 个 · 完成 {pct}%", "target {target} · {pct}% done"),

@@ -10,10 +10,10 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, html_charts, kpis, state, ui
+from dashboard import cached, html_charts, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
-from geo import schema
+from geo import kpis, schema
 from geo.formatting import number
 from geo.i18n import t
 from geo.maps import webmap
@@ -100,7 +100,7 @@ def main() -> None:
     with chart_col:
         html(html_charts.area_html(by_area, lang, ds.programme))
     with table_col:
-        table = kpis.area_table(by_area, lang, ds.programme)
+        table = html_charts.area_table(by_area, lang, ds.programme)
         html(ui.table_html(table, {t("briefing.col.pct", lang): lambda v: number(v, 1, unit="%"),
                                     t("briefing.col.funding", lang): number}))
         html(ui.note_html(t("briefing.areas.note", lang)))

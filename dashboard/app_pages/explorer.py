@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.map_component import show_map
-from geo import export, filters, record, schema
+from geo import export, filters, kpis, record, schema
 from geo.formatting import number
 from geo.i18n import t
 from geo.maps import filter_layer, webmap
@@ -164,9 +164,8 @@ def _drawn_group(lang: str) -> folium.FeatureGroup | None:
 # --- panels ----------------------------------------------------------------------------------------
 def _totals(selected: Any, filtered: int, lang: str) -> None:
     totals = filters.selection_totals(selected)
-    cols = st.columns(5)
-    for col, (key, value) in zip(cols, totals.items()):
-        col.metric(t(f"explorer.kpi.{'funding' if key == 'funding_wan_yuan' else key}", lang), number(value))
+    for col, kpi in zip(st.columns(len(totals)), kpis.selection_kpis(totals, lang)):
+        col.metric(kpi.label, kpi.value)
     st.caption(t("explorer.counts", lang, filtered=number(filtered), selected=number(totals["compounds"])))
 
 

@@ -13,9 +13,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, kpis, state, ui
+from dashboard import cached, state, ui
 from dashboard.map_component import show_map
-from geo import schema
+from geo import kpis, schema
 from geo.dataset import Dataset
 from geo.formatting import long_date
 from geo.i18n import t, vocab

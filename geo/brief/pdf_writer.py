@@ -22,8 +22,9 @@ from reportlab.platypus import Table as RLTable
 
 from geo import fonts
 from geo.brief.layout import place, table_geometry
-from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Picture, Placed, Table, Text
 from geo.colors import ACCENT, BAND_FILL, CARD_FILL, GREY, HIGHLIGHT_FILL, INK, RULE
+from geo.kpis import Kpi
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
@@ -87,8 +88,8 @@ def _kpi(canvas: Canvas, kpi: Kpi, box: Box, font: str) -> None:
     canvas.setFillColor(colors.HexColor(CARD_FILL))
     canvas.roundRect(box.x * 72, _top(box) - box.h * 72, box.w * 72, box.h * 72, 8, stroke=0, fill=1)
     parts = [_para(kpi.label, font, 12, GREY), _para(kpi.value, font, 26 if len(kpi.value) < 12 else 20, INK)]
-    if kpi.detail:
-        parts.append(_para(kpi.detail, font, 10.5, GREY))
+    if kpi.ref:
+        parts.append(_para(kpi.ref, font, 10.5, GREY))
     inner = (box.w - 0.24) * 72
     heights = [p.wrap(inner, box.h * 72)[1] for p in parts]
     y = _top(box) - (box.h * 72 - sum(heights) - 6 * (len(parts) - 1)) / 2

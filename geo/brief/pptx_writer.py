@@ -19,8 +19,9 @@ from pptx.util import Emu, Pt
 
 from geo import fonts
 from geo.brief.layout import place, table_geometry
-from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Picture, Placed, Table, Text
 from geo.colors import ACCENT, BAND_FILL, CARD_FILL, GREY, HIGHLIGHT_FILL, INK
+from geo.kpis import Kpi
 
 _EMU = 914400
 _ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
@@ -118,8 +119,8 @@ def _kpi(slide, kpi: Kpi, box: Box) -> None:
     frame = _frame(card, MSO_ANCHOR.MIDDLE, margin=0.12)
     _paragraph(frame, kpi.label, 12, GREY, first=True)
     _paragraph(frame, kpi.value, _fit_size(kpi.value, box.w - 0.24, 26.0), INK, bold=True)
-    if kpi.detail:
-        _paragraph(frame, kpi.detail, 10.5, GREY)
+    if kpi.ref:
+        _paragraph(frame, kpi.ref, 10.5, GREY)
 
 
 def _fit_size(text: str, width_in: float, largest: float) -> float:

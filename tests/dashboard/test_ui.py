@@ -1,0 +1,10 @@
+"""dashboard.ui: HTML builders escape what they are given and write numbers with geo.formatting."""
+import pandas as pd
+
+from dashboard import ui
+from geo.formatting import number
+
+
+def test_table_html_formats_and_escapes():
+    table = ui.table_html(pd.DataFrame({"名": ["<b>"], "n": [12345], "p": [98.25]}), {"p": lambda v: number(v, 1, unit="%")})
+    assert "&lt;b&gt;" in table and "<td>12,345</td>" in table and "<td>98.2%</td>" in table
