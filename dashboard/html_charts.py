@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.ui import table_html
 from geo import colors, schema
 from geo.formatting import number, yi_yuan
 from geo.i18n import t, vocab
@@ -61,6 +62,12 @@ def area_table(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.Da
     out = progress[[c for c, _ in AREA_TABLE_COLUMNS]].copy()
     out["name"] = [_area_name(n, lang, programme) for n in out["name"]]
     return out.rename(columns={c: t(key, lang) for c, key in AREA_TABLE_COLUMNS})
+
+
+def area_table_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
+    """:func:`area_table` as an HTML table: % completed with one decimal, funding (万元) in whole numbers."""
+    formats = {t("briefing.col.pct", lang): lambda v: number(v, 1, unit="%"), t("briefing.col.funding", lang): number}
+    return table_html(area_table(progress, lang, programme), formats)
 
 
 def funding_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo import colors, fonts
 from geo.formatting import number
-from geo.kpis import Kpi
+from geo.kpis import AreaPanel, Kpi
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,17 +206,17 @@ def screen_reload_js(at: dt.time | None) -> str:
     return _RELOAD_JS.replace("__H__", str(at.hour)).replace("__M__", str(at.minute))
 
 
-def screen_panel_html(ordinal: str, area: str, pct: float, pct_label: str, kpis: Sequence[Kpi],
-                      rows: Sequence[tuple[str, float, bool]]) -> str:
+def screen_panel_html(panel: AreaPanel) -> str:
     """The current area: its ordinal ("1 / 8"), name, % completed with a bar, tiles, and all areas' bars."""
     tiles = "".join(f'<div class="qs-kpi" data-kpi="{escape(k.key)}"><div class="l">{escape(k.label)}</div>'
-                    f'<div class="v">{escape(k.value)}</div></div>' for k in kpis)
+                    f'<div class="v">{escape(k.value)}</div></div>' for k in panel.kpis)
     bars = "".join(f'<div class="qs-row{" on" if on else ""}"><span>{escape(name)}</span>'
                    f'<div class="track"><div style="width:{max(0.0, min(p, 100.0)):.1f}%"></div></div>'
-                   f'<span class="p">{number(p, unit="%")}</span></div>' for name, p, on in rows)
-    return (f'<div class="qs-panel"><div class="qs-no">{escape(ordinal)}</div>'
+                   f'<span class="p">{number(p, unit="%")}</span></div>' for name, p, on in panel.bars)
+    pct, area = panel.pct, panel.area
+    return (f'<div class="qs-panel"><div class="qs-no">{escape(panel.ordinal)}</div>'
             f'<div class="qs-area" data-area="{escape(area)}">{escape(area)}</div>'
-            f'<div class="qs-pct"><div class="v">{number(pct)}<span>%</span></div><div class="l">{escape(pct_label)}</div></div>'
+            f'<div class="qs-pct"><div class="v">{number(pct)}<span>%</span></div><div class="l">{escape(panel.pct_label)}</div></div>'
             f'<div class="qs-bar"><div style="width:{max(0.0, min(pct, 100.0)):.1f}%"></div></div>'
             f'<div class="qs-grid">{tiles}</div><div class="qs-list">{bars}</div></div>')
 

@@ -14,9 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from geo import schema
 from geo.formatting import number, percent, yi_yuan
-from geo.i18n import t
+from geo.i18n import t, vocab
+from geo.programme import Programme
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,29 @@ def area_kpis(row: Mapping[str, Any], lang: str) -> list[Kpi]:
         Kpi("chargers", t("screen.area.chargers", lang), number(row["ev_chargers"])),
         Kpi("funding", t("screen.area.funding", lang), number(yi_yuan(row["funding_wan_yuan"]), 2)),
     ]
+
+
+@dataclass(frozen=True)
+class AreaPanel:
+    """The exhibition screen's panel for one area: 'n / N', name, % completed, tiles, and every
+    area's bar (name, % completed, whether it is the current one)."""
+
+    ordinal: str
+    area: str
+    pct: float
+    pct_label: str
+    kpis: list[Kpi]
+    bars: list[tuple[str, float, bool]]
+
+
+def area_panel(progress: pd.DataFrame, index: int, lang: str, programme: Programme) -> AreaPanel:
+    """The panel of the ``index``-th of the programme's areas, from a ``metrics.progress_by_area`` frame."""
+    areas = progress[progress["name"].isin(programme.area_names)].reset_index(drop=True)
+    row = areas.iloc[index]
+    bars = [(vocab("area", name, lang, programme), float(pct), i == index)
+            for i, (name, pct) in enumerate(zip(areas["name"], areas["pct_completed"]))]
+    return AreaPanel(t("screen.area_no", lang, i=index + 1, n=len(areas)), vocab("area", row["name"], lang, programme),
+                     float(row["pct_completed"]), t("screen.area.pct", lang), area_kpis(row, lang), bars)
 
 
 # --- briefing pack -------------------------------------------------------------------------

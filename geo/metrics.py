@@ -201,6 +201,13 @@ def progress_by_area(ds: Dataset, as_of: AsOfLike = None) -> pd.DataFrame:
     return _group_table(ds, "area", [*ds.programme.area_names, schema.NO_AREA], as_of)
 
 
+def area_completion(progress: pd.DataFrame, programme: Programme) -> dict[str, float]:
+    """Area name -> % of its 14th-FYP compounds completed, from a :func:`progress_by_area` frame
+    (the programme's areas only: '其他' is left out)."""
+    areas = set(programme.area_names)
+    return {name: float(pct) for name, pct in zip(progress["name"], progress["pct_completed"]) if name in areas}
+
+
 def progress_by_subdistrict(ds: Dataset, as_of: AsOfLike = None) -> pd.DataFrame:
     """14th-FYP progress per subdistrict (key subdistricts first)."""
     return _group_table(ds, "subdistrict", list(ds.programme.subdistrict_names), as_of)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import folium
 import streamlit as st
 
 from dashboard import cached, state
@@ -149,18 +148,6 @@ def _scope_shape(scope: str) -> Any:
     return None
 
 
-def _drawn_group(lang: str) -> folium.FeatureGroup | None:
-    """The kept drawing, shown again after the map reloads (e.g. on a filter change)."""
-    drawings = st.session_state.get(state.EXPLORER_DRAWN)
-    if not drawings:
-        return None
-    group = folium.FeatureGroup(name=t("explorer.scope.drawn", lang), control=False)
-    folium.GeoJson({"type": "FeatureCollection", "features": drawings},
-                   style=folium.utilities.JsCode("function () { return {color: '#d81b60', weight: 2, dashArray: '6 4', fillOpacity: 0.05, interactive: false}; }"),
-                   ).add_to(group)
-    return group
-
-
 # --- panels ----------------------------------------------------------------------------------------
 def _totals(selected: Any, filtered: int, lang: str) -> None:
     totals = filters.selection_totals(selected)
@@ -237,7 +224,7 @@ def _map_panel(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any
     if highlight:
         options = webmap.MapOptions(lang=lang, popups=False)
         groups.append(webmap.selection_group(loaded.dataset, highlight, as_of=day, options=options))
-    drawn = _drawn_group(lang)
+    drawn = filter_layer.drawing_group(st.session_state.get(state.EXPLORER_DRAWN), lang=lang)  # kept across reloads
     groups += [drawn] if drawn is not None else []
     returned = _CLICK + ["all_drawings"] + (["bounds"] if scope == "view" else [])
     show_map(cached.explorer_map(loaded, day, lang), key=state.EXPLORER_MAP,

@@ -1,6 +1,6 @@
 """The explorer's map: the programme map (``geo.maps.webmap``) of every compound, with a
-rectangle/polygon draw control (local Leaflet.draw assets), and a small "show only
-these compounds" layer that applies a filter in the browser.
+rectangle/polygon draw control (local Leaflet.draw assets), a small "show only these
+compounds" layer that applies a filter in the browser, and the user's drawn shape.
 
 Why in the browser: the map of all compounds for one as-of date and language is built
 and rendered once; a filter change then only sends the ids to show (``filter_group``,
@@ -19,9 +19,12 @@ import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
 from folium.template import Template
+from folium.utilities import JsCode
 
+from geo import colors
 from geo.asof import AsOfLike
 from geo.dataset import Dataset
+from geo.i18n import t
 from geo.maps import webmap
 from geo.maps.offline import add_draw
 
@@ -109,4 +112,20 @@ def filter_group(ids: Sequence[str] | None, *, fit_key: str | None = None) -> fo
     """
     group = folium.FeatureGroup(name="filter", control=False)
     _ShowOnly(ids, fit_key).add_to(group)
+    return group
+
+
+#: The drawn shape: a dashed outline, nearly clear, not clickable (clicks reach the dots beneath).
+_DRAWN_STYLE = (f"function () {{ return {{color: '{colors.HIGHLIGHT}', weight: 2, dashArray: '6 4', fillOpacity: 0.05,"
+                f" interactive: false}}; }}")
+
+
+def drawing_group(drawings: Sequence[dict[str, Any]] | None, *, lang: str = "zh") -> folium.FeatureGroup | None:
+    """The user's drawn shapes (GeoJSON features from ``st_folium``'s ``all_drawings``, WGS-84) as a
+    FeatureGroup for ``feature_group_to_add``, so a drawing shows again after the map reloads;
+    None when nothing is drawn."""
+    if not drawings:
+        return None
+    group = folium.FeatureGroup(name=t("explorer.scope.drawn", lang), control=False)
+    folium.GeoJson({"type": "FeatureCollection", "features": list(drawings)}, style=JsCode(_DRAWN_STYLE)).add_to(group)
     return group

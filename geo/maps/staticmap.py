@@ -99,8 +99,7 @@ def _area_mark(programme: Programme, name: str) -> str:
 
 
 def _area_pct(ds: Dataset, day: AsOf) -> dict[str, float]:
-    table = metrics.progress_by_area(ds, day)
-    return dict(zip(table["name"], table["pct_completed"]))
+    return metrics.area_completion(metrics.progress_by_area(ds, day), ds.programme)
 
 
 def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], lang: str, programme: Programme, *,

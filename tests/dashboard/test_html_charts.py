@@ -56,3 +56,11 @@ def test_charts_draw_every_bar_with_its_figures(ds, stats):
     assert colors.GROUP["market"] in source
     group = html_charts.funding_group_html(stats["funding_wan_yuan"], "en")
     assert group.count('class="qc-row"') == 4 and "Government" in group and "%)" in group
+
+
+def test_area_table_html_writes_shares_and_money(ds):
+    progress = metrics.progress_by_area(ds, DAY)
+    block = html_charts.area_table_html(progress, "zh", ds.programme)
+    assert block.count("<tr>") == 1 + len(progress)
+    assert f"<td>{progress['pct_completed'].iloc[0]:.1f}%</td>" in block
+    assert f"<td>{progress['funding_wan_yuan'].iloc[0]:,.0f}</td>" in block

@@ -66,3 +66,11 @@ def test_selection_totals_as_tiles(sample):
     tiles = kpis.selection_kpis(totals, "en")
     assert [k.label for k in tiles][0] == "Compounds" and tiles[0].value == number(len(sample.compounds))
     assert tiles[-1].key == "funding_wan_yuan" and tiles[-1].value == number(totals["funding_wan_yuan"])
+
+
+def test_area_panel_of_the_screen(sample):
+    progress = metrics.progress_by_area(sample, DAY)
+    panel = kpis.area_panel(progress, 1, "zh", sample.programme)
+    n = len(sample.programme.area_names)
+    assert panel.ordinal.endswith(f"{n}") and len(panel.bars) == n and [on for *_, on in panel.bars].index(True) == 1
+    assert panel.pct == float(progress["pct_completed"].iloc[1]) and {k.key for k in panel.kpis} >= {"compounds", "funding"}

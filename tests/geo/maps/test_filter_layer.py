@@ -2,7 +2,7 @@ import json
 import re
 
 from geo import filters as F
-from geo.maps.filter_layer import SHOWN_ATTR, explorer_map, filter_group
+from geo.maps.filter_layer import SHOWN_ATTR, drawing_group, explorer_map, filter_group
 from geo.maps.offline import external_urls, offline_map, remote_assets
 from tests.geo.tiny_data import tiny_dataset
 
@@ -49,3 +49,11 @@ def test_filter_group_without_ids_shows_everything_and_keeps_the_view():
     html = _script(filter_group(None))
     assert "var want = null" in html and "var fit = null" in html
 
+
+
+def test_drawing_group_shows_the_kept_shape_and_nothing_when_none():
+    assert drawing_group(None) is None and drawing_group([]) is None
+    square = {"type": "Feature", "properties": {},
+              "geometry": {"type": "Polygon", "coordinates": [[[104.0, 30.6], [104.1, 30.6], [104.1, 30.7], [104.0, 30.6]]]}}
+    html = _script(drawing_group([square], lang="en"))
+    assert "104.1" in html and "dashArray: '6 4'" in html and "interactive: false" in html
