@@ -11,6 +11,7 @@ constants and helpers here. Two values are shared by every page:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
@@ -104,6 +105,17 @@ def _sync_as_of_param() -> None:
             del st.query_params[Q_AS_OF]
     elif st.query_params.get(Q_AS_OF) != day.isoformat():
         st.query_params[Q_AS_OF] = day.isoformat()
+
+
+def write_query(params: Mapping[str, str], owned: Iterable[str]) -> None:
+    """Make the URL's ``owned`` query parameters exactly ``params``: the changed ones set at
+    once, the others deleted; the rest (``lang``, ``as_of``) are left alone."""
+    changed = {key: value for key, value in params.items() if st.query_params.get(key) != value}
+    if changed:
+        st.query_params.update(changed)
+    for key in owned:
+        if key not in params and key in st.query_params:
+            del st.query_params[key]
 
 
 def lang() -> str:

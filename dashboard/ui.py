@@ -240,6 +240,12 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def facts_markdown(facts: Sequence[tuple[str, str]], field_label: str, value_label: str) -> str:
+    """(label, text) rows as a two-column Markdown table (a ``|`` in a text is written ``/``)."""
+    rows = (f"| {label} | {text.replace('|', '/')} |" for label, text in facts)
+    return "\n".join([f"| {field_label} | {value_label} |", "|---|---|", *rows])
+
+
 def table_html(frame: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None) -> str:
     """A plain HTML table (first column left-aligned, numbers right); ``formats``: column ->
     text of a value, e.g. ``{"完成率": lambda v: number(v, 1, unit="%")}`` (default: numbers by

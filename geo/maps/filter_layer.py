@@ -12,7 +12,7 @@ Pure (no Streamlit). Coordinates WGS-84 (EPSG:4326); the explorer has no basemap
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import folium
@@ -129,3 +129,27 @@ def drawing_group(drawings: Sequence[dict[str, Any]] | None, *, lang: str = "zh"
     group = folium.FeatureGroup(name=t("explorer.scope.drawn", lang), control=False)
     folium.GeoJson({"type": "FeatureCollection", "features": list(drawings)}, style=JsCode(_DRAWN_STYLE)).add_to(group)
     return group
+
+
+#: What the explorer reads back from ``st_folium``: clicks (with the tooltip naming the compound)
+#: and drawings always, the map's bounds only while the table lists the compounds in view.
+CLICK_OBJECTS: tuple[str, ...] = ("last_object_clicked", "last_object_clicked_tooltip", "all_drawings")
+
+
+def returned_objects(scope: str) -> list[str]:
+    """``st_folium``'s ``returned_objects`` for the table's scope ("all", "drawn" or "view")."""
+    return [*CLICK_OBJECTS, *(["bounds"] if scope == "view" else [])]
+
+
+def explorer_groups(ds: Dataset, *, shown: Sequence[str] | None, fit_key: str, highlight: Collection[str],
+                    drawings: Sequence[dict[str, Any]] | None, as_of: AsOfLike = None,
+                    lang: str = "zh") -> list[folium.FeatureGroup]:
+    """The small layers the explorer sends to its prepared map (``feature_group_to_add``):
+    the filter (``shown`` ids, None = all; the view fits them when ``fit_key`` changes), the
+    ``highlight`` ed compounds (ticked rows, the open record) and the kept drawing."""
+    groups = [filter_group(shown, fit_key=fit_key)]
+    if highlight:
+        groups.append(webmap.selection_group(ds, highlight, as_of=as_of,
+                                             options=webmap.MapOptions(lang=lang, popups=False)))
+    drawn = drawing_group(drawings, lang=lang)
+    return groups + ([drawn] if drawn is not None else [])

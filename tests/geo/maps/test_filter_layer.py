@@ -2,7 +2,7 @@ import json
 import re
 
 from geo import filters as F
-from geo.maps.filter_layer import SHOWN_ATTR, drawing_group, explorer_map, filter_group
+from geo.maps.filter_layer import SHOWN_ATTR, drawing_group, explorer_groups, explorer_map, filter_group, returned_objects
 from geo.maps.offline import external_urls, offline_map, remote_assets
 from tests.geo.tiny_data import tiny_dataset
 
@@ -57,3 +57,16 @@ def test_drawing_group_shows_the_kept_shape_and_nothing_when_none():
               "geometry": {"type": "Polygon", "coordinates": [[[104.0, 30.6], [104.1, 30.6], [104.1, 30.7], [104.0, 30.6]]]}}
     html = _script(drawing_group([square], lang="en"))
     assert "104.1" in html and "dashArray: '6 4'" in html and "interactive: false" in html
+
+
+def test_explorer_groups_filter_highlight_and_drawing():
+    ds = tiny_dataset()
+    assert len(explorer_groups(ds, shown=None, fit_key="{}", highlight=[], drawings=None)) == 1
+    groups = explorer_groups(ds, shown=["QY-A"], fit_key="{}", highlight=["QY-B"], drawings=[{"type": "Polygon",
+                             "coordinates": [[[104.0, 30.6], [104.1, 30.6], [104.1, 30.7], [104.0, 30.6]]]}], lang="en")
+    fmap = offline_map(location=[30.67, 104.05], zoom_start=13)
+    for group in groups:
+        group.add_to(fmap)
+    html = _html(fmap)
+    assert len(groups) == 3 and '["QY-A"]' in html and "data-qy-selected" in html and "dashArray: '6 4'" in html
+    assert returned_objects("view")[-1] == "bounds" and "bounds" not in returned_objects("drawn")
