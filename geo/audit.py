@@ -252,7 +252,38 @@ def changes_since(audit: pd.DataFrame, compounds: pd.DataFrame, since: dt.date) 
         "last_at", ascending=False, ignore_index=True)
 
 
+def changes_view(changes: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """:func:`changes_since` with its headers in ``lang`` (a new frame)."""
+    heads = {"compound_id": "field.compound_id", "name": "field.name", "subdistrict": "field.subdistrict",
+             "changes": "edit.col.changes", "last_at": "edit.col.last_at", "users": "edit.col.users"}
+    return changes.rename(columns={c: t(key, lang) for c, key in heads.items()})
+
+
 # --- the record as editable tables (the edit page's data editors) ------------------------------------
+#: The record's own dates, in the order the edit page shows them.
+DATE_FIELDS: tuple[str, ...] = ("plan_start", "plan_finish", "actual_start", "actual_finish")
+Column = tuple[str, str, dict[str, Any]]  # (kind: select | number | date | text, label, options)
+
+
+def editor_columns(lang: str = "zh") -> dict[str, dict[str, Column]]:
+    """How the edit page's tables (:func:`record_tables`) edit each column: table -> column ->
+    (kind, label in ``lang``, options); works and sources are chosen by their labels."""
+    label = lambda key: t(f"edit.col.{key}", lang)  # noqa: E731
+    dates = {key: ("date", label(key), {}) for key in ("plan_start", "actual_start", "actual_finish")}
+    return {
+        "works": {"work": ("select", label("work"), {"options": list(_labels("work", schema.WORK_KEYS, lang).values()),
+                                                     "required": True}),
+                  "quantity": ("number", label("quantity"), {"min_value": 0, "step": 1}),
+                  "actual_start": dates["actual_start"], "actual_finish": dates["actual_finish"]},
+        "elevators": {"elevator_id": ("text", label("elevator_id"), {"disabled": True}),
+                      "building": ("text", label("building"), {}), **dates},
+        "funding": {"year": ("number", label("year"), {"min_value": 2000, "max_value": 2040, "step": 1, "format": "%d"}),
+                    "source": ("select", label("source"), {"options": list(_labels("source", schema.FUNDING_KEYS, lang).values()),
+                                                           "required": True}),
+                    "amount_wan_yuan": ("number", label("amount"), {"min_value": 0.0, "format": "%.2f"})},
+    }
+
+
 def _labels(kind: str, keys: tuple[str, ...], lang: str) -> dict[str, str]:
     return {k: vocab(kind, k, lang) for k in keys}
 
