@@ -95,6 +95,13 @@ def header_html(title: str, subtitle: str, badge: str | None = None) -> str:
     return f'<div class="qy-head"><h1>{escape(title)}{tag}</h1><div class="qy-sub">{escape(subtitle)}</div></div>'
 
 
+#: Hides Streamlit's own chrome on full-screen pages (no sidebar, header or toolbar).
+NO_CHROME_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+</style>"""
+
+
 def sidebar_title_html(title: str) -> str:
     """The app's title at the top of the sidebar (the programme's title is data: escaped)."""
     return f'<div class="qy-side-title" style="font-size:1.1rem;font-weight:600;line-height:1.35;margin:0.2rem 0 0.6rem">{escape(title)}</div>'
