@@ -269,7 +269,7 @@ def editor_columns(lang: str = "zh") -> dict[str, dict[str, Column]]:
     """How the edit page's tables (:func:`record_tables`) edit each column: table -> column ->
     (kind, label in ``lang``, options); works and sources are chosen by their labels."""
     label = lambda key: t(f"edit.col.{key}", lang)  # noqa: E731
-    dates = {key: ("date", label(key), {}) for key in ("plan_start", "actual_start", "actual_finish")}
+    dates: dict[str, Column] = {key: ("date", label(key), {}) for key in ("plan_start", "actual_start", "actual_finish")}
     return {
         "works": {"work": ("select", label("work"), {"options": list(_labels("work", schema.WORK_KEYS, lang).values()),
                                                      "required": True}),
@@ -316,13 +316,19 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def _key_of(keys_by_label: dict[str, str], label: Any) -> str:
+    """The key a table cell's label stands for; an unknown label is kept (the record then refuses it)."""
+    text = label or ""
+    return keys_by_label.get(text, text)
+
+
 def record_from_tables(compound_id: str, dates: dict[str, Any], tables: dict[str, pd.DataFrame],
                        lang: str = "zh") -> ProgressRecord:
     """The record from the edit page's date fields and edited tables (EditError if bad)."""
     works = {v: k for k, v in _labels("work", schema.WORK_KEYS, lang).items()}
     sources = {v: k for k, v in _labels("source", schema.FUNDING_KEYS, lang).items()}
-    work_rows = [{**r, "work": works.get(r.get("work"), r.get("work") or "")} for r in _rows(tables["works"])]
-    money_rows = [{**r, "source": sources.get(r.get("source"), r.get("source") or "")} for r in _rows(tables["funding"])]
+    work_rows = [{**r, "work": _key_of(works, r.get("work"))} for r in _rows(tables["works"])]
+    money_rows = [{**r, "source": _key_of(sources, r.get("source"))} for r in _rows(tables["funding"])]
     return record_from_input({"compound_id": compound_id, **dates, "works": work_rows,
                               "elevators": _rows(tables["elevators"]), "funding": money_rows})
 

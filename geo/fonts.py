@@ -18,13 +18,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
 from matplotlib import font_manager
 
 from geo.settings import get_settings
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: CJK faces in order of preference: Noto / Source Han (Linux, Android), Microsoft YaHei (office PCs).
 CJK_FONT_STACK: tuple[str, ...] = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei")
@@ -115,7 +118,7 @@ def missing_glyphs(text: str, font: CjkFont | None = None) -> str:
     return "".join(seen)
 
 
-def mpl_rc(font: CjkFont | None = None, **extra: Any) -> dict[str, Any]:
+def mpl_rc(font: CjkFont | None = None) -> dict[RcKeyType, Any]:
     """matplotlib rcParams that set text in the CJK font (use with ``matplotlib.rc_context``).
 
     Registers the font file with matplotlib's font manager once; :data:`LATIN_FALLBACK` is the fallback.
@@ -123,7 +126,7 @@ def mpl_rc(font: CjkFont | None = None, **extra: Any) -> dict[str, Any]:
     font = font or cjk_font()
     _register_mpl(str(font.path))
     return {"font.family": [font.family, LATIN_FALLBACK], "axes.unicode_minus": False,
-            "pdf.fonttype": 42, **extra}
+            "pdf.fonttype": 42}
 
 
 #: matplotlib's rcParams are process-wide: charts drawn in two threads at once (e.g. two
@@ -132,9 +135,9 @@ _MPL_LOCK = threading.RLock()
 
 
 @contextmanager
-def mpl_context(font: CjkFont | None = None, **extra: Any) -> Iterator[None]:
+def mpl_context(font: CjkFont | None = None) -> Iterator[None]:
     """Draw with matplotlib in the CJK font: ``rc_context(mpl_rc())`` held under a process-wide lock."""
-    rc = mpl_rc(font, **extra)
+    rc = mpl_rc(font)
     with _MPL_LOCK, matplotlib.rc_context(rc):
         yield
 

@@ -47,14 +47,19 @@ def _figure(value: float | int) -> str:
 
 
 def kpi_from_stats(stats: Mapping[str, Any], key: str, label: str, value_paths: tuple[str, ...],
-                   ref_key: str = "", lang: str = "zh", *, unit: str = "",
-                   fmt: Callable[[Any], str] = _figure, **ref_paths: str) -> Kpi:
+                   ref_key: str = "", lang: str = "zh", *, refs: Mapping[str, str] | None = None, unit: str = "",
+                   fmt: Callable[[Any], str] = _figure) -> Kpi:
     """A Kpi whose value is the figures at ``value_paths`` ('607 / 619') and whose reference line
-    is ``t(ref_key)`` filled with the figures at ``ref_paths``; each written by ``fmt``
-    (default: up to two decimals, trailing zeros dropped)."""
+    is ``t(ref_key)`` with its fields filled from ``refs`` (field -> stats path); each figure
+    written by ``fmt`` (default: up to two decimals, trailing zeros dropped)."""
+    refs = refs or {}
     value = " / ".join(fmt(stat_value(stats, p)) for p in value_paths)
-    ref = t(ref_key, lang, **{k: fmt(stat_value(stats, p)) for k, p in ref_paths.items()}) if ref_key else ""
-    return Kpi(key, label, value, unit, ref, value_paths + tuple(ref_paths.values()))
+    ref = t(ref_key, lang, **{k: fmt(stat_value(stats, p)) for k, p in refs.items()}) if ref_key else ""
+    return Kpi(key, label, value, unit, ref, value_paths + tuple(refs.values()))
+
+
+#: The reference line of the elevator figures: completed and under construction.
+_ELEVATOR_REFS = {"done": "elevators.completed", "building": "elevators.under_construction"}
 
 
 # --- briefing page -------------------------------------------------------------------------
@@ -68,13 +73,12 @@ def briefing_kpis(stats: Mapping[str, Any], lang: str) -> list[Kpi]:
             ("fyp14.completed", "fyp14.target")),
         kpi_from_stats(stats, "eligible", t("briefing.kpi.eligible", lang), ("compounds.eligible",),
                        "briefing.kpi.eligible_ref", lang, unit=t("unit.compounds", lang),
-                       old="compounds.old", fyp13="batches.2015-2020"),
+                       refs={"old": "compounds.old", "fyp13": "batches.2015-2020"}),
         kpi_from_stats(stats, "households", t("briefing.kpi.households", lang), ("households.benefited",),
                        "briefing.kpi.households_ref", lang, unit=t("unit.households", lang),
-                       done="households.fyp14_benefited", target="households.fyp14"),
+                       refs={"done": "households.fyp14_benefited", "target": "households.fyp14"}),
         kpi_from_stats(stats, "elevators", t("briefing.kpi.elevators", lang), ("elevators.total",),
-                       "briefing.kpi.elevators_ref", lang, unit=t("unit.elevators", lang),
-                       done="elevators.completed", building="elevators.under_construction"),
+                       "briefing.kpi.elevators_ref", lang, unit=t("unit.elevators", lang), refs=_ELEVATOR_REFS),
         Kpi("greenways", t("briefing.kpi.greenways", lang), number(stats["greenways"]["tianfu_km"], 1),
             t("unit.km", lang), t("briefing.kpi.greenways_ref", lang, n=number(stats["greenways"]["community_count"])),
             ("greenways.tianfu_km", "greenways.community_count")),
@@ -89,7 +93,7 @@ def district_kpis(stats: Mapping[str, Any], lang: str) -> list[Kpi]:
     """The exhibition screen's district-wide strip (aggregates only, no personal data)."""
     return [
         kpi_from_stats(stats, "fyp14", t("screen.district.fyp14", lang), ("fyp14.completed",), "screen.of_target", lang,
-                       target="fyp14.target"),
+                       refs={"target": "fyp14.target"}),
         kpi_from_stats(stats, "households", t("screen.district.households", lang), ("households.benefited",)),
         kpi_from_stats(stats, "elevators", t("screen.district.elevators", lang), ("elevators.total",)),
         Kpi("greenway", t("screen.district.greenway", lang), number(stats["greenways"]["tianfu_km"], 1),
@@ -143,24 +147,24 @@ def pack_summary_kpis(stats: Mapping[str, Any], lang: str, *, area: str | None =
     sfx = "_area" if area else ""
     batches = [r["batch"] for r in stats["year_progress"] if r["target"] or r["compounds"]][:4]
     kpis = [kpi_from_stats(stats, "fyp14", t(f"brief.kpi.fyp14{sfx}", lang), ("fyp14.completed", "fyp14.target"),
-                           "brief.kpi.fyp14_detail", lang, building="fyp14.under_construction", planned="fyp14.planned")]
+                           "brief.kpi.fyp14_detail", lang,
+                           refs={"building": "fyp14.under_construction", "planned": "fyp14.planned"})]
     kpis += [kpi_from_stats(stats, f"batch.{b}", t(f"brief.kpi.batch{sfx}", lang, batch=b),
                             (f"year_progress.{b}.completed", f"year_progress.{b}.{target}"), "brief.kpi.batch_detail",
-                            lang, building=f"year_progress.{b}.under_construction") for b in batches]
+                            lang, refs={"building": f"year_progress.{b}.under_construction"}) for b in batches]
     return kpis + [
         kpi_from_stats(stats, "eligible", t("brief.kpi.eligible", lang), ("compounds.eligible",),
-                       "brief.kpi.eligible_detail", lang, fyp13="batches.2015-2020", fyp14="fyp14.compounds"),
+                       "brief.kpi.eligible_detail", lang, refs={"fyp13": "batches.2015-2020", "fyp14": "fyp14.compounds"}),
         kpi_from_stats(stats, "households", t("brief.kpi.households", lang),
                        ("households.fyp14_benefited", "households.fyp14"), "brief.kpi.households_detail", lang,
-                       fyp13="households.fyp13"),
+                       refs={"fyp13": "households.fyp13"}),
         kpi_from_stats(stats, "elevators", t("brief.kpi.elevators", lang), ("elevators.total",),
-                       "brief.kpi.elevators_detail", lang, done="elevators.completed",
-                       building="elevators.under_construction"),
+                       "brief.kpi.elevators_detail", lang, refs=_ELEVATOR_REFS),
         kpi_from_stats(stats, "greenways", t("brief.kpi.greenways", lang), ("greenways.tianfu_km",),
-                       "brief.kpi.greenways_detail", lang, count="greenways.community_count"),
+                       "brief.kpi.greenways_detail", lang, refs={"count": "greenways.community_count"}),
         kpi_from_stats(stats, "funding", t("brief.kpi.funding", lang), ("funding_wan_yuan.total",),
                        "brief.kpi.funding_detail", lang,
-                       **{g: f"funding_wan_yuan.by_group.{g}" for g in schema.FUNDING_GROUPS}),
+                       refs={g: f"funding_wan_yuan.by_group.{g}" for g in schema.FUNDING_GROUPS}),
     ]
 
 
@@ -168,8 +172,7 @@ def pack_facilities_kpis(stats: Mapping[str, Any], lang: str, year: int) -> list
     """The pack's facilities cards: elevators (total, completed in ``year``, planned) and greenways."""
     return [
         kpi_from_stats(stats, "elevators", t("brief.facilities.elevators", lang), ("elevators.total",),
-                       "brief.kpi.elevators_detail", lang, done="elevators.completed",
-                       building="elevators.under_construction"),
+                       "brief.kpi.elevators_detail", lang, refs=_ELEVATOR_REFS),
         kpi_from_stats(stats, "elevators_in_year", t("brief.facilities.completed_in_year", lang, year=year),
                        ("elevators.completed_in_year",)),
         kpi_from_stats(stats, "elevators_planned", t("brief.facilities.planned", lang), ("elevators.planned",)),

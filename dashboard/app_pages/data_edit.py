@@ -5,7 +5,9 @@ concurrency check) and geo.audit (tables) -> render."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -17,7 +19,7 @@ from geo.i18n import t, vocab
 from geo.store import Loaded
 
 ss = st.session_state
-_COLUMN = {"select": st.column_config.SelectboxColumn, "number": st.column_config.NumberColumn,  # audit.editor_columns kinds
+_COLUMN: dict[str, Callable[..., Any]] = {"select": st.column_config.SelectboxColumn, "number": st.column_config.NumberColumn,  # audit.editor_columns kinds
            "text": st.column_config.TextColumn, "date": partial(st.column_config.DateColumn, format="YYYY-MM-DD")}
 
 

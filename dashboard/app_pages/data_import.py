@@ -35,13 +35,13 @@ def _template(ds, lang: str) -> None:
 def _options(lang: str) -> tuple[str, str]:
     left, right = st.columns(2)
     with left:
-        crs = st.selectbox(t("imp.crs", lang), CRS_CHOICES, format_func=_CRS_LABELS.get, key=state.IMPORT_CRS,
+        crs = st.selectbox(t("imp.crs", lang), CRS_CHOICES, format_func=lambda c: _CRS_LABELS.get(c, c), key=state.IMPORT_CRS,
                            help=t("imp.crs_help", lang))
     with right:
         encodings = ["", "utf-8", "gbk", "gb18030", *[e for e in ENCODINGS if e not in ("utf-8", "gb18030")]]
         encoding = st.selectbox(t("imp.encoding", lang), encodings, key=state.IMPORT_ENCODING,
                                 format_func=lambda e: e or t("imp.encoding_auto", lang))
-    return crs, encoding
+    return crs or CRS_CHOICES[0], encoding or ""
 
 
 def _mapping(unknown: list[str], lang: str) -> dict[str, str]:

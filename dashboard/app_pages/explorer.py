@@ -10,6 +10,7 @@ filter, highlighted rows and drawn shape reach it as small feature groups
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,13 +43,13 @@ def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]], programm
         for kind, name, label in filters.FORM_LISTS:
             st.multiselect(t(label, lang), filters.form_options(kind, programme), key=filter_form.widget_key(name),
                            placeholder=t("explorer.any", lang),
-                           format_func=lambda v, kind=kind: filters.option_label(kind, v, lang, programme))
+                           format_func=partial(filters.option_label, kind, lang=lang, programme=programme))
         st.checkbox(t("explorer.works_all", lang), key=filter_form.widget_key("works_all"))
         for name, label, step in filters.FORM_RANGES:
             lo, hi = extents[name]
-            if lo < hi:
-                bounds = (float(lo), float(hi)) if isinstance(step, float) else (int(lo), int(hi))
-                st.slider(t(label, lang), *bounds, step=step, key=filter_form.widget_key(name), format="%.0f")
+            if lo < hi:  # a float step makes a float slider (funding), an int step an int one
+                num: type[float] = float if isinstance(step, float) else int
+                st.slider(t(label, lang), num(lo), num(hi), step=num(step), key=filter_form.widget_key(name), format="%.0f")
         st.button(t("explorer.reset", lang), on_click=_clear_filters, icon=":material/filter_alt_off:")
 
 
@@ -81,7 +82,7 @@ def _export_panel(selected: Any, day: Any, lang: str) -> None:
     for col, (fmt, name) in zip(st.columns(len(EXPORTS)), EXPORTS.items()):
         col.download_button(
             t("explorer.download", lang, fmt=name),
-            data=lambda fmt=fmt: export.export_compounds(selected, fmt, as_of=day, lang=lang, crs=crs),
+            data=partial(export.export_compounds, selected, fmt, as_of=day, lang=lang, crs=crs),
             file_name=export.export_filename("compounds", fmt, day), mime=export.MEDIA_TYPES[fmt],
             on_click="ignore", key=f"explorer_export_{fmt}", icon=":material/download:", disabled=selected.empty)
     st.caption(t("explorer.export_help", lang))

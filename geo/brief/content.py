@@ -127,7 +127,7 @@ def _funding_slide(s: dict[str, Any], day: AsOf, lang: str) -> Slide:
 def _facilities_slide(s: dict[str, Any], day: AsOf, lang: str) -> Slide:
     year = day.year
     kpis = tuple(pack_facilities_kpis(s, lang, year))
-    rows = ((t("brief.facilities.tianfu_in_year", lang, year=year), num(s["greenways"]["tianfu_km_in_year"])),
+    rows: tuple[tuple[str, str], ...] = ((t("brief.facilities.tianfu_in_year", lang, year=year), num(s["greenways"]["tianfu_km_in_year"])),
             (t("brief.facilities.community_in_year", lang, year=year), num(s["greenways"]["community_count_in_year"])))
     rows += tuple((vocab("site_kind", k, lang), num(v)) for k, v in s["sites"].items())
     table = Table((t("brief.col.item", lang), t("brief.col.value", lang)), rows, (False, True))

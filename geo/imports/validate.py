@@ -232,14 +232,14 @@ def _locations(chk: _Checker, crs: str) -> gpd.GeoSeries:
     index = chk.raw.cells.index
     has_xy = "lon" in chk.header and "lat" in chk.header
     if chk.raw.geometry is not None and chk.raw.geometry.notna().any() and not has_xy:
-        return _from_geometry(chk, crs)
+        return _from_geometry(chk, chk.raw.geometry, crs)
     if not has_xy:
         chk.add("column_missing", 0, "", "", what="经度/纬度 或 几何", what_en="lon/lat or a geometry")
         return gpd.GeoSeries([None] * len(index), index=index, crs=STORAGE_CRS)
     lon = chk.column("lon", values.parse_number, "coord_bad")
     lat = chk.column("lat", values.parse_number, "coord_bad")
     projected = _projected(crs)
-    points = []
+    points: list[shapely.Point | None] = []
     for row in index:
         x, y = lon[row], lat[row]
         if x is None or y is None:
@@ -296,8 +296,7 @@ def _to_wgs84(geoms: gpd.GeoSeries, crs: str, projected: str | None) -> gpd.GeoS
     return out.set_crs(STORAGE_CRS, allow_override=True)
 
 
-def _from_geometry(chk: _Checker, crs: str) -> gpd.GeoSeries:
-    geoms = chk.raw.geometry
+def _from_geometry(chk: _Checker, geoms: gpd.GeoSeries, crs: str) -> gpd.GeoSeries:
     if geoms.crs is None:
         chk.add("no_crs", 0, "", "", WARNING, crs=crs)
         geoms = geoms.set_crs(STORAGE_CRS)
@@ -311,7 +310,7 @@ def _from_geometry(chk: _Checker, crs: str) -> gpd.GeoSeries:
         chk.add("not_points", 0, "", "", WARNING, kinds="/".join(sorted(kinds)))
         geoms = gpd.GeoSeries([g.representative_point() if g is not None and not g.is_empty else None
                                for g in geoms], index=geoms.index, crs=STORAGE_CRS)
-    points = []
+    points: list[shapely.Point | None] = []
     for row, g in geoms.items():
         if g is None or g.is_empty:
             chk.add("location_missing", row, "geometry", "")

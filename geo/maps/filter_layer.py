@@ -17,7 +17,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -26,7 +26,7 @@ from geo.asof import AsOfLike
 from geo.dataset import Dataset
 from geo.i18n import t
 from geo.maps import webmap
-from geo.maps.offline import add_draw
+from geo.maps.offline import add_draw, add_to_head
 
 #: Drawing tools offered: rectangle and polygon only (no lines, circles or markers; no editing).
 DRAW_OPTIONS: dict[str, Any] = {"polyline": False, "circle": False, "marker": False, "circlemarker": False,
@@ -51,7 +51,7 @@ def explorer_map(ds: Dataset, compounds: gpd.GeoDataFrame | None = None, *, as_o
     """
     fmap = webmap.map_from_dataset(ds, as_of=as_of, compounds=compounds,
                                  options=webmap.MapOptions(lang=lang, popups=False, layers=LAYERS))
-    fmap.get_root().header.add_child(Element(_CSS), name="qy_explorer_css")
+    add_to_head(fmap, _CSS, "qy_explorer_css")
     add_draw(fmap, position="topleft", export=False, edit_options={"edit": False}, draw_options=DRAW_OPTIONS)
     return fmap
 

@@ -96,6 +96,14 @@ def offline_map(
     return localize_assets(fmap, js=MAP_JS, css=MAP_CSS, asset_base=asset_base)
 
 
+def add_to_head(fmap: folium.Map, html: str, name: str) -> None:
+    """Put ``html`` (a ``<style>`` block) in the ``<head>`` of the map's page, once per ``name``."""
+    root = fmap.get_root()
+    if not isinstance(root, branca.element.Figure):  # a folium.Map always hangs under a Figure
+        raise TypeError(f"not a map on a page: {type(root).__name__}")
+    root.header.add_child(branca.element.Element(html), name=name)
+
+
 def asset_base_of(fmap: folium.Map) -> str:
     """The ``asset_base`` an :func:`offline_map` was built with (ValueError otherwise)."""
     leaflet = dict(fmap.default_js).get("leaflet", "")

@@ -9,6 +9,7 @@ Text is set in the CJK font from :mod:`geo.fonts`.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -199,7 +200,7 @@ def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lan
     head = t("brief.as_of", lang, date=day.isoformat())
     fig.text(lx, 0.97, head + (f" · {vocab('area', area, lang, programme)}" if area else ""), fontsize=11, color=colors.INK,
              va="top")
-    common = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,
+    common: dict[str, Any] = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,
               "handlelength": 1.5, "handleheight": 1.0, "labelspacing": 0.3, "alignment": "left", "borderaxespad": 0}
     status = [Patch(facecolor=colors.STATUS[s], edgecolor="none",
                     label=f"{vocab('status', s, lang)}  {number(counts.get(s, 0))}") for s in schema.STATUSES]

@@ -56,7 +56,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -67,7 +67,7 @@ from geo.dataset import Dataset
 from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.maps import points
-from geo.maps.offline import offline_map
+from geo.maps.offline import add_to_head, offline_map
 from geo.programme import Programme
 from geo.settings import Settings, get_settings
 
@@ -617,11 +617,12 @@ setTimeout(refit, 0);
 """
 
 
-def _fit_padding(o: MapOptions) -> dict[str, tuple[int, int]]:
-    """fitBounds padding (px) that keeps the legend's side free when zoomed to the areas."""
+def _fit_padding(o: MapOptions) -> tuple[tuple[int, int], tuple[int, int]]:
+    """fitBounds padding (px, top left and bottom right) that keeps the legend's side free when
+    zoomed to the areas."""
     side = 170 if o.legend and o.fit == "areas" else 10
     left = o.legend_position.endswith("left")
-    return {"padding_top_left": (side if left else 10, 10), "padding_bottom_right": (10 if left else side, 10)}
+    return (side if left else 10, 10), (10 if left else side, 10)
 
 
 def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
@@ -631,11 +632,12 @@ def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
     fmap = offline_map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=o.zoom_start,
                        asset_base=s.asset_base, zoom_control=o.zoom_control, zoom_snap=0.25,
                        attribution_control=True)
-    fmap.get_root().header.add_child(Element(_css(o)), name="qy_css")
+    add_to_head(fmap, _css(o), "qy_css")
     _add_basemap(fmap, o, s)
     if view is not None:
         minx, miny, maxx, maxy = view
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], **_fit_padding(o))
+    top_left, bottom_right = _fit_padding(o)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=top_left, padding_bottom_right=bottom_right)
     if o.fill_frame:
         _LayerScript(_FILL_FRAME_JS.replace("__BOUNDS__", json.dumps([[miny, minx], [maxy, maxx]]))).add_to(fmap)
     if s.map_review_no:
