@@ -222,11 +222,6 @@ def apply_filters(ds: Dataset, flt: CompoundFilter, as_of: AsOfLike) -> gpd.GeoD
     return summary[filter_mask(summary, flt)].reset_index(drop=True)
 
 
-def select_ids(summary: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
-    """Rows of ``summary`` whose compound_id is in ``ids`` (order of ``summary`` kept)."""
-    return summary[summary["compound_id"].isin(set(ids))].reset_index(drop=True)
-
-
 def selection_totals(frame: pd.DataFrame) -> dict[str, float | int]:
     """Counts and sums of a summarized selection: compounds, households, elevators
     (added), EV chargers (installed) and funding (万元)."""

@@ -208,11 +208,6 @@ def area_completion(progress: pd.DataFrame, programme: Programme) -> dict[str, f
     return {name: float(pct) for name, pct in zip(progress["name"], progress["pct_completed"]) if name in areas}
 
 
-def progress_by_subdistrict(ds: Dataset, as_of: AsOfLike = None) -> pd.DataFrame:
-    """14th-FYP progress per subdistrict (key subdistricts first)."""
-    return _group_table(ds, "subdistrict", list(ds.programme.subdistrict_names), as_of)
-
-
 def behind_plan(compounds: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
     """Compounds behind plan on as_of, most late first: id, name, subdistrict, area, batch, status, days late."""
     late = days_late(compounds, as_of)

@@ -35,7 +35,6 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 DECISION_ELIGIBLE = "eligible"
 DECISION_NO_NEED = "no_need"
 DECISION_REDEVELOPED = "redeveloped"
-DECISIONS: tuple[str, ...] = (DECISION_ELIGIBLE, DECISION_NO_NEED, DECISION_REDEVELOPED)
 DECISION_LABELS: dict[str, tuple[str, str]] = {
     DECISION_ELIGIBLE: ("符合改造标准", "Eligible"),
     DECISION_NO_NEED: ("现状良好暂无需改造", "In good condition, no need"),

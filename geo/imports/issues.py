@@ -15,7 +15,6 @@ from geo.i18n import t
 
 ERROR = "error"
 WARNING = "warning"
-SEVERITIES: tuple[str, ...] = (ERROR, WARNING)
 
 
 class Bilingual(NamedTuple):
@@ -48,10 +47,6 @@ class Issue:
     def _fmt(self, lang: str) -> dict[str, Any]:
         fmt = {k: (v.en if lang == "en" else v.zh) if isinstance(v, Bilingual) else v for k, v in self.fmt.items()}
         return {"column": self.column, "value": self.value, "row": self.row, **fmt}
-
-    def with_file(self, file: str) -> Issue:
-        """A copy naming ``file``."""
-        return Issue(self.code, self.severity, self.row, self.column, self.value, file, self.fmt)
 
 
 def bilingual(key: str, **fmt: Any) -> str:

@@ -428,8 +428,3 @@ def report_json(report: Report) -> dict[str, Any]:
                     "code": i.code, "value": i.value, "problem_zh": i.problem("zh"), "problem_en": i.problem("en"),
                     "accepted_zh": i.accepted("zh"), "accepted_en": i.accepted("en")} for i in report.issues],
     }
-
-
-def counts_by_code(report: Report) -> dict[str, int]:
-    """How many issues of each code (for summaries and tests)."""
-    return dict(pd.Series([i.code for i in report.issues], dtype=object).value_counts().astype(int))

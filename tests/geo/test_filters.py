@@ -128,11 +128,6 @@ def test_selection_totals_on_tiny(tiny):
                    "funding_wan_yuan": 120.5}
 
 
-def test_select_ids_keeps_order(tiny):
-    s = F.summarize_compounds(tiny, AS_OF)
-    assert ids(F.select_ids(s, ["QY-C", "QY-A", "nope"])) == ["QY-A", "QY-C"]
-
-
 # --- the sample agrees with geo.metrics ------------------------------------------------------
 def test_unfiltered_totals_equal_metrics(sample):
     got = F.selection_totals(F.apply_filters(sample, F.CompoundFilter(), dt.date(2022, 12, 9)))
