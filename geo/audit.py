@@ -16,7 +16,6 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo import schema
-from geo.dataset import Dataset
 from geo.i18n import TEXT, t, vocab
 from geo.store.base import Change, CompoundRows
 
@@ -132,12 +131,6 @@ def _record(compound_id: str, compounds: pd.DataFrame, works: pd.DataFrame, elev
         funding=tuple(FundingProgress(year=int(f.year), source=f.source, amount_wan_yuan=float(f.amount_wan_yuan))
                       for f in funding.itertuples()),
     )
-
-
-def record_from_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
-    """The current editable record of one compound (EditError if there is none)."""
-    pick = lambda frame: frame[frame["compound_id"] == compound_id]  # noqa: E731
-    return _record(compound_id, pick(ds.compounds), pick(ds.works), pick(ds.elevators), pick(ds.funding))
 
 
 def record_from_rows(rows: CompoundRows) -> ProgressRecord:

@@ -12,7 +12,6 @@ CFF-flavoured OpenType of e.g. Noto Sans CJK.
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -104,18 +103,6 @@ def cjk_font(path: str | Path | None = None) -> CjkFont:
     """
     chosen = path or get_settings().cjk_font or CJK_FONT_FILE
     return _load(Path(chosen), CJK_FONT_INDEX if Path(chosen).suffix.lower() in (".ttc", ".otc") else 0)
-
-
-def missing_glyphs(text: str, font: CjkFont | None = None) -> str:
-    """The distinct printable characters of ``text`` the font has no glyph for ('' = none: no tofu)."""
-    font = font or cjk_font()
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ch.isspace() or unicodedata.category(ch).startswith("C"):
-            continue
-        if ord(ch) not in font.codepoints:
-            seen[ch] = None
-    return "".join(seen)
 
 
 def mpl_rc(font: CjkFont | None = None) -> dict[RcKeyType, Any]:

@@ -6,9 +6,11 @@ import shutil
 from pathlib import Path
 
 from geo import writes
+from geo.audit import ProgressRecord, record_from_rows
 from geo.auth import User
+from geo.dataset import Dataset
 from geo.settings import SAMPLE_GPKG
-from geo.store import Store, open_store
+from geo.store import CompoundRows, Store, open_store
 
 ADMIN = ("admin", "admin-pass-1")
 EDITOR = ("li", "editor-pass-1", "金沙")
@@ -33,3 +35,11 @@ def scratch_store_with_users(folder: Path) -> Store:
 def store_digest(store: Store) -> str:
     """SHA-256 of everything a scratch GeoPackage store holds (its file), to show a refusal changed nothing."""
     return hashlib.sha256(Path(store.url.removeprefix("gpkg:")).read_bytes()).hexdigest()
+
+
+def record_in_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
+    """The editable record of one compound as a loaded data set holds it (EditError if there is none):
+    the reference the store's own rows (``Store.compound``) are compared with."""
+    layers = {name: getattr(ds, name).drop(columns="geometry", errors="ignore") for name in ("compounds", "works",
+                                                                                            "elevators", "funding")}
+    return record_from_rows(CompoundRows(compound_id, "", {k: v[v["compound_id"] == compound_id] for k, v in layers.items()}))

@@ -3,17 +3,18 @@ from pathlib import Path
 import pytest
 
 from geo import fonts
+from tests.font_support import missing_glyphs
 
 
 def test_default_font_is_the_debian_truetype_one():
     font = fonts.cjk_font()
     assert font.path == fonts.CJK_FONT_FILE
     assert "WenQuanYi" in font.family
-    assert fonts.missing_glyphs("青羊区老旧小区连片改造“一张图” 2022年 57,800户 ①") == ""
+    assert missing_glyphs("青羊区老旧小区连片改造“一张图” 2022年 57,800户 ①") == ""
 
 
 def test_missing_glyphs_reports_what_would_be_tofu():
-    assert fonts.missing_glyphs("青\U00020000\U00020000") == "\U00020000"
+    assert missing_glyphs("青\U00020000\U00020000") == "\U00020000"
 
 
 def test_env_override(monkeypatch):

@@ -3,8 +3,9 @@ import re
 
 from geo import filters as F
 from geo.maps.filter_layer import SHOWN_ATTR, drawing_group, explorer_groups, explorer_map, filter_group, returned_objects
-from geo.maps.offline import external_urls, offline_map, remote_assets
+from geo.maps.offline import offline_map
 from tests.geo.tiny_data import tiny_dataset
+from tests.offline_support import external_urls, remote_assets
 
 
 def _html(fmap) -> str:

@@ -3,9 +3,9 @@ import json
 
 from geo import metrics, schema
 from geo.maps import presets, webmap
-from geo.maps.offline import external_urls
 from geo.settings import Settings
 from tests.geo.tiny_data import tiny_dataset
+from tests.offline_support import external_urls
 
 SETTINGS = Settings(tianditu_key="k")
 

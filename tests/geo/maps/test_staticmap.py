@@ -12,6 +12,7 @@ from geo import colors, fonts, metrics, schema
 from geo.asof import derive_status
 from geo.maps import staticmap
 from geo.settings import METRIC_CRS, REPORT_DATE
+from tests.font_support import missing_glyphs
 
 W, H = 2000, 920
 
@@ -83,7 +84,7 @@ def test_chinese_text_uses_the_cjk_font_and_no_glyph_is_missing(drawn):
     cjk = fonts.cjk_font()
     for t in texts:
         assert font_manager.findfont(t.get_fontproperties()) == str(cjk.path), t.get_text()
-        assert fonts.missing_glyphs(t.get_text(), cjk) == "", t.get_text()
+        assert missing_glyphs(t.get_text(), cjk) == "", t.get_text()
 
 
 def test_area_zooms_in_and_unknown_area_lists_valid_ones(sample, drawn):

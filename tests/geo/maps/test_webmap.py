@@ -9,12 +9,12 @@ import pytest
 from geo import colors, fonts, schema
 from geo.crs import convert
 from geo.maps import webmap
-from geo.maps.offline import external_urls, remote_assets
 from geo.sample.programme import QINGYANG
 from geo.settings import get_settings
 from tests.geo.maps.map_html import collections as _collections
 from tests.geo.maps.map_html import render as _render
 from tests.geo.tiny_data import tiny_dataset
+from tests.offline_support import external_urls, remote_assets
 
 REPORT_DAY = "2022-12-09"
 
