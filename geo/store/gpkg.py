@@ -48,9 +48,11 @@ from geo.settings import SAMPLE_GPKG, STORAGE_CRS, WORK_STORE
 from geo.store.base import (
     AUDIT_COLUMNS,
     EDIT_KEYS,
+    REVISION_COLUMNS,
     Change,
     CompoundRows,
     EditConflict,
+    History,
     Loaded,
     Store,
     StoreBusy,
@@ -318,7 +320,24 @@ class GpkgStore(Store):
             gone = con.execute("DELETE FROM qy_users WHERE name = ?", (name,)).rowcount
         return bool(gone)
 
-# --- plumbing ---------------------------------------------------------------------------------
+    def history(self) -> History:
+        """Versions, audit (oldest first), revisions and users."""
+        with self._reading() as con:
+            con.execute("BEGIN")
+            try:
+                audit = pd.DataFrame(con.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM qy_audit ORDER BY id")
+                                     .fetchall(), columns=AUDIT_COLUMNS)
+                revisions = pd.DataFrame(con.execute(f"SELECT {', '.join(REVISION_COLUMNS)} FROM qy_revisions "
+                                                     "ORDER BY compound_id").fetchall(), columns=REVISION_COLUMNS)
+            finally:
+                con.execute("COMMIT")
+        return History(tuple(self.versions()), audit, revisions, tuple(self.users()))
+
+    def replace_with(self, history: History, data: Callable[[int], Dataset]) -> None:
+        """Replace the file with a copy of another store (written to a temporary file, then renamed over it)."""
+        raise NotImplementedError
+
+    # --- plumbing ---------------------------------------------------------------------------------
     def _recover(self) -> None:
         """Roll back an edit whose process died mid-transaction (its hot journal is left).
 
