@@ -43,7 +43,8 @@ def backend() -> str:
 
 
 # --- PostGIS: one database per test session, one schema per store ----------------------------------
-def _server_error() -> str | None:
+def pg_server_problem() -> str | None:
+    """Why the test server cannot be used, or None when it can."""
     try:
         psycopg.connect(PG_SERVER, connect_timeout=3, autocommit=True).close()
     except psycopg.Error as exc:
@@ -57,7 +58,7 @@ def pg_test_database() -> str:
 
     Skips the calling test when there is no server (fails it when CI=true).
     """
-    problem = _server_error()
+    problem = pg_server_problem()
     if problem:
         skip_or_fail(problem)
     name = f"qy_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"

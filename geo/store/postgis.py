@@ -32,7 +32,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -137,7 +137,7 @@ def _pool(conninfo: str) -> ConnectionPool:
         if pool is None:
             psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT_S).close()  # an unreachable server: its error now
             pool = ConnectionPool(conninfo, min_size=1, max_size=POOL_MAX, open=False, timeout=LOCK_TIMEOUT_S,
-                                  kwargs={"autocommit": True, "connect_timeout": 5, "application_name": "qingyang"})
+                                  kwargs={"autocommit": True, "connect_timeout": 5, "application_name": "qy-store"})
             try:
                 pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
             except PoolTimeout:
@@ -217,10 +217,8 @@ class PostgisStore(Store):
                 conn.execute("COMMIT")
             except BaseException as exc:
                 if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                    try:
+                    with suppress(psycopg.Error):
                         conn.execute("ROLLBACK")
-                    except psycopg.Error:
-                        pass
                 if isinstance(exc, (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName)):
                     raise StoreError(bilingual("store.missing", store=self.target.label)) from None
                 if isinstance(exc, psycopg.errors.LockNotAvailable):

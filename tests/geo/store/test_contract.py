@@ -50,19 +50,19 @@ GPKG = Backend(
     raw_digest=_gpkg_digest,
     pause_commit=textwrap.dedent(f"""
         import time, geo.store.gpkg as backend
-        real = backend._write_layer
-        def paused(path, name, kind, frame):
-            real(path, name, kind, frame)
-            if name == "compounds":  # some layers are in the temporary file, others not yet
+        real = backend._apply_stage
+        def paused(con, layer, version):
+            real(con, layer, version)
+            if layer == "compounds":  # some layers are changed inside the open transaction, others not yet
                 print({MARK!r}, flush=True)
                 time.sleep(60)
-        backend._write_layer = paused
+        backend._apply_stage = paused
     """),
     pause_edit=textwrap.dedent(f"""
         import time, geo.store.gpkg as backend
         real = backend._apply_change
-        def paused(con, change):
-            real(con, change)  # the row is changed inside the open transaction
+        def paused(con, change, version):
+            real(con, change, version)  # the row is changed inside the open transaction
             print({MARK!r}, flush=True)
             time.sleep(60)
         backend._apply_change = paused
