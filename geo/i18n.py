@@ -442,6 +442,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "store.bad_url": ("无法识别的数据存储地址「{url}」；可用：gpkg:路径、文件路径 或 postgresql://用户@主机:端口/数据库?schema=名称", "unknown store URL '{url}'; use gpkg:PATH, a file path or postgresql://USER@HOST:PORT/DATABASE?schema=NAME"),
     "store.server": ("无法访问数据库 {store}：{error}（本机开发服务器：bash scripts/postgis.sh start）", "cannot use the database {store}: {error} (a local development server: bash scripts/postgis.sh start)"),
     "store.bad_schema": ("数据库模式名「{schema}」无效：应为小写字母、数字和下划线，且不以数字开头", "invalid schema name '{schema}': use lower-case letters, digits and underscores, not starting with a digit"),
+    "store.same": ("源和目标是同一个数据存储：{store}", "the source and the target are the same store: {store}"),
+    "store.copied": ("已复制 {versions} 个版本、{audit} 条修改记录、{users} 个用户到 {store}", "copied {versions} versions, {audit} audit rows and {users} users to {store}"),
     "store.no_column": ("数据表 {layer} 没有字段 {column}", "the table {layer} has no column {column}"),
     "edit.conflict": ("保存被拒绝：{compound} 的记录在您打开后已被 {user} 于 {at} 修改；请重新打开，核对后再保存", "not saved: the record of {compound} changed since you opened it ({user}, {at}); reopen it, check, and save again"),
     "edit.forbidden": ("您没有修改「{subdistrict}」街道小区的权限", "you may not edit compounds of {subdistrict}"),

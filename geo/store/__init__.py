@@ -35,7 +35,8 @@ from geo.store.gpkg import open_gpkg
 
 __all__ = [
     "AUDIT_COLUMNS", "EDIT_KEYS", "Change", "CompoundRows", "EditConflict", "History", "Loaded", "Store", "StoreBusy",
-    "StoreChanged", "StoreError", "StoreUnavailable", "UserRecord", "Version", "open_store", "scratch_url",
+    "StoreChanged", "StoreError", "StoreUnavailable", "UserRecord", "Version", "display_url", "open_store",
+    "scratch_url",
 ]
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")  # two letters at least: "C:\\..." is a path
@@ -60,7 +61,7 @@ def open_store(url: str | os.PathLike[str] | None = None) -> Store:
         try:
             from geo.store.postgis import open_postgis
         except ImportError:  # psycopg missing: the GeoPackage store still works
-            raise StoreUnavailable(bilingual("store.unavailable", scheme=scheme, url=_without_password(text))) from None
+            raise StoreUnavailable(bilingual("store.unavailable", scheme=scheme, url=display_url(text))) from None
         return open_postgis(text)
     raise StoreError(bilingual("store.bad_url", url=text))
 
@@ -70,6 +71,6 @@ def scratch_url(folder: str | os.PathLike[str], name: str = "store") -> str:
     return f"gpkg:{Path(folder) / name}.gpkg"
 
 
-def _without_password(url: str) -> str:
+def display_url(url: str) -> str:
     """The URL with any ``user:password@`` reduced to ``user@`` (for messages)."""
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1@", url)

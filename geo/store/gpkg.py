@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -61,6 +62,7 @@ from geo.store.base import (
     StoreError,
     UserRecord,
     Version,
+    audit_text,
     bilingual,
     now_text,
 )
@@ -395,7 +397,7 @@ class GpkgStore(Store):
                     con.execute("INSERT INTO qy_audit (at, user, version, compound_id, layer, record, field, before, after)"
                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 (stamp, user, version, compound_id, change.layer, "|".join(map(str, change.key)),
-                                 change.field, _text(change.before), _text(change.after)))
+                                 change.field, audit_text(change.before), audit_text(change.after)))
                 con.execute("INSERT INTO qy_revisions VALUES (?, 1, ?, ?) ON CONFLICT(compound_id) DO UPDATE SET "
                             "revision = revision + 1, at = excluded.at, user = excluded.user", (compound_id, stamp, user))
                 con.execute("COMMIT")
@@ -431,8 +433,30 @@ class GpkgStore(Store):
         return History(tuple(self.versions()), audit, revisions, tuple(self.users()))
 
     def replace_with(self, history: History, data: Callable[[int], Dataset]) -> None:
-        """Replace the file with a copy of another store (written to a temporary file, then renamed over it)."""
-        raise NotImplementedError
+        """Replace the file with a copy of another store: built in a temporary file, then renamed over it.
+
+        Version 1 is written whole, every later one as its difference to the one before.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            scratch = GpkgStore(self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg"))
+            try:
+                for v in history.versions:
+                    dataset = data(v.version)
+                    if v.version == 1:
+                        scratch._write(dataset, _first_version(v, len(dataset.compounds)))
+                    else:
+                        scratch._commit_locked(dataset, user=v.user, kind=v.kind, note=v.note, at=v.created_at)
+                with _edit_connection(scratch.path) as con:
+                    con.execute("BEGIN IMMEDIATE")
+                    _copy_history(con, history)
+                    con.execute("COMMIT")
+                _fsync(scratch.path)
+                os.replace(scratch.path, self.path)
+                _fsync(self.path.parent)
+            finally:
+                for path in scratch.path.parent.glob(f"{scratch.path.name}*"):
+                    path.unlink(missing_ok=True)
 
     # --- plumbing ---------------------------------------------------------------------------------
     def _recover(self) -> None:
@@ -530,6 +554,29 @@ def _write_layer(path: Path, name: str, kind: str, frame: pd.DataFrame) -> None:
         return
     gdf = gpd.GeoDataFrame(frame, geometry=frame.geometry.name, crs=frame.crs).to_crs(STORAGE_CRS)
     pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", promote_to_multi=kind == "polygon")
+
+
+def _first_version(v: Version, compounds: int) -> Callable[[sqlite3.Connection], None]:
+    """Write ``v`` as the first version of a freshly built file (its stamp, user, kind and note kept)."""
+    def history(con: sqlite3.Connection) -> None:
+        con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds) VALUES (1, ?, ?, ?, ?, ?)",
+                    (v.created_at, v.user, v.kind, v.note, compounds))
+    return history
+
+
+def _copy_history(con: sqlite3.Connection, history: History) -> None:
+    """Write another store's version details, audit, revisions and users into a freshly built file."""
+    for v in history.versions:
+        con.execute("UPDATE qy_versions SET edits = ?, superseded_at = ?, compounds = ? WHERE version = ?",
+                    (0 if v.current else v.edits, v.superseded_at, v.compounds, v.version))
+    con.executemany(f"INSERT INTO qy_audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(AUDIT_COLUMNS))})",
+                    [tuple(_sql_value(x) for x in row) for row in history.audit[AUDIT_COLUMNS].itertuples(index=False)])
+    con.executemany(f"INSERT INTO qy_revisions ({', '.join(REVISION_COLUMNS)}) VALUES (?, ?, ?, ?)",
+                    [tuple(_sql_value(x) for x in row)
+                     for row in history.revisions[REVISION_COLUMNS].itertuples(index=False)])
+    con.executemany("INSERT INTO qy_users VALUES (?, ?, ?, ?, ?, ?)",
+                    [(u.name, u.role, json.dumps(list(u.subdistricts), ensure_ascii=False), u.password_hash,
+                      u.created_at, int(u.active)) for u in history.users])
 
 
 def _fsync(path: Path) -> None:
@@ -811,16 +858,15 @@ def _compound_rows(con: sqlite3.Connection, layer: str, compound_id: str) -> pd.
 
 
 def _sql_value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if isinstance(value, bool):
         return int(value)
     return value
-
-
-def _text(value: Any) -> str | None:
-    value = _sql_value(value)
-    return None if value is None else str(value)
 
 
 def open_gpkg(path: str | os.PathLike[str]) -> GpkgStore:

@@ -690,12 +690,13 @@ class PostgisStore(Store):
                 else:
                     self._next_version(cur, _tables_of(dataset), v.compounds, user=v.user, kind=v.kind,
                                        note=v.note, at=v.created_at)
-                cur.execute(sql.SQL("UPDATE {} SET edits = %s, superseded_at = %s, compounds = %s WHERE version = %s"
-                                    ).format(self._id("qy_versions")),
-                            (0 if v.current else v.edits, v.superseded_at, v.compounds, v.version))
             self._copy_history(cur, history)
 
     def _copy_history(self, cur: psycopg.Cursor, history: History) -> None:
+        """Write another store's version details, audit, revisions and users into the fresh schema."""
+        cur.executemany(sql.SQL("UPDATE {} SET edits = %s, superseded_at = %s, compounds = %s WHERE version = %s"
+                                ).format(self._id("qy_versions")),
+                        [(0 if v.current else v.edits, v.superseded_at, v.compounds, v.version) for v in history.versions])
         audit = history.audit.sort_values("id")
         with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(
                 self._id("qy_audit"), sql.SQL(", ").join(sql.Identifier(c) for c in AUDIT_COLUMNS))) as copy:
