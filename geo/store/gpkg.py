@@ -360,8 +360,8 @@ class GpkgStore(Store):
         The history tables address rows of the file being replaced, so each superseded
         version that relies on them becomes a snapshot (Parquet in a zip) before they go.
         """
-        blobs = {v.version: snapshot_bytes(self.load_version(v.version)) for v in self.versions()
-                 if v.current or not self._has_snapshot(v.version)}
+        blobs = {v.version: snapshot_bytes(self._read_dataset() if v.current else self._reconstruct(v.version))
+                 for v in self.versions() if v.current or not self._has_snapshot(v.version)}
         old = self._current_version()
 
         def history(con: sqlite3.Connection) -> None:
