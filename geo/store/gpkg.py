@@ -34,7 +34,7 @@ import uuid
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -200,11 +200,12 @@ class GpkgStore(Store):
             return dataset_from_snapshot(snapshot)
         return self.load().dataset if current else self._reconstruct(int(version))
 
-    def _reconstruct(self, version: int) -> Dataset:
+    def _reconstruct(self, version: int, *, locked: bool = False) -> Dataset:
         """The data of a superseded version: a scratch copy of the file with the history put back, read by GDAL."""
-        scratch = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
+        folder = tempfile.mkdtemp(prefix="qy-version-")  # not beside the store: writers clear temporaries there
+        scratch = Path(folder) / "version.gpkg"
         try:
-            with self._reading() as con:
+            with self._reading() as con, (nullcontext() if locked else self._locked(shared=True)):
                 con.execute("BEGIN")  # one snapshot of the file
                 try:
                     target = sqlite3.connect(scratch)
@@ -224,8 +225,7 @@ class GpkgStore(Store):
                 con.execute("COMMIT")
             return dataclasses.replace(GpkgStore(scratch)._read_dataset(), meta=meta)
         finally:
-            for path in (scratch, scratch.with_name(scratch.name + "-journal")):
-                path.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def audit(self, *, compound_id: str | None = None, since: str | None = None) -> pd.DataFrame:
         """Audit rows (newest first), optionally for one compound or since an ISO date/time."""
@@ -244,12 +244,17 @@ class GpkgStore(Store):
 
     def etag(self, compound_id: str) -> str:
         """The record's version tag: changes with every edit of it and every import/restore."""
-        with self._reading() as con:
+        with self._reading() as con, self._locked(shared=True):
             return _etag(con, compound_id)
 
     def compound(self, compound_id: str) -> CompoundRows:
-        """One compound's rows of the edit layers and its tag, in one read transaction."""
-        with self._reading() as con:
+        """One compound's rows of the edit layers and its tag, read together while no writer runs.
+
+        The shared lock matters: SQLite's own locks do not hold between GDAL's and Python's
+        SQLite in one process (closing a file drops the process's POSIX locks), so without
+        it a read racing a save could pair an old tag with new rows.
+        """
+        with self._reading() as con, self._locked(shared=True):
             con.execute("BEGIN")
             try:
                 tag = _etag(con, compound_id)
@@ -360,7 +365,7 @@ class GpkgStore(Store):
         The history tables address rows of the file being replaced, so each superseded
         version that relies on them becomes a snapshot (Parquet in a zip) before they go.
         """
-        blobs = {v.version: snapshot_bytes(self._read_dataset() if v.current else self._reconstruct(v.version))
+        blobs = {v.version: snapshot_bytes(self._read_dataset() if v.current else self._reconstruct(v.version, locked=True))
                  for v in self.versions() if v.current or not self._has_snapshot(v.version)}
         old = self._current_version()
 
@@ -464,8 +469,8 @@ class GpkgStore(Store):
 
         Read-only readers (GDAL, ``_query``) cannot roll back; one read-write open does.
         """
-        if self.path.with_name(self.path.name + "-journal").exists():
-            with self._locked():
+        if self.path.with_name(self.path.name + "-journal").exists() and not self._writer_active():
+            with self._locked():  # no writer holds the lock: the journal is a dead writer's
                 self._recover_locked()
 
     def _recover_locked(self) -> None:
@@ -499,22 +504,23 @@ class GpkgStore(Store):
             return con.execute(sql, args).fetchall()
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Exclusive write lock on ``<store>.lock`` (released if the process dies)."""
+    def _locked(self, *, shared: bool = False) -> Iterator[None]:
+        """The lock on ``<store>.lock``: exclusive for writers, shared for small consistent reads (released if the process dies)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a") as handle:
             deadline = time.monotonic() + LOCK_TIMEOUT_S
             while True:
                 try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise StoreBusy(bilingual("store.busy")) from None
-                    time.sleep(0.05)
+                    time.sleep(0.005 if shared else 0.05)
             try:
-                self._remove_stale_temporaries()
+                if not shared:
+                    self._remove_stale_temporaries()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)

@@ -185,7 +185,7 @@ class PostgisStore(Store):
         except psycopg.OperationalError as exc:
             raise _server_error(self.target, exc) from exc
 
-    def query_frame(self, query: str | sql.Composable, params: Sequence[Any] | dict[str, Any] | None = None
+    def query_frame(self, query: str | sql.SQL | sql.Composed, params: Sequence[Any] | dict[str, Any] | None = None
                     ) -> pd.DataFrame:
         """Rows of one read-only SQL query as a DataFrame (column names from the query)."""
         with self._tx(read_only=True) as cur:
@@ -240,7 +240,7 @@ class PostgisStore(Store):
         cur.execute(sql.SQL("SELECT n.oid, (SELECT max(version) FROM {v}), (SELECT sum(serial) FROM {c}) "
                             "FROM pg_namespace n WHERE n.nspname = %s").format(
             v=self._id("qy_versions"), c=self._id("qy_serial")), (self.schema,))
-        oid, version, serial = cur.fetchone()
+        oid, version, serial = _one(cur)
         info = cur.connection.info
         return f"pg:{info.host}:{info.port}/{info.dbname}/{self.schema}:{oid}:v{version}:s{serial}"
 
@@ -271,14 +271,14 @@ class PostgisStore(Store):
 
     def _current_version(self, cur: psycopg.Cursor) -> int:
         cur.execute(sql.SQL("SELECT max(version) FROM {}").format(self._id("qy_versions")))
-        return int(cur.fetchone()[0] or 0)
+        return int(_one(cur)[0] or 0)
 
     def _columns_of(self, cur: psycopg.Cursor, version: int | None) -> dict[str, list[tuple[str, str]]]:
         """(column, type) of every table as of ``version`` (None: the current one)."""
         query = sql.SQL("SELECT layers FROM {} WHERE version = COALESCE(%s, (SELECT max(version) FROM {}))").format(
             self._id("qy_versions"), self._id("qy_versions"))
         cur.execute(query, (version,))
-        layers = cur.fetchone()[0]
+        layers = _one(cur)[0]
         missing = [name for name in TABLES if name not in layers]
         if missing:
             raise StoreError(f"{self.target.label}: {bilingual('store.missing_layers', layers=', '.join(missing))}")
@@ -341,7 +341,7 @@ class PostgisStore(Store):
     def _etag(self, cur: psycopg.Cursor, compound_id: str) -> str:
         cur.execute(sql.SQL("SELECT (SELECT max(version) FROM {v}), (SELECT revision FROM {r} WHERE compound_id = %s)"
                             ).format(v=self._id("qy_versions"), r=self._id("qy_revisions")), (compound_id,))
-        version, revision = cur.fetchone()
+        version, revision = _one(cur)
         return f"v{version or 0}.r{revision or 0}"
 
     def etag(self, compound_id: str) -> str:
@@ -383,7 +383,7 @@ class PostgisStore(Store):
             cur.execute("SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
                         (self.schema,))
-            return int(cur.fetchone()[0])
+            return int(_one(cur)[0])
 
     def history(self) -> History:
         """Versions, audit (oldest first), revisions and users, read in one snapshot."""
@@ -456,13 +456,13 @@ class PostgisStore(Store):
                 self._apply_stage(cur, name, [c for c, _ in columns[name]], new)
             cur.execute(sql.SQL("SELECT compounds FROM {} WHERE version = %s").format(self._id("qy_versions")),
                         (int(version),))
-            compounds = cur.fetchone()[0]
+            compounds = _one(cur)[0]
             self._add_version(cur, new, now_text(), user, "restore", f"restore {int(version)}", compounds, columns)
             return new
 
     def _exists(self, cur: psycopg.Cursor) -> bool:
         cur.execute("SELECT to_regclass(%s) IS NOT NULL", (f'"{self.schema}".qy_versions',))
-        return bool(cur.fetchone()[0])
+        return bool(_one(cur)[0])
 
     def _next_version(self, cur: psycopg.Cursor, tables: dict[str, pd.DataFrame], compounds: int, *, user: str,
                       kind: str, note: str, at: str) -> int:
@@ -629,7 +629,7 @@ class PostgisStore(Store):
                         (compound_id,))
             cur.execute(sql.SQL('SELECT revision, at, "user" FROM {} WHERE compound_id = %s FOR UPDATE').format(
                 revisions), (compound_id,))
-            revision, at, last_user = cur.fetchone()
+            revision, at, last_user = _one(cur)
             version = self._current_version(cur)
             if f"v{version}.r{revision}" != etag:
                 raise EditConflict(compound_id, self._last_change(cur, revision, at, last_user))
@@ -653,7 +653,7 @@ class PostgisStore(Store):
             return {"at": at, "user": user}
         cur.execute(sql.SQL('SELECT created_at, "user" FROM {} ORDER BY version DESC LIMIT 1').format(
             self._id("qy_versions")))
-        row = cur.fetchone()
+        row = _one(cur)
         return {"at": row[0], "user": row[1]} if row else {"at": "", "user": ""}
 
     def put_user(self, name: str, *, role: str, password_hash: str, subdistricts: Sequence[str] = (),
@@ -714,6 +714,14 @@ class PostgisStore(Store):
                         (u.name, u.role, Jsonb(list(u.subdistricts)), u.password_hash, u.created_at, u.active))
 
 
+def _one(cur: psycopg.Cursor) -> tuple[Any, ...]:
+    """The one row a query returns (aggregates and lookups that always give a row)."""
+    row = cur.fetchone()
+    if row is None:
+        raise StoreError("expected a row")
+    return row
+
+
 # --- edits in SQL -----------------------------------------------------------------------------------
 def _apply_change(cur: psycopg.Cursor, schema: str, change: Change, version: int) -> None:
     """UPDATE the field of the keyed rows (keeping what they were before this version), or INSERT a new row."""
@@ -722,7 +730,7 @@ def _apply_change(cur: psycopg.Cursor, schema: str, change: Change, version: int
     where = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in keys)
     cur.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = %s::regclass "
                 "AND attname = %s AND NOT attisdropped", (f'"{schema}"."{change.layer}"', change.field))
-    found = cur.fetchone()
+    found = cur.fetchone()  # None: no such column
     if found is None:
         raise StoreError(bilingual("store.no_column", layer=change.layer, column=change.field))
     kind = sql.SQL(_normal_type(found[0]))
@@ -742,7 +750,7 @@ def _apply_change(cur: psycopg.Cursor, schema: str, change: Change, version: int
             t=live, n=names, m=marks),
             (f'"{schema}".qy_ord', *key, *([] if change.field in keys else [_py(change.after)])))
         cur.execute(sql.SQL("INSERT INTO {} (_ord, _to, _absent) VALUES (%s, %s, true)").format(hist),
-                    (cur.fetchone()[0], version))
+                    (_one(cur)[0], version))
 
 
 # --- frames <-> rows ----------------------------------------------------------------------------------
