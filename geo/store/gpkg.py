@@ -469,8 +469,8 @@ class GpkgStore(Store):
 
         Read-only readers (GDAL, ``_query``) cannot roll back; one read-write open does.
         """
-        if self.path.with_name(self.path.name + "-journal").exists() and not self._writer_active():
-            with self._locked():  # no writer holds the lock: the journal is a dead writer's
+        if self.path.with_name(self.path.name + "-journal").exists():
+            with self._locked():
                 self._recover_locked()
 
     def _recover_locked(self) -> None:
