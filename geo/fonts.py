@@ -19,9 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
-from matplotlib import font_manager
 
 from geo.i18n import bilingual, both
 from geo.settings import get_settings
@@ -122,6 +120,8 @@ _MPL_LOCK = threading.RLock()
 @contextmanager
 def mpl_context(font: CjkFont | None = None) -> Iterator[None]:
     """Draw with matplotlib in the CJK font: ``rc_context(mpl_rc())`` held under a process-wide lock."""
+    import matplotlib  # imported on first use: web maps and the CLI read the stack without it (~0.5 s at start-up)
+
     rc = mpl_rc(font)
     with _MPL_LOCK, matplotlib.rc_context(rc):
         yield
@@ -129,4 +129,6 @@ def mpl_context(font: CjkFont | None = None) -> Iterator[None]:
 
 @lru_cache(maxsize=4)
 def _register_mpl(path: str) -> None:
+    from matplotlib import font_manager  # on first use, as in mpl_context
+
     font_manager.fontManager.addfont(path)
