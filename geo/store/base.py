@@ -25,10 +25,14 @@ import pandas as pd
 from geo.dataset import Dataset
 from geo.i18n import t
 
-#: Layers a progress edit may change and the columns that key one row of each.
+#: Layers a progress edit may change and the columns that key one row of each. Every one of
+#: them has a ``compound_id`` column: :meth:`Store.compound` reads a compound's rows of each.
 EDIT_KEYS: dict[str, tuple[str, ...]] = {
     "compounds": ("compound_id",), "works": ("compound_id", "work"),
     "elevators": ("elevator_id",), "funding": ("compound_id", "year", "source"),
+    "handovers": ("compound_id", "from_work", "to_work"),
+    "daily_progress": ("compound_id", "work", "date"),
+    "issue_log": ("issue_id",),
 }
 
 
@@ -115,7 +119,7 @@ class Change:
     ``key`` holds the values of ``EDIT_KEYS[layer]`` for the row.
     """
 
-    layer: str  # compounds | works | elevators | funding
+    layer: str  # one of EDIT_KEYS
     key: tuple[Any, ...]
     field: str
     before: Any
