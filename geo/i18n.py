@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from geo import schema
+from geo.schedule import model as schedule_model
 
 
 class PlaceLabels(Protocol):
@@ -574,9 +575,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "programme.error.area_subdistrict": ("片区「{area}」所在街道「{subdistrict}」不在规划中", "area '{area}': its subdistrict '{subdistrict}' is not in the programme"),
     "programme.error.area_reserved": ("片区不能叫「{name}」：此名称用于片区以外的小区", "an area cannot be called '{name}': the name stands for compounds outside every area"),
     "programme.error.target": ("目标无效（地点 {place}，指标 {measure}，时期 {period}，批次 {batch}，数值 {value}）", "invalid target (place {place}, measure {measure}, period {period}, batch {batch}, value {value})"),
+    # --- construction: works schedule, handovers, daily progress, issues (geo/schedule, /schedule) -----
+    "edit.col.plan_finish": ("计划完成", "Planned finish"),
+    "edit.col.contractor": ("施工单位", "Contractor"),
+    "edit.col.work_face": ("作业面", "Work face"),
+    "audit.handover": ("作业面移交 {source} → {target}", "Handover {source} → {target}"),
+    "audit.daily": ("日进度 {work} {date}", "Daily progress {work} {date}"),
+    "audit.issue": ("问题 {issue}", "Issue {issue}"),
+    "schedule.daily.unknown_work": ("小区 {compound} 没有工程「{work}」；现有：{known}", "compound {compound} has no work '{work}'; it has: {known}"),
+    "schedule.daily.bad_percent": ("{work} 的累计完成「{value}」无效：应为 0 到 100 之间的数", "{work}: percent complete '{value}' is not valid: a number from 0 to 100"),
+    "schedule.daily.bad_workers": ("{work} 的在场人数「{value}」无效：应为 0 到 2000 之间的整数", "{work}: workers on site '{value}' is not valid: a whole number from 0 to 2000"),
+    "schedule.daily.long_note": ("{work} 的备注过长：最多 {n} 个字", "{work}: the note is too long: at most {n} characters"),
+    "schedule.daily.future": ("不能填报未来日期（{date}）的进度；今天是 {today}", "progress cannot be reported for a future day ({date}); today is {today}"),
+    "schedule.issue.bad_category": ("未知问题类别「{value}」；可选：{valid}", "unknown issue category '{value}'; valid: {valid}"),
+    "schedule.issue.bad_description": ("请填写问题描述（最多 {n} 个字）", "describe the issue (at most {n} characters)"),
+    "schedule.issue.bad_owner": ("请填写责任单位（最多 100 个字）", "name the owner (at most 100 characters)"),
+    "schedule.issue.unknown": ("小区 {compound} 没有问题 {issue}", "compound {compound} has no issue {issue}"),
+    "schedule.issue.resolved_already": ("问题 {issue} 已解决", "issue {issue} is resolved already"),
+    "schedule.issue.bad_resolution": ("请填写处理结果（最多 {n} 个字）", "say how it was resolved (at most {n} characters)"),
     "template.example.name": ("示例小区1号院", "Example compound No. 1"),
     "template.example.address": ("示例路1号", "1 Example Road"),
 }
+
+
+# Field labels of the construction layers (their Field specs), where not defined above.
+for _fields in (schema.WORK_FIELDS, schedule_model.HANDOVER_FIELDS, schedule_model.DAILY_FIELDS, schedule_model.ISSUE_FIELDS):
+    for _f in _fields:
+        TEXT.setdefault(f"field.{_f.name}", (_f.zh, _f.en))
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
@@ -588,7 +613,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
 
 def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels | None = None) -> str:
     """Label of a vocabulary value: kind is status, decision, batch, period, work, source, group,
-    elevator_stage, greenway_level, site_kind, or (from ``programme``) subdistrict or area."""
+    elevator_stage, greenway_level, site_kind, sequence_class, issue_category, severity, finding
+    (violation / warning), or (from ``programme``) subdistrict or area."""
     if kind in ("subdistrict", "area"):
         if programme is None:
             raise TypeError(f"vocab({kind!r}) needs the programme (Dataset.programme)")
@@ -602,5 +628,7 @@ def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels 
     tables = {"status": schema.STATUS_LABELS, "decision": schema.DECISION_LABELS,
               "batch": schema.BATCH_LABELS, "period": schema.PERIOD_LABELS, "group": schema.FUNDING_GROUPS,
               "elevator_stage": schema.ELEVATOR_STAGE_LABELS, "greenway_level": schema.GREENWAY_LEVELS,
-              "site_kind": schema.SITE_KINDS}
+              "site_kind": schema.SITE_KINDS, "sequence_class": schedule_model.SEQUENCE_LABELS,
+              "issue_category": schedule_model.ISSUE_CATEGORIES, "severity": schedule_model.SEVERITIES,
+              "finding": schedule_model.FINDING_KINDS}
     return schema.label(tables[kind], key, lang)

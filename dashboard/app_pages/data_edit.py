@@ -69,7 +69,10 @@ def _form(record: audit.ProgressRecord, can_edit: bool, lang: str):
                                key=f"works_{record.compound_id}", width="stretch", column_config={
                                    "work": st.column_config.SelectboxColumn(col("work"), options=work_labels, required=True),
                                    "quantity": st.column_config.NumberColumn(col("quantity"), min_value=0, step=1),
-                                   "actual_start": day("actual_start"), "actual_finish": day("actual_finish")})
+                                   "plan_start": day("plan_start"), "plan_finish": day("plan_finish"),
+                                   "actual_start": day("actual_start"), "actual_finish": day("actual_finish"),
+                                   "contractor": st.column_config.TextColumn(col("contractor"), max_chars=100),
+                                   "work_face": st.column_config.TextColumn(col("work_face"), max_chars=100)})
         st.markdown(f"**{t('edit.elevators', lang)}**")
         elevators = st.data_editor(tables["elevators"], num_rows="dynamic", hide_index=True, disabled=not can_edit,
                                    key=f"elevators_{record.compound_id}", width="stretch", column_config={
@@ -93,7 +96,7 @@ def _form(record: audit.ProgressRecord, can_edit: bool, lang: str):
 
 def _save(user, opened: writes.OpenedRecord, dates, tables, lang: str) -> None:
     try:
-        after = audit.record_from_tables(opened.record.compound_id, dates, tables, lang)
+        after = audit.record_from_tables(opened.record.compound_id, dates, tables, lang, base=opened.record)
         n = writes.save_progress(cached.store(), user, after, etag=opened.etag).changes
     except EditConflict as exc:
         message = t("edit.conflict", lang, compound=exc.compound_id, user=exc.last.get("user", ""),
