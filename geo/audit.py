@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from geo import schema
 from geo.dataset import Dataset
-from geo.schedule import model as schedule_model
 from geo.i18n import TEXT, t, vocab
+from geo.schedule import model as schedule_model
 from geo.store.base import Change, CompoundRows
 
 Day = dt.date | None

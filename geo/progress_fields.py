@@ -25,8 +25,8 @@ from typing import Any
 
 from geo import schema
 from geo.audit import ProgressRecord, record_from_input
-from geo.schedule import model as schedule_model
 from geo.i18n import t
+from geo.schedule import model as schedule_model
 
 Reader = Callable[[str], Any]  # the value of a text; ValueError naming what was expected
 

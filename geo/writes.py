@@ -20,7 +20,7 @@ a bad value raises :class:`geo.auth.AuthError` or :class:`geo.audit.EditError`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -300,6 +300,30 @@ def save_daily_progress(store: Store, actor: User, compound_id: str, reports: Se
     if not changes:
         return Saved(etag, 0)
     return Saved(store.apply_changes(compound_id, changes, user=user.name, etag=etag), len(changes))
+
+
+def save_daily_sheet(store: Store, actor: User, reports: Mapping[str, Sequence[DailyReport]], *,
+                     etags: Mapping[str, str], now: dt.datetime | None = None) -> dict[str, Saved | StoreError]:
+    """Save a checked daily sheet (``geo.schedule.sheet.read_sheet``): each compound's reports with
+    :func:`save_daily_progress`, at the tag it had when the sheet was checked (``etags``).
+
+    The rights to every compound are checked first, from the stored data: Refused (naming the
+    compounds) and nothing written when the user may not edit one of them. Returns, per
+    compound, its Saved or the EditConflict that refused it (someone saved it since).
+    """
+    user = acting_user(store, actor)
+    if not user.can_write:
+        raise Refused(bilingual("edit.viewer"))
+    forbidden = [cid for cid in reports if not user.can_edit(store.compound(cid).subdistrict)]
+    if forbidden:
+        raise Refused(bilingual("schedule.import.forbidden", compounds=", ".join(sorted(forbidden))))
+    out: dict[str, Saved | StoreError] = {}
+    for cid, rows in reports.items():
+        try:
+            out[cid] = save_daily_progress(store, user, cid, rows, etag=etags[cid], now=now)
+        except EditConflict as exc:
+            out[cid] = exc
+    return out
 
 
 def save_handover(store: Store, actor: User, handover: HandoverProgress, *, compound_id: str, etag: str) -> Saved:
