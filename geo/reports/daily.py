@@ -349,7 +349,7 @@ def report_xlsx(report: DispatchReport) -> bytes:
         ws = wb.create_sheet(section.title[:31].replace("/", "·").replace(":", "·"))
         ws.append([xlsx_cell(ws, section.title, bold=True)])
         if section.table is not None:
-            for i, head in enumerate(section.table.columns):
+            for i in range(len(section.table.columns)):
                 ws.column_dimensions[chr(ord("A") + i)].width = 18 if i else 28
             ws.append([xlsx_cell(ws, c, bold=True, fill="DDE6F0") for c in section.table.columns])
             for row in section.table.rows:
