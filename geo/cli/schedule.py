@@ -185,7 +185,8 @@ def _cmd_daily(args: argparse.Namespace) -> int:
     day = parse_date(args.date)
     ds, _ = _scoped(args)
     try:
-        data = daily_report.report_bytes(ds, day, area=args.area, lang=args.lang, fmt=out.suffix.lower().lstrip("."))
+        data = daily_report.report_bytes(ds, day, area=args.area, subdistrict=args.subdistrict, lang=args.lang,
+                                         fmt=out.suffix.lower().lstrip("."))
     except fonts.FontMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -198,6 +199,7 @@ def _register_daily(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("daily", help="the next-morning dispatch report of a day (每日调度、次日报告), PDF or XLSX")
     p.add_argument("--date", required=True, help="the day reported, YYYY-MM-DD")
     p.add_argument("--area", help="one renovation area (片区) (default: the whole programme)")
+    p.add_argument("--subdistrict", help="one subdistrict (街道)")
     p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language (default zh)")
     p.add_argument("-o", "--output", required=True, help="FILE.pdf or FILE.xlsx")
     p.add_argument("--store", help=STORE_HELP)

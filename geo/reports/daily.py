@@ -112,8 +112,9 @@ def _work(key: Any, lang: str) -> str:
 
 
 # --- sections --------------------------------------------------------------------------------------
-def _areas_section(ds: Dataset, table: pd.DataFrame, day: AsOf, lang: str, area: str | None) -> Section:
-    names = [area] if area else [*ds.programme.area_names, None]
+def _areas_section(ds: Dataset, table: pd.DataFrame, day: AsOf, lang: str) -> Section:
+    present = set(ds.compounds["area"].dropna())
+    names = [a for a in ds.programme.area_names if a in present] + ([None] if ds.compounds["area"].isna().any() else [])
     frame = schedule_metrics.daily_by_group(ds, table, day, "area", names)
     frame = frame[(frame["works_active"] > 0) | (frame["works_started"] > 0) | (frame["works_finished"] > 0)]
     rows = [(vocab("area", n, lang, ds.programme) if n else t("briefing.other_area", lang), _num(r.works_active),
@@ -227,21 +228,24 @@ def _kpis(figures: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-def dispatch_report(ds: Dataset, day: AsOfLike = None, *, area: str | None = None, lang: str = "zh") -> DispatchReport:
-    """The dispatch report of ``day`` (default today) for the programme or one ``area`` (UnknownPlace if unknown)."""
+def dispatch_report(ds: Dataset, day: AsOfLike = None, *, area: str | None = None, subdistrict: str | None = None,
+                    lang: str = "zh") -> DispatchReport:
+    """The dispatch report of ``day`` (default today) for the programme, one ``area`` or one
+    ``subdistrict`` (UnknownPlace if unknown)."""
     d = AsOf.of(day)
-    sub = metrics.filter_dataset(ds, area=area)
+    sub = metrics.filter_dataset(ds, area=area, subdistrict=subdistrict)
     table = daily_table(sub, d)
     figures = metrics.construction_stats(sub, d)
     findings = mark_new(check_sequence(sub, d), check_sequence(sub, AsOf(d.date - dt.timedelta(days=1))))
     programme = ds.programme
-    where = vocab("area", area, lang, programme) if area else programme.full_name(lang)
+    where = vocab("area", area, lang, programme) if area else vocab("subdistrict", subdistrict, lang, programme) \
+        if subdistrict else programme.full_name(lang)
     tomorrow = (d.date + dt.timedelta(days=1)).isoformat()
     footer = t("report.footer", lang, title=programme.title(lang), date=d.isoformat())
     if ds.illustrative:
         footer += " · " + t("brief.illustrative_short", lang)
     sections = (
-        _areas_section(sub, table, d, lang, area), _behind_section(sub, table, lang), _sequence_section(findings, lang),
+        _areas_section(sub, table, d, lang), _behind_section(sub, table, lang), _sequence_section(findings, lang),
         _issues_section(sub, figures, d, lang), _owners_section(sub, d, lang), _next_day_section(sub, d, lang),
     )
     return DispatchReport(
@@ -251,9 +255,10 @@ def dispatch_report(ds: Dataset, day: AsOfLike = None, *, area: str | None = Non
     )
 
 
-def report_filename(programme_key: str, day: AsOfLike, fmt: str, area_en: str | None = None) -> str:
-    """``<programme>-daily-report[-<area>]-2022-12-09.pdf``: ASCII letters, digits and dashes only."""
-    where = f"-{slug(area_en, 'area')}" if area_en else ""
+def report_filename(programme_key: str, day: AsOfLike, fmt: str, scope_en: str | None = None) -> str:
+    """``<programme>-daily-report[-<scope>]-2022-12-09.pdf`` (scope: an area's or subdistrict's English
+    name): ASCII letters, digits and dashes only."""
+    where = f"-{slug(scope_en, 'scope')}" if scope_en else ""
     return f"{slug(programme_key, 'programme')}-daily-report{where}-{AsOf.of(day).isoformat()}.{fmt}"
 
 
@@ -361,9 +366,10 @@ def report_xlsx(report: DispatchReport) -> bytes:
     return buffer.getvalue()
 
 
-def report_bytes(ds: Dataset, day: AsOfLike = None, *, area: str | None = None, lang: str = "zh", fmt: str = "pdf") -> bytes:
+def report_bytes(ds: Dataset, day: AsOfLike = None, *, area: str | None = None, subdistrict: str | None = None,
+                 lang: str = "zh", fmt: str = "pdf") -> bytes:
     """The dispatch report of ``day`` as ``fmt`` (pdf or xlsx) bytes, in one call (CLI and page)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; valid: {', '.join(FORMATS)} / 未知格式「{fmt}」，可选：{'、'.join(FORMATS)}")
-    report = dispatch_report(ds, day, area=area, lang=lang)
+    report = dispatch_report(ds, day, area=area, subdistrict=subdistrict, lang=lang)
     return report_pdf(report) if fmt == "pdf" else report_xlsx(report)

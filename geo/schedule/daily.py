@@ -106,7 +106,9 @@ def _same(a: Any, b: Any) -> bool:
 
 def reports_from_edit(before: pd.DataFrame, after: pd.DataFrame, day: AsOfLike) -> list[DailyReport]:
     """The reports an edit of a daily table makes: one per row whose percent, workers or note changed
-    and that has a percent (a blank percent reports nothing). Rows are matched by position."""
+    and that has a percent (a blank percent reports nothing). ``before``: the table as shown
+    (:func:`daily_table`); ``after``: its :data:`EDITABLE` columns as edited, row by row in the same
+    order (other columns are read from ``before``)."""
     d = AsOf.of(day)
     out = []
     for (_, old), (_, new) in zip(before.iterrows(), after.iterrows()):
@@ -114,5 +116,5 @@ def reports_from_edit(before: pd.DataFrame, after: pd.DataFrame, day: AsOfLike) 
             continue
         workers = None if _blank(new["workers"]) else int(float(new["workers"]))
         note = None if _blank(new["note"]) else str(new["note"])
-        out.append(DailyReport(str(new["compound_id"]), str(new["work"]), d.date, float(new["percent"]), workers, note))
+        out.append(DailyReport(str(old["compound_id"]), str(old["work"]), d.date, float(new["percent"]), workers, note))
     return out
