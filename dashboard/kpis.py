@@ -119,3 +119,16 @@ def area_table(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.Da
     out["name"] = [t("briefing.other_area", lang) if n == schema.NO_AREA else vocab("area", n, lang, programme)
                    for n in out["name"]]
     return out.rename(columns={c: t(key, lang) for c, key in AREA_TABLE_COLUMNS})
+
+
+def site_notes(stats: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The briefing's construction lines from the ``sequencing`` and ``issues`` stats blocks:
+    (text, css class) for "needs decision" (compounds breaking a sequencing rule) and the issue log."""
+    seq, issues = stats["sequencing"], stats["issues"]
+    rate = issues["resolved_same_day_rate"]
+    first = (t("briefing.sequence", lang, n=number(seq["compounds_with_violations"]), v=number(seq["violations"])), "qy-alert") \
+        if seq["compounds_with_violations"] else (t("briefing.sequence_ok", lang), "qy-ok")
+    log = t("briefing.issues", lang, open=number(issues["open"]), overdue=number(issues["overdue"]),
+            rate="—" if rate is None else f"{100 * rate:.1f}%")
+    return [first, (log, "qy-note")]
+

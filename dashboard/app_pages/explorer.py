@@ -174,7 +174,8 @@ def _close_record() -> None:
     st.session_state.pop(state.EXPLORER_RECORD, None)
 
 
-def _record_panel(ds: Any, day: Any, lang: str) -> None:
+def _record_panel(loaded: Loaded, day: Any, lang: str) -> None:
+    ds = loaded.dataset
     cid = st.session_state.get(state.EXPLORER_RECORD)
     st.markdown(f"#### {t('explorer.record', lang)}")
     if not cid:
@@ -190,8 +191,15 @@ def _record_panel(ds: Any, day: Any, lang: str) -> None:
     head.markdown(f"**{view.title}**")
     close.button("✕", key="explorer_record_close", on_click=_close_record, help=t("explorer.record.close", lang))
     box = st.container(height=MAP_HEIGHT - 70, border=False)  # as tall as the map beside it
-    facts, works, elevators, money = box.tabs([t("explorer.record", lang), t("explorer.record.works", lang),
-                                              t("explorer.record.elevators", lang), t("explorer.record.funding", lang)])
+    facts, works, elevators, money, timing = box.tabs([
+        t("explorer.record", lang), t("explorer.record.works", lang), t("explorer.record.elevators", lang),
+        t("explorer.record.funding", lang), t("explorer.record.schedule", lang)])
+    with timing:  # the handover timing chart of /schedule (geo.schedule.chart)
+        drawn = cached.compound_chart(loaded, cid, day, lang)
+        if drawn["rows"]:
+            st.vega_lite_chart(drawn["spec"], width="stretch", key=f"explorer_timing_{cid}")
+        else:
+            st.caption(t("explorer.record.none", lang))
     with facts:
         head_row = f"| {t('record.col.field', lang)} | {t('record.col.value', lang)} |"
         st.markdown("\n".join([head_row, "|---|---|", *(f"| {k} | {v.replace('|', '/')} |" for k, v in view.facts)]))
@@ -268,7 +276,7 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
         if frame.empty:
             st.warning(t("explorer.empty", lang))
     with right:
-        _record_panel(loaded.dataset, day, lang)
+        _record_panel(loaded, day, lang)
     st.markdown(f"#### {t('explorer.table', lang)}")
     st.caption(t("explorer.table_hint", lang))
     st.dataframe(filters.table_view(scoped, lang, loaded.dataset.programme), key=table_key, on_select="rerun", selection_mode="multi-row",
