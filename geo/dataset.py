@@ -73,7 +73,9 @@ def conform_layer(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
         return frame
     out = frame.copy()
     for f in missing:
-        out[f.name] = pd.Series(None, index=out.index, dtype=_EMPTY_DTYPES.get(f.dtype, "object"))
+        dtype = _EMPTY_DTYPES.get(f.dtype, "object")
+        blank = [None] * len(out) if dtype == "object" else None  # object: None, as a store reads it back
+        out[f.name] = pd.Series(blank, index=out.index, dtype=dtype)
     return out
 
 

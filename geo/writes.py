@@ -294,7 +294,7 @@ def save_daily_progress(store: Store, actor: User, compound_id: str, reports: Se
             continue
         for field, value in (*new.items(), ("reported_by", user.name), ("reported_at", stamp)):
             old_value = None if before is None else _plain(before[field])
-            if before is None and value is None:
+            if (before is None and value is None) or (before is not None and field in new and _same(old_value, value)):
                 continue
             changes.append(Change("daily_progress", key, field, old_value, value))
     if not changes:

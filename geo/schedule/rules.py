@@ -199,7 +199,7 @@ def _r4(works: pd.DataFrame, pairs: pd.DataFrame, handovers: pd.DataFrame, day: 
     broken = started & (~recorded | (actual > tol))
     planned_ok = rows["expected"].notna() & rows["missing_expected"].eq(False)
     planned = _days(rows["expected"], rows["exp_start"]).where(planned_ok)
-    warned = ~started & (~planned_ok | (planned > tol))
+    warned = ~started & rows["exp_start"].notna() & (~planned_ok | (planned > tol))  # a work without a plan: nothing
     first = rows["from_work"].fillna(rows["predecessor"])
     frame = rows.assign(work_a=first, work_b=rows["work"], face_a=rows["face"], face_b=rows["face"])
     return [

@@ -1,22 +1,28 @@
 """The GeoPackage backend beyond the contract: the file, its history tables, snapshots, the sample's working copy."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import geo.dataset
 import geo.store.gpkg
+from geo import writes
+from geo.schedule.daily import DailyReport
 from geo.settings import ROOT, SAMPLE_GPKG
 from geo.store import StoreError, open_store
 from geo.store.gpkg import AUX_TABLES, GpkgStore, dataset_from_snapshot, snapshot_bytes
-from tests.store_support import ADMIN, scratch_sample, scratch_store_with_users
+from tests.store_support import ADMIN, ADMIN_USER, scratch_sample, scratch_store_with_users
 
 
 def _digest(path: Path) -> str:
@@ -122,3 +128,43 @@ def test_an_import_killed_from_the_command_line_leaves_the_file_byte_identical(t
     assert main(["import", str(source), "--store", store.url, "--user", "admin"]) == 0
     assert not any(p.name.endswith(".tmp.gpkg") for p in tmp_path.iterdir())
     assert len(store.load().dataset.compounds) == 1892 and len(store.versions()) == 2
+
+
+def _make_old(path: Path) -> None:
+    """Turn a store into one written before the construction model: no handovers, daily_progress or
+    issue_log layers, and works without sequence_class, contractor and work_face."""
+    with sqlite3.connect(path) as con:
+        for table in ("handovers", "daily_progress", "issue_log"):
+            con.execute(f'DROP TABLE "{table}"')
+            for meta in ("gpkg_contents", "gpkg_ogr_contents"):
+                con.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+        for column in ("sequence_class", "contractor", "work_face"):
+            con.execute(f'ALTER TABLE works DROP COLUMN "{column}"')
+
+
+def test_a_store_written_before_a_layer_existed_loads_it_empty_and_takes_an_edit_of_it(tmp_path):
+    store = scratch_store_with_users(tmp_path)
+    _make_old(Path(store.url.removeprefix("gpkg:")))
+    ds = store.load().dataset
+    for name in ("handovers", "daily_progress", "issue_log"):
+        frame = getattr(ds, name)
+        assert frame.empty and list(frame.columns) == [f.name for f in geo.dataset.LAYER_FIELDS[name]], name
+    assert ds.works["work_face"].isna().all() and len(ds.works) > 1000
+    assert store.compound("QY-0001").layers["daily_progress"].empty
+    work = sorted(ds.works.loc[ds.works["compound_id"] == "QY-0001", "work"])[0]
+    versions = store.versions()
+    writes.save_daily_progress(store, ADMIN_USER, "QY-0001", [DailyReport("QY-0001", work, dt.date.today(), 30.0)],
+                               etag=store.etag("QY-0001"))
+    back = store.load().dataset
+    assert len(back.daily_progress) == 1 and back.works["work_face"].isna().all()
+    assert [v.version for v in store.versions()] == [v.version for v in versions]  # brought up to date: no new version
+
+
+def test_a_snapshot_made_before_a_layer_existed_reads_it_empty(sample):
+    blob = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(snapshot_bytes(sample))) as old, zipfile.ZipFile(blob, "w") as new:
+        for name in old.namelist():
+            if name not in ("handovers.parquet", "daily_progress.parquet", "issue_log.parquet"):
+                new.writestr(name, old.read(name))
+    ds = dataset_from_snapshot(blob.getvalue())
+    assert ds.issue_log.empty and len(ds.compounds) == 1891
