@@ -53,6 +53,7 @@ EDIT_SINCE = "edit_since"  # the "changes since" date
 # construction (dashboard/app_pages/schedule.py)
 SCHEDULE_SCOPE_KIND = "schedule_scope_kind"  # area | subdistrict
 SCHEDULE_SCOPE = "schedule_scope"  # the area's or subdistrict's name
+SCHEDULE_LINKED = "schedule_linked"  # the (kind, name) a ?area= / ?subdistrict= link set the scope to (applied once)
 SCHEDULE_VIEW = "schedule_view"  # chart | table | issues | findings
 SCHEDULE_SORT = "schedule_sort"  # the area chart's row order: lag | name | start
 SCHEDULE_ALL = "schedule_all"  # the area chart shows every compound (not only those on site around the date)

@@ -43,6 +43,12 @@ EDIT_DAYS = 7  # how far back a day's progress may still be reported
 def _scope(programme: Programme, lang: str) -> tuple[str | None, str | None, str]:
     """(area, subdistrict, its label) chosen at the top of the page."""
     kinds = ("area", "subdistrict")
+    for kind in kinds:  # a link may name the scope: /schedule?area=NAME or ?subdistrict=NAME (read once)
+        named = st.query_params.get(kind)
+        valid = programme.area_names if kind == "area" else programme.subdistrict_names
+        if named in valid and st.session_state.get(state.SCHEDULE_LINKED) != (kind, named):
+            st.session_state[state.SCHEDULE_SCOPE_KIND], st.session_state[state.SCHEDULE_SCOPE] = kind, named
+            st.session_state[state.SCHEDULE_LINKED] = (kind, named)
     st.session_state.setdefault(state.SCHEDULE_SCOPE_KIND, "area")
     left, right = st.columns([1, 3])
     with left:
