@@ -40,8 +40,8 @@ EDIT_DAYS = 7  # how far back a day's progress may still be reported
 
 
 # --- scope and headline figures --------------------------------------------------------------------
-def _scope(programme: Programme, lang: str) -> tuple[str | None, str | None, str]:
-    """(area, subdistrict, its label) chosen at the top of the page."""
+def _scope(programme: Programme, lang: str, left: Any, right: Any) -> tuple[str | None, str | None, str]:
+    """(area, subdistrict, its label) chosen at the top of the page (in the columns ``left``, ``right``)."""
     kinds = ("area", "subdistrict")
     for kind in kinds:  # a link may name the scope: /schedule?area=NAME or ?subdistrict=NAME (read once)
         named = st.query_params.get(kind)
@@ -50,7 +50,6 @@ def _scope(programme: Programme, lang: str) -> tuple[str | None, str | None, str
             st.session_state[state.SCHEDULE_SCOPE_KIND], st.session_state[state.SCHEDULE_SCOPE] = kind, named
             st.session_state[state.SCHEDULE_LINKED] = (kind, named)
     st.session_state.setdefault(state.SCHEDULE_SCOPE_KIND, "area")
-    left, right = st.columns([1, 3])
     with left:
         kind = st.segmented_control(t("schedule.scope", lang), kinds, key=state.SCHEDULE_SCOPE_KIND, required=True,
                                     format_func=lambda k: t(f"schedule.scope.{k}", lang)) or "area"
@@ -377,17 +376,17 @@ def main() -> None:
     loaded = cached.loaded_or_stop(lang)
     programme = loaded.dataset.programme
     user = login_box(lang, programme)
-    head, side = st.columns([5, 1], vertical_alignment="bottom")
+    head, side = st.columns([4, 1.3], vertical_alignment="bottom")
     head.title(t("schedule.title", lang))
     if loaded.dataset.illustrative:
         st.caption(t("app.illustrative", lang))
-    area, subdistrict, label = _scope(programme, lang)
-    controls = st.columns([1, 3])
+    controls = st.columns([1.45, 1.5, 1.2, 3.0], vertical_alignment="bottom")
+    area, subdistrict, label = _scope(programme, lang, controls[0], controls[1])
     if st.session_state.get(state.SCHEDULE_DAY_FOR) != as_of:  # a new as-of date: the day follows it
         st.session_state[state.SCHEDULE_DAY], st.session_state[state.SCHEDULE_DAY_FOR] = as_of, as_of
-    day = controls[0].date_input(t("schedule.day", lang), max_value=as_of, min_value=state.AS_OF_MIN,
+    day = controls[2].date_input(t("schedule.day", lang), max_value=as_of, min_value=state.AS_OF_MIN,
                                  format="YYYY-MM-DD", key=state.SCHEDULE_DAY, help=t("schedule.day_help", lang))
-    with controls[1]:
+    with controls[3]:
         view = st.segmented_control(t("schedule.view", lang), VIEWS, key=state.SCHEDULE_VIEW, required=True,
                                     default="chart", format_func=lambda v: t(f"schedule.view.{v}", lang)) or "chart"
     with side:
