@@ -208,8 +208,10 @@ def _site_lines(ds: Dataset, day: AsOf, lang: str, s: dict[str, Any]) -> tuple[T
     found = found[found["kind"] == "violation"]
     names = [f"{n}（{'、'.join(sorted(set(g['rule'])))}）" for n, g in found.groupby("name", sort=False)]
     line = t("brief.sequence_line", lang, n=num(seq["compounds_with_violations"]), violations=num(seq["violations"]),
-             warnings=num(seq["warnings"]), names="、".join(names[:6]) + ("…" if len(names) > 6 else ""))
-    return (Text(line, 14, WARN), log)
+             warnings=num(seq["warnings"]))
+    listed = t("brief.sequence_names", lang, names="、".join(names[:4]), more=len(names) - 4) if len(names) > 5 else \
+        "、".join(names)
+    return (Text(line, 14, WARN), Text(listed, 12, WARN), log)
 
 
 def _decisions_slide(ds: Dataset, day: AsOf, lang: str, area: str | None, audit: pd.DataFrame | None = None,
