@@ -39,6 +39,7 @@ from geo.imports.validate import report_json
 from geo.reports import daily as daily_report
 from geo.schedule.rules import RULE_BY_ID, check_sequence
 from geo.schedule.sheet import read_sheet, sheet_xlsx
+from geo.schedule.views import first_date_text
 from geo.settings import get_settings
 from geo.store import StoreError
 
@@ -163,7 +164,7 @@ def _cmd_sequence(args: argparse.Namespace) -> int:
         when = lambda d: "-" if d is None or d != d else d.strftime("%Y-%m-%d")  # noqa: E731
         days = "-" if r.days != r.days else f"{int(r.days)}{'+' if r.ongoing else ''}"
         print(f"{r.compound_id}  {r.name}  {r.rule} {RULE_BY_ID[r.rule].name(lang)}  {vocab('finding', r.kind, lang)}  "
-              f"{vocab('work', r.first_work, lang)} {when(r.first_date)} -> {vocab('work', r.second_work, lang)} "
+              f"{vocab('work', r.first_work, lang)} {first_date_text(r.first_date, bool(r.ongoing), lang, '-')} -> {vocab('work', r.second_work, lang)} "
               f"{when(r.second_date)}  {days} {t('unit.days', lang)}")
     return 0
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +44,13 @@ from geo.schedule.daily import compounds_behind, daily_table
 from geo.schedule.issues import issues_of_day, open_by_owner
 from geo.schedule.rules import RULE_BY_ID, check_sequence, mark_new
 from geo.schedule.sheet import xlsx_cell
+from geo.schedule.views import first_date_text
 from geo.settings import get_settings
 
 FORMATS: dict[str, str] = {"pdf": "application/pdf",
                            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: Most rows a section lists (the rest is counted in a line below it): keeps the report to 1-3 pages.
-MAX_ROWS = {"areas": 10, "behind": 10, "sequence": 12, "issues_today": 8, "owners": 8, "next_starts": 8,
+MAX_ROWS = {"areas": 10, "behind": 10, "sequence": 12, "issues_today": 12, "owners": 8, "next_starts": 8,
             "next_handovers": 8}
 
 
@@ -96,7 +98,7 @@ def _date(value: Any) -> str:
     return "—" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _limited(rows: list[tuple[str, ...]], key: str, lang: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+def _limited(rows: Sequence[tuple[str, ...]], key: str, lang: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     cap = MAX_ROWS[key]
     more = len(rows) - cap
     return tuple(rows[:cap]), ((t("report.more", lang, n=more),) if more > 0 else ())
@@ -114,7 +116,7 @@ def _work(key: Any, lang: str) -> str:
 # --- sections --------------------------------------------------------------------------------------
 def _areas_section(ds: Dataset, table: pd.DataFrame, day: AsOf, lang: str) -> Section:
     present = set(ds.compounds["area"].dropna())
-    names = [a for a in ds.programme.area_names if a in present] + ([None] if ds.compounds["area"].isna().any() else [])
+    names: list[str | None] = [a for a in ds.programme.area_names if a in present] + ([None] if ds.compounds["area"].isna().any() else [])
     frame = schedule_metrics.daily_by_group(ds, table, day, "area", names)
     frame = frame[(frame["works_active"] > 0) | (frame["works_started"] > 0) | (frame["works_finished"] > 0)]
     rows = [(vocab("area", n, lang, ds.programme) if n else t("briefing.other_area", lang), _num(r.works_active),
@@ -151,21 +153,21 @@ def _sequence_section(findings: pd.DataFrame, lang: str) -> Section:
     for i, r in enumerate(order.itertuples()):
         rule = RULE_BY_ID[r.rule]
         rows.append((("● " if r.new else "") + f"{r.rule} {rule.name(lang)}", vocab("finding", r.kind, lang),
-                     f"{r.name}（{r.compound_id}）" if lang != "en" else f"{r.name} ({r.compound_id})",
-                     _work(r.first_work, lang), _date(r.first_date), _work(r.second_work, lang), _date(r.second_date),
-                     _num(r.days) + ("+" if r.ongoing else "")))
+                     f"{r.name}\n{r.compound_id}",
+                     f"{_work(r.first_work, lang)}\n{first_date_text(r.first_date, bool(r.ongoing), lang, '—')}",
+                     f"{_work(r.second_work, lang)}\n{_date(r.second_date)}", _num(r.days) + ("+" if r.ongoing else "")))
         if r.kind == model.VIOLATION and i < MAX_ROWS["sequence"]:
             highlight.append(i)
     body, more = _limited(rows, "sequence", lang)
-    cols = ("report.col.rule", "report.col.kind", "report.col.compound", "report.col.first", "report.col.first_date",
-            "report.col.second", "report.col.second_date", "report.col.days")
+    cols = ("report.col.rule", "report.col.kind", "report.col.compound", "report.col.first", "report.col.second",
+            "report.col.days")
     new = int(findings["new"].sum())
     lines = (t("report.sequence_counts", lang, violations=int((findings["kind"] == model.VIOLATION).sum()),
                warnings=int((findings["kind"] != model.VIOLATION).sum()), new=new), *more, t("report.sequence_note", lang))
     if not rows:
         return Section("sequence", t("report.section.sequence", lang), None, (t("report.none_sequence", lang),))
     return Section("sequence", t("report.section.sequence", lang),
-                   _table(cols, body, (False,) * 7 + (True,), lang, tuple(highlight)), lines)
+                   _table(cols, body, (False,) * 5 + (True,), lang, tuple(highlight)), lines)
 
 
 def _issues_section(ds: Dataset, figures: dict[str, Any], day: AsOf, lang: str) -> Section:
@@ -267,20 +269,36 @@ _PAGE_W, _PAGE_H = A4
 _MARGIN = 14 * mm
 
 
+_CJK_OR_SPACE = re.compile(r"[\s\u2e80-\uffff]+")
+
+
+def _unbroken(text: str, size: float) -> float:
+    """Width (inches) of the longest run of ``text`` a line must not break: a word, or a code such
+    as a compound id (CJK text breaks between any two characters)."""
+    return max((text_width(run, size) for run in _CJK_OR_SPACE.split(text)), default=0.0)
+
+
 def _col_widths(table: Table, size: float, width: float) -> list[float]:
     """Column widths (points): columns of short values (numbers, dates) get what they need; the
-    text columns share the rest in proportion to what theirs need (and wrap)."""
-    need, fixed = [], []
+    text columns share the rest in proportion to what theirs need (and wrap), none narrower than
+    its longest word or code."""
+    need, fixed, least = [], [], []
     for i, head in enumerate(table.columns):
         cells = [row[i] for row in table.rows]
-        body = max((text_width(c, size) for c in cells), default=0.0)
-        short = all(len(c) <= 4 or (len(c) <= 11 and not any(ord(ch) > 0x2E80 for ch in c)) for c in cells)
+        lines = [line for c in cells for line in c.split("\n")]
+        body = max((text_width(c, size) for c in lines), default=0.0)
+        short = all(len(c) <= 4 or (len(c) <= 11 and not any(ord(ch) > 0x2E80 for ch in c)) for c in lines)
         need.append(max(body, text_width(head, size) / 2.2, 0.35) * 72 + 16)  # + padding and slack
+        least.append(min(need[-1], max((_unbroken(c, size) for c in [*lines, head]), default=0.0) * 72 + 12))
         fixed.append(short)
     rest = width - sum(w for w, f in zip(need, fixed) if f)
     flexible = sum(w for w, f in zip(need, fixed) if not f) or 1.0
     scale = min(1.0, rest / flexible) if rest > 0 else 0.5
-    widths = [w if f else w * scale for w, f in zip(need, fixed)]
+    widths = [w if f else max(w * scale, low) for w, f, low in zip(need, fixed, least)]
+    over = sum(widths) - width
+    slack = [0.0 if f else w - low for w, f, low in zip(widths, fixed, least)]
+    if over > 0 and sum(slack) > 0:  # the floors took room: the other text columns give it back
+        widths = [w - over * s / sum(slack) for w, s in zip(widths, slack)]
     spare = width - sum(widths)
     return [w + spare * w / sum(widths) for w in widths]
 
@@ -288,9 +306,9 @@ def _col_widths(table: Table, size: float, width: float) -> list[float]:
 def _pdf_table(table: Table, font: str, width: float) -> RLTable:
     size = 8.5
     head = [paragraph(c, font, size, "#FFFFFF") for c in table.columns]
-    body = [[paragraph(v, font, size, WARN if (i in table.highlight and j == 0) else INK,
-                       "right" if table.numeric[j] else "left") for j, v in enumerate(row)]
-            for i, row in enumerate(table.rows)]
+    body = [[[paragraph(line, font, size, WARN if (i in table.highlight and j == 0) else INK,
+                        "right" if table.numeric[j] else "left") for line in v.split("\n")] for j, v in enumerate(row)]
+            for i, row in enumerate(table.rows)]  # a cell's lines (name, then id or date) as paragraphs of their own
     grid = RLTable([head, *body], colWidths=_col_widths(table, size, width), repeatRows=1)
     grid.setStyle(TableStyle(grid_style(font, len(body), (), padding=2)))
     return grid
@@ -358,7 +376,7 @@ def report_xlsx(report: DispatchReport) -> bytes:
                 ws.column_dimensions[chr(ord("A") + i)].width = 18 if i else 28
             ws.append([xlsx_cell(ws, c, bold=True, fill="DDE6F0") for c in section.table.columns])
             for row in section.table.rows:
-                ws.append([xlsx_cell(ws, v) for v in row])
+                ws.append([xlsx_cell(ws, v.replace("\n", " ")) for v in row])  # a PDF cell's lines on one line
         for line in section.lines:
             ws.append([xlsx_cell(ws, line)])
     buffer = io.BytesIO()

@@ -60,7 +60,7 @@ def compound_timeline(ds: Dataset, compound_id: str, as_of: AsOfLike = None, *, 
     one = ds.with_layers(compounds=ds.compounds[ds.compounds["compound_id"] == compound_id], works=works,
                          handovers=ds.handovers[ds.handovers["compound_id"] == compound_id])
     findings = check_sequence(one, d)
-    offended = {}
+    offended: dict[str, list[Any]] = {}
     for r in findings.itertuples():
         offended.setdefault(r.second_work, []).append(r)
     bars, order = [], []
@@ -135,7 +135,8 @@ def compound_chart(timeline: dict[str, Any], lang: str = "zh", *, title: str = "
     layers: list[dict[str, Any]] = [{
         "data": {"values": bars}, "mark": {"type": "bar", "cornerRadius": 2},
         "encoding": {"y": y, "yOffset": {"field": "kind", "sort": [t("schedule.chart.plan", lang)]},
-                     "x": {"field": "start", "type": "temporal", "title": None, "axis": {"format": "%Y-%m-%d", "labelAngle": 0}},
+                     "x": {"field": "start", "type": "temporal", "title": None,
+                           "axis": {"format": "%Y-%m", "labelAngle": 0, "tickCount": {"interval": "month", "step": 1}}},
                      "x2": {"field": "end"}, "color": _legend(lang), "tooltip": tip}}]
     if timeline["milestones"]:
         layers.append({"data": {"values": timeline["milestones"]},
@@ -169,7 +170,7 @@ def area_phases(ds: Dataset, as_of: AsOfLike = None, *, lang: str = "zh", window
     the phase's span as known on D (actual where started, else planned; an unfinished phase runs to
     D), whether it is actual, the compound's lag on D (its most lagging active work, days), its
     violations and warnings. ``window_days``: only compounds with a phase within that many days of
-    D (None: all). ``sort``: lag (most first), name or start; ``rank`` is the row order."""
+    D or with a finding (None: all). ``sort``: lag (most first), name or start; ``rank`` is the row order."""
     d = AsOf.of(as_of)
     w = ds.works[ds.works["compound_id"].isin(ds.compounds["compound_id"])]
     dates = asof.work_dates(w, d)
@@ -178,12 +179,12 @@ def area_phases(ds: Dataset, as_of: AsOfLike = None, *, lang: str = "zh", window
                           "end": dates["finish"].fillna(dates["exp_finish"]), "actual": dates["start"].notna()})
     phases = frame.groupby(["compound_id", "cls"]).agg(start=("start", "min"), end=("end", "max"),
                                                        actual=("actual", "max")).reset_index().dropna(subset=["start"])
-    if window_days is not None:
-        lo, hi = d.day - pd.Timedelta(days=window_days), d.day + pd.Timedelta(days=window_days)
-        near = phases[(phases["end"] >= lo) & (phases["start"] <= hi)]["compound_id"].unique()
-        phases = phases[phases["compound_id"].isin(near)]
-    lag = daily_table(ds, d).groupby("compound_id")["lag_days"].max()
     findings = check_sequence(ds, d)
+    if window_days is not None:  # compounds near D, and every compound with a finding
+        lo, hi = d.day - pd.Timedelta(days=window_days), d.day + pd.Timedelta(days=window_days)
+        near = phases[(phases["end"] >= lo) & (phases["start"] <= hi)]["compound_id"]
+        phases = phases[phases["compound_id"].isin(set(near) | set(findings["compound_id"]))]
+    lag = daily_table(ds, d).groupby("compound_id")["lag_days"].max()
     counts = findings.groupby(["compound_id", "kind"]).size().unstack(fill_value=0)
     names = ds.compounds.set_index("compound_id")[["name", "area", "subdistrict"]]
     out = phases.join(names, on="compound_id").assign(lag_days=lambda f: f["compound_id"].map(lag))
@@ -205,15 +206,22 @@ def area_chart(phases: pd.DataFrame, as_of: AsOfLike, lang: str = "zh") -> dict[
     at the right, today's line."""
     d = AsOf.of(as_of)
     rows, marks = [], []
+    tomorrow = d.day + pd.Timedelta(days=1)
     for r in phases.itertuples():
         label = f"{r.name}（{r.compound_id}）" if lang != "en" else f"{r.name} ({r.compound_id})"
         lag = "" if pd.isna(r.lag_days) else lag_text(int(r.lag_days), lang)
-        rows.append({"row": label, "rank": int(r.rank), "phase": r.phase, "start": _day_text(r.start),
-                     "end": _day_text(r.end + pd.Timedelta(days=1)), "actual": bool(r.actual),
-                     "opacity": 1.0 if r.actual else 0.35, "lag": lag, "violations": int(r.violations),
-                     "warnings": int(r.warnings), "id": r.compound_id})
+        base = {"row": label, "rank": int(r.rank), "phase": r.phase, "from": _day_text(r.start),
+                "to": _day_text(r.end), "lag": lag, "violations": int(r.violations), "warnings": int(r.warnings),
+                "id": r.compound_id}
+        end = r.end + pd.Timedelta(days=1)
+        if r.actual and end > tomorrow:  # under way: dark up to D, light for what remains
+            rows.append({**base, "start": _day_text(r.start), "end": _day_text(tomorrow), "actual": True, "opacity": 1.0})
+            rows.append({**base, "start": _day_text(tomorrow), "end": _day_text(end), "actual": False, "opacity": 0.35})
+        else:
+            rows.append({**base, "start": _day_text(r.start), "end": _day_text(end), "actual": bool(r.actual),
+                         "opacity": 1.0 if r.actual else 0.35})
     order = [x["row"] for x in sorted({x["row"]: x for x in rows}.values(), key=lambda x: x["rank"])]
-    ends = {}
+    ends: dict[str, str] = {}
     for x in rows:
         ends[x["row"]] = max(ends.get(x["row"], x["end"]), x["end"])
     for label in order:
@@ -223,7 +231,7 @@ def area_chart(phases: pd.DataFrame, as_of: AsOfLike, lang: str = "zh") -> dict[
     y = {"field": "row", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 240}}
     phase_names = [vocab("sequence_class", c, lang) for c in model.SEQUENCE_CLASSES]
     tip = [{"field": "row", "title": t("schedule.chart.tip.compound", lang)}, {"field": "phase", "title": t("schedule.chart.tip.phase", lang)},
-           {"field": "start", "title": t("schedule.chart.tip.from", lang)}, {"field": "end", "title": t("schedule.chart.tip.to", lang)},
+           {"field": "from", "title": t("schedule.chart.tip.from", lang)}, {"field": "to", "title": t("schedule.chart.tip.to", lang)},
            {"field": "lag", "title": t("schedule.chart.tip.lag", lang)},
            {"field": "violations", "title": t("schedule.chart.tip.violations", lang)}]
     layers: list[dict[str, Any]] = [

@@ -61,7 +61,8 @@ def daily_stats(ds: Dataset, as_of: AsOfLike = None, *, table: pd.DataFrame | No
             "compounds_behind": int(len(compounds_behind(table, days)))}
 
 
-def daily_by_group(ds: Dataset, table: pd.DataFrame, as_of: AsOfLike, key: str, order: Sequence[str]) -> pd.DataFrame:
+def daily_by_group(ds: Dataset, table: pd.DataFrame, as_of: AsOfLike, key: str,
+                   order: Sequence[str | None]) -> pd.DataFrame:
     """Day D's figures per group of compounds (``key``: area or subdistrict; one row per name in
     ``order``, None for the compounds without one): works active, reported, started, finished, and
     the mean change. ``table``: D's :func:`daily_table` of ``ds``."""

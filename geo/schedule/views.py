@@ -24,6 +24,15 @@ def _day(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
+def first_date_text(value: object, ongoing: bool, lang: str, blank: str = "") -> str:
+    """The earlier work's date of a finding: marked as expected while the finding still grows (the
+    work not finished, or the face not handed over, by the as-of date)."""
+    day = _day(value)
+    if not day:
+        return blank
+    return t("schedule.expected_date", lang, date=day) if ongoing else day
+
+
 def findings_view(findings: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
     """``check_sequence`` findings as a table: rule, what it says, kind, severity, compound, the two
     works with their dates, days (a + while they still grow)."""
@@ -33,7 +42,8 @@ def findings_view(findings: pd.DataFrame, lang: str, programme: Programme) -> pd
         t("schedule.col.severity", lang): vocab("severity", r.severity, lang),
         t("schedule.col.compound", lang): f"{r.name}（{r.compound_id}）" if lang != "en" else f"{r.name} ({r.compound_id})",
         t("schedule.col.area", lang): vocab("area", r.area, lang, programme) if isinstance(r.area, str) else "",
-        t("schedule.col.first", lang): _work(r.first_work, lang), t("schedule.col.first_date", lang): _day(r.first_date),
+        t("schedule.col.first", lang): _work(r.first_work, lang), t("schedule.col.first_date", lang):
+            first_date_text(r.first_date, bool(r.ongoing), lang),
         t("schedule.col.second", lang): _work(r.second_work, lang), t("schedule.col.second_date", lang): _day(r.second_date),
         t("schedule.col.days", lang): "" if pd.isna(r.days) else f"{int(r.days)}{'+' if r.ongoing else ''}",
         t("schedule.col.text", lang): RULE_BY_ID[r.rule].text(lang),

@@ -57,3 +57,20 @@ def test_the_area_view_orders_compounds_by_lag_and_flags_violations(sample):
 def test_lag_in_words():
     assert (lag_text(3), lag_text(-2), lag_text(0)) == ("滞后 3 天", "超前 2 天", "按计划")
     assert lag_text(3, "en") == "3 days behind"
+
+
+def test_a_compound_with_a_violation_stays_in_the_area_view_outside_the_window(sample):
+    area = metrics.filter_dataset(sample, area="送仙桥片区")
+    phases = area_phases(area, DAY)  # QY-1851 broke R2 in August: its phases ended before the window
+    assert "QY-1851" in set(phases["compound_id"])
+    assert phases.loc[phases["compound_id"] == "QY-1851", "violations"].iloc[0] == 1
+
+
+def test_a_phase_under_way_is_dark_up_to_the_day_and_light_after_it(sample):
+    area = metrics.filter_dataset(sample, area="送仙桥片区")
+    rows = area_chart(area_phases(area, DAY), DAY)["layer"][0]["data"]["values"]
+    lines = [r for r in rows if r["id"] == "QY-0657" and r["phase"] == "地下工程"]  # lines not finished on the day
+    assert [(r["opacity"], r["start"] <= DAY < r["end"]) for r in lines] == [(1.0, True), (0.35, False)]
+    assert lines[0]["end"] == lines[1]["start"] == "2022-12-10" and lines[0]["to"] == lines[1]["to"]
+    done = [r for r in rows if r["end"] <= DAY]
+    assert done and all(r["opacity"] == 1.0 for r in done)  # a phase finished before the day: one dark bar
