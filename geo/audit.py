@@ -384,7 +384,8 @@ def record_from_tables(compound_id: str, dates: dict[str, Any], tables: dict[str
     shown = set(tables["works"].columns)
     work_rows = []
     for r in _rows(tables["works"]):
-        key = works.get(r.get("work"), r.get("work") or "")
+        label = str(r.get("work") or "")
+        key = works.get(label, label)
         work_rows.append({**{k: v for k, v in kept.get(key, {}).items() if k not in shown}, **r, "work": key})
     money_rows = [{**r, "source": sources.get(r.get("source"), r.get("source") or "")} for r in _rows(tables["funding"])]
     handovers = [h.model_dump() for h in base.handovers] if base is not None else []

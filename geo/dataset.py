@@ -102,9 +102,9 @@ class Dataset:
     programme_targets: pd.DataFrame
     meta: dict[str, str] = field(default_factory=dict)
     #: Construction layers (geo.schedule.model); None = empty (e.g. a store written before they existed).
-    handovers: pd.DataFrame = None  # type: ignore[assignment]
-    daily_progress: pd.DataFrame = None  # type: ignore[assignment]
-    issue_log: pd.DataFrame = None  # type: ignore[assignment]
+    handovers: pd.DataFrame = None
+    daily_progress: pd.DataFrame = None
+    issue_log: pd.DataFrame = None
     #: The programme the four ``programme_*`` tables define (checked when the data set is made).
     programme: Programme = field(init=False, repr=False, compare=False)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -335,7 +336,8 @@ def _issues(rng: np.random.Generator, daily: pd.DataFrame, works: pd.DataFrame, 
     contractors = works.set_index(["compound_id", "work"])["contractor"]
     subdistricts = compounds.set_index("compound_id")["subdistrict"]
     cats, weights = list(CATEGORY_WEIGHTS), np.array(list(CATEGORY_WEIGHTS.values()))
-    rows, counter = [], {}
+    rows: list[tuple[Any, ...]] = []
+    counter: dict[str, int] = {}
     for site in sites[sites["n"] > 0].itertuples():
         for _ in range(site.n):
             cat = cats[int(rng.choice(len(cats), p=weights / weights.sum()))]

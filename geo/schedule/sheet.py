@@ -81,7 +81,7 @@ def _norm(text: object) -> str:
 
 
 def _header_table() -> dict[str, str]:
-    table = {}
+    table: dict[str, str] = {}
     for name, (zh, en) in _LABELS.items():
         for text in (name, zh, en, *ALIASES.get(name, ())):
             table.setdefault(_norm(text), name)
@@ -205,7 +205,8 @@ class _Rows:
 
 def _mapping(raw: RawTable) -> tuple[dict[str, str], list[str]]:
     table = _header_table()
-    mapped, unknown = {}, []
+    mapped: dict[str, str] = {}
+    unknown: list[str] = []
     for head in raw.cells.columns:
         name = table.get(_norm(head))
         if name is not None and name not in mapped.values():
@@ -299,9 +300,9 @@ def read_sheet(raw: RawTable, ds: Dataset, *, today: dt.date | None = None) -> S
         works_of.update({cid: set() for cid in ds.compounds["compound_id"] if cid not in works_of})
         names = _work_table()
         for row in raw.cells.index:
-            report = _parse_row(chk, int(row), works_of, names, today)
-            if report is not None:
-                parsed[int(row)] = report
+            parsed_row = _parse_row(chk, int(row), works_of, names, today)
+            if parsed_row is not None:
+                parsed[int(row)] = parsed_row
         _check_duplicates(chk, parsed)
         _check_decreases(chk, parsed, ds)
     frame = pd.DataFrame([vars(r) for r in parsed.values()], index=list(parsed),
