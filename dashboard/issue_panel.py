@@ -6,6 +6,7 @@ Widgets -> dashboard.cached (the log and the findings as known on the day) -> da
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +14,9 @@ import streamlit as st
 from dashboard import cached, site_form, state
 from geo.auth import User
 from geo.i18n import t, vocab
+from geo.reports.daily import FORMATS
 from geo.schedule import model, views
+from geo.schedule.sheet import table_xlsx
 from geo.store import Loaded
 
 ss = st.session_state
@@ -27,7 +30,9 @@ def issues_view(loaded: Loaded, day: dt.date, area: str | None, subdistrict: str
     if rows.empty:
         st.caption(t("schedule.issue.none", lang))
     else:
-        st.dataframe(views.issues_view(rows, day, lang, names), hide_index=True, width="stretch", height=420)
+        table = views.issues_view(rows, day, lang, names)
+        st.dataframe(table, hide_index=True, width="stretch", height=420)
+        _download(table, "schedule.view.issues", "issues", day, lang)
     if not user.can_write or day != dt.date.today():
         st.caption(t("schedule.issue.readonly", lang))
         return
@@ -75,5 +80,14 @@ def findings_view(loaded: Loaded, day: dt.date, area: str | None, subdistrict: s
     if found.empty:
         st.success(t("schedule.findings.none", lang))
         return
-    st.dataframe(views.findings_view(found, lang, loaded.dataset.programme), hide_index=True, width="stretch")
+    table = views.findings_view(found, lang, loaded.dataset.programme)
+    st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t("schedule.findings.note", lang))
+    _download(table, "schedule.view.findings", "findings", day, lang)
+
+
+def _download(table: pd.DataFrame, title: str, stem: str, day: dt.date, lang: str) -> None:
+    """The table as shown, as an Excel file of the day."""
+    st.download_button(t("schedule.download_xlsx", lang), data=partial(table_xlsx, table, t(title, lang)),
+                       file_name=f"{stem}-{day.isoformat()}.xlsx", mime=FORMATS["xlsx"], on_click="ignore",
+                       icon=":material/download:", key=f"schedule_download_{stem}")

@@ -783,6 +783,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "schedule.sheet.upload": ("导入施工单位填报的日报", "Import a contractor's daily sheet"),
     "schedule.sheet.import": ("导入日进度", "Import the daily progress"),
     "schedule.issue.none": ("没有问题记录", "No issue recorded"),
+    "schedule.download_xlsx": ("下载 Excel", "Download Excel"),
     "schedule.issue.readonly": ("登记、办结问题：登录编辑账号，并将截至日期设为今天。", "To raise or resolve issues, sign in as an editor with today as the as-of date."),
     "schedule.issue.raise": ("登记问题", "Raise an issue"),
     "schedule.issue.raise_button": ("登记", "Raise"),

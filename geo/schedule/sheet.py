@@ -108,6 +108,31 @@ def xlsx_cell(ws: Any, value: Any, *, bold: bool = False, fill: str | None = Non
     return cell
 
 
+def table_xlsx(frame: pd.DataFrame, title: str) -> bytes:
+    """A labelled table (``geo.schedule.views``: headers already in the reader's language) as an
+    XLSX workbook of one sheet named ``title``: bold headers, text as strings (never a formula),
+    dates as dates and times of day kept."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    for i, column in enumerate(frame.columns[:26]):
+        ws.column_dimensions[chr(ord("A") + i)].width = 30 if frame[column].dtype == object else 18
+    ws.freeze_panes = "A2"
+    ws.append([xlsx_cell(ws, str(c), bold=True, fill="DDE6F0") for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value in row:
+            if isinstance(value, pd.Timestamp) and value != value.normalize():
+                cell = WriteOnlyCell(ws, value.to_pydatetime())
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            else:
+                cell = xlsx_cell(ws, value)
+            cells.append(cell)
+        ws.append(cells)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def sheet_rows(table: pd.DataFrame, day: AsOfLike, lang: str = "zh") -> list[list[Any]]:
     """The rows of the sheet for a daily table (values as written, the work as its label)."""
     date = pd.Timestamp(str(day)).date() if day is not None else dt.date.today()

@@ -69,8 +69,10 @@ def test_the_table_issues_and_findings_views_and_english(store):
     assert len(at.dataframe) == 1  # the daily table (disabled for a viewer)
     at.segmented_control(key=state.SCHEDULE_VIEW).set_value("findings").run()
     assert "R1 Underground before above ground" in str(at.dataframe[0].value.to_dict())
+    assert any(b.proto.label == "Download Excel" for b in at.get("download_button"))
     at.segmented_control(key=state.SCHEDULE_VIEW).set_value("issues").run()
     assert not at.exception and len(at.dataframe) == 1
+    assert any(b.proto.label == "Download Excel" for b in at.get("download_button"))
 
 
 def _login(at: AppTest, name: str, password: str) -> AppTest:

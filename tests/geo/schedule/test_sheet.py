@@ -6,13 +6,14 @@ import datetime as dt
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from geo import metrics
 from geo.imports.readers import read_upload
 from geo.imports.validate import counts_by_code, report_frame
 from geo.schedule.daily import daily_table
-from geo.schedule.sheet import header, read_sheet, sheet_xlsx
+from geo.schedule.sheet import header, read_sheet, sheet_xlsx, table_xlsx
 
 DAY = dt.date(2022, 12, 9)
 
@@ -92,3 +93,13 @@ def test_text_is_written_as_text_never_as_a_formula(area):
     ws = _sheet(sheet_xlsx(ds, DAY))["施工日报"]
     notes = [row[8] for row in ws.iter_rows(min_row=2) if row[8].value]
     assert notes and all(c.data_type == "s" and c.value.startswith("=") for c in notes)
+
+
+def test_a_labelled_table_as_xlsx_keeps_times_and_never_writes_a_formula():
+    frame = pd.DataFrame({"问题": ["=HYPERLINK(\"http://x\")", "围挡倾斜"],
+                          "提出时间": pd.to_datetime(["2022-12-09 09:30", "2022-12-08 00:00"])})
+    ws = openpyxl.load_workbook(io.BytesIO(table_xlsx(frame, "问题台账"))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("问题", "提出时间") and ws.title == "问题台账"
+    assert rows[1][0] == "=HYPERLINK(\"http://x\")" and ws["A2"].data_type == "s"
+    assert rows[1][1].hour == 9 and rows[1][1].minute == 30 and rows[2][1].date().isoformat() == "2022-12-08"
