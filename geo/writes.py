@@ -5,8 +5,8 @@ acting user from the store (role, subdistricts, active): of the :class:`geo.auth
 a session holds only the name counts, so a removed, disabled or demoted user can no
 longer write and a role claimed by the caller gains nothing. Rights come from stored data:
 
-- :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`: an
-  admin once the store has one;
+- :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`,
+  :func:`copy_store`: an admin of the store written, once it has one;
 - :func:`save_progress`, :func:`save_handover`, :func:`save_daily_progress`, :func:`raise_issue`,
   :func:`resolve_issue`: an editor of the compound's *stored* subdistrict, or an admin (each one
   transaction of that compound, audited, refused when someone saved it since its tag);
@@ -32,7 +32,8 @@ from geo.dataset import Dataset
 from geo.imports.planning import ImportPlan
 from geo.schedule import model as schedule_model
 from geo.schedule.daily import DailyReport
-from geo.store.base import Change, CompoundRows, EditConflict, Store, StoreError, UserRecord, bilingual
+from geo.store import migrate
+from geo.store.base import Change, CompoundRows, EditConflict, History, Store, StoreError, UserRecord, bilingual
 
 MAX_NOTE = 200  # characters of a daily report's note
 MAX_TEXT = 500  # characters of an issue's description or resolution
@@ -68,6 +69,21 @@ def initialize_store(store: Store, actor: User, dataset: Dataset) -> None:
     if guarded:
         _admin(store, actor)
     store.initialize(dataset)
+
+
+def copy_store(source: Store, target: Store, actor: User) -> History:
+    """Replace everything in ``target`` with a copy of ``source`` (``python -m geo migrate``); return what was copied.
+
+    Like :func:`initialize_store`: anyone may fill a target that does not exist yet or has
+    no active admin; replacing one that has an admin takes one of its admins.
+    """
+    try:
+        guarded = admin_exists(target)
+    except StoreError:  # nothing there yet
+        guarded = False
+    if guarded:
+        _admin(target, actor)
+    return migrate.copy_store(source, target)
 
 
 def commit_import(store: Store, actor: User, plan: ImportPlan, *, expected: str, note: str = "") -> int:

@@ -168,3 +168,39 @@ def test_a_snapshot_made_before_a_layer_existed_reads_it_empty(sample):
                 new.writestr(name, old.read(name))
     ds = dataset_from_snapshot(blob.getvalue())
     assert ds.issue_log.empty and len(ds.compounds) == 1891
+
+
+def _history_rows(path: Path, layer: str) -> int:
+    with sqlite3.connect(path) as con:
+        return con.execute(f'SELECT COUNT(*) FROM "qy_history_{layer}"').fetchone()[0]
+
+
+def test_an_import_writes_only_the_rows_it_changes_and_no_snapshot(tmp_path, sample):
+    store = scratch_sample(tmp_path)
+    path = Path(store.url.removeprefix("gpkg:"))
+    compounds = sample.compounds.copy()
+    compounds.loc[[3, 700], "households"] += 1
+    store.commit(sample.with_layers(compounds=compounds), user="admin")
+    assert _history_rows(path, "compounds") == 2 and _history_rows(path, "works") == 0
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT COUNT(*) FROM qy_versions WHERE snapshot IS NOT NULL").fetchone()[0] == 0
+    assert store.load_version(1).compounds.to_csv(index=False) == sample.compounds.to_csv(index=False)
+    store.restore(1, user="admin")
+    assert store.load().dataset.compounds.to_csv(index=False) == sample.compounds.to_csv(index=False)
+    assert _history_rows(path, "compounds") == 4
+
+
+def test_a_change_of_columns_writes_the_file_anew_and_keeps_every_version_whole(tmp_path, sample):
+    store = scratch_sample(tmp_path)
+    path = Path(store.url.removeprefix("gpkg:"))
+    compounds = sample.compounds.copy()
+    compounds.loc[3, "households"] += 1
+    store.commit(sample.with_layers(compounds=compounds), user="admin")
+    store.commit(sample.with_layers(works=sample.works.assign(inspector="甲公司")), user="admin")
+    with sqlite3.connect(path) as con:
+        kept = [r[0] for r in con.execute("SELECT version FROM qy_versions WHERE snapshot IS NOT NULL")]
+    assert kept == [1, 2]
+    assert store.load_version(2).compounds.to_csv(index=False) == compounds.to_csv(index=False)
+    assert "inspector" in store.load().dataset.works.columns
+    store.restore(2, user="admin")
+    assert store.load().dataset.compounds.to_csv(index=False) == compounds.to_csv(index=False)
