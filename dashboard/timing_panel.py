@@ -7,6 +7,7 @@ dashboard.site_form (the save) -> render.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -35,6 +36,15 @@ def chart_view(loaded: Loaded, day: dt.date, area: str | None, subdistrict: str 
         st.vega_lite_chart(area_chart(phases, day, lang), width="stretch", key="schedule_area_chart")
         st.caption(t("schedule.area_note", lang))
     _compound_panel(loaded, day, phases, area, subdistrict, user, lang)
+
+
+def record_chart(box: Any, loaded: Loaded, cid: str, day: dt.date, lang: str) -> None:
+    """One compound's timing chart in ``box`` (a container or tab: the explorer's record)."""
+    drawn = cached.compound_chart(loaded, cid, day, lang)
+    if drawn["rows"]:
+        box.vega_lite_chart(drawn["spec"], width="stretch", key=f"explorer_timing_{cid}")
+    else:
+        box.caption(t("explorer.record.none", lang))
 
 
 def _compound_panel(loaded: Loaded, day: dt.date, phases: pd.DataFrame, area: str | None, subdistrict: str | None,

@@ -29,11 +29,12 @@ from geo import auth
 from geo.audit import EditError, HandoverProgress, ProgressRecord, diff_records, record_from_input, record_from_rows
 from geo.auth import Refused, User
 from geo.dataset import Dataset
+from geo.i18n import bilingual
 from geo.imports.planning import ImportPlan
 from geo.schedule import model as schedule_model
 from geo.schedule.daily import DailyReport
 from geo.store import migrate
-from geo.store.base import Change, CompoundRows, EditConflict, History, Store, StoreError, UserRecord, bilingual
+from geo.store.base import Change, CompoundRows, EditConflict, History, Store, StoreError, UserRecord
 
 MAX_NOTE = 200  # characters of a daily report's note
 MAX_TEXT = 500  # characters of an issue's description or resolution

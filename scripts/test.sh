@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Set up including the system packages the tests need and the project's PostGIS server,
+# check the code with ruff and mypy (any finding stops here; settings in pyproject.toml),
 # then run pytest from the repo root. With no arguments: the whole suite (the store
 # contract on both backends), then the tests that read and write stores (page tests,
 # writes, command line, migrate) again with every scratch store on PostGIS
@@ -12,6 +13,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/setup.sh --test
+echo "ruff: geo dashboard tests benchmarks docs"
+.venv/bin/ruff check geo dashboard tests benchmarks docs
+echo "mypy: geo dashboard"
+.venv/bin/mypy
 if [ "$#" -gt 0 ]; then
   exec .venv/bin/python -m pytest -q "$@"
 fi
@@ -19,6 +24,6 @@ status=0
 .venv/bin/python -m pytest -q || status=$?
 printf '\ntest: the store-backed tests again, every store on PostGIS (QY_TEST_BACKEND=postgis)\n'
 QY_TEST_BACKEND=postgis .venv/bin/python -m pytest -q -m "not browser" \
-  tests/dashboard tests/geo/cli tests/geo/test_writes.py tests/geo/test_audit.py tests/geo/test_auth.py \
+  tests/dashboard tests/geo/cli tests/geo/test_writes.py tests/geo/test_writes_schedule.py tests/geo/test_audit.py tests/geo/test_auth.py \
   tests/geo/store/test_migrate.py || status=$?
 exit "$status"

@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard import cached, daily_panel, issue_panel, site_form, state, timing_panel
 from dashboard.auth_widget import login_box
+from geo import kpis
 from geo.i18n import t, vocab
 from geo.programme import Programme
 from geo.reports import daily as daily_report
@@ -43,16 +44,8 @@ def _controls(programme: Programme, as_of: dt.date, lang: str) -> tuple[str | No
 
 
 def _kpis(figures: dict[str, Any], lang: str) -> None:
-    d, s, i = figures["daily"], figures["sequencing"], figures["issues"]
-    rate = i["resolved_same_day_rate"]
-    cols = st.columns(5)
-    cols[0].metric(t("schedule.kpi.active", lang), f"{d['works_active']:,}", help=t("schedule.kpi.active_help", lang))
-    cols[1].metric(t("schedule.kpi.reported", lang), f"{d['works_reported']:,}")
-    cols[2].metric(t("schedule.kpi.behind", lang, days=d["lag_alert_days"]), f"{d['compounds_behind']:,}")
-    cols[3].metric(t("schedule.kpi.sequence", lang), f"{s['violations']:,} / {s['warnings']:,}",
-                   help=t("schedule.kpi.sequence_help", lang, n=s["compounds_with_violations"]))
-    cols[4].metric(t("schedule.kpi.issues", lang), f"{i['open']:,} / {i['overdue']:,}",
-                   help=t("schedule.kpi.issues_help", lang, rate="—" if rate is None else f"{100 * rate:.1f}%"))
+    for col, kpi in zip(st.columns(5), kpis.site_kpis(figures, lang)):
+        col.metric(kpi.label, kpi.value, help=kpi.ref or None)
 
 
 def _report_control(loaded: Loaded, day: dt.date, area: str | None, subdistrict: str | None, lang: str) -> None:

@@ -13,7 +13,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from geo import asof
+from geo import asof, colors
 from geo.asof import AsOfLike
 from geo.dataset import Dataset
 from geo.i18n import t
@@ -21,7 +21,7 @@ from geo.maps import webmap
 from geo.schedule import model
 from geo.schedule.rules import RULE_BY_ID, check_sequence
 
-VIOLATION_COLOR, OVERDUE_COLOR = "#d62728", "#f29f05"
+VIOLATION_COLOR, OVERDUE_COLOR = colors.VIOLATION, colors.OVERDUE
 #: Key of the layer's feature count on the map container (``data-qy-alerts``).
 COUNT_KEY = "alerts"
 

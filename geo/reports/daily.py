@@ -33,9 +33,11 @@ from reportlab.platypus import Table as RLTable
 from geo import metrics, schema
 from geo.asof import AsOf, AsOfLike
 from geo.brief.layout import text_width
-from geo.brief.model import ACCENT, GREY, INK, WARN, Table
+from geo.brief.model import Table
 from geo.brief.pdf_writer import grid_style, paragraph, register_font
+from geo.colors import ACCENT, CARD_FILL, GREY, INK, WARN
 from geo.dataset import Dataset
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.programme import slug
 from geo.schedule import metrics as schedule_metrics
@@ -83,15 +85,15 @@ class DispatchReport:
 def _num(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
-    return f"{int(value):,}" if float(value).is_integer() else f"{float(value):,.1f}"
+    return number(value) if float(value).is_integer() else number(value, 1)
 
 
 def _percent(value: Any) -> str:
-    return "—" if value is None or pd.isna(value) else f"{float(value):.1f}%"
+    return "—" if value is None or pd.isna(value) else number(value, 1, unit="%")
 
 
 def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{100 * rate:.1f}%"
+    return "—" if rate is None else number(100 * rate, 1, unit="%")
 
 
 def _date(value: Any) -> str:
@@ -319,7 +321,7 @@ def _kpi_grid(report: DispatchReport, font: str, width: float) -> RLTable:
              for label, value in report.kpis]
     row = [[c[0] for c in cells], [c[1] for c in cells]]
     grid = RLTable(row, colWidths=[width / len(cells)] * len(cells))
-    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#EEF3F8")),
+    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(CARD_FILL)),
                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEAFTER", (0, 0), (-2, -1), 0.5, colors.white),
                               ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     return grid

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo import asof
+from geo import asof, colors
 from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
 from geo.i18n import t, vocab
@@ -24,9 +24,9 @@ from geo.schedule import model
 from geo.schedule.daily import daily_table
 from geo.schedule.rules import RULE_BY_ID, check_sequence
 
-#: Colour of each class's actual bars; planned bars are light grey-blue; a violation red.
-CLASS_COLORS: dict[str, str] = {model.UNDERGROUND: "#8d6e63", model.SPECIAL: "#5c6bc0", model.HARDWARE: "#2e9e5b"}
-PLAN_COLOR, VIOLATION_COLOR, WARNING_COLOR, TODAY_COLOR = "#c9d3df", "#d62728", "#f29f05", "#f29f05"
+#: Colour of each class's actual bars; planned bars are light grey-blue; a violation red (``geo.colors``).
+CLASS_COLORS: dict[str, str] = {c: colors.SEQUENCE_CLASS[c] for c in model.SEQUENCE_CLASSES}
+PLAN_COLOR, VIOLATION_COLOR, WARNING_COLOR, TODAY_COLOR = colors.PLAN, colors.VIOLATION, colors.OVERDUE, colors.TODAY
 ROW_PX = 26  # height of a work's row (two bars)
 SORTS: tuple[str, ...] = ("lag", "name", "start")
 
@@ -140,9 +140,9 @@ def compound_chart(timeline: dict[str, Any], lang: str = "zh", *, title: str = "
                      "x2": {"field": "end"}, "color": _legend(lang), "tooltip": tip}}]
     if timeline["milestones"]:
         layers.append({"data": {"values": timeline["milestones"]},
-                       "mark": {"type": "point", "shape": "diamond", "size": 110, "strokeWidth": 1.5, "color": "#1f2d3d"},
+                       "mark": {"type": "point", "shape": "diamond", "size": 110, "strokeWidth": 1.5, "color": colors.MILESTONE},
                        "encoding": {"y": y, "x": {"field": "date", "type": "temporal"},
-                                    "fill": {"condition": {"test": "datum.done", "value": "#1f2d3d"}, "value": "#ffffff"},
+                                    "fill": {"condition": {"test": "datum.done", "value": colors.MILESTONE}, "value": "#ffffff"},
                                     "tooltip": [{"field": "text", "title": t("schedule.chart.tip.handover", lang)},
                                                 {"field": "date", "title": t("schedule.chart.tip.date", lang)},
                                                 {"field": "accepted_by", "title": t("field.accepted_by", lang)}]}})
@@ -247,7 +247,7 @@ def area_chart(phases: pd.DataFrame, as_of: AsOfLike, lang: str = "zh") -> dict[
                       "tooltip": tip}},
         {"data": {"values": marks}, "mark": {"type": "text", "align": "left", "dx": 6, "fontWeight": "bold"},
          "encoding": {"y": y, "x": {"field": "end", "type": "temporal"}, "text": {"field": "flag"},
-                      "color": {"condition": {"test": "datum.violations > 0", "value": VIOLATION_COLOR}, "value": "#5f6b78"}}},
+                      "color": {"condition": {"test": "datum.violations > 0", "value": VIOLATION_COLOR}, "value": colors.LAG_TEXT}}},
         *_today_layer(d.isoformat(), lang),
     ]
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": "container",

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import bilingual
 
 #: Layers a progress edit may change and the columns that key one row of each. Every one of
 #: them has a ``compound_id`` column: :meth:`Store.compound` reads a compound's rows of each.
@@ -34,11 +34,6 @@ EDIT_KEYS: dict[str, tuple[str, ...]] = {
     "daily_progress": ("compound_id", "work", "date"),
     "issue_log": ("issue_id",),
 }
-
-
-def bilingual(key: str, /, **fmt: Any) -> str:
-    """``中文 / English`` text of a translation key (messages of store errors)."""
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
 
 
 def now_text() -> str:

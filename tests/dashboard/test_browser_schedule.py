@@ -82,15 +82,15 @@ def test_a_daily_progress_edit_is_saved(browser, schedule_app):
         grid = page.get_by_test_id("stDataFrame").first
         grid.wait_for(timeout=30_000)
         box = grid.bounding_box()
-        page.wait_for_timeout(800)  # the grid is a canvas: drawn a moment after its element
+        page.wait_for_timeout(2000)  # the grid is a canvas: drawn a moment after its element (longer on a busy machine)
         page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # the first row's first cell
         for _ in range(5):  # to 累计完成 (compound, ID, work, contractor, planned, percent)
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # open the cell's editor
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(800)
         page.keyboard.type("66")
         page.keyboard.press("Enter")
-        page.wait_for_timeout(800)
+        page.wait_for_timeout(1500)  # the edit reaches the server before the save
         save_screenshot(page, "schedule_daily_edited")
         page.get_by_role("button", name="保存日进度").click()
         page.get_by_text("已保存 1 个小区的 1 条日进度").wait_for(timeout=60_000)
