@@ -33,6 +33,7 @@ PAGES: list[PageSpec] = [
     PageSpec("screen.py", "screen", "page.screen", ":material/tv:", chrome=False),
     PageSpec("data_import.py", "import", "page.import", ":material/upload_file:"),
     PageSpec("data_edit.py", "edit", "page.edit", ":material/edit_note:"),
+    PageSpec("schedule.py", "schedule", "page.schedule", ":material/view_timeline:"),
 ]
 
 def app_title(lang: str) -> str:

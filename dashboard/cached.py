@@ -25,6 +25,7 @@ from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
 from geo import filters, metrics, record
+from geo.asof import issues_known_on
 from geo.audit import compound_choices as choices
 from geo.brief import render
 from geo.i18n import t
@@ -32,6 +33,11 @@ from geo.imports.planning import plan_import
 from geo.imports.readers import read_upload
 from geo.imports.validate import validate_table
 from geo.maps import filter_layer, webmap
+from geo.reports import daily as daily_report
+from geo.schedule import chart
+from geo.schedule.daily import daily_table
+from geo.schedule.rules import check_sequence
+from geo.schedule.sheet import read_sheet, sheet_xlsx
 from geo.settings import get_settings
 from geo.store import Loaded, Store, StoreError, open_store
 
@@ -198,3 +204,77 @@ def upload_checked(loaded: Loaded, data: bytes, filename: str, choice: str | Non
 def compound_choices(loaded: Loaded, subdistrict: str | None) -> dict[str, str]:
     """compound_id -> label for the progress page's chooser (``geo.audit.compound_choices``)."""
     return choices(loaded.dataset.compounds, subdistrict)
+
+
+# --- construction: the /schedule page, the explorer's record chart and alert layer ----------------------
+def _scope(loaded: Loaded, area: str | None, subdistrict: str | None) -> Any:
+    return metrics.filter_dataset(loaded.dataset, area=area, subdistrict=subdistrict)
+
+
+@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def construction_stats(loaded: Loaded, as_of: dt.date, area: str | None = None,
+                       subdistrict: str | None = None) -> dict[str, Any]:
+    """``geo.metrics.construction_stats`` (sequencing, issues, daily) of an area or subdistrict on ``as_of``."""
+    return metrics.construction_stats(_scope(loaded, area, subdistrict), as_of)
+
+
+@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def findings(loaded: Loaded, as_of: dt.date, area: str | None = None, subdistrict: str | None = None) -> pd.DataFrame:
+    """``geo.schedule.rules.check_sequence`` of an area or subdistrict (all when both None) on ``as_of``."""
+    return check_sequence(_scope(loaded, area, subdistrict), as_of)
+
+
+@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def daily(loaded: Loaded, day: dt.date, as_of: dt.date, area: str | None = None,
+          subdistrict: str | None = None) -> pd.DataFrame:
+    """``geo.schedule.daily.daily_table`` of ``day`` as known on ``as_of`` for an area or subdistrict."""
+    return daily_table(_scope(loaded, area, subdistrict), day, as_of=as_of)
+
+
+@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def area_phases(loaded: Loaded, as_of: dt.date, area: str | None, subdistrict: str | None, lang: str, sort: str,
+                everything: bool) -> pd.DataFrame:
+    """``geo.schedule.chart.area_phases`` of an area or subdistrict (``everything``: all compounds, not only
+    those on site around ``as_of``)."""
+    return chart.area_phases(_scope(loaded, area, subdistrict), as_of, lang=lang, sort=sort,
+                             window_days=None if everything else 56)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def compound_chart(loaded: Loaded, compound_id: str, as_of: dt.date, lang: str) -> dict[str, Any]:
+    """The handover timing chart of one compound (a Vega-Lite spec) and its findings, on ``as_of``."""
+    timeline = chart.compound_timeline(loaded.dataset, compound_id, as_of, lang=lang)
+    return {"spec": chart.compound_chart(timeline, lang), "findings": timeline["findings"],
+            "rows": len(timeline["order"])}
+
+
+@st.cache_data(ttl=_TTL, max_entries=16, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def issues(loaded: Loaded, as_of: dt.date, area: str | None = None, subdistrict: str | None = None) -> pd.DataFrame:
+    """The issue log of an area or subdistrict as known on ``as_of`` (``geo.asof.issues_known_on``)."""
+    return issues_known_on(_scope(loaded, area, subdistrict).issue_log, as_of)
+
+
+@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def dispatch_report(loaded: Loaded, day: dt.date, lang: str, fmt: str, area: str | None = None,
+                    subdistrict: str | None = None) -> bytes:
+    """The next-morning dispatch report (``geo.reports.daily.report_bytes``) as PDF or XLSX bytes.
+
+    Also called from a deferred download (no script context): no st.* calls.
+    """
+    return daily_report.report_bytes(loaded.dataset, day, area=area, subdistrict=subdistrict, lang=lang, fmt=fmt)
+
+
+@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def daily_sheet(loaded: Loaded, day: dt.date, as_of: dt.date, lang: str, area: str | None = None,
+                subdistrict: str | None = None) -> bytes:
+    """The contractors' daily sheet of ``day`` (``geo.schedule.sheet.sheet_xlsx``) as XLSX bytes (deferred download)."""
+    return sheet_xlsx(_scope(loaded, area, subdistrict), day, as_of=as_of, lang=lang)
+
+
+@st.cache_resource(ttl=_TTL, max_entries=2, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def sheet_checked(loaded: Loaded, data: bytes, filename: str) -> Any:
+    """A contractor's daily sheet read and checked (``geo.schedule.sheet.read_sheet``) against the loaded data.
+
+    Raises geo.imports.issues.UnreadableFile. Read-only result: never mutate it.
+    """
+    return read_sheet(read_upload(data, filename), loaded.dataset)

@@ -59,7 +59,7 @@ def save(session: Session, store: Store, user: User, record: writes.OpenedRecord
     outcome for :func:`take_message`: refused (no right, someone saved since, a bad value) or
     saved (then the latest record is opened next)."""
     try:
-        after = audit.record_from_tables(record.record.compound_id, dates, tables, lang)
+        after = audit.record_from_tables(record.record.compound_id, dates, tables, lang, base=record.record)
         n = writes.save_progress(store, user, after, etag=record.etag).changes
     except EditConflict as exc:
         session[state.EDIT_MESSAGE] = ("error", t("edit.conflict", lang, compound=exc.compound_id,

@@ -51,6 +51,23 @@ EDIT_COMPOUND = "edit_compound"  # compound id being edited
 EDIT_OPENED = "edit_opened"  # (compound id, geo.writes.OpenedRecord) as opened: its tag is the concurrency check
 EDIT_MESSAGE = "edit_message"  # (kind, text) shown after a save
 EDIT_SINCE = "edit_since"  # the "changes since" date
+# construction (dashboard/app_pages/schedule.py)
+SCHEDULE_SCOPE_KIND = "schedule_scope_kind"  # area | subdistrict
+SCHEDULE_SCOPE = "schedule_scope"  # the area's or subdistrict's name
+SCHEDULE_LINKED = "schedule_linked"  # the (kind, name) a ?area= / ?subdistrict= link set the scope to (applied once)
+SCHEDULE_VIEW = "schedule_view"  # chart | table | issues | findings
+SCHEDULE_SORT = "schedule_sort"  # the area chart's row order: lag | name | start
+SCHEDULE_ALL = "schedule_all"  # the area chart shows every compound (not only those on site around the date)
+SCHEDULE_COMPOUND = "schedule_compound"  # compound id of the timing chart
+SCHEDULE_DAY = "schedule_day"  # the day the page shows (at most the as-of date)
+SCHEDULE_DAY_FOR = "schedule_day_for"  # the as-of date the day was last set to follow
+SCHEDULE_OPENED = "schedule_opened"  # (key, table, {compound id: tag}) of the daily table as opened: the concurrency check
+SCHEDULE_EDITOR = "schedule_editor"  # prefix of the daily table editor's key
+SCHEDULE_MESSAGE = "schedule_message"  # (kind, text) shown after a save
+SCHEDULE_UPLOAD = "schedule_upload"  # the daily sheet uploader
+SCHEDULE_HANDOVER = "schedule_handover_"  # prefix of the handover form's widgets
+SCHEDULE_ISSUE = "schedule_issue_"  # prefix of the issue forms' widgets
+EXPLORER_ALERTS = "explorer_alerts"  # the explorer map shows the sequence violations / overdue issues layer
 
 # --- URL query parameters -------------------------------------------------------------
 Q_LANG = "lang"

@@ -25,6 +25,7 @@ SHOTS = (  # name, path, viewport
     ("explorer_zh", "/explorer?area=清溪片区,骡马市片区&status=completed,under_construction", (1600, 1000)),
     ("screen_1080p", "/screen", (1920, 1080)),
     ("import_zh", "/import", (1400, 1000)),
+    ("schedule_zh", "/schedule?as_of=2022-12-09&area=送仙桥片区", (1600, 1000)),
 )
 
 
@@ -39,10 +40,13 @@ def main() -> int:
             for name, path, (w, h) in SHOTS:
                 with offline_page(browser, base + path, width=w, height=h) as visit:
                     page = visit.page
-                    if name != "import_zh":
-                        page.frame_locator(FOLIUM_IFRAME).first.locator(".leaflet-container").wait_for(timeout=60_000)
-                    else:
+                    if name == "import_zh":
                         page.get_by_text("数据版本").first.wait_for(timeout=60_000)
+                    elif name == "schedule_zh":  # both timing charts drawn
+                        page.wait_for_function("() => document.querySelectorAll('.vega-embed canvas, .vega-embed svg')"
+                                               ".length >= 2", timeout=60_000)
+                    else:
+                        page.frame_locator(FOLIUM_IFRAME).first.locator(".leaflet-container").wait_for(timeout=60_000)
                     page.wait_for_timeout(2500)  # labels, charts and fonts settle
                     target = OUT / f"{name}.png"
                     page.screenshot(path=str(target))

@@ -18,8 +18,15 @@ The rules:
   year's money counts in full from 1 January of that year, so rows with year <= D's
   year count. :func:`funding_in_year` is one year's part of it.
 - **Known on D** (:func:`known_on`, :func:`dataset_known_on`): an event date after D
-  (actual start and finish, completion date) is not known on D and is blank, and so
-  is money of a later year. Plan dates are known in advance and always shown.
+  (actual start and finish, completion date, a handover, an issue's resolution) is not
+  known on D and is blank (with what belongs to the event: who accepted a handover, the
+  resolution), and so is money of a later year. Plan dates are known in advance and
+  always shown. A daily report or an issue recorded after D does not exist on D
+  (:func:`daily_known_on`, :func:`issues_known_on`).
+- **Construction** (geo.schedule): the dates the sequencing rules compare, as known on D
+  (:func:`work_dates`, :func:`handover_dates`); works **active on D**; the **planned
+  percent** of a work on D and its **lag in days**; issues **open**, **overdue**,
+  **raised / resolved on D**, **resolved the same day** (before the end of the day raised).
 
 Rule functions take a layer (a DataFrame of the store's columns; dates datetime64)
 and an as-of value (anything :meth:`AsOf.of` accepts) and return a new Series or frame
@@ -39,7 +46,9 @@ from geo.dataset import Dataset
 from geo.i18n import bilingual
 
 #: Dates on which something happened: not known before they are reached.
-EVENT_DATES: tuple[str, ...] = ("actual_start", "actual_finish", "completed_date")
+EVENT_DATES: tuple[str, ...] = ("actual_start", "actual_finish", "completed_date", "actual_date", "resolved_at")
+#: Columns that belong to an event: blank while the event has not happened.
+EVENT_DETAILS: dict[str, tuple[str, ...]] = {"actual_date": ("accepted_by",), "resolved_at": ("resolution",)}
 #: The work whose quantity counts EV chargers.
 EV_CHARGERS = "ev_chargers"
 
@@ -266,7 +275,11 @@ def known_on(frame: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
     out = frame.copy()
     for column in EVENT_DATES:
         if column in out.columns:
+            reached = d.reached(out[column])
             out[column] = d.known(out[column])
+            for detail in EVENT_DETAILS.get(column, ()):
+                if detail in out.columns:
+                    out[detail] = out[detail].where(reached, None)
     return out
 
 
@@ -279,4 +292,119 @@ def dataset_known_on(ds: Dataset, as_of: AsOfLike = None) -> Dataset:
         compounds=known_on(ds.compounds, d), works=known_on(ds.works, d), elevators=known_on(ds.elevators, d),
         greenways=known_on(ds.greenways, d), sites=known_on(ds.sites, d),
         funding=ds.funding[funding_to_date(ds.funding, d)],
+        handovers=known_on(ds.handovers, d), daily_progress=daily_known_on(ds.daily_progress, d),
+        issue_log=issues_known_on(ds.issue_log, d),
     )
+
+
+def daily_known_on(daily: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
+    """Daily reports known on ``as_of``: for a day up to it, reported by its end (a later report
+    about an earlier day is counted from the day it was made)."""
+    d = AsOf.of(as_of)
+    return daily[d.reached(_dates(daily, "date")) & d.reached(_dates(daily, "reported_at"))]
+
+
+def issues_known_on(issues: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
+    """Issues raised by ``as_of``, with a later resolution blanked (:func:`known_on`)."""
+    d = AsOf.of(as_of)
+    return known_on(issues[d.reached(_dates(issues, "raised_at"))], d)
+
+
+# --- construction: works, handovers, daily progress, issues (geo.schedule) -------------------------
+def work_dates(works: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
+    """The dates the sequencing rules compare, per work, as known on ``as_of`` (days at midnight).
+
+    ``start`` / ``finish``: actual start / finish reached by D (else NaT); ``finish_so_far``:
+    the actual finish, or D + 1 for a work not finished by D (it finishes tomorrow at the
+    earliest); ``exp_start`` / ``exp_finish``: when the work starts / finishes as far as
+    is known on D: the actual date if reached, else the planned date, or D + 1 when that plan
+    date has passed (NaT without a plan).
+    """
+    d = AsOf.of(as_of)
+    tomorrow = d.day + pd.Timedelta(days=1)
+    out = pd.DataFrame(index=works.index)
+    for kind in ("start", "finish"):
+        actual, plan = _dates(works, f"actual_{kind}").dt.normalize(), _dates(works, f"plan_{kind}").dt.normalize()
+        done = d.reached(actual)
+        out[kind] = actual.where(done)
+        late_plan = plan.notna() & (plan <= d.day)
+        out[f"exp_{kind}"] = out[kind].fillna(plan.mask(late_plan, tomorrow))
+    out["finish_so_far"] = out["finish"].fillna(tomorrow)
+    return out
+
+
+def handover_dates(handovers: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
+    """Per handover, as known on ``as_of``: ``done`` (the actual date reached by D, else NaT) and
+    ``expected`` (the actual date if reached, else the planned one, or D + 1 once that has passed)."""
+    d = AsOf.of(as_of)
+    actual, plan = _dates(handovers, "actual_date").dt.normalize(), _dates(handovers, "plan_date").dt.normalize()
+    done = actual.where(d.reached(actual))
+    late_plan = plan.notna() & (plan <= d.day)
+    expected = done.fillna(plan.mask(late_plan, d.day + pd.Timedelta(days=1)))
+    return pd.DataFrame({"done": done, "expected": expected}, index=handovers.index)
+
+
+def works_active_on(works: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
+    """True for works that are on site on D or should be: started (actually, or by plan) by D and
+    not finished before D (a work finished on D is active on D)."""
+    d = AsOf.of(as_of)
+    started = d.reached(_dates(works, "actual_start")) | d.reached(_dates(works, "plan_start"))
+    finish = _dates(works, "actual_finish")
+    finished_before = d.reached(finish) & (finish.dt.normalize() < d.day)
+    return started & ~finished_before
+
+
+def happened_on(dates: pd.Series, as_of: AsOfLike = None) -> pd.Series:
+    """True where a date (or date-time) falls on D itself."""
+    d = AsOf.of(as_of)
+    stamps = _stamps(dates)
+    return stamps.notna() & (stamps.dt.normalize() == d.day)
+
+
+def planned_percent(works: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
+    """Percent of each work its plan has done by the end of D (0-100; NaN without both plan dates).
+
+    The plan runs evenly over its days, both plan dates included: 0 before the planned start,
+    100 from the planned finish on.
+    """
+    d = AsOf.of(as_of)
+    start, finish = _dates(works, "plan_start").dt.normalize(), _dates(works, "plan_finish").dt.normalize()
+    span = (finish - start).dt.days + 1
+    elapsed = ((d.day - start).dt.days + 1).clip(lower=0)
+    return (100.0 * np.minimum(elapsed, span) / span).where(span > 0).round(1).rename("planned_percent")
+
+
+def lag_days(works: pd.DataFrame, percent: pd.Series, as_of: AsOfLike = None) -> pd.Series:
+    """Days each work is behind its plan on D at ``percent`` complete (negative: ahead; NaN without
+    a plan or a percent): the days its plan has run by the end of D minus the days of plan the
+    percent stands for. A work at 100% on its planned finish is 0 days behind."""
+    d = AsOf.of(as_of)
+    start, finish = _dates(works, "plan_start").dt.normalize(), _dates(works, "plan_finish").dt.normalize()
+    span = (finish - start).dt.days + 1
+    elapsed = ((d.day - start).dt.days + 1).clip(lower=0)
+    lag = elapsed - pd.to_numeric(percent, errors="coerce") / 100.0 * span
+    return np.floor(lag.where(span > 0) + 0.5).rename("lag_days")
+
+
+def issues_open(issues: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
+    """True for issues raised by the end of D and not resolved by then."""
+    d = AsOf.of(as_of)
+    return d.reached(_dates(issues, "raised_at")) & ~d.reached(_dates(issues, "resolved_at"))
+
+
+def issues_overdue(issues: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
+    """True for open issues whose due date has passed (the day after it, like a plan date)."""
+    d = AsOf.of(as_of)
+    return issues_open(issues, d) & (d.days_after(_dates(issues, "due")) > 0)
+
+
+def issue_age_days(issues: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
+    """Whole days from the day each issue was raised to D (0 = raised on D)."""
+    return AsOf.of(as_of).days_after(_dates(issues, "raised_at"))
+
+
+def resolved_same_day(issues: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
+    """True for issues resolved, by the end of D, before the end of the day they were raised."""
+    d = AsOf.of(as_of)
+    raised, resolved = _dates(issues, "raised_at"), _dates(issues, "resolved_at")
+    return d.reached(resolved) & (resolved.dt.normalize() == raised.dt.normalize())

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from geo import schema
 from geo.i18n import TEXT, Bilingual, Reason, bilingual, both, choices, reason_of, t, vocab, vocab_both
+from geo.schedule import model as schedule_model
 from geo.store.base import Change, CompoundRows
 
 Day = dt.date | None
@@ -31,25 +32,68 @@ def _ordered(start: Day, finish: Day, what: Bilingual | str) -> None:
         raise Reason("edit.why.order", what=what, finish=finish, start=start)
 
 
+def _work_key(value: str) -> str:
+    if value not in schema.WORK_KEYS:
+        raise Reason("edit.why.unknown_work", value=value, valid=choices(schema.WORK_KEYS))
+    return value
+
+
+Text = str | None
+
+
 class WorkProgress(BaseModel):
-    """One work item of the compound."""
+    """One work item of the compound: quantity, dates, sequencing class (None = the work type's
+    default), contractor and work face (geo.schedule.model)."""
 
     model_config = ConfigDict(frozen=True)
     work: str
     quantity: int = Field(1, ge=0, le=2000)
+    plan_start: Day = None
+    plan_finish: Day = None
     actual_start: Day = None
     actual_finish: Day = None
+    sequence_class: Text = None
+    contractor: Text = Field(None, max_length=100)
+    work_face: Text = Field(None, max_length=100)
 
     @field_validator("work")
     @classmethod
     def _known(cls, value: str) -> str:
-        if value not in schema.WORK_KEYS:
-            raise Reason("edit.why.unknown_work", value=value, valid=choices(schema.WORK_KEYS))
+        return _work_key(value)
+
+    @field_validator("sequence_class")
+    @classmethod
+    def _class(cls, value: Text) -> Text:
+        if value is not None and value not in schedule_model.SEQUENCE_CLASSES:
+            raise Reason("edit.why.unknown_class", value=value, valid=choices(schedule_model.SEQUENCE_CLASSES))
         return value
 
     @model_validator(mode="after")
     def _dates(self) -> WorkProgress:
+        _ordered(self.plan_start, self.plan_finish, both("edit.what.work_plan", work=vocab_both("work", self.work)))
         _ordered(self.actual_start, self.actual_finish, vocab_both("work", self.work))
+        return self
+
+
+class HandoverProgress(BaseModel):
+    """A work face handed from one work of the compound to another: planned and actual date, who accepted it."""
+
+    model_config = ConfigDict(frozen=True)
+    from_work: str
+    to_work: str
+    plan_date: Day = None
+    actual_date: Day = None
+    accepted_by: Text = Field(None, max_length=100)
+
+    @field_validator("from_work", "to_work")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return _work_key(value)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> HandoverProgress:
+        if self.from_work == self.to_work:
+            raise Reason("edit.why.handover_itself", work=vocab_both("work", self.from_work))
         return self
 
 
@@ -97,6 +141,7 @@ class ProgressRecord(BaseModel):
     works: tuple[WorkProgress, ...] = ()
     elevators: tuple[ElevatorProgress, ...] = ()
     funding: tuple[FundingProgress, ...] = ()
+    handovers: tuple[HandoverProgress, ...] = ()
 
     @model_validator(mode="after")
     def _dates(self) -> ProgressRecord:
@@ -104,6 +149,11 @@ class ProgressRecord(BaseModel):
         _ordered(self.actual_start, self.actual_finish, both("edit.what.actual"))
         if self.actual_finish and not self.actual_start:
             raise Reason("edit.why.finish_without_start")
+        works = {w.work for w in self.works}
+        for h in self.handovers:
+            if h.from_work not in works or h.to_work not in works:
+                raise Reason("edit.why.handover_no_work", source=vocab_both("work", h.from_work),
+                             target=vocab_both("work", h.to_work))
         return self
 
 
@@ -115,15 +165,28 @@ def _unknown(compound_id: str) -> EditError:
     return EditError(bilingual("edit.unknown_compound", compound=compound_id))
 
 
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "" else str(value)
+
+
+def _work(w: Any) -> WorkProgress:
+    return WorkProgress(work=w.work, quantity=int(w.quantity), plan_start=_day(w.plan_start), plan_finish=_day(w.plan_finish),
+                        actual_start=_day(w.actual_start), actual_finish=_day(w.actual_finish),
+                        sequence_class=_text_or_none(w.sequence_class), contractor=_text_or_none(w.contractor),
+                        work_face=_text_or_none(w.work_face))
+
+
 def _record(compound_id: str, compounds: pd.DataFrame, works: pd.DataFrame, elevators: pd.DataFrame,
-            funding: pd.DataFrame) -> ProgressRecord:
+            funding: pd.DataFrame, handovers: pd.DataFrame) -> ProgressRecord:
     if compounds.empty:
         raise _unknown(compound_id)
     c = compounds.iloc[0]
     return ProgressRecord(
         compound_id=compound_id, **{f: _day(c[f]) for f in ("plan_start", "plan_finish", "actual_start", "actual_finish")},
-        works=tuple(WorkProgress(work=w.work, quantity=int(w.quantity), actual_start=_day(w.actual_start),
-                                 actual_finish=_day(w.actual_finish)) for w in works.itertuples()),
+        works=tuple(_work(w) for w in works.itertuples()),
+        handovers=tuple(HandoverProgress(from_work=h.from_work, to_work=h.to_work, plan_date=_day(h.plan_date),
+                                         actual_date=_day(h.actual_date), accepted_by=_text_or_none(h.accepted_by))
+                        for h in handovers.itertuples()),
         elevators=tuple(ElevatorProgress(elevator_id=e.elevator_id, building=None if pd.isna(e.building) else e.building,
                                          plan_start=_day(e.plan_start), actual_start=_day(e.actual_start),
                                          actual_finish=_day(e.actual_finish)) for e in elevators.itertuples()),
@@ -135,7 +198,8 @@ def _record(compound_id: str, compounds: pd.DataFrame, works: pd.DataFrame, elev
 def record_from_rows(rows: CompoundRows) -> ProgressRecord:
     """The editable record of one compound from its stored rows (``Store.compound``); EditError if unknown."""
     layers = rows.layers
-    return _record(rows.compound_id, layers["compounds"], layers["works"], layers["elevators"], layers["funding"])
+    return _record(rows.compound_id, layers["compounds"], layers["works"], layers["elevators"], layers["funding"],
+                   layers["handovers"])
 
 
 def record_from_input(data: dict[str, Any]) -> ProgressRecord:
@@ -166,6 +230,11 @@ def _fields(before: BaseModel | None, after: BaseModel, names: tuple[str, ...], 
     return out
 
 
+#: Fields of a work a progress edit may change.
+WORK_EDIT_FIELDS: tuple[str, ...] = ("quantity", "plan_start", "plan_finish", "actual_start", "actual_finish",
+                                     "sequence_class", "contractor", "work_face")
+
+
 def diff_records(before: ProgressRecord, after: ProgressRecord) -> list[Change]:
     """The field-level changes from ``before`` to ``after`` (same compound)."""
     cid = before.compound_id
@@ -175,7 +244,7 @@ def diff_records(before: ProgressRecord, after: ProgressRecord) -> list[Change]:
         key = (cid, w.work)
         if w.work not in old_works:  # a new row: the first change inserts it
             changes.append(Change("works", key, "underground", None, schema.WORKS[w.work].underground))
-        changes += _fields(old_works.get(w.work), w, ("quantity", "actual_start", "actual_finish"), "works", key)
+        changes += _fields(old_works.get(w.work), w, WORK_EDIT_FIELDS, "works", key)
     old_elev = {e.elevator_id: e for e in before.elevators}
     taken = {e.elevator_id for e in before.elevators}
     for e in after.elevators:
@@ -188,6 +257,10 @@ def diff_records(before: ProgressRecord, after: ProgressRecord) -> list[Change]:
     old_money = {(f.year, f.source): f for f in before.funding}
     for f in after.funding:
         changes += _fields(old_money.get((f.year, f.source)), f, ("amount_wan_yuan",), "funding", (cid, f.year, f.source))
+    old_handovers = {(h.from_work, h.to_work): h for h in before.handovers}
+    for h in after.handovers:
+        changes += _fields(old_handovers.get((h.from_work, h.to_work)), h, ("plan_date", "actual_date", "accepted_by"),
+                           "handovers", (cid, h.from_work, h.to_work))
     return changes
 
 
@@ -215,6 +288,13 @@ def _record_label(layer: str, record: str, lang: str) -> str:
         return f"{parts[1]} {label}"
     if layer == "elevators":
         return f"{t('audit.elevator', lang)} {parts[0]}"
+    work = lambda key: vocab("work", key, lang) if key in schema.WORKS else key  # noqa: E731
+    if layer == "handovers" and len(parts) == 3:
+        return t("audit.handover", lang, source=work(parts[1]), target=work(parts[2]))
+    if layer == "daily_progress" and len(parts) == 3:
+        return t("audit.daily", lang, work=work(parts[1]), date=parts[2])
+    if layer == "issue_log":
+        return t("audit.issue", lang, issue=parts[0])
     return t("audit.compound", lang)
 
 
@@ -266,7 +346,10 @@ def editor_columns(lang: str = "zh") -> dict[str, dict[str, Column]]:
         "works": {"work": ("select", label("work"), {"options": list(_labels("work", schema.WORK_KEYS, lang).values()),
                                                      "required": True}),
                   "quantity": ("number", label("quantity"), {"min_value": 0, "step": 1}),
-                  "actual_start": dates["actual_start"], "actual_finish": dates["actual_finish"]},
+                  "plan_start": dates["plan_start"], "plan_finish": ("date", label("plan_finish"), {}),
+                  "actual_start": dates["actual_start"], "actual_finish": dates["actual_finish"],
+                  "contractor": ("text", t("field.contractor", lang), {"max_chars": 100}),
+                  "work_face": ("text", t("field.work_face", lang), {"max_chars": 100})},
         "elevators": {"elevator_id": ("text", label("elevator_id"), {"disabled": True}),
                       "building": ("text", label("building"), {}), **dates},
         "funding": {"year": ("number", label("year"), {"min_value": 2000, "max_value": 2040, "step": 1, "format": "%d"}),
@@ -280,15 +363,21 @@ def _labels(kind: str, keys: tuple[str, ...], lang: str) -> dict[str, str]:
     return {k: vocab(kind, k, lang) for k in keys}
 
 
+#: Columns of the works table of :func:`record_tables`.
+WORK_TABLE_COLUMNS: tuple[str, ...] = ("work", "quantity", "plan_start", "plan_finish", "actual_start", "actual_finish",
+                                       "contractor", "work_face")
+
+
 def record_tables(record: ProgressRecord, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """Works, elevators and funding of a record as tables (works/sources shown as labels)."""
     works = _labels("work", schema.WORK_KEYS, lang)
     sources = _labels("source", schema.FUNDING_KEYS, lang)
     as_ts = lambda d: pd.NaT if d is None else pd.Timestamp(d)  # noqa: E731
     return {
-        "works": pd.DataFrame([{"work": works[w.work], "quantity": w.quantity, "actual_start": as_ts(w.actual_start),
-                                "actual_finish": as_ts(w.actual_finish)} for w in record.works],
-                              columns=["work", "quantity", "actual_start", "actual_finish"]),
+        "works": pd.DataFrame([{"work": works[w.work], "quantity": w.quantity, "plan_start": as_ts(w.plan_start),
+                                "plan_finish": as_ts(w.plan_finish), "actual_start": as_ts(w.actual_start),
+                                "actual_finish": as_ts(w.actual_finish), "contractor": w.contractor,
+                                "work_face": w.work_face} for w in record.works], columns=list(WORK_TABLE_COLUMNS)),
         "elevators": pd.DataFrame([{"elevator_id": e.elevator_id, "building": e.building, "plan_start": as_ts(e.plan_start),
                                     "actual_start": as_ts(e.actual_start), "actual_finish": as_ts(e.actual_finish)}
                                    for e in record.elevators],
@@ -315,14 +404,24 @@ def _key_of(keys_by_label: dict[str, str], label: Any) -> str:
 
 
 def record_from_tables(compound_id: str, dates: dict[str, Any], tables: dict[str, pd.DataFrame],
-                       lang: str = "zh") -> ProgressRecord:
-    """The record from the edit page's date fields and edited tables (EditError if bad)."""
+                       lang: str = "zh", *, base: ProgressRecord | None = None) -> ProgressRecord:
+    """The record from the edit page's date fields and edited tables (EditError if bad).
+
+    What the tables do not show is kept from ``base`` (the record as opened): a work's fields
+    missing from its table (e.g. its sequencing class) and the handovers.
+    """
     works = {v: k for k, v in _labels("work", schema.WORK_KEYS, lang).items()}
     sources = {v: k for k, v in _labels("source", schema.FUNDING_KEYS, lang).items()}
-    work_rows = [{**r, "work": _key_of(works, r.get("work"))} for r in _rows(tables["works"])]
+    kept = {w.work: w.model_dump() for w in base.works} if base is not None else {}
+    shown = set(tables["works"].columns)
+    work_rows = []
+    for r in _rows(tables["works"]):
+        key = _key_of(works, r.get("work"))
+        work_rows.append({**{k: v for k, v in kept.get(key, {}).items() if k not in shown}, **r, "work": key})
     money_rows = [{**r, "source": _key_of(sources, r.get("source"))} for r in _rows(tables["funding"])]
+    handovers = [h.model_dump() for h in base.handovers] if base is not None else []
     return record_from_input({"compound_id": compound_id, **dates, "works": work_rows,
-                              "elevators": _rows(tables["elevators"]), "funding": money_rows})
+                              "elevators": _rows(tables["elevators"]), "funding": money_rows, "handovers": handovers})
 
 
 def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[str, str]:

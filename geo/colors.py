@@ -44,3 +44,9 @@ KEY_FILL, KEY_EDGE = "#f6eedc", "#9c6b1f"
 INK, GREY, ACCENT, WARN = "#1f2328", "#5f6368", "#1e4d8c", "#b3261e"
 #: The briefing pack's fills: KPI cards, highlighted and banded table rows (headers are ``ACCENT``), rules.
 CARD_FILL, HIGHLIGHT_FILL, BAND_FILL, RULE = "#eef3f8", "#fff4d6", "#f7f9fb", "#d0d7de"
+#: The site schedule (timing charts, the map's alert layer): one colour per sequencing class
+#: (``geo.schedule.model.SEQUENCE_CLASSES``), planned bars, a rule violation, an overdue issue or a
+#: planning warning, the day's line, handover milestones, the lag text.
+SEQUENCE_CLASS: dict[str, str] = {"underground": "#8d6e63", "special": "#5c6bc0", "hardware": "#2e9e5b"}
+PLAN, VIOLATION, OVERDUE, TODAY = "#c9d3df", "#d62728", "#f29f05", "#f29f05"
+MILESTONE, LAG_TEXT = "#1f2d3d", "#5f6b78"

@@ -188,3 +188,40 @@ def selection_kpis(totals: Mapping[str, float | int], lang: str) -> list[Kpi]:
     households, elevators, EV chargers and funding (万元, whole numbers)."""
     label = {"funding_wan_yuan": "explorer.kpi.funding"}
     return [Kpi(key, t(label.get(key, f"explorer.kpi.{key}"), lang), number(value)) for key, value in totals.items()]
+
+
+# --- site management: the /schedule page and the briefing's construction lines ------------------
+def _rate(value: float | None) -> str:
+    return "—" if value is None else number(100 * value, 1, unit="%")
+
+
+def site_kpis(figures: Mapping[str, Any], lang: str) -> list[Kpi]:
+    """The site schedule's five figures from :func:`geo.metrics.construction_stats` (blocks
+    ``daily``, ``sequencing``, ``issues``): works on site, reported, compounds behind, violations /
+    warnings, open / overdue issues; ``ref`` is the tile's help line."""
+    days = figures["daily"]["lag_alert_days"]
+    rate = figures["issues"]["resolved_same_day_rate"]
+    return [
+        kpi_from_stats(figures, "active", t("schedule.kpi.active", lang), ("daily.works_active",),
+                       "schedule.kpi.active_help", lang),
+        kpi_from_stats(figures, "reported", t("schedule.kpi.reported", lang), ("daily.works_reported",), lang=lang),
+        kpi_from_stats(figures, "behind", t("schedule.kpi.behind", lang, days=days), ("daily.compounds_behind",), lang=lang),
+        kpi_from_stats(figures, "sequence", t("schedule.kpi.sequence", lang),
+                       ("sequencing.violations", "sequencing.warnings"), "schedule.kpi.sequence_help", lang,
+                       refs={"n": "sequencing.compounds_with_violations"}),
+        Kpi("issues", t("schedule.kpi.issues", lang),
+            f"{number(figures['issues']['open'])} / {number(figures['issues']['overdue'])}",
+            ref=t("schedule.kpi.issues_help", lang, rate=_rate(rate)),
+            sources=("issues.open", "issues.overdue", "issues.resolved_same_day_rate")),
+    ]
+
+
+def site_notes(stats: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The briefing's construction lines from the ``sequencing`` and ``issues`` stats blocks:
+    (text, css class) for "needs decision" (compounds breaking a sequencing rule) and the issue log."""
+    seq, issues = stats["sequencing"], stats["issues"]
+    first = (t("briefing.sequence", lang, n=number(seq["compounds_with_violations"]), v=number(seq["violations"])),
+             "qy-alert") if seq["compounds_with_violations"] else (t("briefing.sequence_ok", lang), "qy-ok")
+    log = t("briefing.issues", lang, open=number(issues["open"]), overdue=number(issues["overdue"]),
+            rate=_rate(issues["resolved_same_day_rate"]))
+    return [first, (log, "qy-note")]

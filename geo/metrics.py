@@ -16,6 +16,9 @@ from geo.asof import AsOf, AsOfLike, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
 from geo.i18n import bilingual, both, choices
 from geo.programme import Programme
+from geo.schedule import metrics as schedule_metrics
+from geo.schedule.issues import issue_stats
+from geo.schedule.rules import check_sequence
 
 
 class UnknownPlace(ValueError):
@@ -51,6 +54,8 @@ def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | N
         elevators=ds.elevators[ds.elevators["compound_id"].isin(ids)],
         funding=ds.funding[ds.funding["compound_id"].isin(ids)],
         footprints=ds.footprints[ds.footprints["compound_id"].isin(ids)],
+        **{name: getattr(ds, name)[getattr(ds, name)["compound_id"].isin(ids)]
+           for name in ("handovers", "daily_progress", "issue_log")},
     )
 
 
@@ -262,4 +267,15 @@ def stats(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None,
         "sites": site_counts(sub.sites, day),
         "funding_wan_yuan": funding_summary(sub.funding, day),
         "behind_plan": int(len(behind_plan(c, day))),
+        **construction_stats(sub, day),
     }
+
+
+def construction_stats(ds: Dataset, as_of: AsOfLike = None) -> dict[str, Any]:
+    """The construction blocks of :func:`stats` for a (filtered) data set: ``sequencing`` (rule
+    violations and planning warnings, geo.schedule.rules), ``issues`` (the issue log) and
+    ``daily`` (day D's progress reports), all as of ``as_of``."""
+    day = AsOf.of(as_of)
+    return {"sequencing": schedule_metrics.sequencing_stats(check_sequence(ds, day)),
+            "issues": issue_stats(ds.issue_log, day),
+            "daily": schedule_metrics.daily_stats(ds, day)}

@@ -3,9 +3,11 @@
 A field name is a path into :class:`geo.audit.ProgressRecord`::
 
     plan_start | plan_finish | actual_start | actual_finish      the compound's own dates
-    works.<work>.quantity | .actual_start | .actual_finish        one work item (added when missing)
+    works.<work>.quantity | .plan_start | .plan_finish | .actual_start | .actual_finish
+               | .sequence_class | .contractor | .work_face        one work item (added when missing)
     elevators.<elevator_id>.building | .plan_start | .actual_start | .actual_finish   one existing elevator
     funding.<year>.<source>.amount_wan_yuan                        money received (万元; added when missing)
+    handovers.<from_work>.<to_work>.plan_date | .actual_date | .accepted_by   a work-face handover (added when missing)
 
 Dates are ``YYYY-MM-DD``; an empty value clears a date or text. Each :class:`Section` of
 :data:`SECTIONS` says which list of the record it addresses, which item fields key one
@@ -24,6 +26,7 @@ from typing import Any
 from geo import schema
 from geo.audit import ProgressRecord, record_from_input
 from geo.i18n import Reason, bilingual, choices, reason_of
+from geo.schedule import model as schedule_model
 
 Reader = Callable[[str], Any]  # the value of a text; ValueError naming what was expected
 
@@ -63,6 +66,11 @@ def read_text(text: str) -> str | None:
     return text or None
 
 
+def optional(read: Reader) -> Reader:
+    """``read``, with an empty text read as None (clears the field)."""
+    return lambda text: read(text) if text else None
+
+
 def one_of(valid: Sequence[str]) -> Reader:
     """A reader accepting only the ``valid`` texts."""
     def read(text: str) -> str:
@@ -91,12 +99,16 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(None, (), {f: read_date for f in ("plan_start", "plan_finish", "actual_start", "actual_finish")}, False),
     Section("works", (("work", one_of(schema.WORK_KEYS)),),
-            {"quantity": read_count, "actual_start": read_date, "actual_finish": read_date}, True, "<work>"),
+            {"quantity": read_count, **{f: read_date for f in ("plan_start", "plan_finish", "actual_start", "actual_finish")},
+             "sequence_class": optional(one_of(schedule_model.SEQUENCE_CLASSES)), "contractor": read_text,
+             "work_face": read_text}, True, "<work>"),
     Section("elevators", (("elevator_id", read_text),),
             {"building": read_text, "plan_start": read_date, "actual_start": read_date, "actual_finish": read_date},
             False, "<elevator_id>"),
     Section("funding", (("year", read_count), ("source", one_of(schema.FUNDING_KEYS))),
             {"amount_wan_yuan": read_amount}, True, "<year>.<source>"),
+    Section("handovers", (("from_work", one_of(schema.WORK_KEYS)), ("to_work", one_of(schema.WORK_KEYS))),
+            {"plan_date": read_date, "actual_date": read_date, "accepted_by": read_text}, True, "<from_work>.<to_work>"),
 )
 
 

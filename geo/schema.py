@@ -101,6 +101,7 @@ WORK_TYPES: tuple[WorkType, ...] = (
     WorkType("greening", "绿化提升", "Greening", False),
     WorkType("parking", "停车设施", "Parking", False),
     WorkType("ev_chargers", "充电桩", "EV chargers", False, counted=True),
+    WorkType("paving", "道路及院落地面", "Roads and courtyard paving", False),
 )
 WORK_KEYS: tuple[str, ...] = tuple(w.key for w in WORK_TYPES)
 WORKS: dict[str, WorkType] = {w.key: w for w in WORK_TYPES}
@@ -214,6 +215,10 @@ WORK_FIELDS: tuple[Field, ...] = (
     Field("plan_finish", "date", "", "计划完成", "Planned finish"),
     Field("actual_start", "date", "", "实际开工", "Actual start"),
     Field("actual_finish", "date", "", "实际完成", "Actual finish"),
+    Field("sequence_class", "text", "", "施工顺序类别", "Sequencing class",
+          "underground / special / hardware, or empty = the work type's default (geo.schedule.model)"),
+    Field("contractor", "text", "", "施工单位", "Contractor"),
+    Field("work_face", "text", "", "作业面", "Work face", "e.g. 院落地面, 楼栋立面, 楼道; empty = unknown"),
 )
 ELEVATOR_FIELDS: tuple[Field, ...] = (
     Field("elevator_id", "text", "", "电梯编号", "Elevator ID", "unique"),

@@ -40,6 +40,16 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
+def _env_days(name: str) -> tuple[tuple[str, int], ...]:
+    """``R1=0,R4=2`` -> (("R1", 0), ("R4", 2)); malformed parts are ignored."""
+    out = []
+    for part in _env(name, "").split(","):
+        key, sep, value = part.partition("=")
+        if sep and key.strip() and value.strip().lstrip("-").isdigit():
+            out.append((key.strip().upper(), int(value)))
+    return tuple(out)
+
+
 def _env_clock(name: str, default: dt.time | None) -> dt.time | None:
     """A local time of day "HH:MM"; "off" for none; anything unreadable gives ``default``."""
     value = _env(name, "")
@@ -73,6 +83,10 @@ class Settings:
     import_max_rows: int = 20_000  # QY_IMPORT_MAX_ROWS: rows one imported file may hold
     import_max_mb: int = 50  # QY_IMPORT_MAX_MB: largest file accepted for import (MB)
     cjk_font: str = ""  # QY_CJK_FONT: TrueType-outline CJK .ttf/.ttc (default: Debian fonts-wqy-microhei)
+    # QY_RULE_TOLERANCE: days of overlap each sequencing rule tolerates, e.g. "R1=0,R2=1,R4=2"
+    # (rules not named keep their default of geo.schedule.rules.RULES)
+    rule_tolerance_days: tuple[tuple[str, int], ...] = ()
+    lag_alert_days: int = 3  # QY_LAG_ALERT_DAYS: a compound is behind its daily plan from this many days of lag
 
 
 def get_settings() -> Settings:
@@ -93,6 +107,8 @@ def get_settings() -> Settings:
         import_max_rows=_env_int("QY_IMPORT_MAX_ROWS", 20_000),
         import_max_mb=_env_int("QY_IMPORT_MAX_MB", 50),
         cjk_font=_env("QY_CJK_FONT", ""),
+        rule_tolerance_days=_env_days("QY_RULE_TOLERANCE"),
+        lag_alert_days=_env_int("QY_LAG_ALERT_DAYS", 3),
     )
 
 

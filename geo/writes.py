@@ -7,7 +7,9 @@ longer write and a role claimed by the caller gains nothing. Rights come from st
 
 - :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`,
   :func:`copy_store`: an admin of the store written, once it has one;
-- :func:`save_progress`: an editor of the compound's *stored* subdistrict, or an admin;
+- :func:`save_progress`, :func:`save_handover`, :func:`save_daily_progress`, :func:`raise_issue`,
+  :func:`resolve_issue`: an editor of the compound's *stored* subdistrict, or an admin (each one
+  transaction of that compound, audited, refused when someone saved it since its tag);
 - :func:`add_user`, :func:`update_user`, :func:`remove_user`, :func:`list_users`: an admin;
   :func:`change_password`: an admin, or the user for their own password;
 - :func:`create_first_admin`: anyone, only while the store has no active admin.
@@ -17,17 +19,25 @@ a bad value raises :class:`geo.auth.AuthError` or :class:`geo.audit.EditError`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from geo import auth
-from geo.audit import EditError, ProgressRecord, diff_records, record_from_rows
+from geo.audit import EditError, HandoverProgress, ProgressRecord, diff_records, record_from_input, record_from_rows
 from geo.auth import Refused, User
 from geo.dataset import Dataset
 from geo.i18n import bilingual
 from geo.imports.planning import ImportPlan
+from geo.schedule import model as schedule_model
+from geo.schedule.daily import DailyReport
 from geo.store import migrate
-from geo.store.base import EditConflict, History, Store, StoreError, UserRecord
+from geo.store.base import Change, CompoundRows, EditConflict, History, Store, StoreError, UserRecord
+
+MAX_NOTE = 200  # characters of a daily report's note
+MAX_TEXT = 500  # characters of an issue's description or resolution
 
 
 def acting_user(store: Store, actor: User) -> User:
@@ -232,3 +242,183 @@ def list_users(store: Store, actor: User) -> list[UserRecord]:
     if admin_exists(store):
         _admin(store, actor)
     return store.users()
+
+
+# --- construction: daily progress, handovers, issues ----------------------------------------------------
+def _site(store: Store, actor: User, compound_id: str, etag: str) -> tuple[User, CompoundRows]:
+    """The stored user and the compound's rows, once the user may edit the compound (its stored
+    subdistrict) and nobody saved it since ``etag``."""
+    user = acting_user(store, actor)
+    if not user.can_write:
+        raise Refused(bilingual("edit.viewer"))
+    rows = store.compound(compound_id)
+    if not rows.exists:
+        raise EditError(bilingual("edit.unknown_compound", compound=compound_id))
+    auth.require_edit(user, rows.subdistrict)
+    if rows.etag != etag:
+        raise EditConflict(compound_id, _last_change(store, compound_id))
+    return user, rows
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return (now or dt.datetime.now()).replace(microsecond=0)
+
+
+def _bad(problems: list[str]) -> EditError:
+    return EditError("; ".join(problems))
+
+
+def _daily_problems(reports: Sequence[DailyReport], works: set[str], compound_id: str, today: dt.date) -> list[str]:
+    problems = []
+    for r in reports:
+        if r.work not in works:
+            problems.append(bilingual("schedule.daily.unknown_work", compound=compound_id, work=r.work,
+                                      known=", ".join(sorted(works)) or "-"))
+        if not 0 <= r.percent <= 100:
+            problems.append(bilingual("schedule.daily.bad_percent", work=r.work, value=r.percent))
+        if r.workers is not None and not 0 <= r.workers <= 2000:
+            problems.append(bilingual("schedule.daily.bad_workers", work=r.work, value=r.workers))
+        if r.note is not None and len(r.note) > MAX_NOTE:
+            problems.append(bilingual("schedule.daily.long_note", work=r.work, n=MAX_NOTE))
+        if r.date > today:
+            problems.append(bilingual("schedule.daily.future", date=r.date.isoformat(), today=today.isoformat()))
+    return problems
+
+
+def save_daily_progress(store: Store, actor: User, compound_id: str, reports: Sequence[DailyReport], *,
+                        etag: str, now: dt.datetime | None = None) -> Saved:
+    """Save a compound's daily progress reports (one per work and day) in one transaction, audited.
+
+    An editor of the compound's stored subdistrict, or an admin, while the compound is still at
+    ``etag``. A report of a work and day already reported replaces it (the audit trail keeps the
+    earlier one); one that changes nothing is skipped. ``reported_by`` is the stored user,
+    ``reported_at`` the server's time. Refused, EditConflict, EditError (every bad value listed:
+    unknown work, percent outside 0-100, a day after today, ...).
+    """
+    user, rows = _site(store, actor, compound_id, etag)
+    stamp = _now(now)
+    problems = _daily_problems(reports, set(rows.layers["works"]["work"]), compound_id, stamp.date())
+    if problems:
+        raise _bad(problems)
+    stored = rows.layers["daily_progress"]
+    changes: list[Change] = []
+    for r in reports:
+        key = (compound_id, r.work, r.date)
+        old = stored[(stored["work"] == r.work) & (stored["date"].dt.date == r.date)]
+        before = old.iloc[0] if len(old) else None
+        new = {"percent": float(r.percent), "workers": r.workers, "note": r.note}
+        if before is not None and all(_same(before[k], v) for k, v in new.items()):
+            continue
+        for field, value in (*new.items(), ("reported_by", user.name), ("reported_at", stamp)):
+            old_value = None if before is None else _plain(before[field])
+            if (before is None and value is None) or (before is not None and field in new and _same(old_value, value)):
+                continue
+            changes.append(Change("daily_progress", key, field, old_value, value))
+    if not changes:
+        return Saved(etag, 0)
+    return Saved(store.apply_changes(compound_id, changes, user=user.name, etag=etag), len(changes))
+
+
+def save_daily_sheet(store: Store, actor: User, reports: Mapping[str, Sequence[DailyReport]], *,
+                     etags: Mapping[str, str], now: dt.datetime | None = None) -> dict[str, Saved | StoreError]:
+    """Save a checked daily sheet (``geo.schedule.sheet.read_sheet``): each compound's reports with
+    :func:`save_daily_progress`, at the tag it had when the sheet was checked (``etags``).
+
+    The rights to every compound are checked first, from the stored data: Refused (naming the
+    compounds) and nothing written when the user may not edit one of them. Returns, per
+    compound, its Saved or the EditConflict that refused it (someone saved it since).
+    """
+    user = acting_user(store, actor)
+    if not user.can_write:
+        raise Refused(bilingual("edit.viewer"))
+    forbidden = [cid for cid in reports if not user.can_edit(store.compound(cid).subdistrict)]
+    if forbidden:
+        raise Refused(bilingual("schedule.import.forbidden", compounds=", ".join(sorted(forbidden))))
+    out: dict[str, Saved | StoreError] = {}
+    for cid, rows in reports.items():
+        try:
+            out[cid] = save_daily_progress(store, user, cid, rows, etag=etags[cid], now=now)
+        except EditConflict as exc:
+            out[cid] = exc
+    return out
+
+
+def save_handover(store: Store, actor: User, handover: HandoverProgress, *, compound_id: str, etag: str) -> Saved:
+    """Record or change one work-face handover of a compound (a progress edit: same rights, tag and audit).
+
+    A handover given an actual date without ``accepted_by`` is accepted by the acting user.
+    """
+    user = acting_user(store, actor)
+    opened = open_progress(store, compound_id)
+    if handover.actual_date is not None and not handover.accepted_by:
+        handover = handover.model_copy(update={"accepted_by": user.name})
+    kept = [h for h in opened.record.handovers if (h.from_work, h.to_work) != (handover.from_work, handover.to_work)]
+    after = record_from_input({**opened.record.model_dump(), "handovers": [*(h.model_dump() for h in kept),
+                                                                            handover.model_dump()]})
+    return save_progress(store, user, after, etag=etag)
+
+
+def raise_issue(store: Store, actor: User, compound_id: str, *, category: str, description: str, owner: str,
+                etag: str, due: dt.date | None = None, work: str | None = None,
+                now: dt.datetime | None = None) -> tuple[str, Saved]:
+    """Raise an issue on a compound (editors of its stored subdistrict, admins); return its id and the save.
+
+    ``due`` defaults to the category's days after today (geo.schedule.model.ISSUE_DUE_DAYS);
+    ``raised_by`` is the stored user, ``raised_at`` the server's time.
+    """
+    user, rows = _site(store, actor, compound_id, etag)
+    stamp = _now(now)
+    works = set(rows.layers["works"]["work"])
+    problems = []
+    if category not in schedule_model.ISSUE_CATEGORIES:
+        problems.append(bilingual("schedule.issue.bad_category", value=category,
+                                  valid=", ".join(schedule_model.ISSUE_CATEGORIES)))
+    if not description.strip() or len(description) > MAX_TEXT:
+        problems.append(bilingual("schedule.issue.bad_description", n=MAX_TEXT))
+    if not owner.strip() or len(owner) > 100:
+        problems.append(bilingual("schedule.issue.bad_owner"))
+    if work is not None and work not in works:
+        problems.append(bilingual("schedule.daily.unknown_work", compound=compound_id, work=work,
+                                  known=", ".join(sorted(works)) or "-"))
+    if problems:
+        raise _bad(problems)
+    due = due or stamp.date() + dt.timedelta(days=schedule_model.ISSUE_DUE_DAYS[category])
+    issue = schedule_model.issue_id(compound_id, set(rows.layers["issue_log"]["issue_id"]))
+    fields = {"compound_id": compound_id, "work": work, "category": category, "description": description.strip(),
+              "raised_at": stamp, "raised_by": user.name, "owner": owner.strip(), "due": due}
+    changes = [Change("issue_log", (issue,), k, None, v) for k, v in fields.items() if v is not None]
+    return issue, Saved(store.apply_changes(compound_id, changes, user=user.name, etag=etag), len(changes))
+
+
+def resolve_issue(store: Store, actor: User, compound_id: str, issue_id: str, resolution: str, *, etag: str,
+                  now: dt.datetime | None = None) -> Saved:
+    """Mark an open issue of a compound resolved now, with what was done (editors of its stored
+    subdistrict, admins). EditError for an unknown or already resolved issue or an empty resolution."""
+    user, rows = _site(store, actor, compound_id, etag)
+    issues = rows.layers["issue_log"]
+    found = issues[issues["issue_id"] == issue_id]
+    if found.empty:
+        raise EditError(bilingual("schedule.issue.unknown", issue=issue_id, compound=compound_id))
+    if pd.notna(found.iloc[0]["resolved_at"]):
+        raise EditError(bilingual("schedule.issue.resolved_already", issue=issue_id))
+    if not resolution.strip() or len(resolution) > MAX_TEXT:
+        raise EditError(bilingual("schedule.issue.bad_resolution", n=MAX_TEXT))
+    changes = [Change("issue_log", (issue_id,), "resolved_at", None, _now(now)),
+               Change("issue_log", (issue_id,), "resolution", None, resolution.strip())]
+    return Saved(store.apply_changes(compound_id, changes, user=user.name, etag=etag), len(changes))
+
+
+def _plain(value: object) -> object:
+    """A stored cell as a plain value (None for a blank)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _same(stored: object, new: object) -> bool:
+    stored = _plain(stored)
+    if stored is None or new is None:
+        return stored is None and new is None
+    if isinstance(new, (int, float)):
+        return float(stored) == float(new)  # type: ignore[arg-type]
+    return str(stored) == str(new)

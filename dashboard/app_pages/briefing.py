@@ -77,6 +77,8 @@ def main() -> None:
         late = stats["behind_plan"]
         html(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
                           "qy-alert" if late else "qy-ok"))
+        for text, css in kpis.site_notes(stats, lang):  # sequencing "needs decision" and the issue log
+            html(ui.note_html(text, css))
         html(ui.section_html(t("briefing.section.funding", lang)))
         html(html_charts.funding_group_html(stats["funding_wan_yuan"], lang))
 

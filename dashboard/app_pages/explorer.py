@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import cached, filter_form, selection, state, ui
+from dashboard import cached, filter_form, selection, state, timing_panel, ui
 from dashboard.map_component import show_map
 from geo import export, filters, kpis
 from geo.formatting import number
@@ -66,13 +66,14 @@ def _record_panel(loaded: Loaded, day: Any, lang: str) -> None:
     close.button("✕", key="explorer_record_close", on_click=selection.close_record, args=(ss,), help=t("explorer.record.close", lang))
     box = st.container(height=MAP_HEIGHT - 70, border=False)  # as tall as the map beside it
     tabs = box.tabs([t(k, lang) for k in ("explorer.record", "explorer.record.works", "explorer.record.elevators",
-                                           "explorer.record.funding")])
+                                           "explorer.record.funding", "explorer.record.schedule")])
     tabs[0].markdown(ui.facts_markdown(view.facts, t("record.col.field", lang), t("record.col.value", lang)))
-    for tab, table in zip(tabs[1:], (view.works, view.elevators, view.funding)):
+    for tab, table in zip(tabs[1:4], (view.works, view.elevators, view.funding)):
         if table.empty:
             tab.caption(t("explorer.record.none", lang))
         else:
             tab.dataframe(table, hide_index=table is not view.funding, width="stretch")
+    timing_panel.record_chart(tabs[4], loaded, str(cid), day, lang)  # the handover timing chart of /schedule
 
 
 def _export_panel(selected: Any, day: Any, lang: str) -> None:

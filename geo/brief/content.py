@@ -21,6 +21,7 @@ from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.kpis import pack_facilities_kpis, pack_summary_kpis
 from geo.maps import staticmap
+from geo.schedule.rules import check_sequence
 
 
 def brief_from_dataset(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None, lang: str = "zh",
@@ -47,7 +48,7 @@ def brief_from_dataset(ds: Dataset, as_of: AsOfLike = None, *, area: str | None 
         _areas_slide(ds, day, lang, area),
         _funding_slide(s, day, lang),
         _facilities_slide(s, day, lang),
-        _decisions_slide(ds, day, lang, area, audit),
+        _decisions_slide(ds, day, lang, area, audit, s),
     )
     return Brief(title=title, district=district, as_of=day.date, lang=lang, area=area,
                  illustrative=ds.illustrative, footer=footer, slides=slides)
@@ -154,11 +155,32 @@ def _changes_line(audit: pd.DataFrame | None, compounds: pd.DataFrame, day: AsOf
     return (Text(t(key, lang, since=since.isoformat(), date=day.isoformat(), n=n, changes=changes), 14, GREY),)
 
 
-def _decisions_slide(ds: Dataset, day: AsOf, lang: str, area: str | None, audit: pd.DataFrame | None = None) -> Slide:
-    compounds = metrics.filter_dataset(ds, area=area).compounds
+def _site_lines(ds: Dataset, day: AsOf, lang: str, s: dict[str, Any]) -> tuple[Text, ...]:
+    """"Needs decision" for the compounds that break a sequencing rule (named, most days first), and
+    the issue log's open and same-day figures (``stats`` blocks ``sequencing`` and ``issues``)."""
+    seq, issues = s["sequencing"], s["issues"]
+    rate = issues["resolved_same_day_rate"]
+    log = Text(t("brief.issues_line", lang, open=num(issues["open"]), overdue=num(issues["overdue"]),
+                 rate="—" if rate is None else f"{100 * rate:.1f}%"), 14, GREY)
+    if not seq["compounds_with_violations"]:
+        return (Text(t("brief.sequence_ok", lang, warnings=num(seq["warnings"])), 14, GREY), log)
+    found = check_sequence(ds, day)
+    found = found[found["kind"] == "violation"]
+    names = [f"{n}（{'、'.join(sorted(set(g['rule'])))}）" for n, g in found.groupby("name", sort=False)]
+    line = t("brief.sequence_line", lang, n=num(seq["compounds_with_violations"]), violations=num(seq["violations"]),
+             warnings=num(seq["warnings"]))
+    listed = t("brief.sequence_names", lang, names="、".join(names[:4]), more=len(names) - 4) if len(names) > 5 else \
+        "、".join(names)
+    return (Text(line, 14, WARN), Text(listed, 12, WARN), log)
+
+
+def _decisions_slide(ds: Dataset, day: AsOf, lang: str, area: str | None, audit: pd.DataFrame | None = None,
+                     s: dict[str, Any] | None = None) -> Slide:
+    scoped = metrics.filter_dataset(ds, area=area)
+    compounds = scoped.compounds
     late = metrics.behind_plan(compounds, day)
     title = t("brief.slide.decisions", lang)
-    changes = _changes_line(audit, compounds, day, lang)
+    changes = _changes_line(audit, compounds, day, lang) + (_site_lines(scoped, day, lang, s) if s else ())
     if late.empty:
         none = Text(t("brief.decisions.none", lang, date=day.isoformat()), 22, ACCENT)
         return Slide("decisions", title, lines=(none, *changes), notes=(t("brief.decisions.rule", lang),))

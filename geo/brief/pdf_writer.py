@@ -3,6 +3,9 @@
 Same layout as the deck (``geo.brief.layout.place``). All text is set in the TrueType CJK
 font found by :mod:`geo.fonts` and the font is embedded (subset), so the PDF shows
 Chinese correctly on any machine; ``pdffonts`` lists it with emb = yes.
+
+The plumbing other PDFs reuse (the daily dispatch report, ``geo.reports.daily``):
+:func:`register_font`, :func:`paragraph` and :func:`grid_style` (the tables' look).
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 def pdf_bytes(brief: Brief) -> bytes:
     """The pack as PDF bytes, 960 x 540 pt pages, CJK font embedded."""
-    font = _register_font()
+    font = register_font()
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W * 72, PAGE_H * 72), pageCompression=1, initialFontName=font)
     canvas.setTitle(brief.title)
@@ -49,7 +52,7 @@ def pdf_bytes(brief: Brief) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _register_font() -> str:
+def register_font() -> str:
     """Register the CJK TrueType font with reportlab once; returns its name there."""
     cjk = fonts.cjk_font()
     name = "QYCJK-" + "".join(ch for ch in cjk.family if ch.isalnum())
@@ -62,16 +65,30 @@ def _top(box: Box) -> float:
     return (PAGE_H - box.y) * 72
 
 
-def _para(text: str, font: str, size: float, color: str, align: str = "left") -> Paragraph:
+def paragraph(text: str, font: str, size: float, color: str, align: str = "left") -> Paragraph:
+    """A paragraph of (untrusted) ``text``, escaped, in the CJK ``font`` (CJK line breaking where needed)."""
     style = ParagraphStyle("b", fontName=font, fontSize=size, leading=size * 1.3, textColor=colors.HexColor(color),
                            alignment=_ALIGN[align], wordWrap="CJK" if any(ord(ch) > 0x2E80 for ch in text) else None)
     return Paragraph(escape(text), style)
 
 
+def grid_style(font: str, rows: int, highlight: tuple[int, ...] = (), *, padding: float = 1) -> list[tuple]:
+    """reportlab TableStyle commands of the pack's tables: dark header row, banded body, highlighted
+    body rows (``highlight``: body row numbers from 0), for a table of ``rows`` body rows."""
+    style: list[tuple] = [("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                          ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ACCENT)),
+                          ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor(RULE)),
+                          ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                          ("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]
+    style += [("BACKGROUND", (0, r), (-1, r), colors.HexColor(BAND_FILL)) for r in range(2, rows + 1, 2)]
+    style += [("BACKGROUND", (0, r + 1), (-1, r + 1), colors.HexColor(HIGHLIGHT_FILL)) for r in highlight]
+    return style
+
+
 def _draw(canvas: Canvas, placed: Placed, font: str) -> None:
     block, box = placed.block, placed.box
     if isinstance(block, Text):
-        para = _para(block.text, font, block.size, block.color, block.align)
+        para = paragraph(block.text, font, block.size, block.color, block.align)
         _, h = para.wrap(box.w * 72, box.h * 72)
         offset = (box.h * 72 - h) / 2 if block.role == "title" else 0
         para.drawOn(canvas, box.x * 72, _top(box) - offset - h)
@@ -87,9 +104,9 @@ def _draw(canvas: Canvas, placed: Placed, font: str) -> None:
 def _kpi(canvas: Canvas, kpi: Kpi, box: Box, font: str) -> None:
     canvas.setFillColor(colors.HexColor(CARD_FILL))
     canvas.roundRect(box.x * 72, _top(box) - box.h * 72, box.w * 72, box.h * 72, 8, stroke=0, fill=1)
-    parts = [_para(kpi.label, font, 12, GREY), _para(kpi.value, font, 26 if len(kpi.value) < 12 else 20, INK)]
+    parts = [paragraph(kpi.label, font, 12, GREY), paragraph(kpi.value, font, 26 if len(kpi.value) < 12 else 20, INK)]
     if kpi.ref:
-        parts.append(_para(kpi.ref, font, 10.5, GREY))
+        parts.append(paragraph(kpi.ref, font, 10.5, GREY))
     inner = (box.w - 0.24) * 72
     heights = [p.wrap(inner, box.h * 72)[1] for p in parts]
     y = _top(box) - (box.h * 72 - sum(heights) - 6 * (len(parts) - 1)) / 2
@@ -101,18 +118,11 @@ def _kpi(canvas: Canvas, kpi: Kpi, box: Box, font: str) -> None:
 def _table(canvas: Canvas, table: Table, box: Box, font: str) -> None:
     geo = table_geometry(table, box)
     size, widths = geo.font_size, [w * 72 for w in geo.widths]
-    head = [_para(c, font, size, "#FFFFFF", "left") for c in table.columns]
-    body = [[_para(v, font, size, INK, "right" if table.numeric[i] else "left") for i, v in enumerate(row)]
+    head = [paragraph(c, font, size, "#FFFFFF", "left") for c in table.columns]
+    body = [[paragraph(v, font, size, INK, "right" if table.numeric[i] else "left") for i, v in enumerate(row)]
             for row in table.rows]
-    style = [("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ACCENT)),
-             ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor(RULE)),
-             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
-    style += [("BACKGROUND", (0, r), (-1, r), colors.HexColor(BAND_FILL)) for r in range(2, len(body) + 1, 2)]
-    style += [("BACKGROUND", (0, r + 1), (-1, r + 1), colors.HexColor(HIGHLIGHT_FILL)) for r in table.highlight]
     grid = RLTable([head, *body], colWidths=widths, rowHeights=[geo.header_h * 72] + [geo.row_h * 72] * len(body))
-    grid.setStyle(TableStyle(style))
+    grid.setStyle(TableStyle(grid_style(font, len(body), table.highlight)))
     _, h = grid.wrap(box.w * 72, box.h * 72)
     grid.drawOn(canvas, box.x * 72, _top(box) - h)
 

@@ -10,14 +10,12 @@ the package to install.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from geo import fonts, metrics
 from geo.brief import model
-from geo.cli.common import STORE_HELP, UsageError, load_dataset, parse_date
+from geo.cli.common import STORE_HELP, UsageError, load_dataset, parse_date, write_atomically
 from geo.formatting import number
 from geo.i18n import bilingual
 from geo.store import StoreError, open_store
@@ -73,11 +71,4 @@ def _audit(url: str | None):
 
 def _write(path: Path, data: bytes) -> None:
     """Write atomically: a half-written deck never replaces a good one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import NoReturn
 
 from geo import auth
@@ -88,3 +91,16 @@ def sign_in(store: Store, name: str | None, *, stdin: bool = False) -> auth.User
         raise Refusal(str(exc)) from None
     except StoreError as exc:
         raise UsageError(str(exc)) from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed over it: a half-written file
+    never replaces a good one. OSError when the folder cannot be written."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

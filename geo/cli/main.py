@@ -17,6 +17,7 @@ from geo.cli import brief as cli_brief
 from geo.cli import data as cli_data
 from geo.cli import edit as cli_edit
 from geo.cli import migrate as cli_migrate
+from geo.cli import schedule as cli_schedule
 from geo.cli import users as cli_users
 from geo.cli.common import (
     STORE_HELP,
@@ -131,8 +132,14 @@ def _register_writes(sub: argparse._SubParsersAction) -> None:
     cli_migrate.register(sub)
 
 
+def _register_schedule(sub: argparse._SubParsersAction) -> None:
+    """progress / sequence / daily: running the sites (geo.cli.schedule)."""
+    cli_schedule.register(sub)
+
+
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     _register_stats, _register_convert, _register_build_sample, _register_data, _register_brief, _register_writes,
+    _register_schedule,
 ]
 
 

@@ -25,7 +25,7 @@ from geo import colors
 from geo.asof import AsOfLike
 from geo.dataset import Dataset
 from geo.i18n import t
-from geo.maps import webmap
+from geo.maps import alerts, webmap
 from geo.maps.offline import add_draw, add_to_head
 
 #: Drawing tools offered: rectangle and polygon only (no lines, circles or markers; no editing).
@@ -46,11 +46,14 @@ def explorer_map(ds: Dataset, compounds: gpd.GeoDataFrame | None = None, *, as_o
                  lang: str = "zh") -> folium.Map:
     """The map of ``compounds`` (default all of ``ds``) for ``as_of`` in ``lang``, with a draw control.
 
-    Layers: ``LAYERS``; popups off (the page shows the full record beside the map);
+    Layers: ``LAYERS`` and the sequence violations / overdue issues rings (``geo.maps.alerts``);
+    popups off (the page shows the full record beside the map);
     the view is the whole district. Filter it with :func:`filter_group`.
     """
     fmap = webmap.map_from_dataset(ds, as_of=as_of, compounds=compounds,
-                                 options=webmap.MapOptions(lang=lang, popups=False, layers=LAYERS))
+                                 options=webmap.MapOptions(lang=lang, popups=False, layers=LAYERS),
+                                 extra_layers=[alerts.alert_layer(ds, as_of, lang=lang)],
+                                 extra_legend=alerts.alert_legend(lang))
     add_to_head(fmap, _CSS, "qy_explorer_css")
     add_draw(fmap, position="topleft", export=False, edit_options={"edit": False}, draw_options=DRAW_OPTIONS)
     return fmap

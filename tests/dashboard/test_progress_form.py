@@ -63,7 +63,7 @@ def test_an_editor_of_another_subdistrict_is_refused(store):
 
 def test_editor_columns_cover_the_tables():
     columns = audit.editor_columns("en")
-    record_tables = {"works": ["work", "quantity", "actual_start", "actual_finish"],
+    record_tables = {"works": list(audit.WORK_TABLE_COLUMNS),  # plan dates, contractor and face included
                      "elevators": ["elevator_id", "building", "plan_start", "actual_start", "actual_finish"],
                      "funding": ["year", "source", "amount_wan_yuan"]}
     assert {name: list(cols) for name, cols in columns.items()} == record_tables

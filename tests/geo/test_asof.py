@@ -190,3 +190,81 @@ def test_dataset_known_on_changes_no_figure_for_its_day():
     assert pd.isna(known.compounds.set_index("compound_id").loc["QY-A", "actual_finish"])
     assert list(known.funding["year"]) == [2022, 2022]  # 2023's money is not known yet
     assert len(tiny.funding) == 4 and tiny.compounds["actual_finish"].notna().sum() == 1
+
+
+# --- construction: planned percent, lag, issues, daily reports -------------------------------------------
+def _plan(start="2023-03-01", finish="2023-03-10"):
+    return pd.DataFrame({"plan_start": [D(start)], "plan_finish": [D(finish)]})
+
+
+@pytest.mark.parametrize("day, pct", [("2023-02-28", 0.0), ("2023-03-01", 10.0), ("2023-03-05", 50.0),
+                                      ("2023-03-10", 100.0), ("2023-04-01", 100.0)])
+def test_planned_percent_runs_evenly_over_the_plans_days_both_included(day, pct):
+    assert asof.planned_percent(_plan(), day).iloc[0] == pct
+
+
+def test_planned_percent_without_both_plan_dates_is_unknown():
+    works = pd.DataFrame({"plan_start": [D("2023-03-01"), pd.NaT], "plan_finish": [pd.NaT, D("2023-03-10")]})
+    assert asof.planned_percent(works, "2023-03-05").isna().all()
+
+
+@pytest.mark.parametrize("day, percent, lag", [
+    ("2023-03-05", 50.0, 0), ("2023-03-05", 30.0, 2), ("2023-03-05", 80.0, -3),  # on plan, behind, ahead
+    ("2023-03-10", 100.0, 0), ("2023-03-13", 90.0, 4),  # at the planned finish; past it, not done
+    ("2023-02-20", 0.0, 0), ("2023-02-20", 20.0, -2),  # before the start
+])
+def test_lag_in_days_is_the_plans_days_run_minus_the_days_the_percent_stands_for(day, percent, lag):
+    assert asof.lag_days(_plan(), pd.Series([percent]), day).iloc[0] == lag
+
+
+def _issues():
+    return pd.DataFrame({
+        "issue_id": ["a", "b", "c", "d"],
+        "raised_at": pd.to_datetime(["2022-12-09 09:00", "2022-12-09 16:00", "2022-12-08 10:00", "2022-12-10 08:00"]),
+        "resolved_at": pd.to_datetime(["2022-12-09 23:59:59", "2022-12-10 00:30:00", None, None]),
+        "resolution": ["fixed", "next morning", None, None],
+        "due": pd.to_datetime(["2022-12-09", "2022-12-10", "2022-12-08", "2022-12-10"]),
+    })
+
+
+def test_resolved_the_same_day_means_before_the_end_of_the_day_raised():
+    issues = _issues()
+    assert list(asof.resolved_same_day(issues, "2022-12-31")) == [True, False, False, False]
+    assert list(asof.resolved_same_day(issues, "2022-12-09")) == [True, False, False, False]
+
+
+def test_issues_open_overdue_and_known_on_a_day():
+    issues = _issues()
+    assert list(asof.issues_open(issues, "2022-12-09")) == [False, True, True, False]  # d raised later
+    assert list(asof.issues_overdue(issues, "2022-12-09")) == [False, False, True, False]  # due the day before
+    known = asof.issues_known_on(issues, "2022-12-09")
+    assert list(known["issue_id"]) == ["a", "b", "c"] and pd.isna(known.loc[1, "resolved_at"])
+    assert known.loc[1, "resolution"] is None and known.loc[0, "resolution"] == "fixed"  # blank with its event
+    assert list(asof.issue_age_days(known, "2022-12-09")) == [0, 0, 1]
+
+
+def test_a_handovers_acceptance_is_not_known_before_it_happened():
+    hv = pd.DataFrame({"actual_date": [D("2022-12-10")], "accepted_by": ["张工"], "plan_date": [D("2022-12-01")]})
+    assert asof.known_on(hv, "2022-12-09").loc[0, "accepted_by"] is None
+    assert asof.known_on(hv, "2022-12-10").loc[0, "accepted_by"] == "张工"
+
+
+def test_a_daily_report_counts_from_when_it_was_made():
+    daily = pd.DataFrame({"date": [D("2022-12-08"), D("2022-12-08"), D("2022-12-10")],
+                          "reported_at": pd.to_datetime(["2022-12-08 19:00", "2022-12-09 08:00", "2022-12-10 19:00"])})
+    assert len(asof.daily_known_on(daily, "2022-12-08")) == 1  # the morning-after report comes the next day
+    assert len(asof.daily_known_on(daily, "2022-12-09")) == 2
+
+
+def test_works_active_on_a_day_and_the_dates_the_rules_compare():
+    works = pd.DataFrame({
+        "plan_start": [D("2022-12-01"), D("2022-12-20"), D("2022-11-01"), D("2022-11-01")],
+        "plan_finish": [D("2022-12-31"), D("2023-01-31"), D("2022-11-30"), D("2022-11-30")],
+        "actual_start": [D("2022-12-02"), pd.NaT, D("2022-11-01"), pd.NaT],
+        "actual_finish": [pd.NaT, pd.NaT, D("2022-12-09"), pd.NaT],
+    })
+    assert list(asof.works_active_on(works, "2022-12-09")) == [True, False, True, True]  # finished on D; late start
+    assert list(asof.works_active_on(works, "2022-12-10")) == [True, False, False, True]
+    dates = asof.work_dates(works, "2022-12-09")
+    assert dates.loc[0, "finish_so_far"] == D("2022-12-10") and dates.loc[1, "exp_start"] == D("2022-12-20")
+    assert dates.loc[3, "exp_start"] == D("2022-12-10") == dates.loc[3, "exp_finish"]  # its plan has passed

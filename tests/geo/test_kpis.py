@@ -74,3 +74,16 @@ def test_area_panel_of_the_screen(sample):
     n = len(sample.programme.area_names)
     assert panel.ordinal.endswith(f"{n}") and len(panel.bars) == n and [on for *_, on in panel.bars].index(True) == 1
     assert panel.pct == float(progress["pct_completed"].iloc[1]) and {k.key for k in panel.kpis} >= {"compounds", "funding"}
+
+
+def test_the_site_schedules_figures_are_the_construction_stats(sample):
+    figures = metrics.construction_stats(metrics.filter_dataset(sample, area="送仙桥片区"), DAY)
+    tiles = {k.key: k for k in kpis.site_kpis(figures, "zh")}
+    assert list(tiles) == ["active", "reported", "behind", "sequence", "issues"]
+    assert tiles["active"].value == str(figures["daily"]["works_active"])
+    assert tiles["sequence"].value == f"{figures['sequencing']['violations']} / {figures['sequencing']['warnings']}"
+    assert str(figures["sequencing"]["compounds_with_violations"]) in tiles["sequence"].ref
+    for tile in tiles.values():
+        assert tile.sources and all(kpis.stat_value(figures, p) is not None or p.endswith("rate") for p in tile.sources)
+    notes = kpis.site_notes(metrics.stats(sample, DAY), "en")
+    assert notes[0][1] == "qy-alert" and notes[1][1] == "qy-note"

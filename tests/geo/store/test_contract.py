@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.dataset import LAYERS
+from geo.dataset import LAYERS, parse_dates
 from geo.settings import ROOT
 from geo.store import EDIT_KEYS, Change, EditConflict, Store, StoreChanged, StoreError, open_store, scratch_url
 from tests.geo.tiny_data import tiny_dataset
@@ -242,6 +242,40 @@ def test_an_edit_writes_rows_audit_and_a_new_tag(store):
     assert audit.iloc[1]["before"] is None and audit.iloc[1]["version"] == 1
     assert store.audit(compound_id="QY-A").empty
     assert len(store.audit(since="2000-01-01")) == 2 and store.audit(since="2999-01-01").empty
+
+
+def test_the_construction_layers_round_trip_and_take_edits_keyed_by_day_and_id(store):
+    """handovers, daily_progress, issue_log: committed rows come back (dates and date-times), and an
+    edit inserts a day's report (a date in its key, a time of day in its value) and an issue."""
+    ds = store.load().dataset
+    rows = {
+        "handovers": [{"compound_id": "QY-B", "from_work": "gas", "to_work": "facade_roof", "plan_date": "2023-04-01",
+                       "actual_date": "2023-04-03", "accepted_by": "王工"}],
+        "daily_progress": [{"compound_id": "QY-B", "work": "gas", "date": "2023-03-02", "percent": 12.5, "workers": 6,
+                            "note": "开挖", "reported_by": "li", "reported_at": "2023-03-02 18:45:00"}],
+        "issue_log": [{"issue_id": "QY-B-I001", "compound_id": "QY-B", "work": "gas", "category": "safety",
+                       "description": "临边", "raised_at": "2023-03-02 09:10:00", "raised_by": "li", "owner": "施工单位",
+                       "due": "2023-03-02", "resolved_at": "2023-03-02 11:00:00", "resolution": "已整改"}],
+    }
+    store.commit(ds.with_layers(**{k: parse_dates(pd.DataFrame(v)) for k, v in rows.items()}), user="admin", note="site")
+    back = store.load().dataset
+    for name, expected in rows.items():
+        got = getattr(back, name)
+        assert len(got) == 1, name
+        for column, value in expected[0].items():
+            cell = got.iloc[0][column]
+            assert (str(cell)[:len(str(value))] if hasattr(cell, "isoformat") else cell) == value, (name, column)
+    changes = [Change("daily_progress", ("QY-B", "gas", pd.Timestamp("2023-03-03").date()), "percent", None, 20.0),
+               Change("daily_progress", ("QY-B", "gas", pd.Timestamp("2023-03-03").date()), "reported_at", None,
+                      pd.Timestamp("2023-03-03 19:05:00")),
+               Change("issue_log", ("QY-B-I002",), "compound_id", None, "QY-B"),
+               Change("issue_log", ("QY-B-I002",), "description", None, "噪音")]
+    store.apply_changes("QY-B", changes, user="li", etag=store.etag("QY-B"))
+    daily = store.load().dataset.daily_progress.sort_values("date")
+    assert list(daily["percent"]) == [12.5, 20.0] and daily.iloc[1]["reported_at"] == pd.Timestamp("2023-03-03 19:05:00")
+    rows_b = store.compound("QY-B").layers
+    assert set(rows_b["issue_log"]["issue_id"]) == {"QY-B-I001", "QY-B-I002"} and len(rows_b["daily_progress"]) == 2
+    assert set(store.audit(compound_id="QY-B")["record"]) == {"QY-B|gas|2023-03-03", "QY-B-I002"}
 
 
 def test_a_stale_tag_is_refused_and_nothing_is_written(store, backend):

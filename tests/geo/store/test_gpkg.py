@@ -1,22 +1,28 @@
 """The GeoPackage backend beyond the contract: the file, its history tables, snapshots, the sample's working copy."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import geo.dataset
 import geo.store.gpkg
+from geo import writes
+from geo.schedule.daily import DailyReport
 from geo.settings import ROOT, SAMPLE_GPKG
 from geo.store import StoreError, open_store
 from geo.store.gpkg import AUX_TABLES, GpkgStore, dataset_from_snapshot, snapshot_bytes
-from tests.store_support import ADMIN, scratch_sample, scratch_store_with_users
+from tests.store_support import ADMIN, ADMIN_USER, scratch_sample, scratch_store_with_users
 
 
 def _digest(path: Path) -> str:
@@ -124,6 +130,46 @@ def test_an_import_killed_from_the_command_line_leaves_the_file_byte_identical(t
     assert len(store.load().dataset.compounds) == 1892 and len(store.versions()) == 2
 
 
+def _make_old(path: Path) -> None:
+    """Turn a store into one written before the construction model: no handovers, daily_progress or
+    issue_log layers, and works without sequence_class, contractor and work_face."""
+    with sqlite3.connect(path) as con:
+        for table in ("handovers", "daily_progress", "issue_log"):
+            con.execute(f'DROP TABLE "{table}"')
+            for meta in ("gpkg_contents", "gpkg_ogr_contents"):
+                con.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+        for column in ("sequence_class", "contractor", "work_face"):
+            con.execute(f'ALTER TABLE works DROP COLUMN "{column}"')
+
+
+def test_a_store_written_before_a_layer_existed_loads_it_empty_and_takes_an_edit_of_it(tmp_path):
+    store = scratch_store_with_users(tmp_path)
+    _make_old(Path(store.url.removeprefix("gpkg:")))
+    ds = store.load().dataset
+    for name in ("handovers", "daily_progress", "issue_log"):
+        frame = getattr(ds, name)
+        assert frame.empty and list(frame.columns) == [f.name for f in geo.dataset.LAYER_FIELDS[name]], name
+    assert ds.works["work_face"].isna().all() and len(ds.works) > 1000
+    assert store.compound("QY-0001").layers["daily_progress"].empty
+    work = sorted(ds.works.loc[ds.works["compound_id"] == "QY-0001", "work"])[0]
+    versions = store.versions()
+    writes.save_daily_progress(store, ADMIN_USER, "QY-0001", [DailyReport("QY-0001", work, dt.date.today(), 30.0)],
+                               etag=store.etag("QY-0001"))
+    back = store.load().dataset
+    assert len(back.daily_progress) == 1 and back.works["work_face"].isna().all()
+    assert [v.version for v in store.versions()] == [v.version for v in versions]  # brought up to date: no new version
+
+
+def test_a_snapshot_made_before_a_layer_existed_reads_it_empty(sample):
+    blob = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(snapshot_bytes(sample))) as old, zipfile.ZipFile(blob, "w") as new:
+        for name in old.namelist():
+            if name not in ("handovers.parquet", "daily_progress.parquet", "issue_log.parquet"):
+                new.writestr(name, old.read(name))
+    ds = dataset_from_snapshot(blob.getvalue())
+    assert ds.issue_log.empty and len(ds.compounds) == 1891
+
+
 def _history_rows(path: Path, layer: str) -> int:
     with sqlite3.connect(path) as con:
         return con.execute(f'SELECT COUNT(*) FROM "qy_history_{layer}"').fetchone()[0]
@@ -150,11 +196,11 @@ def test_a_change_of_columns_writes_the_file_anew_and_keeps_every_version_whole(
     compounds = sample.compounds.copy()
     compounds.loc[3, "households"] += 1
     store.commit(sample.with_layers(compounds=compounds), user="admin")
-    store.commit(sample.with_layers(works=sample.works.assign(contractor="甲公司")), user="admin")
+    store.commit(sample.with_layers(works=sample.works.assign(inspector="甲公司")), user="admin")
     with sqlite3.connect(path) as con:
         kept = [r[0] for r in con.execute("SELECT version FROM qy_versions WHERE snapshot IS NOT NULL")]
     assert kept == [1, 2]
     assert store.load_version(2).compounds.to_csv(index=False) == compounds.to_csv(index=False)
-    assert "contractor" in store.load().dataset.works.columns
+    assert "inspector" in store.load().dataset.works.columns
     store.restore(2, user="admin")
     assert store.load().dataset.compounds.to_csv(index=False) == compounds.to_csv(index=False)

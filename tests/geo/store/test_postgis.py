@@ -38,11 +38,11 @@ def test_a_column_an_import_brings_is_added_and_older_versions_do_not_show_it(tm
     store = open_store(pg_url(tmp_path))
     tiny = tiny_dataset()
     store.initialize(tiny)
-    store.commit(tiny.with_layers(works=tiny.works.assign(contractor=["甲公司", None, "乙公司"])), user="admin")
-    assert list(store.load().dataset.works["contractor"].fillna("")) == ["甲公司", "", "乙公司"]
-    assert "contractor" not in store.load_version(1).works.columns
+    store.commit(tiny.with_layers(works=tiny.works.assign(inspector=["甲公司", None, "乙公司"])), user="admin")
+    assert list(store.load().dataset.works["inspector"].fillna("")) == ["甲公司", "", "乙公司"]
+    assert "inspector" not in store.load_version(1).works.columns
     store.restore(1, user="admin")
-    assert "contractor" not in store.load().dataset.works.columns
+    assert "inspector" not in store.load().dataset.works.columns
 
 
 def test_the_layers_are_plain_postgis_tables_and_stores_are_schemas(tmp_path):
