@@ -303,6 +303,12 @@ def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[s
     return {cid: f"{name}（{cid}）" for cid, name in zip(rows["compound_id"], rows["name"])}
 
 
+def version_label(version: Any, lang: str = "zh") -> str:
+    """One version (``Store.versions()``) as people choose it: number, date, user and note."""
+    return t("imp.version_line", lang, version=version.version, at=version.created_at or "-",
+             user=version.user or "-", note=version.note or "-")
+
+
 def versions_frame(versions: list[Any], lang: str = "zh") -> pd.DataFrame:
     """The store's versions (``Store.versions()``), newest first, as a table in ``lang``."""
     cols = ["version", "created_at", "user", "kind", "note", "compounds", "edits", "current"]

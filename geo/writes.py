@@ -6,7 +6,8 @@ a session holds only the name counts, so a removed, disabled or demoted user can
 longer write and a role claimed by the caller gains nothing. Rights come from stored data:
 
 - :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`: an
-  admin once the store has one;
+  admin once the store has one; :func:`may_check_files` (upload and validate a file): an
+  editor or an admin;
 - :func:`save_progress`: an editor of the compound's *stored* subdistrict, or an admin;
 - :func:`add_user`, :func:`update_user`, :func:`remove_user`, :func:`list_users`: an admin;
   :func:`change_password`: an admin, or the user for their own password;
@@ -17,13 +18,15 @@ a bad value raises :class:`geo.auth.AuthError` or :class:`geo.audit.EditError`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from geo import auth
 from geo.audit import EditError, ProgressRecord, diff_records, record_from_rows
 from geo.auth import Refused, User
 from geo.dataset import Dataset
+from geo.i18n import t
 from geo.imports.planning import ImportPlan
 from geo.store.base import EditConflict, Store, StoreError, UserRecord, bilingual
 
@@ -60,20 +63,50 @@ def initialize_store(store: Store, actor: User, dataset: Dataset) -> None:
     store.initialize(dataset)
 
 
+def may_check_files(store: Store, actor: User) -> User:
+    """The stored user behind ``actor`` if they may upload and validate files (an editor or an
+    admin); Refused otherwise. Reading a file costs the server: strangers may not."""
+    user = acting_user(store, actor)
+    if not user.can_write:
+        raise Refused(bilingual("imp.login_to_upload"))
+    return user
+
+
 def commit_import(store: Store, actor: User, plan: ImportPlan, *, expected: str, note: str = "") -> int:
     """Commit a planned import as a new version (admins); return its number.
 
     ``expected``: the fingerprint of the data the plan was made against
-    (``Loaded.fingerprint``); StoreChanged when the store changed since.
+    (``Loaded.fingerprint``); StoreChanged when the store changed since. A write that
+    fails (a full disk) raises StoreError saying so; the store is left as it was.
     """
     user = _admin(store, actor)
-    return store.commit(plan.dataset, user=user.name, kind="import", note=note, expected=expected)
+    with _write_failures():
+        return store.commit(plan.dataset, user=user.name, kind="import", note=note, expected=expected)
 
 
-def restore_version(store: Store, actor: User, version: int) -> int:
-    """Make an earlier version's data current again as a new version (admins); return its number."""
+def restore_version(store: Store, actor: User, version: int, *, lang: str = "zh") -> int:
+    """Make an earlier version's data current again as a new version (admins); return its number.
+
+    The new version's note says which version it restores, in ``lang``.
+    """
     user = _admin(store, actor)
-    return store.restore(version, user=user.name)
+    with _write_failures():
+        return store.restore(version, user=user.name, note=t("store.restore_note", lang, version=int(version)))
+
+
+@contextmanager
+def _write_failures() -> Iterator[None]:
+    """Turn a failed write (disk full, permissions, a database error) into a StoreError people can read.
+
+    Every store write is all-or-nothing, so whatever failed, nothing was written.
+    """
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:  # OSError, sqlite3 / GDAL errors: the backend's, whatever they are
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:120] or type(exc).__name__
+        raise StoreError(bilingual("store.write_failed", reason=reason)) from exc
 
 
 # --- progress edits -----------------------------------------------------------------------------------

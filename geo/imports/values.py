@@ -20,6 +20,14 @@ from geo import schema
 from geo.programme import Programme
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and friends): they reorder what is shown.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Line breaks and tabs: every imported field is one line.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
+#: Other control characters (C0, DEL, C1): invisible, and some cannot be stored in a workbook.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: What :func:`clean_text` removes, by kind.
+CLEANED_KINDS: tuple[str, ...] = ("bidi", "break", "control")
 _UNIT_SUFFIX = re.compile(r"(万元|元|户|栋|幢|台|个|部|平方米|m²|m2|㎡|年代|年|处|座)$")
 _DASHES = re.compile(r"[—–\-－~～_]+")
 
@@ -31,6 +39,19 @@ def is_blank(value: object) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.strip()
+
+
+def clean_text(value: str) -> tuple[str, tuple[str, ...]]:
+    """``value`` as one line of plain text, and what was removed ("bidi", "break", "control").
+
+    Bidi controls and other control characters are dropped; line breaks and tabs become a
+    space. Used on every imported text cell, so names cannot spoof, break lines or a workbook.
+    """
+    found = tuple(kind for kind, pattern in zip(CLEANED_KINDS, (_BIDI, _BREAKS, _CONTROLS)) if pattern.search(value))
+    if not found:
+        return value, ()
+    out = _CONTROLS.sub("", _BREAKS.sub(" ", _BIDI.sub("", value)))
+    return out, found
 
 
 def text(value: object) -> str:
