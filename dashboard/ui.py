@@ -103,6 +103,22 @@ def section_html(title: str) -> str:
     return f'<div class="qy-section">{escape(title)}</div>'
 
 
+_NOTICE_COLORS = {  # text, background, border: as Streamlit's own alerts
+    "info": ("#004280", "#e8f2fc", "#a9cdf3"), "success": ("#0e6631", "#e6f4ea", "#a8d8b9"),
+    "warning": ("#7a4d00", "#fff8e6", "#ffd88a"), "error": ("#8a1c1c", "#fdecec", "#f3b1b1"),
+}
+
+
+def notice_html(text: str, kind: str = "info") -> str:
+    """A message box (info / success / warning / error) for text that holds data (file names,
+    headers, values): HTML-escaped and never read as Markdown, so nothing in it becomes a link,
+    an image or a format. Line breaks in ``text`` are kept."""
+    color, background, border = _NOTICE_COLORS.get(kind, _NOTICE_COLORS["info"])
+    lines = "<br>".join(escape(line) for line in text.splitlines())
+    return (f'<div class="qy-notice qy-notice-{escape(kind)}" style="color:{color};background:{background};'
+            f'border:1px solid {border};border-radius:.5rem;padding:.75rem 1rem;line-height:1.5">{lines}</div>')
+
+
 def note_html(text: str, css_class: str = "qy-note") -> str:
     """A small note line."""
     return f'<div class="{css_class}">{escape(text)}</div>'

@@ -203,7 +203,7 @@ def _record_panel(ds: Any, day: Any, lang: str) -> None:
                 st.dataframe(table, hide_index=tab is not money, width="stretch")
 
 
-def _export_panel(selected: Any, day: Any, lang: str) -> None:
+def _export_panel(selected: Any, day: Any, lang: str, programme: Programme) -> None:
     st.markdown(f"#### {t('explorer.export', lang)}")
     crs = st.radio(t("explorer.export_crs", lang), export.EXPORT_CRS, horizontal=True,
                    key=state.EXPLORER_EXPORT_CRS, format_func=lambda c: t(f"explorer.export_crs.{c}", lang))
@@ -211,7 +211,7 @@ def _export_panel(selected: Any, day: Any, lang: str) -> None:
     for col, (fmt, name) in zip(cols, EXPORTS.items()):
         col.download_button(
             t("explorer.download", lang, fmt=name),
-            data=lambda fmt=fmt: export.export_compounds(selected, fmt, as_of=day, lang=lang, crs=crs),
+            data=lambda fmt=fmt: export.export_compounds(selected, fmt, as_of=day, lang=lang, crs=crs, programme=programme),
             file_name=export.export_filename("compounds", fmt, day), mime=export.MEDIA_TYPES[fmt],
             on_click="ignore", key=f"explorer_export_{fmt}", icon=":material/download:",
             disabled=selected.empty,
@@ -273,7 +273,7 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
     st.caption(t("explorer.table_hint", lang))
     st.dataframe(filters.table_view(scoped, lang, loaded.dataset.programme), key=table_key, on_select="rerun", selection_mode="multi-row",
                  hide_index=True, height=360, width="stretch")
-    _export_panel(selected, day, lang)
+    _export_panel(selected, day, lang, loaded.dataset.programme)
 
 
 def main() -> None:
