@@ -28,6 +28,7 @@ _BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 #: What :func:`clean_text` removes, by kind.
 CLEANED_KINDS: tuple[str, ...] = ("bidi", "break", "control")
+_ANY_CLEANED = re.compile("|".join(p.pattern for p in (_BIDI, _BREAKS, _CONTROLS)))
 _UNIT_SUFFIX = re.compile(r"(万元|元|户|栋|幢|台|个|部|平方米|m²|m2|㎡|年代|年|处|座)$")
 _DASHES = re.compile(r"[—–\-－~～_]+")
 
@@ -47,9 +48,9 @@ def clean_text(value: str) -> tuple[str, tuple[str, ...]]:
     Bidi controls and other control characters are dropped; line breaks and tabs become a
     space. Used on every imported text cell, so names cannot spoof, break lines or a workbook.
     """
-    found = tuple(kind for kind, pattern in zip(CLEANED_KINDS, (_BIDI, _BREAKS, _CONTROLS)) if pattern.search(value))
-    if not found:
+    if _ANY_CLEANED.search(value) is None:  # nearly every cell: one search
         return value, ()
+    found = tuple(kind for kind, pattern in zip(CLEANED_KINDS, (_BIDI, _BREAKS, _CONTROLS)) if pattern.search(value))
     out = _CONTROLS.sub("", _BREAKS.sub(" ", _BIDI.sub("", value)))
     return out, found
 

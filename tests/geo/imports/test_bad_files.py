@@ -169,3 +169,10 @@ def test_units_in_headers_and_extra_columns(sample):
     assert list(extras["funding:government_subsidy"]) == [30, 30, 30]
     assert list(extras["funding:residents"]) == [5.0, 5.0, 5.0]  # 50,000 元 = 5 万元
     assert list(extras["elevators"]) == [2, 2, 2] and list(extras["ev_chargers"]) == [6, 6, 6]
+
+
+def test_the_security_doc_lists_every_case():
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "security.md").read_text(encoding="utf-8")
+    assert "<!-- BEGIN attacks:files" in doc and "<!-- END attacks:files -->" in doc
+    missing = [c.file for c in CASES if f"`{c.file}`" not in doc] + [g.name for g in GENERATED if g.name not in doc]
+    assert missing == [], "run .venv/bin/python docs/make_security.py"
