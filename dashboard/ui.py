@@ -119,6 +119,26 @@ def notice_html(text: str, kind: str = "info") -> str:
             f'border:1px solid {border};border-radius:.5rem;padding:.75rem 1rem;line-height:1.5">{lines}</div>')
 
 
+def _one_line(text: object) -> str:
+    return escape(" ".join(str(text).split()))
+
+
+def record_title_html(title: str) -> str:
+    """A compound's title (its name and ID): data, so HTML-escaped and on one line, never Markdown."""
+    return f'<div class="qy-record-title" style="font-weight:700;font-size:1.1rem">{_one_line(title)}</div>'
+
+
+def facts_html(facts: Sequence[tuple[str, str]], head: tuple[str, str]) -> str:
+    """(label, value) rows as a two-column table. Values (names, addresses, communities) are
+    data: HTML-escaped, never Markdown, line breaks shown as spaces."""
+    th = 'style="text-align:left;padding:.3rem .5rem;border-bottom:2px solid #dde3e9;white-space:nowrap"'
+    td = 'style="text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eef1f4"'
+    rows = "".join(f"<tr><td {td}>{_one_line(k)}</td><td {td}>{_one_line(v)}</td></tr>" for k, v in facts)
+    return (f'<table class="qy-facts" style="width:100%;border-collapse:collapse;font-size:.95rem">'
+            f'<thead><tr><th {th}>{_one_line(head[0])}</th><th {th}>{_one_line(head[1])}</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
+
+
 def note_html(text: str, css_class: str = "qy-note") -> str:
     """A small note line."""
     return f'<div class="{css_class}">{escape(text)}</div>'

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.map_component import show_map
+from dashboard.ui import facts_html, record_title_html
 from geo import export, filters, record, schema
 from geo.i18n import t
 from geo.maps import filter_layer, webmap
@@ -187,14 +188,13 @@ def _record_panel(ds: Any, day: Any, lang: str) -> None:
         st.info(t("explorer.record_hint", lang))
         return
     head, close = st.columns([4, 1])
-    head.markdown(f"**{view.title}**")
+    head.html(record_title_html(view.title))
     close.button("✕", key="explorer_record_close", on_click=_close_record, help=t("explorer.record.close", lang))
     box = st.container(height=MAP_HEIGHT - 70, border=False)  # as tall as the map beside it
     facts, works, elevators, money = box.tabs([t("explorer.record", lang), t("explorer.record.works", lang),
                                               t("explorer.record.elevators", lang), t("explorer.record.funding", lang)])
-    with facts:
-        head_row = f"| {t('record.col.field', lang)} | {t('record.col.value', lang)} |"
-        st.markdown("\n".join([head_row, "|---|---|", *(f"| {k} | {v.replace('|', '/')} |" for k, v in view.facts)]))
+    with facts:  # names and addresses are data: escaped HTML, never Markdown
+        st.html(facts_html(view.facts, (t("record.col.field", lang), t("record.col.value", lang))))
     for tab, table in ((works, view.works), (elevators, view.elevators), (money, view.funding)):
         with tab:
             if table.empty:
