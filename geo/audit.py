@@ -304,9 +304,11 @@ def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[s
 
 
 def version_label(version: Any, lang: str = "zh") -> str:
-    """One version (``Store.versions()``) as people choose it: number, date, user and note."""
+    """One version (``Store.versions()``) as people choose it: number, date, user and note
+    (its kind, 初始 / 导入 / 恢复 ..., when it has no note)."""
+    kind = t(f"imp.kind.{version.kind}", lang) if f"imp.kind.{version.kind}" in TEXT else version.kind
     return t("imp.version_line", lang, version=version.version, at=version.created_at or "-",
-             user=version.user or "-", note=version.note or "-")
+             user=version.user or "-", note=version.note or kind or "-")
 
 
 def versions_frame(versions: list[Any], lang: str = "zh") -> pd.DataFrame:

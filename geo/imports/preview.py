@@ -14,12 +14,14 @@ import pandas as pd
 import shapely
 
 from geo import schema
+from geo.export import field_header
 from geo.i18n import t, vocab, with_unit
 from geo.imports.planning import ELEVATORS, EV_CHARGERS, FUNDING, FieldChange, ImportPlan
 from geo.programme import Programme
 
 #: The preview's columns, in order (headers: ``preview.col.<name>``).
 PREVIEW_COLUMNS: tuple[str, ...] = ("compound_id", "name", "change", "field", "before", "after")
+_YEAR_FIELDS = frozenset({"year_built", "funding_year"})
 _VOCAB_FIELDS = {"decision": "decision", "batch": "batch", "subdistrict": "subdistrict", "area": "area"}
 
 
@@ -30,7 +32,8 @@ def summary(plan: ImportPlan, lang: str = "zh") -> str:
 
 
 def field_label(change: FieldChange, lang: str = "zh") -> str:
-    """The changed field as a column header with its unit (e.g. 充电桩（个）, 政府补助 2024年（万元）)."""
+    """The changed field as a column header with its unit, as the export writes it (户数（户）,
+    充电桩（个）, 政府补助 2024年（万元）)."""
     if change.field == FUNDING:
         return with_unit(t("preview.funding", lang, source=vocab("source", change.source, lang), year=change.year),
                          t("unit.wan_yuan", lang), lang)
@@ -41,7 +44,7 @@ def field_label(change: FieldChange, lang: str = "zh") -> str:
     if change.field == "geometry":
         return t("record.location", lang)
     spec = next((f for f in schema.COMPOUND_FIELDS if f.name == change.field), None)
-    return (spec.en if lang == "en" else spec.zh) if spec else change.field
+    return field_header(spec, lang) if spec else change.field
 
 
 def value_text(field: str, value: Any, lang: str = "zh", programme: Programme | None = None) -> str:
@@ -57,6 +60,8 @@ def value_text(field: str, value: Any, lang: str = "zh", programme: Programme | 
     if field in _VOCAB_FIELDS and isinstance(value, str):
         kind = _VOCAB_FIELDS[field]
         return vocab(kind, value, lang, programme) if programme is not None or kind not in ("subdistrict", "area") else value
+    if field in _YEAR_FIELDS and isinstance(value, (int, float)):
+        return str(int(value))  # a year: 1990, not 1,990
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{int(value):,}"
     if isinstance(value, int):
