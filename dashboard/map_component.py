@@ -8,7 +8,9 @@ it again. Here the map is rendered once into a :class:`PreparedMap` (cache it wi
 cached strings to the same streamlit-folium component ``st_folium`` uses, with the
 same arguments it would build. Small dynamic layers (selection highlight, drawn
 shape) go through ``feature_groups`` exactly like ``feature_group_to_add``, so the
-map itself is not reloaded when they change.
+map itself is not reloaded when they change; the feature-group script starts with a little
+upkeep of the component's frame (:func:`frame_upkeep_js`) so swapping groups leaks nothing
+and a changed ``returned_objects`` takes effect without reloading the map.
 
 This mirrors ``streamlit_folium.st_folium`` 0.25-0.27 (the pinned range);
 ``tests/dashboard/test_map_component.py`` checks that both send identical arguments.
@@ -23,6 +25,7 @@ no file but its own bundle. The files still come from the installed package (cop
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -166,13 +169,55 @@ def prepare_map(fmap: folium.Map, assets: LocalAssets | None = None) -> Prepared
     return inline_assets(prepared, assets) if assets is not None else prepared
 
 
-def feature_group_script(prepared: PreparedMap, groups: Sequence[folium.FeatureGroup]) -> str | None:
-    """The JS that adds ``groups`` to a prepared map (None when there are none)."""
-    if not groups:
-        return None
+#: Upkeep of the component's frame, run before the feature groups each time they change
+#: (streamlit-folium evaluates the feature-group script only then, after taking the old
+#: groups off the map). Without it a page that swaps groups (the screen's rotation) grows
+#: by what each swap leaves behind, and a change of ``returned_objects`` is ignored:
+#:
+#: - ``window.feature_group``: streamlit-folium pushes every group it adds and never empties
+#:   the list, so each swapped-out group stays alive, and with it (the script is run by a
+#:   direct ``eval``) the whole render message it came in, map script included;
+#: - streamlit-component-lib appends a new theme ``<style>`` to the frame's head on every
+#:   render message; only the newest is kept;
+#: - streamlit-folium reads ``returned_objects`` once, when it makes the map; here the
+#:   current list replaces it, and when a value is newly asked for (the explorer's
+#:   ``bounds`` for "what is in view") a ``moveend`` makes the map report it at once,
+#:   not only after the next pan or zoom.
+_FRAME_UPKEEP_JS = """window.feature_group = [];
+if (!window.qyThemeUpkeep && window.MutationObserver) {
+  window.qyThemeUpkeep = new MutationObserver(function () {
+    var themes = Array.prototype.filter.call(document.head.querySelectorAll('style'), function (s) {
+      return s.textContent.indexOf('--primary-color') >= 0 && s.textContent.trim().indexOf(':root') === 0; });
+    themes.slice(0, -1).forEach(function (s) { s.remove(); });
+  });
+  window.qyThemeUpkeep.observe(document.head, {childList: true});
+}
+(function (asked) {
+  var data = window.__GLOBAL_DATA__, had = data ? data.returned_objects : asked;
+  if (!data || JSON.stringify(had) === JSON.stringify(asked)) { return; }
+  data.returned_objects = asked;
+  var added = had && (asked === null || asked.some(function (k) { return had.indexOf(k) < 0; }));
+  if (added && window.map) { window.map.fire('moveend'); }
+})(__RETURNED__);
+"""
+
+
+def frame_upkeep_js(returned_objects: Sequence[str] | None) -> str:
+    """The frame upkeep (see ``_FRAME_UPKEEP_JS``) for the map's current ``returned_objects``."""
+    asked = None if returned_objects is None else list(returned_objects)
+    return _FRAME_UPKEEP_JS.replace("__RETURNED__", json.dumps(asked))
+
+
+def feature_group_script(prepared: PreparedMap, groups: Sequence[folium.FeatureGroup],
+                         returned_objects: Sequence[str] | None = None) -> str:
+    """The JS that adds ``groups`` to a prepared map, after :func:`frame_upkeep_js`.
+
+    Never empty, even without groups: the frame upkeep has to run when the last group goes.
+    """
     host = folium.Map(tiles=None)  # a stand-in parent with the prepared map's JS name
     host._id = prepared.map_id.split("_", 1)[1]
-    return "".join(stf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
+    return frame_upkeep_js(returned_objects) + "".join(
+        stf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
 
 
 def show_map(prepared: PreparedMap, *, key: str, height: int = 600, width: int | None = None,
@@ -197,7 +242,7 @@ def show_map(prepared: PreparedMap, *, key: str, height: int = 600, width: int |
     return stf._component_func(
         script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
         key=hash_key, height=height, width=width, returned_objects=returned, default=defaults,
-        zoom=zoom, center=center, feature_group=feature_group_script(prepared, list(feature_groups)),
+        zoom=zoom, center=center, feature_group=feature_group_script(prepared, list(feature_groups), returned),
         return_on_hover=False, layer_control=None, pixelated=False,
         css_links=list(prepared.css_links), js_links=list(prepared.js_links),
         on_change=_on_change, wrap_longitude=False,

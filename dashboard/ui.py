@@ -10,6 +10,7 @@ are HTML-escaped here. The exhibition screen scales with the viewport (``vw``/
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
@@ -208,6 +209,36 @@ CLOCK_JS = """<script>
   }, 1000);
 })();
 </script>"""
+
+
+_RELOAD_JS = """<script>
+(function () {
+  if (window.qsReload) { return; }
+  var next = function () {
+    var now = new Date(), at = new Date(now.getTime());
+    at.setHours(__H__, __M__, 0, 0);
+    if (at <= now) { at.setDate(at.getDate() + 1); }
+    return at.getTime(); };
+  var retry = function () { window.qsReload = setTimeout(attempt, 60000); };
+  var attempt = function () {
+    fetch('_stcore/health', {cache: 'no-store'}).then(function (r) { if (r.status < 500) { location.reload(); } else { retry(); } }, retry); };
+  window.qsReloadAt = next();
+  window.qsReload = setTimeout(attempt, window.qsReloadAt - Date.now());
+})();
+</script>"""
+
+
+def screen_reload_js(at: dt.time | None) -> str:
+    """A script that reloads the screen once a day at local time ``at`` ('' for None).
+
+    A safety net for a browser that runs all day: a reload starts the tab afresh. It waits
+    until the server answers (retrying each minute while it cannot be reached or answers 5xx),
+    so a server that is down never leaves an error page on the screen. Installed once per
+    browser tab; ``window.qsReloadAt`` is when (ms since the epoch).
+    """
+    if at is None:
+        return ""
+    return _RELOAD_JS.replace("__H__", str(at.hour)).replace("__M__", str(at.minute))
 
 
 def screen_panel_html(number: str, area: str, pct: float, pct_label: str, kpis: Sequence[Kpi],

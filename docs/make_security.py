@@ -36,9 +36,10 @@ sys.path.insert(0, str(ROOT))
 from geo.cli.main import main  # noqa: E402
 from geo.imports.issues import UnreadableFile  # noqa: E402
 from geo.imports.pipeline import check_upload  # noqa: E402
-from geo.settings import SAMPLE_GPKG, SAMPLE_STORE_URL  # noqa: E402
+from geo.settings import SAMPLE_STORE_URL  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from tests.data.corpus_cases import CASES, GENERATED, Case  # noqa: E402
+from tests.store_support import scratch_sample  # noqa: E402
 
 DOC = ROOT / "docs" / "security.md"
 HEAD = ["#", "Input", "Attack or fault", "Result", "Time", "Store unchanged"]
@@ -131,8 +132,8 @@ def file_attacks() -> list[list[str]]:
     """Every corpus file, the big generated ones and hostile upload names."""
     rows: list[list[str]] = []
     with tempfile.TemporaryDirectory(prefix="qy-security-") as tmp:
+        scratch_sample(Path(tmp))  # a byte-for-byte copy of the sample
         store = Path(tmp) / "store.gpkg"
-        store.write_bytes(SAMPLE_GPKG.read_bytes())
         for case in CASES:
             rows.append(_case_row(len(rows) + 1, case, store))
             print(f"  {rows[-1][1]}: {rows[-1][4]}", file=sys.stderr)

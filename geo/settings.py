@@ -41,6 +41,17 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
+def _env_clock(name: str, default: dt.time | None) -> dt.time | None:
+    """A local time of day "HH:MM"; "off" for none; anything unreadable gives ``default``."""
+    value = _env(name, "")
+    if value.lower() == "off":
+        return None
+    try:
+        return dt.time.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
 @dataclass(frozen=True)
 class Settings:
     """Run-time settings, read from the environment by :func:`get_settings`."""
@@ -56,6 +67,8 @@ class Settings:
     data_source: str = "示意数据：据人民日报四川频道2022年12月报道生成 / Illustrative data generated from the People's Daily Sichuan reports, Dec 2022"  # QY_DATA_SOURCE
     screen_rotate_seconds: int = 15  # QY_SCREEN_ROTATE_SECONDS
     screen_refresh_minutes: int = 10  # QY_SCREEN_REFRESH_MINUTES
+    # the screen reloads itself once a day at this local time (a quiet moment), "off" never
+    screen_reload_at: dt.time | None = dt.time(4, 30)  # QY_SCREEN_RELOAD_AT: HH:MM | off
     asset_base: str = "/app/static/vendor"  # QY_ASSET_BASE: where Leaflet is served from
     cache_ttl_seconds: int = 300  # QY_CACHE_TTL
     import_max_rows: int = 20_000  # QY_IMPORT_MAX_ROWS: rows one imported file may hold
@@ -80,6 +93,7 @@ def get_settings() -> Settings:
         data_source=_env("QY_DATA_SOURCE", Settings.data_source),
         screen_rotate_seconds=_env_int("QY_SCREEN_ROTATE_SECONDS", 15),
         screen_refresh_minutes=_env_int("QY_SCREEN_REFRESH_MINUTES", 10),
+        screen_reload_at=_env_clock("QY_SCREEN_RELOAD_AT", Settings.screen_reload_at),
         asset_base=_env("QY_ASSET_BASE", "/app/static/vendor"),
         cache_ttl_seconds=_env_int("QY_CACHE_TTL", 300),
         import_max_rows=_env_int("QY_IMPORT_MAX_ROWS", 20_000),

@@ -261,8 +261,8 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
     with left:
         _map_panel(loaded, day, flt, frame, list(selected["compound_id"]) if rows else [], scope, lang)
     with controls:
-        st.segmented_control(t("explorer.scope", lang), SCOPES, key=state.EXPLORER_SCOPE,
-                             format_func=lambda s: t(f"explorer.scope.{s}", lang))
+        st.segmented_control(t("explorer.scope", lang), SCOPES, key=state.EXPLORER_SCOPE, required=True,
+                             format_func=lambda s: t(f"explorer.scope.{s}", lang))  # a click on the chosen one keeps it
         st.caption(t("explorer.draw_hint" if scope != "view" else "explorer.view_hint", lang))
         _totals(selected, len(frame), lang)
         if frame.empty:

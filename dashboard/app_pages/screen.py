@@ -2,7 +2,8 @@
 
 Rotates through the programme's renovation areas by itself (``settings.screen_rotate_seconds``),
 highlighting one on the district map and showing its figures; re-reads the data every
-``settings.screen_refresh_minutes``. Only area- and district-level aggregates are
+``settings.screen_refresh_minutes`` and reloads itself once a day at ``settings.screen_reload_at``
+(a browser that runs all day starts afresh). Only area- and district-level aggregates are
 shown (compound dots carry no popup). The rotation advances server-side in a fragment
 that reruns on a timer; the map is not reloaded, only its highlight layer is swapped.
 """
@@ -90,7 +91,7 @@ def footer_left(ds: Dataset, lang: str) -> str:
 
 
 def main() -> None:
-    """Styles and the clock script once; the rest is a fragment re-run every screen_rotate_seconds."""
+    """Styles, the clock and the daily reload scripts once; the rest is a fragment re-run every screen_rotate_seconds."""
     lang = state.lang()
     try:
         cached.loaded_every(SETTINGS.screen_refresh_minutes)
@@ -98,7 +99,7 @@ def main() -> None:
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()
     st.html(ui.SCREEN_CSS)
-    st.html(ui.CLOCK_JS, unsafe_allow_javascript=True)
+    st.html(ui.CLOCK_JS + ui.screen_reload_js(SETTINGS.screen_reload_at), unsafe_allow_javascript=True)
     st.fragment(run_every=max(SETTINGS.screen_rotate_seconds, 3))(body)(lang)
 
 

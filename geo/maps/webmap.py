@@ -337,7 +337,10 @@ layer.eachLayer(function (l) { var p = l.feature && l.feature.properties;
     className: '__CLASS__'}).setLatLng([p.ly, p.lx]).setContent(p.t)); } });
 tips.forEach(function (tip) { layer.addLayer(tip); });
 var relayout = function () { tips.forEach(function (tip) { if (tip._map) { tip.update(); } }); };
-if (map) { map.on('resize zoomend viewreset', relayout); }
+// Follow the map only while on it: a swapped-out layer (the screen's highlight) leaves no listener behind.
+var follow = function (on) { if (map) { map[on ? 'on' : 'off']('resize zoomend viewreset', relayout); } };
+layer.on('add', function () { follow(true); }); layer.on('remove', function () { follow(false); });
+if (layer._map) { follow(true); }
 // streamlit-folium adds leaflet.css without waiting for it: a label placed before the CSS
 // applies is measured as wide as the map and shifted by half its width. Re-place once it has.
 var whenStyled = function (tries) {

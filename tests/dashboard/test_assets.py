@@ -31,3 +31,13 @@ def test_missing_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, capsy
         assets.leaflet_static_dir()
     assert assets.main() == 1
     assert "django-leaflet is not installed" in capsys.readouterr().err
+
+
+def test_served_shims_are_the_current_ones() -> None:
+    """The browser gets dashboard/shims/ as they are now, not a copy from before a change."""
+    for name in assets.SHIM_FILES:
+        served = assets.VENDOR_DIR / name
+        if not served.is_file():
+            pytest.skip(f"{assets.VENDOR_DIR} is not set up (bash scripts/setup.sh)")
+        assert served.read_bytes() == (assets.SHIM_DIR / name).read_bytes(), (
+            f"{served} is older than dashboard/shims/{name}: run .venv/bin/python -m dashboard.assets")

@@ -191,3 +191,125 @@ def test_english_link(browser, app_url):
         labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
         assert labels[0].strip() == "Compounds"
         _assert_clean(visit)
+
+
+#: Where the dot of compound ``cid`` is inside the map iframe (null while the map is moving).
+_DOT_OF = """(cid) => { const m = window.map_div; let out = null;
+  if (m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) { return null; }
+  m.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.id === cid && l.getLatLng) { const c = m.latLngToContainerPoint(l.getLatLng()); out = {x: c.x, y: c.y}; } });
+  return out; }"""
+#: Streamlit's main column, the element that scrolls.
+_MAIN = '[data-testid="stMain"]'
+
+
+def _settled_dot(page, cid: str) -> dict:
+    """The dot's position in the iframe once two reads 300 ms apart agree (the map has stopped)."""
+    frame = page.frame(url=lambda u: "streamlit_folium" in u)
+    last = None
+    for _ in range(50):
+        dot = frame.evaluate(_DOT_OF, cid)
+        if dot and dot == last:
+            return dot
+        last = dot
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the dot of {cid} never settled (last {last})")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1600, 1000)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_click_on_a_dot_opens_that_compound(browser, app_url, ds, size):
+    """The map's bottom edge below the window: the first press must not scroll the page.
+
+    Leaflet focuses the map on mousedown; in an iframe that scrolled Streamlit's main column
+    ~28 px before mouseup, so the click landed on a neighbour (QY-0478 here) or on nothing."""
+    cid, width, height = "QY-0057", *size
+    query = f"lang=zh&as_of=2022-12-09&area={quote('清溪片区')}&status=under_construction,planned"
+    with _explorer(browser, app_url, query, width=width, height=height) as (visit, runs):
+        page = visit.page
+        wait_for_map(page, min_features=3, timeout_ms=60_000)
+        runs.wait_for(page, 1)
+        page.get_by_text("筛选结果").first.wait_for(timeout=30_000)
+        dot = _settled_dot(page, cid)
+        box = page.locator(FOLIUM_IFRAME).bounding_box()
+        below = box["y"] + dot["y"] - (height - 80)  # bring the dot into the window, not the whole map
+        if below > 0:
+            page.locator(_MAIN).evaluate(f"(el) => {{ el.scrollTop += {below}; }}")
+            page.wait_for_timeout(300)
+            box = page.locator(FOLIUM_IFRAME).bounding_box()
+        assert box["y"] + box["height"] > height, "the map must reach below the window for this test"
+        scrolled = page.locator(_MAIN).evaluate("(el) => el.scrollTop")
+        x, y = box["x"] + dot["x"], box["y"] + dot["y"]
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.wait_for_timeout(150)  # the scroll happened here, before the button was released
+        assert page.locator(_MAIN).evaluate("(el) => el.scrollTop") == scrolled, "pressing the map scrolled the page"
+        page.mouse.up()
+        name = ds.compounds.set_index("compound_id").loc[cid, "name"]
+        page.get_by_text(f"{name}（{cid}）").wait_for(timeout=15_000)
+        save_screenshot(page, f"explorer_click_{width}x{height}")
+        _assert_clean(visit)
+
+
+_VIEW_BOUNDS = """() => { const m = window.map_div;
+  if (m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) { return null; }
+  const b = m.getBounds(); return {zoom: m.getZoom(),
+    bounds: {_southWest: {lat: b.getSouth(), lng: b.getWest()}, _northEast: {lat: b.getNorth(), lng: b.getEast()}}}; }"""
+
+
+def _in_view(page, frame_compounds) -> tuple[int, float]:
+    """(compounds inside the map's view once it has stopped moving, zoom)."""
+    frame = page.frame(url=lambda u: "streamlit_folium" in u)
+    last = None
+    for _ in range(50):
+        view = frame.evaluate(_VIEW_BOUNDS)
+        if view and view == last:
+            return len(F.select_in(frame_compounds, F.shape_from_bounds(view["bounds"]))), view["zoom"]
+        last = view
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the map never stopped moving (last {last})")
+
+
+def _scope_button(page, name: str):
+    return page.get_by_role("radiogroup", name="选择范围").get_by_role("radio", name=name)
+
+
+def _click_chosen_scope(page, name: str, count: int) -> None:
+    """Click the scope already chosen: it stays chosen and the selection stays as it was."""
+    button = _scope_button(page, name)
+    assert button.get_attribute("aria-checked") == "true"
+    button.click()
+    page.wait_for_timeout(1500)  # a rerun, if the click caused one, has finished
+    assert button.get_attribute("aria-checked") == "true", f"clicking {name} again turned it off"
+    page.get_by_text(f"当前选择 {count:,} 个").wait_for(timeout=5_000)
+
+
+def test_scope_view_lists_what_is_in_view(browser, app_url, ds):
+    everything = F.apply_filters(ds, F.CompoundFilter(), dt.date.today())
+    with _explorer(browser, app_url, "lang=zh", width=1600, height=1000) as (visit, runs):
+        page = visit.page
+        frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
+        page.get_by_text(f"当前选择 {len(everything):,} 个").wait_for(timeout=30_000)
+        _click_chosen_scope(page, "全部筛选结果", len(everything))
+        _scope_button(page, "当前地图视野").click()
+        n, _ = _in_view(page, everything)
+        page.get_by_text(f"当前选择 {n:,} 个").wait_for(timeout=20_000)  # the district view: every compound
+        for _ in range(3):  # zoom in with the map's + button
+            frame.locator(".leaflet-control-zoom-in").click()
+            page.wait_for_timeout(400)
+        n, zoom = _in_view(page, everything)
+        assert zoom >= 14 and 0 < n < len(everything), (zoom, n)
+        page.get_by_text(f"当前选择 {n:,} 个").wait_for(timeout=20_000)
+        assert _metric_values(page)[0] == n
+        _click_chosen_scope(page, "当前地图视野", n)
+        box = page.locator(FOLIUM_IFRAME).bounding_box()  # drag the map a third of its width to the left
+        x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.5
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x - box["width"] / 3, y, steps=10)
+        page.mouse.up()
+        dragged, _ = _in_view(page, everything)
+        assert dragged != n, "the drag should bring other compounds into view"
+        page.get_by_text(f"当前选择 {dragged:,} 个").wait_for(timeout=20_000)
+        assert set(runs.kinds[1:]) == {"fragment"}, runs.kinds  # the map's moves reran only the fragment
+        save_screenshot(page, "explorer_scope_view")
+        _assert_clean(visit)

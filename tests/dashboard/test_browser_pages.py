@@ -8,13 +8,22 @@ requests; a screenshot per page in artifacts/screenshots/ (the screen at 1920×1
 """
 from __future__ import annotations
 
+import datetime as dt
+import statistics
 from collections.abc import Iterator
 
 import pytest
 
 from geo import metrics
 from geo.store import open_store
-from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server, wait_for_map
+from tests.browser_support import (
+    FOLIUM_IFRAME,
+    REPO_ROOT,
+    offline_page,
+    save_screenshot,
+    streamlit_server,
+    wait_for_map,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -152,4 +161,77 @@ def test_screen_4k(browser, screen_url, ds):
         assert title_px > 80  # scaled up from ~48 px at 1920 wide
         page.wait_for_timeout(800)
         save_screenshot(page, "screen_3840x2160")
+        _assert_clean(visit)
+
+
+#: Counted inside the map's iframe (the same as benchmarks/screen_memory.py).
+_FRAME_COUNTS = """() => ({styles: document.querySelectorAll('style').length,
+  elements: document.getElementsByTagName('*').length, groups: (window.feature_group || []).length})"""
+
+
+def _rotate(page, times: int) -> None:
+    """Wait for the screen to show the next area ``times`` times."""
+    for _ in range(times):
+        shown = page.locator(".qs-area").first.get_attribute("data-area")
+        page.wait_for_function(f"document.querySelector('.qs-area').getAttribute('data-area') !== {shown!r}",
+                               timeout=(ROTATE_SECONDS + 15) * 1000)
+
+
+def _memory(page, cdp, samples: int = 5) -> dict:
+    """The median of DOM nodes alive and JS heap in use (each after a full garbage collection) and
+    of the map frame's counts, over samples 0.7 s apart (about one rotation).
+
+    Single samples vary with the moment: while a fragment rerun replaces the page's blocks the
+    node count dips, and a swapped-out label fades for 200 ms before Leaflet removes it.
+    """
+    rows = []
+    for _ in range(samples):
+        cdp.send("HeapProfiler.collectGarbage")
+        figures = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        frame = page.frame_locator(FOLIUM_IFRAME).first.locator("body").evaluate(_FRAME_COUNTS)
+        rows.append({"nodes": figures["Nodes"], "heap_mb": figures["JSHeapUsedSize"] / 2**20, **frame})
+        page.wait_for_timeout(700)
+    return {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+
+
+def test_screen_rotation_adds_no_nodes(browser, screen_url, ds):
+    """Each rotation swaps the highlight group: what it replaces must not stay alive.
+
+    Before the fix every rotation kept one theme <style> in the map frame, ~5 DOM nodes
+    and ~0.55 MB of heap (the swapped-out group and its render message)."""
+    with offline_page(browser, f"{screen_url}/screen", width=1920, height=1080) as visit:
+        page = visit.page
+        _screen_ready(page, len(ds.compounds))
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        _rotate(page, 2)  # settle: the first swaps create what later ones reuse
+        before = _memory(page, cdp)
+        rotations = len(ds.programme.area_names)  # a whole round: the same area is shown again
+        _rotate(page, rotations)
+        after = _memory(page, cdp)
+        assert after["styles"] == before["styles"], (before, after)
+        assert after["elements"] == before["elements"], (before, after)
+        assert after["groups"] == before["groups"] == 1, (before, after)
+        assert after["nodes"] - before["nodes"] < rotations, (before, after)  # was ~5 a rotation
+        assert after["heap_mb"] - before["heap_mb"] < 2.5, (before, after)  # was ~0.55 MB a rotation
+        _assert_clean(visit)
+
+
+def test_screen_reloads_at_the_quiet_hour(browser, screen_url, ds):
+    """At settings.screen_reload_at (default 04:30) the screen reloads itself, once."""
+    with offline_page(browser, "about:blank", width=1920, height=1080) as visit:
+        page = visit.page
+        page.clock.install(time=dt.datetime.combine(dt.date.today(), dt.time(4, 29, 50)))
+        page.goto(f"{screen_url}/screen", wait_until="domcontentloaded")
+        _screen_ready(page, len(ds.compounds))
+        at = page.wait_for_function("() => window.qsReloadAt").json_value()
+        assert dt.datetime.fromtimestamp(at / 1000) == dt.datetime.combine(dt.date.today(), dt.time(4, 30))
+        page.evaluate("() => { window.qyBeforeReload = true; }")
+        with page.expect_navigation(timeout=30_000):
+            page.clock.fast_forward(15_000)
+        _screen_ready(page, len(ds.compounds))
+        assert page.evaluate("() => window.qyBeforeReload === undefined")
+        at = page.wait_for_function("() => window.qsReloadAt").json_value()
+        assert dt.datetime.fromtimestamp(at / 1000).time() == dt.time(4, 30)
+        assert dt.datetime.fromtimestamp(at / 1000).date() == dt.date.today() + dt.timedelta(days=1)  # next: tomorrow
         _assert_clean(visit)

@@ -34,7 +34,9 @@ def test_prepared_map_sends_what_st_folium_sends(captured, returned):
     reference, ours = captured
     assert reference.keys() == ours.keys()
     for name in reference:
-        if name != "on_change":
+        if name == "feature_group":  # the same groups, after the frame's upkeep
+            assert ours[name] == mc.frame_upkeep_js(returned) + reference[name]
+        elif name != "on_change":
             assert ours[name] == reference[name], name
     assert "QY-A" in ours["feature_group"] and ours["script"].count("QY-A") == 1
 
@@ -49,7 +51,7 @@ def test_prepared_map_is_reusable(captured):
     mc.show_map(prepared, key="m")
     a, b, c = captured
     assert a["script"] == b["script"] == c["script"] and a["key"] == c["key"]  # same component: no reload
-    assert a["feature_group"] == b["feature_group"] and c["feature_group"] is None
+    assert a["feature_group"] == b["feature_group"] and c["feature_group"] == mc.frame_upkeep_js(None)  # upkeep still runs
     assert first["bounds"]["_southWest"]["lat"] is not None
     assert all(not u.startswith("http") for u in a["js_links"] + a["css_links"])
 
@@ -92,3 +94,14 @@ def test_missing_files_stay_links(tmp_path):
     assert prepared.script == plain.script and prepared.js_links == plain.js_links  # all or nothing: order kept
     assert prepared.css_links == ("/app/static/vendor/draw/leaflet.draw.css",)
     assert "layers.png" in prepared.header and "</style><script>" not in prepared.header
+
+
+def test_returned_objects_reach_the_frame_with_the_groups(captured):
+    _, fmap = _build()
+    prepared = mc.prepare_map(fmap)
+    mc.show_map(prepared, key="m", returned_objects=["last_object_clicked"])
+    mc.show_map(prepared, key="m", returned_objects=["last_object_clicked", "bounds"])
+    first, second = captured
+    assert first["key"] == second["key"]  # the same map, not reloaded
+    assert first["feature_group"] != second["feature_group"]  # so the frame evaluates the new list
+    assert '})(["last_object_clicked", "bounds"]);' in second["feature_group"]

@@ -121,3 +121,13 @@ def test_review_number_from_settings_and_english(monkeypatch):
     assert "川S(2099)001号" in page and "青羊区住建局 2026" in page
     assert "Qingyang Old-Compound Renovation" in page and "Area 1 of 8" in page
     assert "片区 1 / 8" not in page
+
+
+def _scripts(at: AppTest) -> str:
+    return " ".join(e.proto.body for e in at.main if type(e).__name__ == "Html")
+
+
+def test_reloads_once_a_day_at_the_configured_time(monkeypatch, screen):
+    assert "setHours(4, 30, 0, 0)" in _scripts(screen) and "location.reload()" in _scripts(screen)
+    monkeypatch.setenv("QY_SCREEN_RELOAD_AT", "off")
+    assert "location.reload" not in _scripts(_screen())
