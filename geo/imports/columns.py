@@ -264,7 +264,7 @@ def _example_place(ds: Dataset, area: Area | None) -> tuple[float | None, float 
     """(lon, lat, subdistrict) of a point inside ``area``'s outline (WGS-84, 6 decimals), else of
     the first subdistrict's centre."""
     outline = ds.areas[ds.areas["name"] == area.name] if area is not None and len(ds.areas) else ds.areas.iloc[0:0]
-    if len(outline):
+    if area is not None and len(outline):
         point = outline.geometry.iloc[0].representative_point()
         spot = gpd.GeoDataFrame(geometry=[point], crs=STORAGE_CRS)
         found = locate(spot, ds.subdistricts, "name").iloc[0] if len(ds.subdistricts) else None
@@ -350,7 +350,7 @@ def _template_lists(wb: Workbook, programme: Programme, lang: str) -> dict[str, 
 def _template_notes(ws: Any, cols: list[tuple[str, str, str]], programme: Programme, lang: str) -> None:
     """The instruction sheet: how to fill it in, each column, the places and the funding sources."""
     bold = Font(bold=True)
-    rows: list[tuple[list[object], bool]] = [([t("template.notes.title", lang)], True)]
+    rows: list[tuple[list[Any], bool]] = [([t("template.notes.title", lang)], True)]
     rows += [([t(f"template.notes.{i}", lang)], False) for i in range(1, 5)] + [([], False)]
     rows += [([t("validate.col.column", lang), t("validate.col.accepted", lang)], True)]
     rows += [([header, accepted], False) for _, header, accepted in cols] + [([], False)]

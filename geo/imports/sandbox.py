@@ -95,6 +95,7 @@ def _context() -> Any:
     """The forkserver context (started on first use with the readers preloaded); spawn where there is none."""
     with _LOCK:
         if not _CONTEXT:
+            ctx: Any
             if "forkserver" in multiprocessing.get_all_start_methods():
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(_PRELOAD)

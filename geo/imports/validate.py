@@ -316,7 +316,7 @@ def _locations(chk: _Checker, crs: str) -> gpd.GeoSeries:
     lon = chk.column("lon", values.parse_number, "coord_bad")
     lat = chk.column("lat", values.parse_number, "coord_bad")
     projected = _projected(crs)
-    points = []
+    points: list[shapely.Point | None] = []
     for row in index:
         x, y = lon[row], lat[row]
         if x is None or y is None:
@@ -375,6 +375,7 @@ def _to_wgs84(geoms: gpd.GeoSeries, crs: str, projected: str | None) -> gpd.GeoS
 
 def _from_geometry(chk: _Checker, crs: str) -> gpd.GeoSeries:
     geoms = chk.raw.geometry
+    assert geoms is not None  # called for a table read with geometry only
     if geoms.crs is None:
         chk.add("no_crs", 0, "", "", WARNING, crs=crs)
         geoms = geoms.set_crs(STORAGE_CRS)
@@ -388,7 +389,7 @@ def _from_geometry(chk: _Checker, crs: str) -> gpd.GeoSeries:
         chk.add("not_points", 0, "", "", WARNING, kinds="/".join(sorted(kinds)))
         geoms = gpd.GeoSeries([g.representative_point() if g is not None and not g.is_empty else None
                                for g in geoms], index=geoms.index, crs=STORAGE_CRS)
-    points = []
+    points: list[shapely.Point | None] = []
     for row, g in geoms.items():
         if g is None or g.is_empty:
             chk.add("location_missing", row, "geometry", "")

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from geo import schema
@@ -130,8 +131,6 @@ def _points(tmp_path, sample, lon_head: str, lat_head: str, crs: str = "wgs84", 
     c = sample.compounds.iloc[::150].iloc[:n]
     lon, lat = convert(c.geometry.x.to_numpy(), c.geometry.y.to_numpy(), "wgs84", crs)
     path = tmp_path / "points.csv"
-    import pandas as pd
-
     pd.DataFrame({"小区名称": c["name"].to_numpy(), lon_head: lon, lat_head: lat,
                   "所属街道": c["subdistrict"].to_numpy()}).to_csv(path, index=False)
     return path, c
@@ -162,8 +161,6 @@ def test_headers_naming_two_coordinate_systems_are_an_error(sample, tmp_path):
 
 
 def test_an_area_that_contradicts_the_location_is_warned_about(sample, tmp_path):
-    import pandas as pd
-
     c = sample.compounds.set_index("compound_id")
     rows = [("QY-0001", "红光片区"), ("QY-0004", "红光片区"), ("QY-0002", "清溪片区")]  # right, another area, none
     path = tmp_path / "areas.csv"
