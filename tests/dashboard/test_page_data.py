@@ -113,7 +113,7 @@ def test_the_admin_sees_every_change_then_confirms_the_import(store, tmp_path):
     assert any("QY-0203" in n and "充电桩由 20 个减为 6 个" in n for n in notices)
     changes = at.dataframe[-2].value  # the preview, above the versions table
     assert changes[["小区编号", "字段", "原值", "新值"]].values.tolist() == [
-        ["QY-0203", "充电桩（个）", "20", "6"], ["QY-0004", "户数", "202", "210"]]
+        ["QY-0203", "充电桩（个）", "20", "6"], ["QY-0004", "户数（户）", "202", "210"]]
     versions = len(store.versions())
     next(b for b in at.button if b.label == "提交导入").click().run()
     assert len(store.versions()) == versions  # asked first, nothing written
