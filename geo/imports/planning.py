@@ -1,7 +1,8 @@
 """Merge validated rows into the data set: what an import would change, before it is written.
 
 ``plan_import(ds, report)`` matches each row to a stored compound (by 小区编号, else by
-name within the stated subdistrict, else by a district-unique name), updates only the
+name within the stated subdistrict, else by a district-unique name; names compared after
+NFKC, so full- and half-width brackets match), updates only the
 columns the file has, adds new compounds with fresh IDs (QY-nnnn), fills missing
 subdistrict/area from the location, and applies the extra columns: elevator count (adds
 planned elevators; never deletes), EV chargers (the ``ev_chargers`` work quantity) and
@@ -19,6 +20,7 @@ it); counts that would go down (elevators, EV chargers) are warnings naming the 
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,14 +96,15 @@ def _match(rows: gpd.GeoDataFrame, stored: pd.DataFrame) -> pd.Series:
     """Stored index label for each row (NaN = new compound)."""
     by_id = pd.Series(stored.index, index=stored["compound_id"].values)
     by_id = by_id[~by_id.index.duplicated()]
-    key = stored["name"].astype(str) + "|" + stored["subdistrict"].astype(str)
+    names = stored["name"].map(_name_key)
+    key = names + "|" + stored["subdistrict"].astype(str)
     by_key = pd.Series(stored.index, index=key.values)
     by_key = by_key[~by_key.index.duplicated(keep=False)]
-    by_name = pd.Series(stored.index, index=stored["name"].values)
+    by_name = pd.Series(stored.index, index=names.values)
     by_name = by_name[~by_name.index.duplicated(keep=False)]
     out = []
     for _, row in rows.iterrows():
-        cid, name, sd = row.get("compound_id"), row.get("name"), row.get("subdistrict")
+        cid, name, sd = row.get("compound_id"), _name_key(row.get("name")), row.get("subdistrict")
         if isinstance(cid, str) and cid in by_id.index:
             out.append(by_id[cid])
         elif not isinstance(cid, str) and isinstance(sd, str) and f"{name}|{sd}" in by_key.index:
@@ -111,6 +114,11 @@ def _match(rows: gpd.GeoDataFrame, stored: pd.DataFrame) -> pd.Series:
         else:
             out.append(np.nan)
     return pd.Series(out, index=rows.index, dtype=object)
+
+
+def _name_key(name: object) -> str:
+    """A name as compared when matching: NFKC (（一期） and (一期) are one name), spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split()) if isinstance(name, str) else ""
 
 
 def _blank(value: object) -> bool:

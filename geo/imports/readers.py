@@ -24,7 +24,6 @@ import io
 import re
 import sqlite3
 import tempfile
-import unicodedata
 import warnings
 import zipfile
 import zlib
@@ -215,8 +214,7 @@ def _check_size(rows: int | None, columns: int | None, name: str, limits: ReadLi
 # --- rows -> table (shared by CSV and XLSX) -------------------------------------------------
 def _clean(value: object) -> object:
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).replace("\u3000", " ")
-        return text if text.strip() else None
+        return value if value.strip() else None  # as written: parsers normalise what they read (NFKC)
     return value
 
 

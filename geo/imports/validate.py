@@ -11,6 +11,7 @@ the table people read, in Chinese or English.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -153,7 +154,8 @@ def _parse_all(chk: _Checker, ds: Dataset, today: pd.Timestamp) -> pd.DataFrame:
         out["name"] = _names(chk)
     for fld in ("compound_id", "address", "community"):
         if fld in chk.header:
-            out[fld] = chk.column(fld, lambda v: values.text(v) or None, "text_bad")
+            text = values.text if fld == "compound_id" else values.plain_text
+            out[fld] = chk.column(fld, lambda v, text=text: text(v) or None, "text_bad")
     _check_formula_like(chk)
     for fld, (parse, accepted) in _vocabs(ds.programme).items():
         if fld in chk.header:
@@ -230,7 +232,7 @@ def _names(chk: _Checker) -> pd.Series:
     cells = chk.raw.cells[chk.header["name"]]
     out = []
     for row, cell in cells.items():
-        name = values.text(cell)
+        name = values.plain_text(cell)
         if not name:
             chk.add("name_missing", row, "name", "")
         elif isinstance(cell, str) and cell != cell.strip():
@@ -415,7 +417,7 @@ def _check_template_example(chk: _Checker, rows: gpd.GeoDataFrame) -> None:
         return
     examples = columns.template_example_names()
     for row, name in rows["name"].items():
-        if name in examples:
+        if isinstance(name, str) and unicodedata.normalize("NFKC", name) in examples:
             chk.add("template_example", row, "name", name)
 
 

@@ -2,7 +2,8 @@
 
 Each ``parse_*`` takes one cell (str, number, date or None) and returns the value, or
 raises ``ValueError`` when the text cannot mean a value of that kind. Empty cells give
-None. Text is NFKC-normalised first, so full-width digits (１２３) and brackets work.
+None. Text is NFKC-normalised first, so full-width digits (１２３) and brackets work;
+free text (names, addresses) is kept as written (:func:`plain_text`).
 Places are the programme's: :func:`subdistrict_parser` and :func:`area_parser` build
 the parse function for one programme.
 """
@@ -62,6 +63,22 @@ def text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+#: Full-width digits and Latin letters and the ideographic space -> ASCII (what NFKC does to them).
+_WIDE_ALNUM = {**{c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                  for c in range(r[0], r[1] + 1)}, 0x3000: 0x20}
+
+
+def plain_text(value: object) -> str:
+    """The cell as trimmed text for names, addresses and communities: full-width digits and
+    letters become ASCII (１３２号 -> 132号), Chinese punctuation stays as written (（一期）, ，,
+    ：), which NFKC would turn into ASCII. '' for blank."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).translate(_WIDE_ALNUM).strip()
 
 
 def parse_number(value: object) -> float | None:

@@ -68,3 +68,19 @@ def test_a_point_moved_is_a_change_and_one_in_place_is_not(sample, tmp_path, mov
     row["经度"] += moved
     plan = check_path(_file(tmp_path, [row]), sample).plan
     assert [c.field for c in plan.changes] == (["geometry"] if moved else [])
+
+
+def test_names_and_addresses_are_kept_as_written_and_match_across_widths(sample, tmp_path):
+    c = sample.compounds.set_index("compound_id")
+    stored = c.at["QY-0004", "name"]
+    wide = stored.replace("132", "１３２")  # full-width digits: the same compound
+    path = _file(tmp_path, [{"小区名称": wide, "所属街道": "少城", "地址": "宽巷子132号（东门），北侧",
+                             "经度": c.at["QY-0004", "geometry"].x, "纬度": c.at["QY-0004", "geometry"].y},
+                            {"小区名称": "锦里西路小区（一期）", "经度": 104.05, "纬度": 30.667}])
+    plan = check_path(path, sample).plan
+    assert plan.updated == ["QY-0004"] and len(plan.added) == 1
+    changes = {c.field: c.after for c in plan.changes}
+    assert set(changes) == {"address"}  # the name's full-width digits are the stored ASCII ones
+    assert changes["address"] == "宽巷子132号（东门），北侧"  # Chinese brackets and comma as written
+    added = plan.dataset.compounds.set_index("compound_id").loc[plan.added[0]]
+    assert added["name"] == "锦里西路小区（一期）"
