@@ -369,7 +369,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "validate.col.value": ("值", "Value"),
     "validate.col.accepted": ("可接受的值", "What is accepted"),
     "validate.sheet": ("校验报告", "Validation report"),
-    "validate.summary": ("{file}：{rows} 行，{errors} 个错误，{warnings} 个提示", "{file}: {rows} rows, {errors} errors, {warnings} warnings"),
+    "validate.summary": ("{file}：{rows} 行，{errors} 个错误，{warnings} 个提示", "{file}: {rows} rows, errors: {errors}, warnings: {warnings}"),
     "issue.total_row": ("合计行已跳过", "total row skipped"),
     "issue.total_row.ok": ("合计行不导入，无需处理", "total rows are not imported; nothing to do"),
     "issue.hidden_row": ("此行在 Excel 中被隐藏，仍会导入", "this row is hidden in Excel; it will still be imported"),

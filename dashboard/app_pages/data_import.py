@@ -99,7 +99,7 @@ def _confirmed(key: str, value: object, ask: str, question: str, lang: str) -> b
         st.button(ask, type="primary", on_click=_ask, args=(key, value), icon=":material/upload:")
         return False
     _note(question, "warning")
-    yes, no = st.columns([1, 4])
+    yes, no, _ = st.columns([1, 1, 4])  # confirm and cancel side by side
     no.button(t("imp.cancel", lang), on_click=_ask, args=(key, None))
     return yes.button(t("imp.confirm", lang), type="primary", icon=":material/check:")
 
