@@ -27,7 +27,6 @@ from geo.settings import get_settings
 from geo.store import Loaded, StoreError
 
 CRS_CHOICES = ("", *geo_crs.CRS_NAMES)  # "": from the headers (e.g. 百度经度), else WGS-84
-_CRS_LABELS = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02 (高德/AMap)", "bd09": "BD-09 (百度/Baidu)"}
 MAX_MAPPED = 30  # unknown columns offered for mapping; the others are ignored (with a note)
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,11 +38,16 @@ def _note(text: str, kind: str = "info") -> None:
 def _options(lang: str) -> tuple[str, str]:
     left, right = st.columns(2)
     crs = left.selectbox(t("imp.crs", lang), CRS_CHOICES, key=state.IMPORT_CRS, help=t("imp.crs_help", lang),
-                         format_func=lambda c: _CRS_LABELS.get(c) or t("imp.crs_auto", lang))
+                         format_func=lambda c: _crs_label(c, lang) if c else t("imp.crs_auto", lang))
     encodings = ["", "utf-8", "gbk", "gb18030", *[e for e in ENCODINGS if e not in ("utf-8", "gb18030")]]
     encoding = right.selectbox(t("imp.encoding", lang), encodings, key=state.IMPORT_ENCODING,
                                format_func=lambda e: e or t("imp.encoding_auto", lang))
     return crs, encoding
+
+
+def _crs_label(crs: str, lang: str) -> str:
+    """A coordinate system's label (GCJ-02（高德）); any other CRS (EPSG:nnnn) as given."""
+    return t(f"imp.crs.{crs}", lang) if f"imp.crs.{crs}" in TEXT else crs
 
 
 def _mapping(unknown: list[str], lang: str) -> dict[str, str]:
@@ -168,7 +172,7 @@ def _checked_upload(upload, loaded: Loaded, crs: str, encoding: str, user, lang:
             return
     report = checked.report
     chosen = f" · {raw.chosen}" if raw.chosen else ""
-    crs_used = t(f"imp.crs_from.{report.crs_from}", lang, crs=_CRS_LABELS.get(report.crs, report.crs))
+    crs_used = t(f"imp.crs_from.{report.crs_from}", lang, crs=_crs_label(report.crs, lang))
     _note(t("imp.read_as", lang, kind=raw.kind.upper(), rows=len(report.rows), chosen=chosen) + " · " + crs_used)
     _report(report, lang)
     if checked.plan is None:

@@ -333,7 +333,7 @@ def _template_lists(wb: Workbook, programme: Programme, lang: str) -> dict[str, 
         "subdistrict": [s.label(lang) for s in programme.subdistricts],
         "area": [a.label(lang) for a in programme.areas],
         "is_old": [t("record.yes", lang), t("record.no", lang)],
-        "decision": [vocab("decision", k, lang) for k in schema.DECISIONS],
+        "decision": [vocab("decision", k, lang) for k in schema.DECISION_LABELS],
         "batch": [vocab("batch", k, lang) for k in schema.BATCHES],
     }
     ranges = {}

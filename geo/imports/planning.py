@@ -127,8 +127,10 @@ def _blank(value: object) -> bool:
 
 
 def _same(a: object, b: object) -> bool:
+    if isinstance(a, shapely.Geometry) and isinstance(b, shapely.Geometry):
+        return bool(a.distance(b) <= SAME_PLACE_DEG)
     if isinstance(a, shapely.Geometry) or isinstance(b, shapely.Geometry):
-        return isinstance(a, shapely.Geometry) and isinstance(b, shapely.Geometry) and a.distance(b) <= SAME_PLACE_DEG
+        return False
     if pd.isna(a) if not isinstance(a, (list, tuple)) else False:
         return bool(pd.isna(b)) if not isinstance(b, (list, tuple)) else False
     if isinstance(a, (float, int, np.number)) and isinstance(b, (float, int, np.number)) and not isinstance(a, bool):

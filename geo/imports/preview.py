@@ -8,6 +8,7 @@ screen: labels for codes, ISO dates, 是/否, places in ``lang``, money in 万�
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ import shapely
 
 from geo import schema
 from geo.export import field_header
+from geo.formatting import number
 from geo.i18n import t, vocab, with_unit
 from geo.imports.planning import ELEVATORS, EV_CHARGERS, FUNDING, FieldChange, ImportPlan
 from geo.programme import Programme
@@ -60,12 +62,10 @@ def value_text(field: str, value: Any, lang: str = "zh", programme: Programme | 
     if field in _VOCAB_FIELDS and isinstance(value, str):
         kind = _VOCAB_FIELDS[field]
         return vocab(kind, value, lang, programme) if programme is not None or kind not in ("subdistrict", "area") else value
-    if field in _YEAR_FIELDS and isinstance(value, (int, float)):
-        return str(int(value))  # a year: 1990, not 1,990
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{int(value):,}"
-    if isinstance(value, int):
-        return f"{value:,}"
+    if field in _YEAR_FIELDS and isinstance(value, numbers.Real):
+        return str(round(float(value)))  # a year: 1990, not 1,990
+    if isinstance(value, numbers.Real):  # numpy's too
+        return number(float(value), 2, trim=True)
     return str(value)
 
 

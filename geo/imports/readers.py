@@ -42,6 +42,7 @@ from openpyxl.utils.cell import range_boundaries
 # cells, hidden rows and merged ranges in one pass; openpyxl is pinned below 3.2.
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+from geo.i18n import choices
 from geo.imports.columns import header_score, is_units_row
 from geo.imports.issues import WARNING, Issue, UnreadableFile
 from geo.settings import get_settings
@@ -315,7 +316,7 @@ def _read_xlsx(path: Path, name: str, sheet: str | None, limits: ReadLimits) -> 
         sheets = book.sheetnames
         chosen = sheet if sheet is not None else _first_sheet(book)
         if chosen not in sheets:
-            raise UnreadableFile("unknown_sheet", name, sheet=chosen, valid="、".join(sheets))
+            raise UnreadableFile("unknown_sheet", name, sheet=chosen, valid=choices(sheets))
         ws = book[chosen]
         _check_size(ws.max_row, ws.max_column, name, limits)
         sheet_read = _SheetRead.of(book, ws, name, limits)
@@ -429,11 +430,11 @@ def _read_zip(path: Path, name: str, layer: str | None, encoding: str | None, li
         members = [i.filename for i in archive.infolist() if not i.is_dir()]
         shps = sorted(m for m in members if m.lower().endswith(".shp") and not _unsafe(m))
         if not shps:
-            raise UnreadableFile("zip_no_shp", name, files="、".join(members[:6]) or "-")
+            raise UnreadableFile("zip_no_shp", name, files=choices(members[:6]) if members else "-")
         stems = [Path(s).stem for s in shps]
         chosen = layer if layer is not None else stems[0]
         if chosen not in stems:
-            raise UnreadableFile("unknown_layer", name, layer=chosen, valid="、".join(stems))
+            raise UnreadableFile("unknown_layer", name, layer=chosen, valid=choices(stems))
         shp = shps[stems.index(chosen)]
         parts = {m.lower(): m for m in members if m.lower().startswith(shp[:-4].lower() + ".")}
         for ext in (".dbf", ".shx"):
@@ -496,7 +497,7 @@ def _read_gis(path: Path, name: str, layer: str | None, encoding: str | None, li
         raise UnreadableFile("gis_unreadable", name, reason=str(exc).splitlines()[0][:120]) from None
     chosen = layer or _default_layer(path, layers)
     if chosen not in layers:
-        raise UnreadableFile("unknown_layer", name, layer=chosen, valid="、".join(layers))
+        raise UnreadableFile("unknown_layer", name, layer=chosen, valid=choices(layers))
     try:
         info = pyogrio.read_info(path, layer=chosen, encoding=encoding)
         features = int(info["features"])
@@ -543,10 +544,10 @@ def _check_gpkg(path: Path, name: str) -> None:
         raise UnreadableFile("gis_unreadable", name, reason=str(exc)[:120]) from None
     views = [n for kind, n in objects if kind == "view"]
     if views:
-        raise UnreadableFile("gpkg_view", name, names="、".join(views[:5]))
+        raise UnreadableFile("gpkg_view", name, names=choices(views[:5]))
     triggers = [n for kind, n in objects if kind == "trigger" and not _GPKG_TRIGGERS.match(n)]
     if triggers:
-        raise UnreadableFile("gpkg_trigger", name, names="、".join(triggers[:5]))
+        raise UnreadableFile("gpkg_trigger", name, names=choices(triggers[:5]))
 
 
 def _default_layer(path: Path, layers: list[str]) -> str:

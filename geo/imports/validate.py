@@ -14,6 +14,7 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -25,9 +26,9 @@ from openpyxl import Workbook
 from geo import crs as crs_mod
 from geo import schema, sheets
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import Bilingual, bilingual, choices, t
 from geo.imports import columns, values
-from geo.imports.issues import ERROR, WARNING, Bilingual, Issue
+from geo.imports.issues import ERROR, WARNING, Issue
 from geo.imports.readers import RawTable
 from geo.programme import Programme
 from geo.settings import METRIC_CRS, STORAGE_CRS
@@ -154,8 +155,8 @@ def _parse_all(chk: _Checker, ds: Dataset, today: pd.Timestamp) -> pd.DataFrame:
         out["name"] = _names(chk)
     for fld in ("compound_id", "address", "community"):
         if fld in chk.header:
-            text = values.text if fld == "compound_id" else values.plain_text
-            out[fld] = chk.column(fld, lambda v, text=text: text(v) or None, "text_bad")
+            read = values.text if fld == "compound_id" else values.plain_text
+            out[fld] = chk.column(fld, partial(_text_or_none, read), "text_bad")
     _check_formula_like(chk)
     for fld, (parse, accepted) in _vocabs(ds.programme).items():
         if fld in chk.header:
@@ -226,6 +227,10 @@ _CRS_LABELS = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 
 
 _EXTRA = ("elevators", "ev_chargers", "funding_year")
+
+
+def _text_or_none(read: Callable[[object], str], value: object) -> str | None:
+    return read(value) or None
 
 
 def _names(chk: _Checker) -> pd.Series:
@@ -311,7 +316,7 @@ def _locations(chk: _Checker, crs: str) -> gpd.GeoSeries:
     index = chk.raw.cells.index
     has_xy = "lon" in chk.header and "lat" in chk.header
     if chk.raw.geometry is not None and chk.raw.geometry.notna().any() and not has_xy:
-        return _from_geometry(chk, crs)
+        return _from_geometry(chk, chk.raw.geometry, crs)
     if not has_xy:
         chk.add("column_missing", 0, "", "", what="经度/纬度 或 几何", what_en="lon/lat or a geometry")
         return gpd.GeoSeries([None] * len(index), index=index, crs=STORAGE_CRS)
@@ -344,9 +349,9 @@ def _projected(crs: str) -> str | None:
     try:
         parsed = pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError:
-        raise ValueError(f"unknown CRS '{crs}'; valid: {', '.join(crs_mod.CRS_NAMES)} or EPSG:nnnn") from None
+        raise ValueError(bilingual("error.unknown_epsg", name=crs, valid=choices(crs_mod.CRS_NAMES))) from None
     if not parsed.is_projected:
-        raise ValueError(f"'{crs}' is not a projected CRS; valid: {', '.join(crs_mod.CRS_NAMES)} or a projected EPSG:nnnn")
+        raise ValueError(bilingual("error.not_projected", name=crs, valid=choices(crs_mod.CRS_NAMES)))
     return crs
 
 
@@ -375,9 +380,7 @@ def _to_wgs84(geoms: gpd.GeoSeries, crs: str, projected: str | None) -> gpd.GeoS
     return out.set_crs(STORAGE_CRS, allow_override=True)
 
 
-def _from_geometry(chk: _Checker, crs: str) -> gpd.GeoSeries:
-    geoms = chk.raw.geometry
-    assert geoms is not None  # called for a table read with geometry only
+def _from_geometry(chk: _Checker, geoms: gpd.GeoSeries, crs: str) -> gpd.GeoSeries:
     if geoms.crs is None:
         chk.add("no_crs", 0, "", "", WARNING, crs=crs)
         geoms = geoms.set_crs(STORAGE_CRS)
@@ -544,8 +547,3 @@ def report_json(report: Report) -> dict[str, Any]:
                     "code": i.code, "value": i.value, "problem_zh": i.problem("zh"), "problem_en": i.problem("en"),
                     "accepted_zh": i.accepted("zh"), "accepted_en": i.accepted("en")} for i in report.issues],
     }
-
-
-def counts_by_code(report: Report) -> dict[str, int]:
-    """How many issues of each code (for summaries and tests)."""
-    return dict(pd.Series([i.code for i in report.issues], dtype=object).value_counts().astype(int))

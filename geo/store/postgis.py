@@ -47,6 +47,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.dataset import DATE_COLUMNS, LAYERS, Dataset, parse_dates
+from geo.i18n import bilingual
 from geo.settings import STORAGE_CRS
 from geo.store.base import (
     AUDIT_COLUMNS,
@@ -64,7 +65,6 @@ from geo.store.base import (
     UserRecord,
     Version,
     audit_text,
-    bilingual,
     now_text,
 )
 

@@ -1,0 +1,17 @@
+"""dashboard.ui: HTML builders escape what they are given and write numbers with geo.formatting."""
+import pandas as pd
+
+from dashboard import ui
+from geo.formatting import number
+
+
+def test_table_html_formats_and_escapes():
+    table = ui.table_html(pd.DataFrame({"名": ["<b>"], "n": [12345], "p": [98.25]}), {"p": lambda v: number(v, 1, unit="%")})
+    assert "&lt;b&gt;" in table and "<td>12,345</td>" in table and "<td>98.2%</td>" in table
+
+
+def test_facts_html_is_a_two_column_table_of_escaped_one_line_text():
+    html = ui.facts_html([("名称", "**[甲](http://evil.example)**\n| x |"), ("户数", "<img src=x>")], ("字段", "内容"))
+    assert html.count("<tr>") == 3 and "字段" in html and "&lt;img src=x&gt;" in html and "<img" not in html
+    assert "**[甲](http://evil.example)** | x |" in html  # as text: Markdown is not read, the line break is a space
+    assert "<strong>" not in ui.record_title_html("**名** QY-0001") and "**名** QY-0001" in ui.record_title_html("**名** QY-0001")
