@@ -44,7 +44,9 @@ IMPORT_ENCODING = "import_encoding"  # CSV encoding override ("" = detect)
 IMPORT_CHOICE = "import_choice"  # sheet / layer chosen
 IMPORT_MAP = "import_map_"  # prefix of the unknown-column mapping widgets (+ column index)
 IMPORT_DONE = "import_done"  # message shown after a commit or restore
+IMPORT_CONFIRM = "import_confirm"  # the import waiting for confirmation: (file, fingerprint)
 RESTORE_VERSION = "restore_version"  # the version chosen for restore
+RESTORE_CONFIRM = "restore_confirm"  # the version waiting for the restore's confirmation
 EDIT_SUBDISTRICT = "edit_subdistrict"  # subdistrict whose compounds are listed
 EDIT_SUBDISTRICT_FOR = "edit_subdistrict_for"  # user name the subdistrict was last defaulted for
 EDIT_COMPOUND = "edit_compound"  # compound id being edited

@@ -112,6 +112,42 @@ def section_html(title: str) -> str:
     return f'<div class="qy-section">{escape(title)}</div>'
 
 
+_NOTICE_COLORS = {  # text, background, border: as Streamlit's own alerts
+    "info": ("#004280", "#e8f2fc", "#a9cdf3"), "success": ("#0e6631", "#e6f4ea", "#a8d8b9"),
+    "warning": ("#7a4d00", "#fff8e6", "#ffd88a"), "error": ("#8a1c1c", "#fdecec", "#f3b1b1"),
+}
+
+
+def notice_html(text: str, kind: str = "info") -> str:
+    """A message box (info / success / warning / error) for text that holds data (file names,
+    headers, values): HTML-escaped and never read as Markdown, so nothing in it becomes a link,
+    an image or a format. Line breaks in ``text`` are kept."""
+    color, background, border = _NOTICE_COLORS.get(kind, _NOTICE_COLORS["info"])
+    lines = "<br>".join(escape(line) for line in text.splitlines())
+    return (f'<div class="qy-notice qy-notice-{escape(kind)}" style="color:{color};background:{background};'
+            f'border:1px solid {border};border-radius:.5rem;padding:.75rem 1rem;line-height:1.5">{lines}</div>')
+
+
+def _one_line(text: object) -> str:
+    return escape(" ".join(str(text).split()))
+
+
+def record_title_html(title: str) -> str:
+    """A compound's title (its name and ID): data, so HTML-escaped and on one line, never Markdown."""
+    return f'<div class="qy-record-title" style="font-weight:700;font-size:1.1rem">{_one_line(title)}</div>'
+
+
+def facts_html(facts: Sequence[tuple[str, str]], head: tuple[str, str]) -> str:
+    """(label, value) rows as a two-column table. Values (names, addresses, communities) are
+    data: HTML-escaped, never Markdown, line breaks shown as spaces."""
+    th = 'style="text-align:left;padding:.3rem .5rem;border-bottom:2px solid #dde3e9;white-space:nowrap"'
+    td = 'style="text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eef1f4"'
+    rows = "".join(f"<tr><td {td}>{_one_line(k)}</td><td {td}>{_one_line(v)}</td></tr>" for k, v in facts)
+    return (f'<table class="qy-facts" style="width:100%;border-collapse:collapse;font-size:.95rem">'
+            f'<thead><tr><th {th}>{_one_line(head[0])}</th><th {th}>{_one_line(head[1])}</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
+
+
 def note_html(text: str, css_class: str = "qy-note") -> str:
     """A small note line."""
     return f'<div class="{css_class}">{escape(text)}</div>'
@@ -245,12 +281,6 @@ def _cell_text(value: object) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return number(value, 2, trim=True)
     return str(value)
-
-
-def facts_markdown(facts: Sequence[tuple[str, str]], field_label: str, value_label: str) -> str:
-    """(label, text) rows as a two-column Markdown table (a ``|`` in a text is written ``/``)."""
-    rows = (f"| {label} | {text.replace('|', '/')} |" for label, text in facts)
-    return "\n".join([f"| {field_label} | {value_label} |", "|---|---|", *rows])
 
 
 def table_html(frame: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None) -> str:

@@ -431,6 +431,14 @@ def compound_choices(compounds: pd.DataFrame, subdistrict: str | None) -> dict[s
     return {cid: f"{name}（{cid}）" for cid, name in zip(rows["compound_id"], rows["name"])}
 
 
+def version_label(version: Any, lang: str = "zh") -> str:
+    """One version (``Store.versions()``) as people choose it: number, date, user and note
+    (its kind, 初始 / 导入 / 恢复 ..., when it has no note)."""
+    kind = t(f"imp.kind.{version.kind}", lang) if f"imp.kind.{version.kind}" in TEXT else version.kind
+    return t("imp.version_line", lang, version=version.version, at=version.created_at or "-",
+             user=version.user or "-", note=version.note or kind or "-")
+
+
 def versions_frame(versions: list[Any], lang: str = "zh") -> pd.DataFrame:
     """The store's versions (``Store.versions()``), newest first, as a table in ``lang``."""
     cols = ["version", "created_at", "user", "kind", "note", "compounds", "edits", "current"]

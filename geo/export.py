@@ -1,31 +1,35 @@
 """Export a selection of compounds (or any layer) as CSV, XLSX, GeoJSON or GeoPackage bytes.
 
-One call::
+One call, used by the explorer's export panel and by ``python -m geo export`` alike::
 
-    export_compounds(frame, "csv", as_of=day)         # UTF-8 with BOM, Chinese headers
-    export_compounds(frame, "xlsx", lang="en")        # English headers + units row
-    export_compounds(frame, "geojson", crs="gcj02")   # for AMap users
+    frame = filters.apply_filters(ds, flt, day)                        # or summarize_compounds
+    export_compounds(frame, "xlsx", as_of=day, programme=ds.programme)  # Chinese, as on the screen
+    export_compounds(frame, "csv", as_of=day, lang="en", programme=ds.programme)
+    export_compounds(frame, "geojson", as_of=day, crs="gcj02")          # for AMap users
     export_table(ds.works, "csv", fields=schema.WORK_FIELDS)
 
 Columns: the layer's ``schema.Field`` specs present in the frame, in spec order, then
-the explorer's summary columns (``geo.filters.SUMMARY_COLUMNS``) present; anything
-else is left out. Stored fields keep their stored values (codes such as ``eligible``,
-ISO dates, ``true``/``false``) so an exported file re-imports unchanged; only the
-derived ``status`` and ``works`` columns are shown as labels in CSV/XLSX.
+the explorer's summary columns (``SUMMARY_FIELDS``) present; anything else is left
+out. Pass the summarized frame (``geo.filters``) and every export has the same columns.
 
 An export shows the world as of its ``as_of`` date (None = today): event dates after
 it (actual start / finish, completion) are blank (``geo.asof.known_on``). Derived
-columns are the frame's own: pass a frame summarized for the same date
-(``geo.filters.apply_filters``).
+columns are the frame's own: pass a frame summarized for the same date.
 
-- CSV / XLSX: headers in ``lang`` (``column_headers``; ``field_for_header`` maps any
-  header back to its field name). Point geometry becomes two columns, longitude and
-  latitude in ``crs`` (6 decimals); other geometry becomes WKT. XLSX has a second row
-  with units, a frozen header and column widths fitted to the content.
-- GeoJSON / GeoPackage: property / column names are the field names (machine formats);
-  values as stored, ``works`` comma-separated. GeoJSON carries a foreign member
-  ``coordinate_system`` ("wgs84" or "gcj02"). The GeoPackage is labelled EPSG:4326
-  even with ``crs="gcj02"`` (GCJ-02 has no EPSG code; its numbers are degrees too).
+- CSV / XLSX are for people and speak their language, as the screen does: headers in
+  ``lang`` with their units (户数（户）, 建筑面积（m²）, 累计资金（万元）; ``column_headers``),
+  labels for codes (是/否, 符合改造标准, 2024年批次, 已完工), subdistricts and areas as the
+  programme names them in ``lang``. Point geometry becomes two columns, longitude and
+  latitude in ``crs``, whose headers name it (经度（WGS-84）), 6 decimals; other geometry
+  becomes WKT. XLSX: one sheet named in ``lang``, a frozen header, fitted column widths,
+  the as-of date in the workbook's properties. Text is always text (``geo.sheets``: no
+  formulas, no control characters). Both re-import unchanged (``geo.imports``).
+- GeoJSON / GeoPackage are for machines: stable English keys (``machine_keys``; the
+  field names, except ``elevators_added`` and ``ev_chargers_installed`` for the summary
+  counts, which are not import columns), values as stored (codes, ISO dates, true/false),
+  ``works`` comma-separated; documented in data/README.md. GeoJSON carries the foreign
+  members ``coordinate_system`` ("wgs84" or "gcj02") and ``as_of``. The GeoPackage is
+  labelled EPSG:4326 even with ``crs="gcj02"`` (GCJ-02 has no EPSG code; its numbers are degrees too).
 
 Input frames are WGS-84 (EPSG:4326), as in the store; nothing is mutated.
 """
@@ -47,10 +51,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from geo import crs as geo_crs
-from geo import schema
+from geo import schema, sheets
 from geo.asof import AsOf, AsOfLike, known_on
 from geo.dataset import DATE_COLUMNS
-from geo.i18n import bilingual, choices, t, vocab
+from geo.i18n import PlaceLabels, bilingual, choices, t, vocab, with_unit
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson", "gpkg")
 MEDIA_TYPES: dict[str, str] = {
@@ -84,9 +88,17 @@ SUMMARY_FIELDS: tuple[schema.Field, ...] = (
     _derived("funding_wan_yuan", "real", "万元"),
     _derived("works", "text", ""),
 )
+#: GeoJSON / GeoPackage keys that differ from the field name: the summary counts as of the
+#: export's date, kept apart from the import columns ``elevators`` / ``ev_chargers`` (totals).
+MACHINE_NAMES: dict[str, str] = {"elevators": "elevators_added", "ev_chargers": "ev_chargers_installed"}
 _UNIT_KEYS = {"year": "unit.year", "buildings": "unit.buildings", "households": "unit.households",
-              "m²": "unit.m2", "万元": "unit.wan_yuan", "count": "unit.count", "days": "unit.days",
+              "m²": "unit.m2_symbol", "万元": "unit.wan_yuan", "count": "unit.count", "days": "unit.days",
               "elevators": "unit.elevators", "chargers": "unit.chargers"}
+#: Units written in headers: every unit but the year in Chinese; in English the ones a count
+#: word does not already say (m², 10k yuan).
+_HEADER_UNITS = {"zh": frozenset(_UNIT_KEYS) - {"year"}, "en": frozenset({"m²", "万元"})}
+#: Sheet names of the layers, in ``lang`` (``export.sheet.<layer>``).
+_SHEETS = ("compounds", "works", "elevators", "funding")
 
 
 # --- columns and headers -------------------------------------------------------------------
@@ -105,21 +117,48 @@ def unit_label(unit: str, lang: str = "zh") -> str:
     return t(_UNIT_KEYS[unit], lang) if unit in _UNIT_KEYS else unit
 
 
-def column_headers(lang: str = "zh", fields: Sequence[schema.Field] = schema.COMPOUND_FIELDS) -> dict[str, str]:
-    """Field name -> CSV/XLSX header in ``lang``, including summary and lon/lat columns."""
-    heads = {f.name: _label(f, lang) for f in (*fields, *SUMMARY_FIELDS) if f.name != "geometry"}
-    for extra in ("lon", "lat", "geometry_wkt"):
-        heads[extra] = t(f"field.{extra}", lang)
+def field_header(field: schema.Field, lang: str = "zh") -> str:
+    """A CSV/XLSX header: the field's label in ``lang`` with its unit (户数（户）, Floor area (m²))."""
+    unit = unit_label(field.unit, lang) if field.unit in _HEADER_UNITS["en" if lang == "en" else "zh"] else ""
+    return with_unit(_label(field, lang), unit, lang)
+
+
+def column_headers(lang: str = "zh", fields: Sequence[schema.Field] = schema.COMPOUND_FIELDS,
+                   crs: str = "wgs84") -> dict[str, str]:
+    """Field name -> CSV/XLSX header in ``lang``, including summary and coordinate columns
+    (the coordinates' headers name ``crs``: 经度（WGS-84）, Latitude (GCJ-02))."""
+    heads = {f.name: field_header(f, lang) for f in (*fields, *SUMMARY_FIELDS) if f.name != "geometry"}
+    label = _CRS_LABEL.get(geo_crs.normalize_crs_name(crs), crs)
+    for extra in ("lon", "lat"):
+        heads[extra] = with_unit(t(f"field.{extra}", lang), label, lang)
+    heads["geometry_wkt"] = t("field.geometry_wkt", lang)
     return heads
+
+
+def summary_headers() -> frozenset[str]:
+    """Every header and key the summary columns but ``status`` are exported under (both
+    languages, both kinds of file): an importer ignores them (derived, as of the export's
+    date). ``status`` an importer reads, to check it."""
+    derived = [f for f in SUMMARY_FIELDS if f.name != "status"]
+    heads = {f.name for f in derived} | set(MACHINE_NAMES.values())
+    heads |= {field_header(f, lang) for f in derived for lang in ("zh", "en")}
+    heads |= {_label(f, lang) for f in derived for lang in ("zh", "en")}
+    return frozenset(heads - set(MACHINE_NAMES))
+
+
+def machine_keys(fields: Sequence[schema.Field] = schema.COMPOUND_FIELDS) -> dict[str, str]:
+    """Field name -> GeoJSON / GeoPackage key (stable English; see ``MACHINE_NAMES``)."""
+    return {f.name: MACHINE_NAMES.get(f.name, f.name) for f in (*fields, *SUMMARY_FIELDS) if f.name != "geometry"}
 
 
 def field_for_header(header: str, fields: Sequence[schema.Field] = schema.COMPOUND_FIELDS) -> str | None:
     """The field name a CSV/XLSX header (Chinese or English, or the name itself) stands for."""
     text = header.strip().lstrip(_BOM)
     for lang in ("zh", "en"):
-        for name, head in column_headers(lang, fields).items():
-            if text in (head, name):
-                return name
+        for crs in EXPORT_CRS:
+            for name, head in column_headers(lang, fields, crs).items():
+                if text in (head, name):
+                    return name
     return None
 
 
@@ -128,19 +167,37 @@ def _works_text(works: Iterable[str], lang: str, sep: str) -> str:
     return sep.join(t("work.elevator", lang) if w == "elevator" else vocab("work", w, lang) for w in works)
 
 
-def _table_values(frame: pd.DataFrame, fields: list[schema.Field], lang: str) -> pd.DataFrame:
-    """Human table: stored values as stored, status/works as labels, dates as datetime."""
+def _label_of(kind: str, lang: str, programme: PlaceLabels | None = None) -> Any:
+    def label(value: Any) -> Any:
+        if not isinstance(value, str) or not value:
+            return None
+        if kind in ("subdistrict", "area"):
+            return vocab(kind, value, lang, programme) if programme is not None else value
+        return vocab(kind, value, lang)
+    return label
+
+
+_LABELLED = {"status": "status", "decision": "decision", "batch": "batch", "work": "work",
+             "subdistrict": "subdistrict", "area": "area"}
+
+
+def _table_values(frame: pd.DataFrame, fields: list[schema.Field], lang: str,
+                  programme: PlaceLabels | None) -> pd.DataFrame:
+    """The table people read: labels for codes and places, 是/否, dates as datetime, blanks for none."""
     out = pd.DataFrame(index=frame.index)
+    yes, no = t("record.yes", lang), t("record.no", lang)
     for f in fields:
         col = frame[f.name]
-        if f.name == "status":
-            col = col.map(lambda s: vocab("status", s, lang) if isinstance(s, str) else s)
-        elif f.name == "works":
+        if f.name == "works":
             col = col.map(lambda w: _works_text(w, lang, "、" if lang != "en" else "; "))
+        elif f.name in _LABELLED:
+            col = col.map(_label_of(_LABELLED[f.name], lang, programme))
         elif f.dtype == "date" or f.name in DATE_COLUMNS:
             col = pd.to_datetime(col)
         elif f.dtype == "boolean":
-            col = col.map(lambda v: None if pd.isna(v) else ("true" if bool(v) else "false"))
+            col = col.map(lambda v: None if pd.isna(v) else (yes if bool(v) else no))
+        elif col.dtype == object:
+            col = col.map(lambda v: None if not isinstance(v, str) and pd.isna(v) else v)
         out[f.name] = col
     return out
 
@@ -166,7 +223,8 @@ def _geometry_in(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoSeries:
 
 
 def _machine_frame(frame: pd.DataFrame, fields: list[schema.Field]) -> pd.DataFrame:
-    """Values as stored: dates ISO text (None for none), works comma-joined, plain types."""
+    """Values as stored under their machine keys: dates ISO text (None for none), works comma-joined."""
+    keys = machine_keys(fields)
     out = pd.DataFrame(index=frame.index)
     for f in fields:
         col = frame[f.name]
@@ -175,18 +233,22 @@ def _machine_frame(frame: pd.DataFrame, fields: list[schema.Field]) -> pd.DataFr
             col = stamps.dt.strftime("%Y-%m-%d").where(stamps.notna(), None)
         elif f.name == "works":
             col = col.map(lambda w: ",".join(w))
-        out[f.name] = col
+        out[keys[f.name]] = col
     return out
 
 
 # --- writers ----------------------------------------------------------------------------------
 def _csv(table: pd.DataFrame, headers: dict[str, str]) -> bytes:
-    text = table.rename(columns=headers).to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\r\n")
+    safe = table.rename(columns=headers)
+    for col in safe.columns:
+        if safe[col].dtype == object:
+            safe[col] = safe[col].map(sheets.csv_text)
+    text = safe.rename(columns=sheets.csv_text).to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\r\n")
     return (_BOM + text).encode("utf-8")
 
 
 def _display_width(value: Any) -> int:
-    text = "" if value is None else str(value)
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -197,13 +259,15 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
         cell = WriteOnlyCell(ws, value.to_pydatetime().date())
         cell.number_format = "yyyy-mm-dd"
         return cell
+    if isinstance(value, str):
+        return sheets.text_cell(ws, value)
     return value.item() if isinstance(value, np.generic) else value
 
 
 def _header_cells(ws: Any, texts: list[str], font: Font, fill: PatternFill | None = None) -> list[Any]:
     cells = []
     for text in texts:
-        cell = WriteOnlyCell(ws, text)
+        cell = sheets.text_cell(ws, text)
         cell.font = font
         cell.alignment = Alignment(vertical="center", wrap_text=False)
         if fill is not None:
@@ -212,17 +276,17 @@ def _header_cells(ws: Any, texts: list[str], font: Font, fill: PatternFill | Non
     return cells
 
 
-def _xlsx(table: pd.DataFrame, headers: list[str], units: list[str], sheet: str) -> bytes:
+def _xlsx(table: pd.DataFrame, headers: list[str], sheet: str, note: str) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet[:31])
+    wb.properties.title, wb.properties.description = sheet, note
+    ws = wb.create_sheet(sheets.printable(sheet)[:31] or "Sheet1")
     for i, col in enumerate(table.columns, start=1):
         sample = table[col].head(500)
         values = [10] if pd.api.types.is_datetime64_any_dtype(sample) else map(_display_width, sample)
-        width = max(_display_width(headers[i - 1]), _display_width(units[i - 1]), *values)
+        width = max(_display_width(headers[i - 1]), *values)
         ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = "A3"
+    ws.freeze_panes = "A2"
     ws.append(_header_cells(ws, headers, Font(bold=True), PatternFill("solid", fgColor="DDE6F0")))
-    ws.append(_header_cells(ws, units, Font(italic=True, color="666666")))
     for row in table.itertuples(index=False, name=None):
         ws.append([_xlsx_cell(ws, v) for v in row])
     buffer = io.BytesIO()
@@ -230,11 +294,12 @@ def _xlsx(table: pd.DataFrame, headers: list[str], units: list[str], sheet: str)
     return buffer.getvalue()
 
 
-def _geojson(frame: gpd.GeoDataFrame, props: pd.DataFrame, crs: str) -> bytes:
+def _geojson(frame: gpd.GeoDataFrame, props: pd.DataFrame, crs: str, day: AsOf) -> bytes:
     geoms = _geometry_in(frame, crs)
     gdf = gpd.GeoDataFrame(props.reset_index(drop=True), geometry=geoms.reset_index(drop=True).values, crs="EPSG:4326")
     data = json.loads(gdf.to_json(na="null", drop_id=True))
-    data = {"type": "FeatureCollection", "coordinate_system": crs, **{k: v for k, v in data.items() if k != "type"}}
+    data = {"type": "FeatureCollection", "coordinate_system": crs, "as_of": day.isoformat(),
+            **{k: v for k, v in data.items() if k != "type"}}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -263,47 +328,51 @@ def _check(fmt: str, crs: str) -> tuple[str, str]:
     return fmt, name
 
 
+def sheet_name(layer: str, lang: str = "zh") -> str:
+    """The XLSX sheet name of a layer in ``lang`` (小区, Compounds, ...); other layers by their key."""
+    return t(f"export.sheet.{layer}", lang) if layer in _SHEETS else layer
+
+
 def export_table(frame: pd.DataFrame, fmt: str, *, fields: Sequence[schema.Field], as_of: AsOfLike = None,
-                 lang: str = "zh", crs: str = "wgs84", layer: str = "compounds") -> bytes:
+                 lang: str = "zh", crs: str = "wgs84", layer: str = "compounds",
+                 programme: PlaceLabels | None = None) -> bytes:
     """Any layer (``fields``: its schema Field specs) as ``fmt`` bytes, as known on ``as_of``.
 
     ``as_of`` None = today; see the module doc. ``crs``: 'wgs84' (default; 'cgcs2000' is
     the same) or 'gcj02'. ``layer`` names the GeoPackage layer and the XLSX sheet.
-    Raises ExportError for a bad format / CRS, or GeoJSON of a frame without geometry.
+    ``programme`` (``Dataset.programme``) names subdistricts and areas in ``lang``; without
+    it they are written as stored. Raises ExportError for a bad format / CRS, or GeoJSON of
+    a frame without geometry.
     """
     fmt, crs = _check(fmt, crs)
-    frame = known_on(frame, as_of)
+    day = AsOf.of(as_of)
+    frame = known_on(frame, day)
     cols = export_fields(frame, fields)
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
     if fmt == "geojson" and not has_geometry:
         raise ExportError(bilingual("export.error.geometry", fmt=fmt))
     if fmt in ("geojson", "gpkg"):
         props = _machine_frame(frame, cols)
-        return _geojson(frame, props, crs) if fmt == "geojson" else _gpkg(frame, props, crs, layer)
-    table = _with_coordinates(frame, _table_values(frame, cols, lang), crs)
-    heads = column_headers(lang, fields)
+        return _geojson(frame, props, crs, day) if fmt == "geojson" else _gpkg(frame, props, crs, layer)
+    table = _with_coordinates(frame, _table_values(frame, cols, lang, programme), crs)
+    heads = column_headers(lang, fields, crs)
     if fmt == "csv":
         return _csv(table, heads)
-    units = [_unit_cell(c, cols, lang, crs) for c in table.columns]
-    return _xlsx(table, [heads[c] for c in table.columns], units, layer)
-
-
-def _unit_cell(column: str, fields: list[schema.Field], lang: str, crs: str) -> str:
-    if column in ("lon", "lat"):
-        return t("unit.degrees", lang, crs=_CRS_LABEL[crs])
-    spec = next((f for f in fields if f.name == column), None)
-    return unit_label(spec.unit, lang) if spec is not None else ""
+    note = t("export.as_of_note", lang, date=day.isoformat())
+    return _xlsx(table, [heads[c] for c in table.columns], sheet_name(layer, lang), note)
 
 
 def export_compounds(frame: pd.DataFrame, fmt: str, *, as_of: AsOfLike = None, lang: str = "zh",
-                     crs: str = "wgs84") -> bytes:
-    """Compounds (e.g. ``geo.filters.apply_filters`` output or the raw layer) as ``fmt`` bytes.
+                     crs: str = "wgs84", programme: PlaceLabels | None = None) -> bytes:
+    """Compounds (``geo.filters.apply_filters`` / ``summarize_compounds`` output, or the raw layer) as ``fmt`` bytes.
 
     ``fmt`` one of ``EXPORT_FORMATS``; ``as_of`` the date the export shows (None = today;
     the same date the frame was summarized for); ``lang`` 'zh' (default) or 'en' for
-    CSV/XLSX headers; ``crs`` 'wgs84' (default) or 'gcj02' for the coordinates.
+    CSV/XLSX; ``crs`` 'wgs84' (default) or 'gcj02' for the coordinates; ``programme``
+    (``Dataset.programme``) for the names of places in ``lang``.
     """
-    return export_table(frame, fmt, fields=schema.COMPOUND_FIELDS, as_of=as_of, lang=lang, crs=crs, layer="compounds")
+    return export_table(frame, fmt, fields=schema.COMPOUND_FIELDS, as_of=as_of, lang=lang, crs=crs,
+                        layer="compounds", programme=programme)
 
 
 def export_filename(stem: str, fmt: str, day: AsOfLike = None) -> str:

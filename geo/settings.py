@@ -81,7 +81,12 @@ class Settings:
     asset_base: str = "/app/static/vendor"  # QY_ASSET_BASE: where Leaflet is served from
     cache_ttl_seconds: int = 300  # QY_CACHE_TTL
     import_max_rows: int = 20_000  # QY_IMPORT_MAX_ROWS: rows one imported file may hold
-    import_max_mb: int = 50  # QY_IMPORT_MAX_MB: largest file accepted for import (MB)
+    import_max_mb: int = 50  # QY_IMPORT_MAX_MB: largest file accepted for import (MB); also Streamlit's upload limit
+    import_max_columns: int = 200  # QY_IMPORT_MAX_COLUMNS: columns one imported file may hold
+    import_max_cells: int = 1_000_000  # QY_IMPORT_MAX_CELLS: rows × columns one imported file may hold
+    import_timeout_seconds: int = 60  # QY_IMPORT_TIMEOUT_SECONDS: time (wall clock and CPU) to read one file
+    import_memory_mb: int = 1536  # QY_IMPORT_MEMORY_MB: address space of the process that reads one file
+    import_workers: int = 2  # QY_IMPORT_WORKERS: files read at the same time (more wait, then are refused)
     cjk_font: str = ""  # QY_CJK_FONT: TrueType-outline CJK .ttf/.ttc (default: Debian fonts-wqy-microhei)
     # QY_RULE_TOLERANCE: days of overlap each sequencing rule tolerates, e.g. "R1=0,R2=1,R4=2"
     # (rules not named keep their default of geo.schedule.rules.RULES)
@@ -106,10 +111,25 @@ def get_settings() -> Settings:
         cache_ttl_seconds=_env_int("QY_CACHE_TTL", 300),
         import_max_rows=_env_int("QY_IMPORT_MAX_ROWS", 20_000),
         import_max_mb=_env_int("QY_IMPORT_MAX_MB", 50),
+        import_max_columns=_env_int("QY_IMPORT_MAX_COLUMNS", 200),
+        import_max_cells=_env_int("QY_IMPORT_MAX_CELLS", 1_000_000),
+        import_timeout_seconds=_env_int("QY_IMPORT_TIMEOUT_SECONDS", 60),
+        import_memory_mb=_env_int("QY_IMPORT_MEMORY_MB", 1536),
+        import_workers=_env_int("QY_IMPORT_WORKERS", 2),
         cjk_font=_env("QY_CJK_FONT", ""),
         rule_tolerance_days=_env_days("QY_RULE_TOLERANCE"),
         lag_alert_days=_env_int("QY_LAG_ALERT_DAYS", 3),
     )
+
+
+def streamlit_flags(settings: Settings | None = None) -> list[str]:
+    """The ``streamlit run`` options that come from these settings (``.streamlit/config.toml``
+    is static): Streamlit's upload limit is the import limit, ``import_max_mb``.
+
+    ``python -m geo.settings`` prints them; scripts/run.sh passes them on.
+    """
+    s = settings or get_settings()
+    return ["--server.maxUploadSize", str(s.import_max_mb)]
 
 
 def cli_password() -> str | None:
@@ -119,3 +139,7 @@ def cli_password() -> str | None:
     """
     value = os.environ.get("QY_PASSWORD")
     return value if value else None
+
+
+if __name__ == "__main__":
+    print(" ".join(streamlit_flags()))

@@ -7,6 +7,7 @@ longer write and a role claimed by the caller gains nothing. Rights come from st
 
 - :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`,
   :func:`copy_store`: an admin of the store written, once it has one;
+  :func:`may_check_files` (upload and validate a file): an editor or an admin;
 - :func:`save_progress`, :func:`save_handover`, :func:`save_daily_progress`, :func:`raise_issue`,
   :func:`resolve_issue`: an editor of the compound's *stored* subdistrict, or an admin (each one
   transaction of that compound, audited, refused when someone saved it since its tag);
@@ -20,7 +21,8 @@ a bad value raises :class:`geo.auth.AuthError` or :class:`geo.audit.EditError`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,7 +31,7 @@ from geo import auth
 from geo.audit import EditError, HandoverProgress, ProgressRecord, diff_records, record_from_input, record_from_rows
 from geo.auth import Refused, User
 from geo.dataset import Dataset
-from geo.i18n import bilingual
+from geo.i18n import bilingual, t
 from geo.imports.planning import ImportPlan
 from geo.schedule import model as schedule_model
 from geo.schedule.daily import DailyReport
@@ -72,6 +74,15 @@ def initialize_store(store: Store, actor: User, dataset: Dataset) -> None:
     store.initialize(dataset)
 
 
+def may_check_files(store: Store, actor: User) -> User:
+    """The stored user behind ``actor`` if they may upload and validate files (an editor or an
+    admin); Refused otherwise. Reading a file costs the server: strangers may not."""
+    user = acting_user(store, actor)
+    if not user.can_write:
+        raise Refused(bilingual("imp.login_to_upload"))
+    return user
+
+
 def copy_store(source: Store, target: Store, actor: User) -> History:
     """Replace everything in ``target`` with a copy of ``source`` (``python -m geo migrate``); return what was copied.
 
@@ -91,16 +102,37 @@ def commit_import(store: Store, actor: User, plan: ImportPlan, *, expected: str,
     """Commit a planned import as a new version (admins); return its number.
 
     ``expected``: the fingerprint of the data the plan was made against
-    (``Loaded.fingerprint``); StoreChanged when the store changed since.
+    (``Loaded.fingerprint``); StoreChanged when the store changed since. A write that
+    fails (a full disk) raises StoreError saying so; the store is left as it was.
     """
     user = _admin(store, actor)
-    return store.commit(plan.dataset, user=user.name, kind="import", note=note, expected=expected)
+    with _write_failures():
+        return store.commit(plan.dataset, user=user.name, kind="import", note=note, expected=expected)
 
 
-def restore_version(store: Store, actor: User, version: int) -> int:
-    """Make an earlier version's data current again as a new version (admins); return its number."""
+def restore_version(store: Store, actor: User, version: int, *, lang: str = "zh") -> int:
+    """Make an earlier version's data current again as a new version (admins); return its number.
+
+    The new version's note says which version it restores, in ``lang``.
+    """
     user = _admin(store, actor)
-    return store.restore(version, user=user.name)
+    with _write_failures():
+        return store.restore(version, user=user.name, note=t("store.restore_note", lang, version=int(version)))
+
+
+@contextmanager
+def _write_failures() -> Iterator[None]:
+    """Turn a failed write (disk full, permissions, a database error) into a StoreError people can read.
+
+    Every store write is all-or-nothing, so whatever failed, nothing was written.
+    """
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:  # OSError, sqlite3 / GDAL errors: the backend's, whatever they are
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:120] or type(exc).__name__
+        raise StoreError(bilingual("store.write_failed", reason=reason)) from exc
 
 
 # --- progress edits -----------------------------------------------------------------------------------

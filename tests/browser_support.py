@@ -23,6 +23,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from geo.settings import streamlit_flags
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, FrameLocator, Page, Request, Route
 
@@ -129,7 +131,8 @@ def streamlit_server(
     """Run ``streamlit run script`` on 127.0.0.1 and yield its base URL.
 
     Runs from the repo root (so ``.streamlit/config.toml`` applies) with the repo
-    root on PYTHONPATH; ``env`` adds variables such as ``QY_STORE``. Binding to
+    root on PYTHONPATH and the options scripts/run.sh takes from the settings
+    (``geo.settings.streamlit_flags``); ``env`` adds variables such as ``QY_STORE``. Binding to
     127.0.0.1 also stops Streamlit from looking up the machine's external IP.
     The server log goes to ``artifacts/logs/``.
     """
@@ -141,7 +144,7 @@ def streamlit_server(
     paths = [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]
     child_env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        sys.executable, "-m", "streamlit", "run", str(script), *streamlit_flags(),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
@@ -153,6 +156,29 @@ def streamlit_server(
     try:
         _wait_healthy(url, proc, log, timeout)
         yield url
+    finally:
+        _stop(proc)
+
+
+@contextmanager
+def run_script_server(*, env: Mapping[str, str] | None = None, timeout: float = 60.0) -> Iterator[tuple[str, int, Path]]:
+    """Start the dashboard as people do, with ``scripts/run.sh`` (setup skipped), on a free port.
+
+    Yields (base URL, the server's pid, its log); ``env`` adds variables (e.g. ``QY_IMPORT_MAX_MB``).
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"run-sh-{port}.log"
+    child_env = {**os.environ, **(env or {}), "QY_SKIP_SETUP": "1"}
+    command = ["bash", str(REPO_ROOT / "scripts" / "run.sh"), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false"]
+    with log.open("w") as log_file:
+        proc = subprocess.Popen(command, cwd=REPO_ROOT, env=child_env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(url, proc, log, timeout)
+        yield url, proc.pid, log
     finally:
         _stop(proc)
 

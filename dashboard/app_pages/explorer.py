@@ -62,12 +62,13 @@ def _record_panel(loaded: Loaded, day: Any, lang: str) -> None:
         st.info(t("explorer.record_hint", lang), icon=":material/touch_app:")
         return
     head, close = st.columns([4, 1])
-    head.markdown(f"**{view.title}**")
+    head.html(ui.record_title_html(view.title))
     close.button("✕", key="explorer_record_close", on_click=selection.close_record, args=(ss,), help=t("explorer.record.close", lang))
     box = st.container(height=MAP_HEIGHT - 70, border=False)  # as tall as the map beside it
     tabs = box.tabs([t(k, lang) for k in ("explorer.record", "explorer.record.works", "explorer.record.elevators",
                                            "explorer.record.funding", "explorer.record.schedule")])
-    tabs[0].markdown(ui.facts_markdown(view.facts, t("record.col.field", lang), t("record.col.value", lang)))
+    # names and addresses are data: escaped HTML, never Markdown
+    tabs[0].html(ui.facts_html(view.facts, (t("record.col.field", lang), t("record.col.value", lang))))
     for tab, table in zip(tabs[1:4], (view.works, view.elevators, view.funding)):
         if table.empty:
             tab.caption(t("explorer.record.none", lang))
@@ -76,14 +77,14 @@ def _record_panel(loaded: Loaded, day: Any, lang: str) -> None:
     timing_panel.record_chart(tabs[4], loaded, str(cid), day, lang)  # the handover timing chart of /schedule
 
 
-def _export_panel(selected: Any, day: Any, lang: str) -> None:
+def _export_panel(selected: Any, day: Any, lang: str, programme: Programme) -> None:
     st.markdown(f"#### {t('explorer.export', lang)}")
     crs = st.radio(t("explorer.export_crs", lang), export.EXPORT_CRS, horizontal=True,
                    key=state.EXPLORER_EXPORT_CRS, format_func=lambda c: t(f"explorer.export_crs.{c}", lang))
     for col, (fmt, name) in zip(st.columns(len(EXPORTS)), EXPORTS.items()):
         col.download_button(
             t("explorer.download", lang, fmt=name),
-            data=partial(export.export_compounds, selected, fmt, as_of=day, lang=lang, crs=crs),
+            data=partial(export.export_compounds, selected, fmt, as_of=day, lang=lang, crs=crs, programme=programme),
             file_name=export.export_filename("compounds", fmt, day), mime=export.MEDIA_TYPES[fmt],
             on_click="ignore", key=f"explorer_export_{fmt}", icon=":material/download:", disabled=selected.empty)
     st.caption(t("explorer.export_help", lang))
@@ -123,7 +124,7 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
     st.caption(t("explorer.table_hint", lang))
     st.dataframe(filters.table_view(chosen.scoped, lang, loaded.dataset.programme), key=chosen.table_key,
                  on_select="rerun", selection_mode="multi-row", hide_index=True, height=360, width="stretch")
-    _export_panel(chosen.selected, day, lang)
+    _export_panel(chosen.selected, day, lang, loaded.dataset.programme)
 
 
 def main() -> None:

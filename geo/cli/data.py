@@ -6,6 +6,10 @@
     python -m geo history | restore VERSION --user ADMIN | changes --since YYYY-MM-DD
 
 Every command uses the store named by ``--store`` or ``QY_STORE`` (a store URL or path).
+Files are read, validated and planned by the upload pipeline the app uses
+(``geo.imports.pipeline``: the file is parsed in a separate process with time and memory
+limits); an import prints what it changes, compound by compound, before it writes.
+An export has the columns of the explorer's export (``geo.export``).
 Writes go through ``geo.writes`` as the user ``--user`` names (see geo.cli.common for
 the password): an import that changes something and a restore need an admin; a dry run
 or an import that changes nothing needs no sign-in.
@@ -19,17 +23,17 @@ import argparse
 import json
 from pathlib import Path
 
-from geo import auth, metrics, schema, writes
-from geo.asof import AsOf, with_status
+from geo import auth, filters, metrics, schema, writes
+from geo.asof import AsOf
 from geo.audit import changes_since, history_frame
 from geo.cli.common import STORE_HELP, USER_HELP, Refusal, UsageError, parse_date, sign_in, store_from
 from geo.crs import normalize_crs_name
 from geo.export import ExportError, export_compounds
 from geo.i18n import bilingual, choices, t
+from geo.imports import preview
 from geo.imports.issues import UnreadableFile
-from geo.imports.planning import plan_import
-from geo.imports.readers import read_file
-from geo.imports.validate import report_json, validate_table
+from geo.imports.pipeline import Checked, UploadOptions, check_path
+from geo.imports.validate import report_json
 from geo.settings import get_settings
 from geo.store import Loaded, StoreError
 
@@ -40,7 +44,8 @@ def _lang(args: argparse.Namespace) -> str:
 
 def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile or KML")
-    p.add_argument("--crs", default="wgs84", help="what lon/lat mean: wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:nnnn")
+    p.add_argument("--crs", help="what lon/lat mean: wgs84, cgcs2000, gcj02, bd09, or EPSG:nnnn "
+                                 "(default: the one the headers name, e.g. 百度经度, else wgs84)")
     p.add_argument("--sheet", help="XLSX sheet name (default: the first with data)")
     p.add_argument("--layer", help="GeoPackage layer / Shapefile name in a zip")
     p.add_argument("--encoding", help="CSV encoding (default: detect UTF-8 / UTF-8 BOM / GBK / GB18030)")
@@ -48,23 +53,23 @@ def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", help=STORE_HELP)
 
 
-def _validated(args: argparse.Namespace):
-    """(report, Loaded) for the file against the store, or UsageError for an unreadable file / bad option."""
-    if not args.crs.lower().startswith("epsg:"):
+def _validated(args: argparse.Namespace) -> tuple[Checked, Loaded]:
+    """(the file read, validated and planned, Loaded) against the store, or UsageError for an
+    unreadable file / bad option."""
+    if args.crs and not args.crs.lower().startswith("epsg:"):
         try:
             normalize_crs_name(args.crs)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     try:
-        raw = read_file(args.file, sheet=args.sheet, layer=args.layer, encoding=args.encoding)
-    except UnreadableFile as exc:
-        raise UsageError(exc.bilingual()) from None
-    try:
         loaded = store_from(args).load()
     except StoreError as exc:
         raise UsageError(str(exc)) from None
+    options = UploadOptions.of(choice=args.sheet or args.layer, encoding=args.encoding, crs=args.crs)
     try:
-        return validate_table(raw, loaded.dataset, crs=args.crs), loaded
+        return check_path(args.file, loaded.dataset, options), loaded
+    except UnreadableFile as exc:
+        raise UsageError(exc.bilingual()) from None
     except ValueError as exc:
         raise UsageError(str(exc).splitlines()[0]) from None
 
@@ -81,31 +86,40 @@ def _print_report(report, lang: str) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    report, _ = _validated(args)
+    checked, _ = _validated(args)
     if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+        print(json.dumps(report_json(checked.report), ensure_ascii=False, indent=2))
     else:
-        _print_report(report, _lang(args))
-    return 0 if report.ok else 1
+        _print_report(checked.report, _lang(args))
+    return 0 if checked.report.ok else 1
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     lang = _lang(args)
-    report, loaded = _validated(args)
-    if not report.ok:
+    checked, loaded = _validated(args)
+    report, plan = checked.report, checked.plan
+    if plan is None:
         _print_report(report, lang)
         print(t("import.blocked", lang, errors=len(report.errors)))
         return 1
-    plan = plan_import(loaded.dataset, report)
-    summary = t("import.summary", lang, added=len(plan.added), updated=len(plan.updated), unchanged=plan.unchanged)
     for issue in report.warnings + plan.issues:
         print(f"{issue.file}:{issue.row} {t('validate.severity.warning', lang)}: {issue.problem(lang)}")
+    _print_changes(plan, lang, loaded)
+    summary = preview.summary(plan, lang)
     if args.dry_run or not plan.changed:
         print(summary if plan.changed else f"{summary} — {t('edit.nothing', lang)}")
         return 0
     version = _commit(args, loaded, plan)
     print(t("import.committed", lang, version=version, summary=summary))
     return 0
+
+
+def _print_changes(plan, lang: str, loaded: Loaded) -> None:
+    """What the import changes, one line per new compound or changed value."""
+    frame = preview.changes_frame(plan, lang, loaded.dataset.programme)
+    for row in frame.itertuples(index=False, name=None):
+        cid, name, change, field, before, after = row
+        print(f"  {cid} {name} {change}" + (f" {field}: {before} → {after}" if field else ""))
 
 
 def _commit(args: argparse.Namespace, loaded: Loaded, plan) -> int:
@@ -138,7 +152,7 @@ def _register_validate(sub: argparse._SubParsersAction) -> None:
 
 # --- export -----------------------------------------------------------------------------------
 def _cmd_export(args: argparse.Namespace) -> int:
-    """The stored compound fields and the status, as known on --as-of (re-importable)."""
+    """The compounds the explorer would export for the same filter, as known on --as-of."""
     day = AsOf.of(parse_date(args.as_of) if args.as_of else None)
     if args.status and args.status not in schema.STATUSES:
         raise UsageError(bilingual("cli.unknown_status", status=args.status, valid=choices(schema.STATUSES)))
@@ -147,15 +161,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
         ds = metrics.filter_dataset(ds, area=args.area, subdistrict=args.subdistrict)
     except (StoreError, metrics.UnknownPlace) as exc:
         raise UsageError(str(exc)) from None
-    frame = with_status(ds.compounds, day)
-    if args.status:
-        frame = frame[frame["status"] == args.status]
+    flt = filters.CompoundFilter(statuses=(args.status,) if args.status else ())
+    frame = filters.apply_filters(ds, flt, day)
     try:
-        data = export_compounds(frame, args.format, as_of=day, lang=args.lang or "zh", crs=args.crs)
+        data = export_compounds(frame, args.format, as_of=day, lang=args.lang or "zh", crs=args.crs,
+                                programme=ds.programme)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
-    Path(args.output).write_bytes(data)
-    print(bilingual("cli.exported", file=args.output, n=len(frame), fmt=args.format, crs=args.crs))
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(bilingual("cli.cannot_write", file=args.output, error=exc.strerror or type(exc).__name__)) from None
+    print(bilingual("cli.exported", file=args.output, n=len(frame), fmt=args.format, crs=args.crs, day=day.isoformat()))
     return 0
 
 
@@ -191,9 +208,17 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     store = store_from(args)
+    lang = _lang(args)
+    try:
+        target = next((v for v in store.versions() if v.version == args.version), None)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if target is not None:
+        print(t("imp.version_line", lang, version=target.version, at=target.created_at or "-", user=target.user or "-",
+                note=target.note or "-"))
     actor = sign_in(store, args.user)
     try:
-        new = writes.restore_version(store, actor, args.version)
+        new = writes.restore_version(store, actor, args.version, lang=lang)
     except auth.Refused as exc:
         raise Refusal(str(exc)) from None
     except StoreError as exc:
@@ -224,6 +249,7 @@ def _register_history(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("restore", help="make an earlier version current again (as a new version; admins)")
     p.add_argument("version", type=int)
     p.add_argument("--user", help=f"the admin who restores: {USER_HELP}")
+    p.add_argument("--lang", choices=("zh", "en"), help="language of the history note (default: QY_LANG or zh)")
     p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_restore)
     p = sub.add_parser("changes", help="progress edits since a date (每日调度)")

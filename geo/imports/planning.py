@@ -1,18 +1,29 @@
 """Merge validated rows into the data set: what an import would change, before it is written.
 
 ``plan_import(ds, report)`` matches each row to a stored compound (by 小区编号, else by
-name within the stated subdistrict, else by a district-unique name), updates only the
+name within the stated subdistrict, else by a district-unique name; names compared after
+NFKC, so full- and half-width brackets match), updates only the
 columns the file has, adds new compounds with fresh IDs (QY-nnnn), fills missing
 subdistrict/area from the location, and applies the extra columns: elevator count (adds
 planned elevators; never deletes), EV chargers (the ``ev_chargers`` work quantity) and
 funding by source (万元, for ``funding_year`` or the batch year). Pure: returns a new
 :class:`geo.dataset.Dataset`; the store writes it (``Store.commit``, through ``geo.writes.commit_import``).
+
+**An empty cell changes nothing**: an import adds and corrects, it never clears a stored
+value (clear one on the progress page). So a file exported as of a past date, whose later
+actual dates are blank (``geo.asof.known_on``), re-imports without erasing them.
+
+The plan says what will change before anything is written: :attr:`ImportPlan.changes`
+lists every value, per compound and field, before → after (``geo.imports.preview`` shows
+it); counts that would go down (elevators, EV chargers) are warnings naming the compound.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -29,21 +40,50 @@ SAME_PLACE_DEG = 5e-6  # about 0.5 m: a re-imported point this close keeps the s
 _ID_RE = re.compile(r"^QY-(\d+)$")
 
 
+#: Fields of :class:`FieldChange` beyond the compound fields: counts and money per source and year.
+ELEVATORS, EV_CHARGERS, FUNDING = "elevators", "ev_chargers", "funding"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value an import changes: a compound's field, before -> after (``row`` in the file).
+
+    ``field`` is a compound field, ``elevators`` (count), ``ev_chargers`` (count) or
+    ``funding``, with ``source`` and ``year`` (万元). ``before`` is None for a value the store
+    does not have yet.
+    """
+
+    compound_id: str
+    name: str
+    field: str
+    before: Any
+    after: Any
+    row: int = 0
+    source: str = ""
+    year: int = 0
+
+
 @dataclass
 class ImportPlan:
-    """The data set after the import and what it changes."""
+    """The data set after the import and what it changes.
+
+    ``added``: IDs of new compounds; ``updated``: IDs of stored compounds with any change
+    (their fields, elevators, chargers or funding); ``unchanged``: matched compounds the file
+    leaves as they are; ``changes``: every changed value of a stored compound; ``issues``:
+    warnings (counts that would go down).
+    """
 
     dataset: Dataset
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     issues: list[Issue] = field(default_factory=list)
-    extras_changed: bool = False  # elevators, chargers or funding changed
+    changes: list[FieldChange] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         """True when the import would change anything at all."""
-        return bool(self.added or self.updated or self.extras_changed)
+        return bool(self.added or self.changes)
 
 
 def _next_ids(existing: pd.Series, n: int) -> list[str]:
@@ -56,14 +96,15 @@ def _match(rows: gpd.GeoDataFrame, stored: pd.DataFrame) -> pd.Series:
     """Stored index label for each row (NaN = new compound)."""
     by_id = pd.Series(stored.index, index=stored["compound_id"].values)
     by_id = by_id[~by_id.index.duplicated()]
-    key = stored["name"].astype(str) + "|" + stored["subdistrict"].astype(str)
+    names = stored["name"].map(_name_key)
+    key = names + "|" + stored["subdistrict"].astype(str)
     by_key = pd.Series(stored.index, index=key.values)
     by_key = by_key[~by_key.index.duplicated(keep=False)]
-    by_name = pd.Series(stored.index, index=stored["name"].values)
+    by_name = pd.Series(stored.index, index=names.values)
     by_name = by_name[~by_name.index.duplicated(keep=False)]
     out = []
     for _, row in rows.iterrows():
-        cid, name, sd = row.get("compound_id"), row.get("name"), row.get("subdistrict")
+        cid, name, sd = row.get("compound_id"), _name_key(row.get("name")), row.get("subdistrict")
         if isinstance(cid, str) and cid in by_id.index:
             out.append(by_id[cid])
         elif not isinstance(cid, str) and isinstance(sd, str) and f"{name}|{sd}" in by_key.index:
@@ -73,6 +114,16 @@ def _match(rows: gpd.GeoDataFrame, stored: pd.DataFrame) -> pd.Series:
         else:
             out.append(np.nan)
     return pd.Series(out, index=rows.index, dtype=object)
+
+
+def _name_key(name: object) -> str:
+    """A name as compared when matching: NFKC (（一期） and (一期) are one name), spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split()) if isinstance(name, str) else ""
+
+
+def _blank(value: object) -> bool:
+    """An empty cell: None, NaN or NaT (it changes nothing)."""
+    return value is None or (not isinstance(value, (list, tuple, shapely.Geometry)) and bool(pd.isna(value)))
 
 
 def _same(a: object, b: object) -> bool:
@@ -91,25 +142,12 @@ def plan_import(ds: Dataset, report: Report) -> ImportPlan:
     """The data set with ``report``'s rows merged in (see the module doc). Needs ``report.ok``."""
     stored = ds.compounds
     rows = report.rows
-    fields = [f for f in report.fields if f != "geometry"] + ["geometry"]
     matched = _match(rows, stored)
     new_rows = rows[matched.isna()]
     ids = _next_ids(stored["compound_id"], int(new_rows["compound_id"].isna().sum()) if "compound_id" in new_rows
                     else len(new_rows))
     plan = ImportPlan(ds)
-    updated = stored.copy()
-    for label, target in matched.dropna().items():
-        changed = False
-        for f in fields:
-            new = rows.at[label, f]
-            if f in ("subdistrict", "area") and new is None:
-                continue
-            if not _same(updated.at[target, f], new):
-                updated.at[target, f] = new
-                changed = True
-        cid = updated.at[target, "compound_id"]
-        (plan.updated.append(cid) if changed else None)
-        plan.unchanged += 0 if changed else 1
+    updated = _update(stored, rows, matched, [f for f in report.fields if f != "geometry"] + ["geometry"], plan)
     added = _new_compounds(new_rows, ids, stored, ds)
     plan.added = list(added["compound_id"])
     with warnings.catch_warnings():  # all-empty new columns: the stored dtypes are restored below
@@ -117,10 +155,32 @@ def plan_import(ds: Dataset, report: Report) -> ImportPlan:
         compounds = pd.concat([updated, added], ignore_index=True) if len(added) else updated
     compounds = _coerce_like(gpd.GeoDataFrame(compounds, geometry="geometry", crs=stored.crs), stored)
     row_ids = _row_ids(rows, matched, stored, added)
-    works, elevators, funding = _apply_extras(ds, report, row_ids, compounds, plan)
-    plan.extras_changed = not (works.equals(ds.works) and elevators.equals(ds.elevators) and funding.equals(ds.funding))
+    names = dict(zip(compounds["compound_id"], compounds["name"]))
+    works, elevators, funding = _apply_extras(ds, report, row_ids, compounds, plan, names)
+    new_ids = set(plan.added)
+    plan.changes = [c for c in plan.changes if c.compound_id not in new_ids]
+    touched = {c.compound_id for c in plan.changes}
+    matched_ids = [stored.at[target, "compound_id"] for target in dict.fromkeys(matched.dropna())]
+    plan.updated = [cid for cid in matched_ids if cid in touched]
+    plan.unchanged = len(matched_ids) - len(plan.updated)
     plan.dataset = ds.with_layers(compounds=compounds, works=works, elevators=elevators, funding=funding)
     return plan
+
+
+def _update(stored: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, matched: pd.Series, fields: list[str],
+            plan: ImportPlan) -> gpd.GeoDataFrame:
+    """The stored compounds with the file's non-empty values written over them; each change noted in ``plan``."""
+    updated = stored.copy()
+    for label, target in matched.dropna().items():
+        for f in fields:
+            new = rows.at[label, f]
+            if _blank(new) or _same(updated.at[target, f], new):
+                continue
+            before = updated.at[target, f]
+            updated.at[target, f] = new
+            plan.changes.append(FieldChange(str(updated.at[target, "compound_id"]), str(updated.at[target, "name"]),
+                                            f, None if _blank(before) else before, new, int(label)))
+    return updated
 
 
 def _coerce_like(frame: gpd.GeoDataFrame, like: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -173,22 +233,40 @@ def _row_ids(rows: pd.DataFrame, matched: pd.Series, stored: pd.DataFrame, added
 
 
 def _apply_extras(ds: Dataset, report: Report, row_ids: pd.Series, compounds: pd.DataFrame,
-                  plan: ImportPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                  plan: ImportPlan, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     extras = report.extras
     works, elevators, funding = ds.works, ds.elevators, ds.funding
+    column = {f: h for h, f in report.mapping.items()}
+    context = _Extras(plan, names, report.source, column)
     if "elevators" in extras:
-        elevators = _elevators(elevators, extras["elevators"], row_ids, plan, report.source)
+        elevators = _elevators(elevators, extras["elevators"], row_ids, context)
     if "ev_chargers" in extras:
-        works = _chargers(works, extras["ev_chargers"], row_ids)
+        works = _chargers(works, extras["ev_chargers"], row_ids, context)
     money = [c for c in extras.columns if c.startswith("funding:")]
     if money:
         batch = compounds.set_index("compound_id")["batch"]
-        funding = _funding(funding, extras, money, row_ids, batch)
+        funding = _funding(funding, extras, money, row_ids, batch, context)
     return works, elevators, funding
 
 
-def _elevators(elevators: pd.DataFrame, counts: pd.Series, row_ids: pd.Series, plan: ImportPlan,
-               source: str) -> pd.DataFrame:
+@dataclass
+class _Extras:
+    """Where the extra columns' changes and warnings go."""
+
+    plan: ImportPlan
+    names: dict[str, str]
+    source: str
+    column: dict[str, str]  # field -> the file's header
+
+    def change(self, cid: str, fld: str, before: Any, after: Any, row: int, source: str = "", year: int = 0) -> None:
+        self.plan.changes.append(FieldChange(cid, self.names.get(cid, ""), fld, before, after, int(row), source, year))
+
+    def fewer(self, code: str, cid: str, fld: str, row: int, count: int, stored: int) -> None:
+        self.plan.issues.append(Issue(code, WARNING, int(row), self.column.get(fld, fld), str(count), self.source,
+                                      {"stored": stored, "compound": f"{cid} {self.names.get(cid, '')}".strip()}))
+
+
+def _elevators(elevators: pd.DataFrame, counts: pd.Series, row_ids: pd.Series, ctx: _Extras) -> pd.DataFrame:
     have = elevators["compound_id"].value_counts()
     numbers = [int(m.group(1)) for m in elevators["elevator_id"].astype(str).map(re.compile(r"^EL-(\d+)$").match) if m]
     next_no = max(numbers, default=0) + 1
@@ -196,8 +274,9 @@ def _elevators(elevators: pd.DataFrame, counts: pd.Series, row_ids: pd.Series, p
     for label, count in counts.dropna().items():
         cid, stored = row_ids[label], int(have.get(row_ids[label], 0))
         if count < stored:
-            plan.issues.append(Issue("elevators_fewer", WARNING, int(label), "elevators", str(count), source,
-                                     {"stored": stored}))
+            ctx.fewer("elevators_fewer", cid, ELEVATORS, label, int(count), stored)
+        elif count > stored:
+            ctx.change(cid, ELEVATORS, stored, int(count), label)
         for _ in range(int(count) - stored):
             new.append({"elevator_id": f"EL-{next_no:04d}", "compound_id": cid, "building": None})
             next_no += 1
@@ -216,15 +295,21 @@ def _append(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         return pd.concat([frame, rows], ignore_index=True)
 
 
-def _chargers(works: pd.DataFrame, counts: pd.Series, row_ids: pd.Series) -> pd.DataFrame:
+def _chargers(works: pd.DataFrame, counts: pd.Series, row_ids: pd.Series, ctx: _Extras) -> pd.DataFrame:
     out = works.copy()
     new = []
     for label, count in counts.dropna().items():
         cid = row_ids[label]
         mask = (out["compound_id"] == cid) & (out["work"] == "ev_chargers")
+        stored = int(pd.to_numeric(out.loc[mask, "quantity"]).sum()) if mask.any() else 0
+        if int(count) == stored:
+            continue
+        if int(count) < stored:
+            ctx.fewer("chargers_fewer", cid, EV_CHARGERS, label, int(count), stored)
+        ctx.change(cid, EV_CHARGERS, stored, int(count), label)
         if mask.any():
             out.loc[mask, "quantity"] = int(count)
-        elif count > 0:
+        else:
             new.append({"compound_id": cid, "work": "ev_chargers", "underground": False, "quantity": int(count)})
     if new:
         out = _append(out, pd.DataFrame(new, columns=list(out.columns)))
@@ -232,7 +317,7 @@ def _chargers(works: pd.DataFrame, counts: pd.Series, row_ids: pd.Series) -> pd.
 
 
 def _funding(funding: pd.DataFrame, extras: pd.DataFrame, money: list[str], row_ids: pd.Series,
-             batch: pd.Series) -> pd.DataFrame:
+             batch: pd.Series, ctx: _Extras) -> pd.DataFrame:
     out = funding.copy()
     this_year = pd.Timestamp.today().year
     keyed = {(c, int(y), s): i for i, (c, y, s) in enumerate(zip(out["compound_id"], out["year"], out["source"]))}
@@ -248,6 +333,10 @@ def _funding(funding: pd.DataFrame, extras: pd.DataFrame, money: list[str], row_
             if amount is None or pd.isna(amount):
                 continue
             key = (cid, int(year), col.split(":", 1)[1])
+            before = float(out.at[out.index[keyed[key]], "amount_wan_yuan"]) if key in keyed else None
+            if before is not None and abs(before - float(amount)) < 1e-9:
+                continue
+            ctx.change(cid, FUNDING, before, float(amount), label, key[2], key[1])
             if key in keyed:
                 out.loc[out.index[keyed[key]], "amount_wan_yuan"] = float(amount)
             else:

@@ -11,17 +11,20 @@ the table people read, in Chinese or English.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyproj
 import shapely
+from openpyxl import Workbook
 
 from geo import crs as crs_mod
-from geo import schema
+from geo import schema, sheets
 from geo.dataset import Dataset
 from geo.i18n import Bilingual, bilingual, choices, t
 from geo.imports import columns, values
@@ -67,6 +70,8 @@ class Report:
     mapping: dict[str, str] = field(default_factory=dict)  # header -> target field
     unknown: list[str] = field(default_factory=list)  # headers not mapped
     fields: list[str] = field(default_factory=list)  # model fields the file provides
+    crs: str = "wgs84"  # what the coordinates were read as
+    crs_from: str = "default"  # declared | header | file | default
 
     @property
     def errors(self) -> list[Issue]:
@@ -89,6 +94,7 @@ class _Checker:
         self.raw, self.issues = raw, list(raw.issues)
         self.header = {m.field: h for h, m in mapped.items()}
         self.factor = {m.field: m.factor for m in mapped.values()}
+        self.named_crs = {m.field: m.crs for m in mapped.values() if m.crs}
 
     def add(self, code: str, row: int = 0, field: str = "", value: object = "", severity: str = ERROR,
             **fmt: Any) -> None:
@@ -108,26 +114,50 @@ class _Checker:
         return pd.Series(out, index=cells.index, dtype=object)
 
 
-def validate_table(raw: RawTable, ds: Dataset, *, crs: str = "wgs84",
+def validate_table(raw: RawTable, ds: Dataset, *, crs: str | None = None,
                    mapping: dict[str, str] | None = None, today: pd.Timestamp | None = None) -> Report:
     """Check every row of ``raw``; ``crs`` is what lon/lat (or a CRS-less geometry) mean.
 
-    ``crs``: wgs84 / cgcs2000 / gcj02 / bd09, or 'EPSG:nnnn' for projected x/y columns.
-    ``mapping`` overrides the alias table (header -> field, '' = ignore).
+    ``crs``: wgs84 / cgcs2000 / gcj02 / bd09, or 'EPSG:nnnn' for projected x/y columns; None
+    (not declared): the one the coordinate headers name (e.g. 百度经度), else WGS-84.
+    ``mapping`` overrides the alias table (header -> field, '' = ignore). Text cells of
+    mapped columns are cleaned first (:func:`geo.imports.values.clean_text`, with a warning).
+    Raises ValueError for an unknown ``crs``.
     """
     today = today or pd.Timestamp.today().normalize()
     mapped, unknown = columns.map_columns(list(raw.cells.columns), mapping)
+    raw, cleaned = _cleaned(raw, mapped)
     chk = _Checker(raw, mapped)
+    chk.issues += cleaned
     for header in unknown:
         chk.issues.append(Issue("unknown_column", WARNING, 0, header, "", raw.source))
-    out = pd.DataFrame(index=raw.cells.index)
+    used, crs_from = _coordinate_system(chk, crs)
+    out = _parse_all(chk, ds, today)
+    geometry = _locations(chk, used)
+    rows = gpd.GeoDataFrame(out, geometry=geometry, crs=STORAGE_CRS)
+    _check_rows(chk, rows, ds, used)
+    extras = rows[[c for c in rows.columns if c in _EXTRA or c.startswith("funding:")]]
+    rows = rows.drop(columns=list(extras.columns))
+    fields = [c for c in rows.columns if c in {f.name for f in schema.COMPOUND_FIELDS}]
+    issues = sorted(chk.issues, key=lambda i: (i.row, i.severity != ERROR))
+    if chk.raw.geometry is not None and "lon" not in chk.header:
+        crs_from = "file" if chk.raw.geometry.crs is not None else crs_from
+    return Report(raw.source, issues, rows, pd.DataFrame(extras),
+                  {h: m.field for h, m in mapped.items()}, unknown, fields, used, crs_from)
+
+
+def _parse_all(chk: _Checker, ds: Dataset, today: pd.Timestamp) -> pd.DataFrame:
+    """Every mapped column parsed into model values (index = row numbers)."""
+    out = pd.DataFrame(index=chk.raw.cells.index)
     if "name" not in chk.header:
         chk.add("column_missing", 0, "name", "", what=t("field.name", "zh"), what_en=t("field.name", "en"))
     else:
         out["name"] = _names(chk)
     for fld in ("compound_id", "address", "community"):
         if fld in chk.header:
-            out[fld] = chk.column(fld, lambda v: values.text(v) or None, "text_bad")
+            read = values.text if fld == "compound_id" else values.plain_text
+            out[fld] = chk.column(fld, partial(_text_or_none, read), "text_bad")
+    _check_formula_like(chk)
     for fld, (parse, accepted) in _vocabs(ds.programme).items():
         if fld in chk.header:
             out[fld] = chk.column(fld, parse, f"unknown_{fld}", **accepted)
@@ -135,25 +165,79 @@ def validate_table(raw: RawTable, ds: Dataset, *, crs: str = "wgs84",
     _parse_dates(chk, out, today)
     if "is_old" in chk.header:
         out["is_old"] = chk.column("is_old", values.parse_bool, "bool_bad")
-    geometry = _locations(chk, crs)
-    rows = gpd.GeoDataFrame(out, geometry=geometry, crs=STORAGE_CRS)
-    _check_rows(chk, rows, ds, crs)
-    extras = rows[[c for c in rows.columns if c in _EXTRA or c.startswith("funding:")]]
-    rows = rows.drop(columns=list(extras.columns))
-    fields = [c for c in rows.columns if c in {f.name for f in schema.COMPOUND_FIELDS}]
-    issues = sorted(chk.issues, key=lambda i: (i.row, i.severity != ERROR))
-    return Report(raw.source, issues, rows, pd.DataFrame(extras),
-                  {h: m.field for h, m in mapped.items()}, unknown, fields)
+    return out
+
+
+# --- text cleaning and hostile text --------------------------------------------------------
+def _cleaned(raw: RawTable, mapped: dict[str, columns.HeaderMatch]) -> tuple[RawTable, list[Issue]]:
+    """``raw`` with the text cells of mapped columns cleaned (control and bidi characters, line
+    breaks; the apostrophe an export put before a formula-like CSV text), and a warning per cell."""
+    cells = raw.cells.copy()
+    issues: list[Issue] = []
+    for header in mapped:
+        column = cells[header]
+        for row, cell in column.items():
+            if not isinstance(cell, str):
+                continue
+            text, removed = values.clean_text(cell)
+            text = sheets.unquote_csv_text(text) if raw.kind == "csv" else text
+            if text != cell:
+                column.at[row] = text
+            if removed:
+                kinds = "、".join(t(f"validate.removed.{k}", "zh") for k in removed)
+                kinds_en = ", ".join(t(f"validate.removed.{k}", "en") for k in removed)
+                issues.append(Issue("text_cleaned", WARNING, int(row), header, repr(cell)[:80], raw.source,
+                                    {"kinds": Bilingual(kinds, kinds_en)}))
+        cells[header] = column
+    return replace(raw, cells=cells), issues
+
+
+def _check_formula_like(chk: _Checker) -> None:
+    """Warn about names and addresses a spreadsheet program would take for a formula (= + - @ tab CR)."""
+    for fld in ("name", "address", "community", "compound_id"):
+        if fld not in chk.header:
+            continue
+        for row, cell in chk.raw.cells[chk.header[fld]].items():
+            if isinstance(cell, str) and sheets.is_formula_like(cell):
+                chk.add("formula_text", row, fld, cell, WARNING, first=cell[:1])
+
+
+# --- the coordinate system --------------------------------------------------------------------
+def _coordinate_system(chk: _Checker, declared: str | None) -> tuple[str, str]:
+    """(the CRS to read coordinates as, where it comes from: declared / header / default)."""
+    if declared is not None:
+        _projected(declared)  # ValueError for an unknown name
+    named = {f: crs_mod.normalize_crs_name(c) for f, c in chk.named_crs.items() if f in ("lon", "lat")}
+    if len(set(named.values())) > 1:
+        chk.add("crs_header_mixed", 0, "lon", chk.header.get("lon", ""), lon=chk.header.get("lon", ""),
+                lat=chk.header.get("lat", ""))
+        return declared or "wgs84", "declared" if declared else "default"
+    from_header = next(iter(named.values()), None)
+    if declared is None:
+        return (from_header, "header") if from_header else ("wgs84", "default")
+    said = None if _projected(declared) else crs_mod.normalize_crs_name(declared)
+    if from_header is not None and said != from_header:
+        field = next(iter(named))
+        chk.add("crs_header_conflict", 0, field, chk.header[field], WARNING,
+                named=_CRS_LABELS.get(from_header, from_header), declared=_CRS_LABELS.get(said or "", declared))
+    return declared, "declared"
+
+
+_CRS_LABELS = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 
 
 _EXTRA = ("elevators", "ev_chargers", "funding_year")
+
+
+def _text_or_none(read: Callable[[object], str], value: object) -> str | None:
+    return read(value) or None
 
 
 def _names(chk: _Checker) -> pd.Series:
     cells = chk.raw.cells[chk.header["name"]]
     out = []
     for row, cell in cells.items():
-        name = values.text(cell)
+        name = values.plain_text(cell)
         if not name:
             chk.add("name_missing", row, "name", "")
         elif isinstance(cell, str) and cell != cell.strip():
@@ -321,10 +405,41 @@ def _from_geometry(chk: _Checker, geoms: gpd.GeoSeries, crs: str) -> gpd.GeoSeri
 
 
 def _check_rows(chk: _Checker, rows: gpd.GeoDataFrame, ds: Dataset, crs: str) -> None:
+    _check_template_example(chk, rows)
     _check_outside(chk, rows, ds)
     _check_duplicates(chk, rows)
     if "subdistrict" in rows and len(ds.subdistricts):
         _check_subdistricts(chk, rows, ds, crs)
+    if "area" in rows and len(ds.areas):
+        _check_areas(chk, rows, ds)
+
+
+def _check_template_example(chk: _Checker, rows: gpd.GeoDataFrame) -> None:
+    """Refuse the import template's example row (a file uploaded as downloaded)."""
+    if "name" not in rows:
+        return
+    examples = columns.template_example_names()
+    for row, name in rows["name"].items():
+        if isinstance(name, str) and unicodedata.normalize("NFKC", name) in examples:
+            chk.add("template_example", row, "name", name)
+
+
+def _check_areas(chk: _Checker, rows: gpd.GeoDataFrame, ds: Dataset) -> None:
+    """Warn when a stated renovation area contradicts the location: the point lies in none of
+    that area's polygons (in another area, or in none)."""
+    usable = rows.geometry.notna() & rows["area"].notna()
+    if not usable.any():
+        return
+    sub = rows[usable]
+    found = locate(sub, ds.areas, "name")
+    programme = ds.programme
+    for row in sub.index:
+        stated = sub.at[row, "area"]
+        if found[row] != stated:
+            other = found[row]
+            where = (Bilingual(programme.label("area", other, "zh"), programme.label("area", other, "en"))
+                     if other is not None else Bilingual("任何片区之外", "outside every area"))
+            chk.add("area_mismatch", row, "area", stated, WARNING, found=where)
 
 
 def _check_outside(chk: _Checker, rows: gpd.GeoDataFrame, ds: Dataset) -> None:
@@ -406,15 +521,19 @@ def report_frame(report: Report, lang: str = "zh") -> pd.DataFrame:
 
 
 def report_xlsx(report: Report, lang: str = "zh") -> bytes:
-    """The report as an .xlsx file (one sheet, header row frozen)."""
+    """The report as an .xlsx file (one sheet, header row frozen); the file's headers and values
+    are text cells, never formulas (``geo.sheets``)."""
     frame = report_frame(report, lang)
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet(t("validate.sheet", lang))
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFG", (24, 6, 16, 8, 60, 24, 60)):
+        sheet.column_dimensions[letter].width = width
+    sheet.append([sheets.text_cell(sheet, str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([sheets.text_cell(sheet, v) if isinstance(v, str) else v for v in row])
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=t("validate.sheet", lang))
-        sheet = writer.sheets[t("validate.sheet", lang)]
-        sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFG", (24, 6, 16, 8, 60, 24, 60)):
-            sheet.column_dimensions[letter].width = width
+    wb.save(buffer)
     return buffer.getvalue()
 
 

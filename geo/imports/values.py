@@ -2,7 +2,8 @@
 
 Each ``parse_*`` takes one cell (str, number, date or None) and returns the value, or
 raises ``ValueError`` when the text cannot mean a value of that kind. Empty cells give
-None. Text is NFKC-normalised first, so full-width digits (１２３) and brackets work.
+None. Text is NFKC-normalised first, so full-width digits (１２３) and brackets work;
+free text (names, addresses) is kept as written (:func:`plain_text`).
 Places are the programme's: :func:`subdistrict_parser` and :func:`area_parser` build
 the parse function for one programme.
 """
@@ -20,6 +21,15 @@ from geo import schema
 from geo.programme import Programme
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and friends): they reorder what is shown.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Line breaks and tabs: every imported field is one line.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
+#: Other control characters (C0, DEL, C1): invisible, and some cannot be stored in a workbook.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: What :func:`clean_text` removes, by kind.
+CLEANED_KINDS: tuple[str, ...] = ("bidi", "break", "control")
+_ANY_CLEANED = re.compile("|".join(p.pattern for p in (_BIDI, _BREAKS, _CONTROLS)))
 _UNIT_SUFFIX = re.compile(r"(万元|元|户|栋|幢|台|个|部|平方米|m²|m2|㎡|年代|年|处|座)$")
 _DASHES = re.compile(r"[—–\-－~～_]+")
 
@@ -33,6 +43,19 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def clean_text(value: str) -> tuple[str, tuple[str, ...]]:
+    """``value`` as one line of plain text, and what was removed ("bidi", "break", "control").
+
+    Bidi controls and other control characters are dropped; line breaks and tabs become a
+    space. Used on every imported text cell, so names cannot spoof, break lines or a workbook.
+    """
+    if _ANY_CLEANED.search(value) is None:  # nearly every cell: one search
+        return value, ()
+    found = tuple(kind for kind, pattern in zip(CLEANED_KINDS, (_BIDI, _BREAKS, _CONTROLS)) if pattern.search(value))
+    out = _CONTROLS.sub("", _BREAKS.sub(" ", _BIDI.sub("", value)))
+    return out, found
+
+
 def text(value: object) -> str:
     """The cell as trimmed, NFKC-normalised text ('' for blank)."""
     if is_blank(value):
@@ -40,6 +63,22 @@ def text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+#: Full-width digits and Latin letters and the ideographic space -> ASCII (what NFKC does to them).
+_WIDE_ALNUM = {**{c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                  for c in range(r[0], r[1] + 1)}, 0x3000: 0x20}
+
+
+def plain_text(value: object) -> str:
+    """The cell as trimmed text for names, addresses and communities: full-width digits and
+    letters become ASCII (１３２号 -> 132号), Chinese punctuation stays as written (（一期）, ，,
+    ：), which NFKC would turn into ASCII. '' for blank."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).translate(_WIDE_ALNUM).strip()
 
 
 def parse_number(value: object) -> float | None:

@@ -241,9 +241,13 @@ class Store(ABC):
         A store that does not exist yet is created with ``dataset`` as version 1.
         """
 
-    def restore(self, version: int, *, user: str) -> int:
-        """Make the data of ``version`` current again, as a new version; return its number."""
-        return self.commit(self.load_version(version), user=user, kind="restore", note=f"restore {int(version)}")
+    def restore(self, version: int, *, user: str, note: str | None = None) -> int:
+        """Make the data of ``version`` current again, as a new version; return its number.
+
+        ``note`` for the history (default: "restore N").
+        """
+        return self.commit(self.load_version(version), user=user, kind="restore",
+                           note=note if note is not None else f"restore {int(version)}")
 
     @abstractmethod
     def apply_changes(self, compound_id: str, changes: Sequence[Change], *, user: str, etag: str) -> str:

@@ -332,8 +332,10 @@ class GpkgStore(Store):
         finally:
             incoming.unlink(missing_ok=True)
 
-    def restore(self, version: int, *, user: str) -> int:
-        """Make the data of ``version`` current again as a new version (by SQL from the history, when it has one)."""
+    def restore(self, version: int, *, user: str, note: str | None = None) -> int:
+        """Make the data of ``version`` current again as a new version (by SQL from the history, when it has one).
+
+        ``note`` for the history (default: "restore N")."""
         with self._locked():
             self._recover_locked()
             rows = self._query("SELECT snapshot IS NOT NULL, compounds FROM qy_versions WHERE version = ?",
@@ -341,7 +343,7 @@ class GpkgStore(Store):
             if not rows:
                 valid = ", ".join(str(v.version) for v in self.versions())
                 raise StoreError(bilingual("store.unknown_version", version=version, valid=valid))
-            at, note = now_text(), f"restore {int(version)}"
+            at, note = now_text(), note if note is not None else f"restore {int(version)}"
             if rows[0][0]:  # a version kept whole (by an earlier format or a change of columns)
                 return self._commit_locked(self.load_version(version), user=user, kind="restore", note=note, at=at)
             with _edit_connection(self.path) as con:

@@ -440,8 +440,10 @@ class PostgisStore(Store):
             return self._next_version(cur, _tables_of(dataset), len(dataset.compounds), user=user, kind=kind,
                                       note=note, at=now_text())
 
-    def restore(self, version: int, *, user: str) -> int:
-        """Make the data of ``version`` current again as a new version, by SQL from the history entries."""
+    def restore(self, version: int, *, user: str, note: str | None = None) -> int:
+        """Make the data of ``version`` current again as a new version, by SQL from the history entries.
+
+        ``note`` for the history (default: "restore N")."""
         with self._tx() as cur:
             self._lock(cur, shared=False)
             current = self._current_version(cur)
@@ -457,7 +459,8 @@ class PostgisStore(Store):
             cur.execute(sql.SQL("SELECT compounds FROM {} WHERE version = %s").format(self._id("qy_versions")),
                         (int(version),))
             compounds = _one(cur)[0]
-            self._add_version(cur, new, now_text(), user, "restore", f"restore {int(version)}", compounds, columns)
+            note = note if note is not None else f"restore {int(version)}"
+            self._add_version(cur, new, now_text(), user, "restore", note, compounds, columns)
             return new
 
     def _exists(self, cur: psycopg.Cursor) -> bool:

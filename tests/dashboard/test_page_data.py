@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
 from geo import writes
 from geo.audit import Change
-from geo.settings import ROOT
+from geo.settings import ROOT, get_settings
 from tests.store_support import ADMIN_USER, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
+CORPUS = ROOT / "tests" / "data" / "corpus"
 IMPORT, EDIT, SCREEN = "app_pages/data_import.py", "app_pages/data_edit.py", "app_pages/screen.py"
 
 
@@ -44,14 +47,81 @@ def _login(at: AppTest, name: str, password: str) -> AppTest:
     return at
 
 
-def test_import_page_for_a_viewer():
+def test_import_page_for_a_viewer_offers_no_upload():
     at = _page(IMPORT)
     assert [t.value for t in at.title] == ["数据导入"]
     assert "当前为只读浏览" in [c.value for c in at.sidebar.caption]
-    assert [s.label for s in at.selectbox][:2] == ["坐标系", "文字编码（CSV）"]
+    assert not at.get("file_uploader") and not at.selectbox  # reading a file costs the server: strangers may not
+    assert any("需要登录编辑或管理员账号" in i.value for i in at.info)
     assert not [b for b in at.button if b.label in ("提交导入", "恢复")]
     assert len(at.get("download_button")) == 1  # the template
     assert len(at.dataframe) == 1  # the versions table
+
+
+def _notices(at: AppTest) -> list[str]:
+    return [e.proto.body for e in at.get("html") if "qy-notice" in e.proto.body]
+
+
+def _upload(at: AppTest, path: Path, name: str | None = None) -> AppTest:
+    at.get("file_uploader")[0].set_value((name or path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_editor_uploads_and_sees_the_report_with_the_settings_limit():
+    at = _login(_page(IMPORT), "li", "editor-pass-1")
+    uploader = at.get("file_uploader")[0]
+    assert uploader.proto.max_upload_size_mb == get_settings().import_max_mb == 50
+    assert "50 MB" in uploader.proto.label
+    assert [s.label for s in at.selectbox][:2] == ["坐标系", "文字编码（CSV）"]
+    _upload(at, CORPUS / "bad" / "swapped.csv")
+    assert any("swapped.csv：3 行，1 个错误" in n for n in _notices(at))
+    assert not [b for b in at.button if b.label == "提交导入"]
+
+
+def test_markdown_in_a_header_and_a_file_name_is_shown_as_text():
+    at = _login(_page(IMPORT), "li", "editor-pass-1")
+    _upload(at, CORPUS / "hostile" / "markdown_header.csv", name="**[点我](evil.example)**.csv")
+    header = "**[补贴申领](http://evil.example/phish)** ![t](http://127.0.0.1:9/pixel.png)"
+    assert header in [t.value for t in at.text]  # plain text
+    rendered = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.label for s in at.selectbox]
+    assert not any("evil.example" in r for r in rendered)  # never as Markdown (a link, an image)
+    assert any("**[点我](evil.example)**.csv" in n for n in _notices(at))  # escaped HTML, no link
+    assert not any("<a " in n for n in _notices(at))
+
+
+def test_at_most_thirty_unknown_columns_are_offered_for_mapping(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["小区名称", "经度", "纬度", *(f"列{i}" for i in range(45))]) + "\n"
+                    + ",".join(["宽巷子新院", "104.05", "30.667", *("甲" * 45)]) + "\n", encoding="utf-8")
+    at = _upload(_login(_page(IMPORT), "li", "editor-pass-1"), path)
+    mapping = [s for s in at.selectbox if s.key and s.key.startswith(state.IMPORT_MAP)]
+    assert len(mapping) == 30 and any("其余 15 列将被忽略" in c.value for c in at.caption)
+
+
+def test_the_admin_sees_every_change_then_confirms_the_import(store, tmp_path):
+    c = store.load().dataset.compounds.set_index("compound_id")
+    rows = [{"小区编号": "QY-0203", "小区名称": c.at["QY-0203", "name"], "经度": c.at["QY-0203", "geometry"].x,
+             "纬度": c.at["QY-0203", "geometry"].y, "充电桩（个）": 6},
+            {"小区编号": "QY-0004", "小区名称": c.at["QY-0004", "name"], "经度": c.at["QY-0004", "geometry"].x,
+             "纬度": c.at["QY-0004", "geometry"].y, "户数": 210}]
+    path = tmp_path / "two.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    at = _upload(_login(_page(IMPORT), "admin", "admin-pass-1"), path)
+    notices = _notices(at)
+    assert any("新增 0 个小区，更新 2 个，未变 0 个" in n for n in notices), notices
+    assert any("QY-0203" in n and "充电桩由 20 个减为 6 个" in n for n in notices)
+    changes = at.dataframe[-2].value  # the preview, above the versions table
+    assert changes[["小区编号", "字段", "原值", "新值"]].values.tolist() == [
+        ["QY-0203", "充电桩（个）", "20", "6"], ["QY-0004", "户数（户）", "202", "210"]]
+    versions = len(store.versions())
+    next(b for b in at.button if b.label == "提交导入").click().run()
+    assert len(store.versions()) == versions  # asked first, nothing written
+    question = [n for n in _notices(at) if "确认导入" in n]
+    assert question and f"第 {versions + 1} 版" in question[0] and "第 1 版 · " in question[0] and "system" in question[0]
+    next(b for b in at.button if b.label == "确认").click().run()
+    assert any(f"已导入为第 {versions + 1} 版" in s.value for s in at.success)
+    assert store.versions()[-1].note == "two.csv" and len(store.versions()) == versions + 1
 
 
 def test_import_page_in_english_and_admin_login():
@@ -64,14 +134,21 @@ def test_import_page_in_english_and_admin_login():
     assert [b.label for b in at.sidebar.button] == ["Log out"]
 
 
-def test_restore_offered_to_admin_once_there_are_versions(store):
+def test_restore_is_confirmed_with_the_versions_date_user_and_note(store):
     ds = store.load().dataset
     store.commit(ds.with_layers(compounds=ds.compounds.iloc[:5]), user="admin", note="five")
-    at = _login(_page(IMPORT), "admin", "admin-pass-1")
-    at.selectbox(key=state.RESTORE_VERSION).select(1)
-    next(b for b in at.button if b.label == "恢复").click().run()
-    assert any("已恢复第 1 版" in s.value for s in at.success)
+    first = store.versions()[0]
+    at = _login(_page(IMPORT, {"lang": "en"}), "admin", "admin-pass-1")
+    chooser = at.selectbox(key=state.RESTORE_VERSION)
+    assert f"version 1 · {first.created_at} · system" in chooser.format_func(1)
+    chooser.select(1).run()
+    versions = len(store.versions())
+    next(b for b in at.button if b.label == "Restore").click().run()
+    assert len(store.versions()) == versions and any("Restore the data of version 1" in n for n in _notices(at))
+    next(b for b in at.button if b.label == "Confirm").click().run()
+    assert any("restored the data of version 1" in s.value for s in at.success)
     assert len(store.load().dataset.compounds) == 1891 and store.versions()[-1].kind == "restore"
+    assert store.versions()[-1].note == "restore of version 1"  # in the user's language
 
 
 def _open(at: AppTest, subdistrict: str, compound: str) -> AppTest:

@@ -9,6 +9,7 @@ from geo import filters as F
 from geo import metrics
 from geo.settings import ROOT
 from geo.store import open_store
+from tests.store_support import scratch_sample
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/explorer.py"
@@ -118,11 +119,34 @@ def test_map_click_opens_the_record(ds):
     click = {"last_object_clicked": {"lat": row.geometry.y, "lng": row.geometry.x},
              "last_object_clicked_tooltip": f"{row['name']} {row['compound_id']} 已完工"}
     at = _run(session={state.EXPLORER_MAP: click})
-    assert any(row["compound_id"] in m.value and row["name"] in m.value for m in at.markdown)
+    assert any(row["compound_id"] in h and row["name"] in h for h in _html(at))
     assert at.session_state[state.EXPLORER_RECORD] == row["compound_id"]
     at.button(key="explorer_record_close").click()
     at.run()
     assert state.EXPLORER_RECORD not in at.session_state  # closed, and the same click does not reopen it
+
+
+HOSTILE_NAME = "**[补贴申领](http://evil.example/phish)** ![t](http://127.0.0.1:9/pixel.png)\n| x | y |"
+
+
+def test_names_in_the_record_are_text_never_markdown(ds, tmp_path, monkeypatch):
+    store = scratch_sample(tmp_path)
+    compounds = ds.compounds.copy()
+    compounds.loc[0, ["name", "address"]] = [HOSTILE_NAME, "<img src=x onerror=alert(1)>"]
+    store.commit(ds.with_layers(compounds=compounds), user="test", note="hostile name")
+    monkeypatch.setenv("QY_STORE", store.url)
+    row = compounds.iloc[0]
+    click = {"last_object_clicked": {"lat": row.geometry.y, "lng": row.geometry.x},
+             "last_object_clicked_tooltip": f"{row['compound_id']} 已完工"}
+    at = _run(session={state.EXPLORER_MAP: click, state.EXPLORER_RECORD: row["compound_id"]})
+    assert not any("evil.example" in m.value for m in at.markdown)
+    shown = [h for h in _html(at) if "evil.example" in h]
+    assert shown and all("<a " not in h and "<img" not in h and "\n| x" not in h for h in shown)
+    assert any("&lt;img src=x" in h for h in _html(at))
+
+
+def _html(at: AppTest) -> list[str]:
+    return [e.proto.body for e in at.get("html")]
 
 
 def test_drawing_selects_the_compounds_inside(ds):

@@ -10,6 +10,8 @@ def test_table_html_formats_and_escapes():
     assert "&lt;b&gt;" in table and "<td>12,345</td>" in table and "<td>98.2%</td>" in table
 
 
-def test_facts_markdown_is_a_two_column_table():
-    text = ui.facts_markdown([("名称", "甲|乙"), ("户数", "120")], "字段", "内容")
-    assert text.splitlines() == ["| 字段 | 内容 |", "|---|---|", "| 名称 | 甲/乙 |", "| 户数 | 120 |"]
+def test_facts_html_is_a_two_column_table_of_escaped_one_line_text():
+    html = ui.facts_html([("名称", "**[甲](http://evil.example)**\n| x |"), ("户数", "<img src=x>")], ("字段", "内容"))
+    assert html.count("<tr>") == 3 and "字段" in html and "&lt;img src=x&gt;" in html and "<img" not in html
+    assert "**[甲](http://evil.example)** | x |" in html  # as text: Markdown is not read, the line break is a space
+    assert "<strong>" not in ui.record_title_html("**名** QY-0001") and "**名** QY-0001" in ui.record_title_html("**名** QY-0001")

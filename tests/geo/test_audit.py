@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
-from geo.audit import EditError, diff_records, record_from_input, record_from_rows
+from geo.audit import EditError, diff_records, record_from_input, record_from_rows, version_label
 from tests.store_support import record_in_dataset, scratch_sample
 
 
@@ -58,3 +59,10 @@ def test_versions_table_in_english(store, sample):
     table = versions_frame(store.versions(), "en")
     assert list(table.columns) == ["Version", "When", "Who", "Kind", "Note", "Compounds", "Edits", "Current"]
     assert list(table["Kind"]) == ["import", "initial"] and list(table["Current"]) == [True, False]
+
+
+def test_a_version_is_labelled_by_number_date_user_and_note_or_else_its_kind():
+    first = SimpleNamespace(version=1, created_at="2026-12-01 23:32:50", user="system", note="", kind="init")
+    assert version_label(first, "zh") == "第 1 版 · 2026-12-01 23:32:50 · system · 初始"
+    noted = SimpleNamespace(version=2, created_at="2026-12-02 09:00:00", user="admin", note="街道报送.xlsx", kind="import")
+    assert version_label(noted, "en") == "version 2 · 2026-12-02 09:00:00 · admin · 街道报送.xlsx"

@@ -114,13 +114,13 @@ def test_an_import_adds_compounds_in_its_places(ds, tmp_path):
     assert plan.dataset.programme == JINJIANG
 
 
-def test_template_example_is_in_its_places_and_validates_clean(ds, tmp_path):
+def test_template_example_is_in_its_places_and_refused_only_as_the_example(ds, tmp_path):
     path = tmp_path / "template.xlsx"
-    path.write_bytes(columns.template_xlsx(ds.programme, "zh"))
+    path.write_bytes(columns.template_xlsx(ds, "zh"))
     example = list(openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True))[1]
     assert "书院街" in example and "大慈寺片区" in example
     report = validate_table(read_file(path), ds)
-    assert report.ok and not report.issues
+    assert [(i.code, i.row) for i in report.issues] == [("template_example", 2)]  # otherwise valid
 
 
 def test_editors_rights_use_the_stored_programme(store):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -11,9 +13,10 @@ from geo.auth import VIEWER, AuthError, Refused, User
 from geo.imports.planning import plan_import
 from geo.imports.readers import read_file
 from geo.imports.validate import validate_table
+from geo.settings import ROOT
 from geo.store import EditConflict, StoreChanged, open_store, scratch_url
 from tests.geo.tiny_data import tiny_dataset
-from tests.store_support import ADMIN_USER, EDITOR_USER, scratch_store_with_users, store_digest
+from tests.store_support import ADMIN_USER, EDITOR_USER, backend, scratch_store_with_users, store_digest
 
 # QY-0001 蜀汉路115号院 is in 金沙 (the test editor's), QY-0003 in 少城, QY-0004 has elevators EL-0001..4.
 
@@ -186,3 +189,49 @@ def test_users_change_their_own_password_and_the_last_admin_stays(store):
     writes.add_user(store, ADMIN_USER, "wang", "second-admin", "admin")
     writes.remove_user(store, ADMIN_USER, "admin")  # another admin remains
     assert [u.name for u in store.users()] == ["li", "wang"]
+
+
+def test_a_restore_says_what_it_restores_in_the_users_language(store):
+    ds = store.load().dataset
+    store.commit(ds.with_layers(compounds=ds.compounds.iloc[:5]), user="admin", note="five")
+    writes.restore_version(store, ADMIN_USER, 1, lang="en")
+    writes.restore_version(store, ADMIN_USER, 2)
+    assert [v.note for v in store.versions()[-2:]] == ["restore of version 1", "恢复第 2 版"]
+
+
+def test_only_editors_and_admins_may_upload_files(store):
+    assert writes.may_check_files(store, EDITOR_USER).name == "li"
+    assert writes.may_check_files(store, ADMIN_USER).is_admin
+    for actor in (VIEWER, User("li", "viewer"), User("ghost", "admin")):
+        if actor.name == "li":
+            continue  # the stored role counts, not the claimed one: li is an editor
+        with pytest.raises(Refused):
+            writes.may_check_files(store, actor)
+    writes.update_user(store, ADMIN_USER, "li", role="viewer")
+    with pytest.raises(Refused, match="editor"):
+        writes.may_check_files(store, EDITOR_USER)
+
+
+_FULL_DISK_IMPORT = """
+import resource, sys
+sys.path.insert(0, {root!r})
+resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))  # files may grow to 256 KB: the disk is full
+from geo.cli.main import main
+sys.exit(main(["import", {file!r}, "--store", {store!r}, "--user", "admin"]))
+"""
+
+
+@pytest.mark.skipif(backend() == "postgis", reason="the full disk is a file-size limit on the importing process; "
+                                                  "a PostGIS server writes its own files")
+def test_a_full_disk_on_import_is_a_clear_message_and_the_store_is_unchanged(store, tmp_path):
+    source = tmp_path / "new.csv"
+    source.write_text("小区名称,经度,纬度,所属街道\n宽巷子新院,104.05373,30.66784,少城\n", encoding="utf-8")
+    before = store_digest(store)
+    script = _FULL_DISK_IMPORT.format(root=str(ROOT), file=str(source), store=store.url)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "QY_PASSWORD": "admin-pass-1"})
+    assert done.returncode == 2, done.stderr
+    err = done.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "未能写入" in err and "could not be written" in err and "nothing was changed" in err
+    assert store_digest(store) == before and len(store.versions()) == 1

@@ -1,17 +1,21 @@
 """CLI data commands: export -> import round trips for every format, CRS handling, exit codes."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
+from geo import filters
 from geo.cli.main import main
 from geo.crs import convert
+from geo.export import export_compounds
 from geo.imports.planning import plan_import
 from geo.imports.readers import read_file
 from geo.imports.validate import validate_table
@@ -27,16 +31,55 @@ def store(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt, crs", [("csv", "wgs84"), ("xlsx", "wgs84"), ("geojson", "wgs84"),
-                                      ("geojson", "gcj02"), ("gpkg", "wgs84"), ("csv", "gcj02")])
-def test_export_then_import_changes_nothing(fmt, crs, store, tmp_path, capsys):
+ROUND_TRIPS = [(fmt, lang, crs) for fmt in ("csv", "xlsx", "geojson", "gpkg") for lang in ("zh", "en")
+               for crs in ("wgs84", "gcj02") if not (fmt == "gpkg" and crs == "gcj02")]
+
+
+@pytest.mark.parametrize("fmt, lang, crs", ROUND_TRIPS, ids=["-".join(r) for r in ROUND_TRIPS])
+def test_export_then_import_changes_nothing(fmt, lang, crs, store, tmp_path, capsys):
     out = tmp_path / f"export.{fmt}"
-    assert main(["export", "--format", fmt, "--crs", crs, "-o", str(out), "--store", str(store)]) == 0
+    assert main(["export", "--format", fmt, "--lang", lang, "--crs", crs, "-o", str(out), "--store", str(store)]) == 0
     before = store.read_bytes()
-    assert main(["import", str(out), "--crs", crs, "--store", str(store)]) == 0
+    options = ["--crs", crs] if fmt in ("geojson", "gpkg") else []  # CSV/XLSX headers name their CRS
+    assert main(["import", str(out), *options, "--store", str(store)]) == 0
     text = capsys.readouterr().out
-    assert "新增 0 个小区，更新 0 个，未变 1891 个" in text, text
+    assert "新增 0 个小区，更新 0 个，未变 1,891 个" in text and "提示" not in text, text
     assert store.read_bytes() == before  # nothing changed: no new version written
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
+def test_a_past_dated_export_reimports_without_blanking_later_dates(fmt, store, tmp_path, capsys):
+    out = tmp_path / f"past.{fmt}"
+    assert main(["export", "--format", fmt, "--as-of", "2022-12-09", "-o", str(out), "--store", str(store)]) == 0
+    blank = _export_rows(out)["QY-0113"]["实际竣工"] if fmt != "geojson" else ""
+    assert blank == ""  # the export shows the world as of 2022-12-09: QY-0113 finished in 2025
+    before = store.read_bytes()
+    assert main(["import", str(out), "--store", str(store)]) == 0
+    assert "更新 0 个" in capsys.readouterr().out
+    assert store.read_bytes() == before
+
+
+def test_the_cli_exports_the_columns_of_the_explorer(sample, store, tmp_path):
+    out = tmp_path / "cli.csv"
+    assert main(["export", "--format", "csv", "--as-of", "2022-12-09", "-o", str(out), "--store", str(store)]) == 0
+    page = export_compounds(filters.summarize_compounds(sample, dt.date(2022, 12, 9)).iloc[:5], "csv",
+                            as_of=dt.date(2022, 12, 9), programme=sample.programme)
+    cli_header = out.read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert cli_header == page.decode("utf-8-sig").splitlines()[0] and len(cli_header.split(",")) == 26
+
+
+def test_an_old_english_xlsx_with_a_units_row_reimports(sample, tmp_path):
+    path = tmp_path / "old.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Compound ID", "Name", "Households", "Elevators added (done/building)", "EV chargers installed",
+                        "Longitude", "Latitude"])
+    book.active.append(["", "", "households", "elevators", "chargers", "degrees (WGS-84)", "degrees (WGS-84)"])
+    c = sample.compounds.iloc[0]
+    book.active.append([c["compound_id"], c["name"], int(c["households"]), 9, 9, c.geometry.x, c.geometry.y])
+    book.save(path)
+    report = validate_table(read_file(path), sample)
+    assert report.ok and not report.issues and list(report.rows.index) == [3]
+    assert not plan_import(sample, report).changed  # the summary counts are not imported
 
 
 def test_export_into_an_empty_store_gives_back_the_same_compounds(sample, tmp_path):
@@ -134,7 +177,7 @@ def test_export_filters(store, tmp_path, capsys):
 
 def _export_rows(path: Path) -> dict[str, dict[str, str]]:
     if path.suffix == ".xlsx":
-        frame = pd.read_excel(path, skiprows=[1], dtype=str).fillna("")  # row 2: units
+        frame = pd.read_excel(path, dtype=str).fillna("")
     else:
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     return {r["小区编号"]: r for r in frame.to_dict(orient="records")}

@@ -1,7 +1,8 @@
-"""The bad-file corpus (tests/data/corpus, made by tests/data/make_corpus.py).
+"""The bad-file corpus (tests/data/corpus, made by tests/data/make_corpus.py; cases in
+tests/data/corpus_cases.py, also the attack table of docs/security.md).
 
 Every blocking fault gives its own message (code, row, column) and `python -m geo import`
-leaves the store byte for byte as it was. Files planners really send (GBK, BOM, UTF-16,
+leaves the store byte for byte as it was; hostile values are read neutralised, with a warning. Files planners really send (GBK, BOM, UTF-16,
 merged title rows, totals, hidden rows, full-width digits, shapefiles without .cpg or
 .prj, projected CRSs, KML) are read correctly.
 """
@@ -15,54 +16,16 @@ from pathlib import Path
 import pytest
 
 from geo.cli.main import main
+from geo.imports.issues import UnreadableFile
+from geo.imports.pipeline import UploadOptions, check_path
 from geo.imports.readers import read_file
 from geo.imports.validate import validate_table
 from geo.settings import SAMPLE_GPKG
+from tests.data.corpus_cases import CASES, GENERATED, HOSTILE, ROW_FAULTS, UNREADABLE
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
-
-#: file, extra options, the code that must be reported, the row it is on (0 = whole file)
-ROW_FAULTS = [
-    ("name_missing.csv", [], "name_missing", 3),
-    ("location_missing.csv", [], "location_missing", 3),
-    ("coord_text.csv", [], "coord_bad", 3),
-    ("swapped.csv", [], "coord_swapped", 3),
-    ("outside.csv", [], "outside_district", 3),
-    ("projected.csv", [], "coord_projected", 3),
-    ("mixed_crs.csv", [], "coord_projected", 4),
-    ("unknown_subdistrict.csv", [], "unknown_subdistrict", 3),
-    ("unknown_area.csv", [], "unknown_area", 3),
-    ("unknown_status.csv", [], "unknown_status", 3),
-    ("unknown_batch.csv", [], "unknown_batch", 3),
-    ("bool_bad.csv", [], "bool_bad", 3),
-    ("year_bad.csv", [], "year_bad", 3),
-    ("negative.csv", [], "number_negative", 3),
-    ("absurd_buildings.csv", [], "number_absurd", 3),
-    ("per_building.csv", [], "per_building_absurd", 3),
-    ("text_in_number.csv", [], "number_bad", 3),
-    ("date_text.csv", [], "date_bad", 3),
-    ("finish_before_start.csv", [], "finish_before_start", 3),
-    ("duplicate_id.csv", [], "duplicate_id", 4),
-    ("formula.xlsx", [], "formula", 3),
-]
-#: file, extra options, words the one-line message must contain
-UNREADABLE = [
-    ("empty.csv", [], ["0 字节", "0 bytes"]),
-    ("really_csv.xlsx", [], ["改了扩展名的 CSV", "CSV renamed"]),
-    ("legacy.xls", [], [".xls", "password"]),
-    ("bad_encoding.csv", [], ["编码无法识别", "GBK/GB18030"]),
-    ("gbk.csv", ["--encoding", "utf-8"], ["第 1 行", "utf-8"]),
-    ("no_header.csv", [], ["找不到表头", "no header row"]),
-    ("header_only.csv", [], ["没有数据行", "no data rows"]),
-    ("report.docx", [], [".docx", ".xlsx"]),
-    ("broken.geojson", [], ["无法作为地理数据读取", "cannot be read as geographic data"]),
-    ("corrupt.zip", [], ["已损坏", "damaged"]),
-    ("no_shp.zip", [], ["没有 .shp", "说明.txt"]),
-    ("missing_dbf.zip", [], ["xq.dbf", "lacks"]),
-    ("bomb.zip", [], ["压缩炸弹", "zip bomb"]),
-    ("sheet.xlsx", ["--sheet", "不存在"], ["不存在", "小区"]),
-    ("layers.gpkg", ["--layer", "compounds"], ["compounds", "xiaoqu"]),
-]
+UNREADABLE_IDS = [c.name for c in UNREADABLE]
+ROW_IDS = [c.name for c in ROW_FAULTS]
 
 
 @pytest.fixture(scope="module")
@@ -77,48 +40,79 @@ def _digest(path: Path) -> str:
 
 
 def test_corpus_has_at_least_30_distinct_blocking_faults():
-    codes = {code for _, _, code, _ in ROW_FAULTS} | {name for name, _, _ in UNREADABLE}
+    codes = {c.code for c in ROW_FAULTS} | {c.name for c in UNREADABLE}
     assert len(ROW_FAULTS) + len(UNREADABLE) >= 30 and len(codes) >= 30
 
 
-@pytest.mark.parametrize("name, options, code, row", ROW_FAULTS, ids=[f[0] for f in ROW_FAULTS])
-def test_row_fault_is_reported_and_blocks_import(name, options, code, row, store, capsys):
-    path = CORPUS / "bad" / name
+def test_every_corpus_file_has_a_case():
+    files = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()}
+    listed = {c.file for c in CASES} | {f"ok/{p.name}" for p in (CORPUS / "ok").iterdir()}
+    assert files - listed == set()
+
+
+@pytest.mark.parametrize("case", ROW_FAULTS, ids=ROW_IDS)
+def test_row_fault_is_reported_and_blocks_import(case, store, capsys, monkeypatch):
+    for key, value in case.env:
+        monkeypatch.setenv(key, value)
     before = _digest(store)
-    assert main(["validate", str(path), "--json", "--store", str(store), *options]) == 1
+    assert main(["validate", str(case.path), "--json", "--store", str(store), *case.options]) == 1
     report = json.loads(capsys.readouterr().out)
-    hits = [i for i in report["issues"] if i["code"] == code and i["severity"] == "error"]
+    hits = [i for i in report["issues"] if i["code"] == case.code and i["severity"] == "error"]
     assert hits, report["issues"]
-    assert hits[0]["row"] == row and hits[0]["file"] == name
+    assert hits[0]["row"] == case.row and hits[0]["file"] == case.name
     assert hits[0]["problem_zh"] and hits[0]["problem_en"] and hits[0]["accepted_en"]
-    assert main(["import", str(path), "--store", str(store), *options]) == 1
+    assert main(["import", str(case.path), "--store", str(store), *case.options]) == 1
     out = capsys.readouterr().out
-    assert f"{name}:{row}" in out and "未导入任何数据" in out
+    where = f"{case.name}:{case.row}" if case.row else case.name
+    assert where in out and "未导入任何数据" in out and "Traceback" not in out
     assert _digest(store) == before
 
 
-@pytest.mark.parametrize("name, options, words", UNREADABLE, ids=[f[0] for f in UNREADABLE])
-def test_unreadable_file_exits_2_with_one_line(name, options, words, store, capsys):
-    path = CORPUS / "bad" / name
+@pytest.mark.parametrize("case", UNREADABLE, ids=UNREADABLE_IDS)
+def test_unreadable_file_exits_2_with_one_line(case, store, capsys, monkeypatch):
+    for key, value in case.env:
+        monkeypatch.setenv(key, value)
     before = _digest(store)
-    assert main(["validate", str(path), "--store", str(store), *options]) == 2
+    assert main(["validate", str(case.path), "--store", str(store), *case.options]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "Traceback" not in err and name in err
-    for word in words:
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and case.name in err
+    for word in case.words:
         assert word in err, err
-    assert main(["import", str(path), "--store", str(store), *options]) == 2
+    assert main(["import", str(case.path), "--store", str(store), *case.options]) == 2
     assert _digest(store) == before
 
 
-def test_200000_row_csv_is_refused_without_reading_it(tmp_path, store, capsys):
-    big = tmp_path / "big.csv"
-    with big.open("w", encoding="utf-8") as handle:
-        handle.write("小区名称,经度,纬度\n")
-        handle.writelines(f"院{i},104.05,30.67\n" for i in range(200_000))
+@pytest.mark.parametrize("case", UNREADABLE, ids=UNREADABLE_IDS)
+def test_unreadable_file_names_its_code(case, sample, monkeypatch):
+    for key, value in case.env:
+        monkeypatch.setenv(key, value)
+    options = dict(zip(case.options[::2], case.options[1::2]))
+    with pytest.raises(UnreadableFile) as refused:
+        check_path(case.path, sample, UploadOptions.of(choice=options.get("--sheet") or options.get("--layer"),
+                                                       encoding=options.get("--encoding")))
+    assert refused.value.code == case.code
+    assert refused.value.message("zh") != refused.value.message("en")
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=[c.name for c in HOSTILE])
+def test_hostile_values_are_read_neutralised_and_reported(case, sample):
+    checked = check_path(case.path, sample)
+    hits = [i for i in checked.report.issues if i.code == case.code]
+    assert hits and hits[0].row == case.row and hits[0].severity == "warning", checked.report.issues
+    assert checked.report.ok and checked.plan is not None
+    for name in checked.report.rows["name"]:
+        assert not any(ch in name for ch in "\x07\x1b\n\r\u202e\u202c"), repr(name)
+
+
+@pytest.mark.parametrize("big", GENERATED, ids=[g.name for g in GENERATED])
+def test_big_generated_files_are_refused_early(big, tmp_path, store, capsys):
+    path = big.make(tmp_path / big.name)
     before = _digest(store)
-    assert main(["import", str(big), "--store", str(store)]) == 2
+    assert main(["import", str(path), "--store", str(store)]) == 2
     err = capsys.readouterr().err
-    assert "200,001" in err and "20,000" in err
+    assert len(err.strip().splitlines()) == 1
+    for word in big.words:
+        assert word in err, err
     assert _digest(store) == before
 
 
@@ -175,3 +169,10 @@ def test_units_in_headers_and_extra_columns(sample):
     assert list(extras["funding:government_subsidy"]) == [30, 30, 30]
     assert list(extras["funding:residents"]) == [5.0, 5.0, 5.0]  # 50,000 元 = 5 万元
     assert list(extras["elevators"]) == [2, 2, 2] and list(extras["ev_chargers"]) == [6, 6, 6]
+
+
+def test_the_security_doc_lists_every_case():
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "security.md").read_text(encoding="utf-8")
+    assert "<!-- BEGIN attacks:files" in doc and "<!-- END attacks:files -->" in doc
+    missing = [c.file for c in CASES if f"`{c.file}`" not in doc] + [g.name for g in GENERATED if g.name not in doc]
+    assert missing == [], "run .venv/bin/python docs/make_security.py"

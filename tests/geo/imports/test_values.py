@@ -64,3 +64,17 @@ def test_header_aliases_and_units():
     assert m("备注") is None
     mapped, unknown = columns.map_columns(["小区名称", "备注", "滞后天数", "名称"], {"备注": "address"})
     assert mapped["备注"].field == "address" and unknown == ["名称"]  # second header for one field
+
+
+def test_clean_text_makes_one_line_of_plain_text():
+    from geo.imports.values import clean_text
+
+    assert clean_text("宽巷子132号院") == ("宽巷子132号院", ())
+    assert clean_text("群和街\u202e院号581\u202c小区") == ("群和街院号581小区", ("bidi",))
+    assert clean_text("蜀汉路\x07115号院\x1b[31m") == ("蜀汉路115号院[31m", ("control",))
+    assert clean_text("第一行\r\n第二行\t尾") == ("第一行 第二行 尾", ("break",))
+
+
+def test_plain_text_turns_wide_digits_and_letters_to_ascii_and_keeps_chinese_punctuation():
+    assert values.plain_text("  锦里　西路１３２号（一期），Ａ栋 ") == "锦里 西路132号（一期），A栋"
+    assert values.plain_text(12.0) == "12" and values.plain_text(None) == ""

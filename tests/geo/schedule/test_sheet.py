@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geo import metrics
-from geo.imports.readers import read_upload
+from geo.imports.pipeline import read_upload
 from geo.imports.validate import report_frame
 from geo.schedule.daily import daily_table
 from geo.schedule.sheet import header, read_sheet, sheet_xlsx, table_xlsx

@@ -208,6 +208,8 @@ def test_commit_makes_a_new_version_and_restore_brings_an_old_one_back(store):
         (3, "restore", "bob", "restore 1", 3, True)]
     with pytest.raises(StoreError, match="1, 2, 3"):
         store.restore(7, user="bob")
+    assert store.restore(2, user="bob", note="恢复第 2 版的数据") == 4  # a note in the user's language
+    assert store.versions()[-1].note == "恢复第 2 版的数据" and len(store.load().dataset.compounds) == 1
 
 
 def test_edits_are_counted_per_version_and_kept_when_superseded(store):

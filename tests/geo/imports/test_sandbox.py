@@ -1,0 +1,72 @@
+"""geo.imports.sandbox: files are read in another process that a bad file cannot stall."""
+from __future__ import annotations
+
+import threading
+
+import openpyxl
+import pytest
+
+from geo.imports.issues import UnreadableFile
+from geo.imports.readers import read_file
+from geo.imports.sandbox import Budget, read_isolated
+from tests.data.corpus_cases import CORPUS
+
+
+@pytest.fixture(scope="module")
+def slow_xlsx(tmp_path_factory):
+    """A valid 20,000-row workbook: about 2 s to read here."""
+    path = tmp_path_factory.mktemp("sandbox") / "big.xlsx"
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("小区")
+    ws.append(["小区名称", "经度", "纬度", "所属街道", "户数", "楼栋数", "计划开工", "计划竣工"])
+    for i in range(20_000):
+        ws.append([f"院{i}", 104.05, 30.67, "少城", 100, 3, "2024-03-01", "2024-12-01"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["ok/title_total_hidden.xlsx", "ok/shp_gbk_no_cpg.zip", "ok/points.kml", "ok/gbk.csv"])
+def test_the_table_is_the_one_read_in_process(name):
+    isolated, direct = read_isolated(CORPUS / name), read_file(CORPUS / name)
+    assert isolated.cells.equals(direct.cells) and isolated.kind == direct.kind
+    assert [i.code for i in isolated.issues] == [i.code for i in direct.issues]
+    assert (isolated.geometry is None) == (direct.geometry is None)
+
+
+def test_refusals_come_back_as_the_readers_own(tmp_path):
+    with pytest.raises(UnreadableFile) as refused:
+        read_isolated(CORPUS / "bad" / "recursive_view.gpkg")
+    assert refused.value.code == "gpkg_view" and "recursive_view.gpkg" in refused.value.message("en")
+
+
+def test_a_read_that_takes_too_long_is_stopped(slow_xlsx):
+    with pytest.raises(UnreadableFile) as refused:
+        read_isolated(slow_xlsx, budget=Budget(seconds=1))
+    assert refused.value.code == "timeout" and "1 s" in refused.value.message("en")
+    assert len(read_isolated(slow_xlsx, budget=Budget(seconds=60)).cells) == 20_000  # the next read is fine
+
+
+def test_a_read_over_the_memory_limit_is_stopped(tmp_path):
+    path = tmp_path / "long.csv"  # 20 MB: a reader holds it in memory at once
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("小区名称,经度,纬度,备注\n")
+        handle.writelines(f"院{i},104.05,30.67,{'x' * 1000}\n" for i in range(20_000))
+    with pytest.raises(UnreadableFile) as refused:
+        read_isolated(path, budget=Budget(memory_mb=400))  # less than a reader process starts with
+    assert refused.value.code == "too_complex" and "400 MB" in refused.value.message("en")
+    assert len(read_isolated(path).cells) == 20_000  # with the settings' budget it is read
+
+
+def test_more_files_than_workers_wait_and_are_then_refused(slow_xlsx):
+    first: dict = {}
+    reader = threading.Thread(target=lambda: first.update(table=read_isolated(slow_xlsx, budget=Budget(workers=1))))
+    reader.start()
+    try:
+        while not reader.is_alive():
+            pass
+        with pytest.raises(UnreadableFile) as refused:
+            read_isolated(CORPUS / "ok" / "gbk.csv", budget=Budget(seconds=1, workers=1))
+        assert refused.value.code == "busy"
+    finally:
+        reader.join()
+    assert len(first["table"].cells) == 20_000
