@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import resource
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from geo import writes
@@ -33,3 +36,27 @@ def scratch_store_with_users(folder: Path) -> Store:
 def store_digest(store: Store) -> str:
     """SHA-256 of everything a scratch GeoPackage store holds (its file), to show a refusal changed nothing."""
     return hashlib.sha256(Path(store.url.removeprefix("gpkg:")).read_bytes()).hexdigest()
+
+
+#: Bytes a process may write into any file while :func:`no_room_to_write` holds (a full disk).
+ROOM = 4096
+
+
+@contextmanager
+def no_room_to_write() -> Iterator[None]:
+    """While inside, this process cannot write past the first ``ROOM`` bytes of any file (EFBIG, as on a full disk).
+
+    Python ignores SIGXFSZ, so a write past the limit fails with an error instead of killing
+    the process. Print nothing inside: pytest's capture files obey the limit too.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (ROOM, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def limit_file_size() -> None:
+    """``preexec_fn`` for a child process that runs as on a full disk (see :func:`no_room_to_write`)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (ROOM, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))

@@ -60,7 +60,9 @@ from geo.store.base import (
     Version,
     bilingual,
     now_text,
+    write_error,
 )
+from geo.store.signins import SqliteSignInLog
 
 META_TABLE = "meta"
 LOCK_TIMEOUT_S = 30.0
@@ -301,7 +303,8 @@ class GpkgStore(Store):
                             "revision = revision + 1, at = excluded.at, user = excluded.user", (compound_id, stamp, user))
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:  # SQLite has rolled back itself after an I/O error
+                    con.execute("ROLLBACK")
                 raise
             return _etag(con, compound_id)
 
@@ -317,6 +320,10 @@ class GpkgStore(Store):
         with self._locked(), _edit_connection(self.path) as con:
             gone = con.execute("DELETE FROM qy_users WHERE name = ?", (name,)).rowcount
         return bool(gone)
+
+    def sign_ins(self) -> SqliteSignInLog:
+        """The sign-in log in ``<store>.signins.sqlite`` beside the store (never inside it)."""
+        return SqliteSignInLog(self.path.with_name(self.path.name + ".signins.sqlite"))
 
 # --- plumbing ---------------------------------------------------------------------------------
     def _recover(self) -> None:
@@ -360,7 +367,19 @@ class GpkgStore(Store):
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """Exclusive write lock on ``<store>.lock`` (released if the process dies)."""
+        """Exclusive write lock on ``<store>.lock`` (released if the process dies).
+
+        A write the system refuses inside it (disk full, read-only file, I/O error) is a
+        bilingual StoreError; the transaction or temporary file it was writing is discarded.
+        """
+        try:
+            with self._lock_file():
+                yield
+        except (sqlite3.Error, OSError, DataSourceError, DataLayerError) as exc:
+            raise write_error(exc) from exc
+
+    @contextmanager
+    def _lock_file(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a") as handle:
