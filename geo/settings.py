@@ -74,6 +74,14 @@ class Settings:
     import_max_rows: int = 20_000  # QY_IMPORT_MAX_ROWS: rows one imported file may hold
     import_max_mb: int = 50  # QY_IMPORT_MAX_MB: largest file accepted for import (MB)
     cjk_font: str = ""  # QY_CJK_FONT: TrueType-outline CJK .ttf/.ttc (default: Debian fonts-wqy-microhei)
+    # sign-in and sessions (geo/auth.py, geo/backoff.py, dashboard/auth_widget.py)
+    session_idle_minutes: int = 30  # QY_SESSION_IDLE_MINUTES: sign a session out after this long without a run (0: never)
+    login_free_failures: int = 5  # QY_LOGIN_FREE_FAILURES: failed sign-ins of one account before it must wait
+    login_client_free_failures: int = 20  # QY_LOGIN_CLIENT_FREE_FAILURES: the same for one client, any names
+    login_max_wait_seconds: int = 900  # QY_LOGIN_MAX_WAIT_SECONDS: the longest wait (it doubles per failure)
+    # QY_PAGES: the URL paths this server serves, comma-separated (empty: all); "screen" for a
+    # read-only exhibition server with no import or edit pages
+    pages: tuple[str, ...] = ()
 
 
 def get_settings() -> Settings:
@@ -94,6 +102,11 @@ def get_settings() -> Settings:
         import_max_rows=_env_int("QY_IMPORT_MAX_ROWS", 20_000),
         import_max_mb=_env_int("QY_IMPORT_MAX_MB", 50),
         cjk_font=_env("QY_CJK_FONT", ""),
+        session_idle_minutes=max(0, _env_int("QY_SESSION_IDLE_MINUTES", Settings.session_idle_minutes)),
+        login_free_failures=max(1, _env_int("QY_LOGIN_FREE_FAILURES", Settings.login_free_failures)),
+        login_client_free_failures=max(1, _env_int("QY_LOGIN_CLIENT_FREE_FAILURES", Settings.login_client_free_failures)),
+        login_max_wait_seconds=max(1, _env_int("QY_LOGIN_MAX_WAIT_SECONDS", Settings.login_max_wait_seconds)),
+        pages=tuple(p.strip().strip("/") for p in _env("QY_PAGES", "").split(",") if p.strip().strip("/")),
     )
 
 

@@ -1,4 +1,11 @@
-"""Scratch stores for tests that write: a copy of the sample with an admin and an editor."""
+"""Scratch stores for tests that write: a copy of the sample with an admin and an editor.
+
+``ADMIN_USER`` and ``EDITOR_USER`` are those two as a session signed in to such a store
+holds them, credential stamp included: their password hashes are made with a fixed salt,
+so the stamp (``geo.auth.credential_stamp``) is the same in every scratch store. A test
+that changes one of them (password, role, subdistricts, active) ends that "session":
+sign in again with ``signed_in``.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,14 +15,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from geo import writes
+from argon2 import PasswordHasher
+
+from geo import auth
 from geo.auth import User
 from geo.settings import SAMPLE_GPKG
-from geo.store import Store, open_store
+from geo.store import Store, UserRecord, open_store
 
-ADMIN = ("admin", "admin-pass-1")
+ADMIN = ("admin", "tea-lantern-harbor-42")
 EDITOR = ("li", "editor-pass-1", "金沙")
-ADMIN_USER, EDITOR_USER = User(ADMIN[0], "admin"), User(EDITOR[0], "editor", (EDITOR[2],))
+_SALT = b"qy-test-fixtures"  # 16 bytes; a fixed salt only for these test users
+
+
+def _record(name: str, password: str, role: str, subdistricts: tuple[str, ...] = ()) -> UserRecord:
+    return UserRecord(name, role, subdistricts, PasswordHasher().hash(password, salt=_SALT), "", True)
+
+
+_FIXTURE_USERS = (_record(ADMIN[0], ADMIN[1], "admin"), _record(EDITOR[0], EDITOR[1], "editor", (EDITOR[2],)))
+ADMIN_USER, EDITOR_USER = (auth.user_from_record(r) for r in _FIXTURE_USERS)
 
 
 def scratch_sample(folder: Path) -> Store:
@@ -28,9 +45,17 @@ def scratch_sample(folder: Path) -> Store:
 def scratch_store_with_users(folder: Path) -> Store:
     """Copy the sample into ``folder``/store.gpkg and add the test admin and 金沙 editor."""
     store = scratch_sample(folder)
-    admin = writes.create_first_admin(store, *ADMIN)
-    writes.add_user(store, admin, EDITOR[0], EDITOR[1], "editor", [EDITOR[2]])
+    for record in _FIXTURE_USERS:
+        store.put_user(record.name, role=record.role, password_hash=record.password_hash,
+                       subdistricts=record.subdistricts)
     return store
+
+
+def signed_in(store: Store, name: str) -> User:
+    """``name`` as a session that signs in to ``store`` now holds them (no password check, no sign-in log)."""
+    user = auth.user_by_name(store, name)
+    assert user is not None, f"no active user {name}"
+    return user
 
 
 def store_digest(store: Store) -> str:

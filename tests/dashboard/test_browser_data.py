@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server
-from tests.store_support import scratch_store_with_users
+from tests.store_support import ADMIN, EDITOR, scratch_store_with_users
 
 pytestmark = pytest.mark.browser
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -55,7 +55,7 @@ def test_bad_file_report_then_admin_import(browser, data_app):
         assert page.get_by_role("button", name="提交导入").count() == 0
         page.wait_for_timeout(500)
         save_screenshot(page, "data_import_report")
-        _login(page, "admin", "admin-pass-1")
+        _login(page, *ADMIN)
         page.get_by_text("有 1 个错误").wait_for()  # the report stays after the login rerun
         _upload(page, CORPUS / "ok" / "extras.csv")
         page.get_by_text("可以导入").wait_for(timeout=60_000)
@@ -72,7 +72,7 @@ def test_progress_page_for_an_editor(browser, data_app):
         page = visit.page
         page.get_by_role("heading", name="进度填报").wait_for(timeout=60_000)
         page.get_by_text("只读：登录编辑账号").wait_for()
-        _login(page, "li", "editor-pass-1")
+        _login(page, *EDITOR[:2])
         page.get_by_text("只读：登录编辑账号").wait_for(state="detached", timeout=30_000)  # now in 金沙, editable
         # The rerun after login streams its changes; wait for the button rather than sample it once.
         expect(page.get_by_role("button", name="保存")).to_be_enabled(timeout=30_000)

@@ -10,7 +10,7 @@ from dashboard import state
 from geo import writes
 from geo.audit import Change
 from geo.settings import ROOT
-from tests.store_support import ADMIN_USER, scratch_store_with_users
+from tests.store_support import ADMIN, ADMIN_USER, EDITOR, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
 IMPORT, EDIT, SCREEN = "app_pages/data_import.py", "app_pages/data_edit.py", "app_pages/screen.py"
@@ -59,7 +59,7 @@ def test_import_page_in_english_and_admin_login():
     assert [t.value for t in at.title] == ["Data import"]
     _login(at, "admin", "wrong-password")
     assert any("wrong user name or password" in e.value for e in at.sidebar.error)
-    _login(at, "admin", "admin-pass-1")
+    _login(at, *ADMIN)
     assert any("Signed in: admin (Admin)" in c.value for c in at.sidebar.caption)
     assert [b.label for b in at.sidebar.button] == ["Log out"]
 
@@ -67,7 +67,7 @@ def test_import_page_in_english_and_admin_login():
 def test_restore_offered_to_admin_once_there_are_versions(store):
     ds = store.load().dataset
     store.commit(ds.with_layers(compounds=ds.compounds.iloc[:5]), user="admin", note="five")
-    at = _login(_page(IMPORT), "admin", "admin-pass-1")
+    at = _login(_page(IMPORT), *ADMIN)
     at.selectbox(key=state.RESTORE_VERSION).select(1)
     next(b for b in at.button if b.label == "恢复").click().run()
     assert any("已恢复第 1 版" in s.value for s in at.success)
@@ -94,7 +94,7 @@ def test_viewer_cannot_edit():
 
 
 def test_editor_saves_progress_and_sees_history(store):
-    at = _login(_page(EDIT), "li", "editor-pass-1")
+    at = _login(_page(EDIT), *EDITOR[:2])
     _open(at, "金沙", "QY-0001")
     assert not at.info  # may edit 金沙
     finish = next(d for d in at.date_input if d.label == "实际竣工")
@@ -108,7 +108,7 @@ def test_editor_saves_progress_and_sees_history(store):
 
 
 def test_second_save_after_someone_else_is_refused(store):
-    at = _login(_page(EDIT), "li", "editor-pass-1")
+    at = _login(_page(EDIT), *EDITOR[:2])
     _open(at, "金沙", "QY-0001")  # the record is opened now (its tag is kept)
     store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "plan_finish", None, "2016-12-24")],
                         user="wang", etag=store.etag("QY-0001"))
@@ -135,7 +135,7 @@ def test_a_removed_editor_is_a_viewer_at_once_and_cannot_save(store):
 
 
 def test_editor_cannot_edit_another_subdistrict():
-    at = _login(_page(EDIT), "li", "editor-pass-1")
+    at = _login(_page(EDIT), *EDITOR[:2])
     _open(at, "少城", "QY-0003")
     assert any("只读" in i.value for i in at.info)
 
