@@ -27,7 +27,7 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import cached, state, ui  # noqa: E402
+from dashboard import auth_widget, cached, state, ui  # noqa: E402
 from geo.i18n import t  # noqa: E402
 from geo.settings import get_settings  # noqa: E402
 from geo.store import StoreError  # noqa: E402
@@ -120,6 +120,7 @@ def main() -> None:
     spec = next((s for s in PAGES if s.url_path == page.url_path), None)
     if spec is not None:
         st.set_page_config(page_title=f"{page.title} · {title}")
+    auth_widget.current_user()  # ends an idle session or one whose account changed, on every page
     if spec is not None and spec.chrome:
         _sidebar(pages, lang, title)
     elif spec is not None:
