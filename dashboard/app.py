@@ -9,6 +9,13 @@ To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/app_pages
 URL path, title key in ``geo/i18n.py``, Material icon; ``chrome=False`` for a
 full-screen page without sidebar).
 
+``QY_PAGES`` (``settings.pages``) limits what this server serves: ``QY_PAGES=screen``
+is a read-only exhibition server (no import, edit or login pages reachable, not even
+by URL). Every run re-checks the signed-in user (``auth_widget.current_user``: idle
+timeout, account changed); a page that fails shows a clear message with a reference
+and logs the traceback, never a server path (``dashboard.errors``); Streamlit's
+clear-cache message from a browser is refused (``dashboard.client_guard``).
+
 The page files live in ``app_pages/``, NOT ``pages/``: while a ``pages/`` folder sits
 next to the main script, Streamlit starts every server in its legacy multipage mode
 and, until some session has loaded ``/``, runs a page URL's file directly, without
@@ -27,9 +34,9 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth_widget, cached, state, ui  # noqa: E402
+from dashboard import auth_widget, cached, client_guard, errors, state, ui  # noqa: E402
 from geo.i18n import t  # noqa: E402
-from geo.settings import get_settings  # noqa: E402
+from geo.settings import Settings, get_settings  # noqa: E402
 from geo.store import StoreError  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
@@ -67,14 +74,22 @@ _NO_CHROME_CSS = """<style>
 </style>"""
 
 
-def _st_pages(lang: str) -> dict[str, st.Page]:
+def served_pages(settings: Settings) -> list[PageSpec]:
+    """The pages this server serves: ``settings.pages`` (URL paths) in menu order, or all when it is empty.
+
+    Names that are no page are ignored, so a misspelt list serves less, never more.
+    """
+    return [spec for spec in PAGES if not settings.pages or spec.url_path in settings.pages]
+
+
+def _st_pages(specs: list[PageSpec], lang: str) -> dict[str, st.Page]:
     """st.Page objects by URL path (titles in ``lang``)."""
     return {
         spec.url_path: st.Page(
             PAGES_DIR / spec.file, title=t(spec.title_key, lang),
             url_path=spec.url_path, visibility="visible" if spec.in_menu else "hidden",
         )
-        for spec in PAGES
+        for spec in specs
     }
 
 
@@ -93,12 +108,12 @@ def _forward_home(target: st.Page) -> None:
     st.switch_page(target, query_params=st.query_params.to_dict())
 
 
-def _sidebar(pages: dict[str, st.Page], lang: str, title: str) -> None:
+def _sidebar(pages: dict[str, st.Page], specs: list[PageSpec], lang: str, title: str) -> None:
     """The shared sidebar: title, page menu, language switch and as-of date."""
     with st.sidebar:
         st.html(ui.sidebar_title_html(title))
         params = {state.Q_LANG: lang}
-        for spec in PAGES:
+        for spec in specs:
             if spec.in_menu:
                 st.page_link(pages[spec.url_path], icon=spec.icon, query_params=params)
         st.divider()
@@ -106,26 +121,36 @@ def _sidebar(pages: dict[str, st.Page], lang: str, title: str) -> None:
         state.as_of_input(t("app.as_of", lang), t("shell.as_of_help", lang))
 
 
-def main() -> None:
-    """Set up the session, route to the page and run it."""
-    st.set_page_config(page_title=t("app.title_default"), layout="wide", initial_sidebar_state="expanded")
-    state.init_session(get_settings().language)
-    lang = state.lang()
+def _route(lang: str) -> None:
+    """Route to the page asked for (among the served ones) and run it."""
+    settings = get_settings()
+    specs = served_pages(settings)
+    if not specs:
+        st.error(t("error.no_pages", lang, pages=", ".join(settings.pages), valid=", ".join(p.url_path for p in PAGES)))
+        return
     title = app_title(lang)
-    pages = _st_pages(lang)
-    first = pages[PAGES[0].url_path]
+    pages = _st_pages(specs, lang)
+    first = pages[specs[0].url_path]
     home = st.Page(lambda: _forward_home(first), title=title, url_path="home",
                    default=True, visibility="hidden")
     page = st.navigation([home, *pages.values()], position="hidden")
-    spec = next((s for s in PAGES if s.url_path == page.url_path), None)
+    spec = next((s for s in specs if s.url_path == page.url_path), None)
     if spec is not None:
         st.set_page_config(page_title=f"{page.title} · {title}")
     auth_widget.current_user()  # ends an idle session or one whose account changed, on every page
     if spec is not None and spec.chrome:
-        _sidebar(pages, lang, title)
+        _sidebar(pages, specs, lang, title)
     elif spec is not None:
         st.html(_NO_CHROME_CSS)
     page.run()
+
+
+def main() -> None:
+    """Set up the session, route to the page and run it (a failure shows a message, not a traceback)."""
+    client_guard.refuse_cache_clearing()
+    st.set_page_config(page_title=t("app.title_default"), layout="wide", initial_sidebar_state="expanded")
+    state.init_session(get_settings().language)
+    errors.guarded(_route, state.lang())
 
 
 main()

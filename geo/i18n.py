@@ -553,6 +553,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "store.sign_ins_failed.readonly": ("登录记录文件只读或没有写入权限，暂时不能登录", "the sign-in log is read-only or not writable: signing in is not possible now"),
     "store.sign_ins_failed.io": ("磁盘读写出错，无法记录登录尝试，暂时不能登录", "a disk I/O error: sign-in attempts cannot be recorded, so signing in is not possible now"),
     "error.unexpected": ("本页出错，错误已记录（编号 {ref}）。请刷新页面；如仍出错，请把编号告诉管理员。", "This page failed and the error was logged (reference {ref}). Reload the page; if it fails again, give the reference to an admin."),
+    "error.no_pages": ("QY_PAGES={pages} 中没有可用的页面；可选：{valid}", "QY_PAGES={pages} names no page this app has; valid: {valid}"),
     "map.coarse_note": ("每个点代表约 {m} 米见方范围内的小区，点越大小区越多", "each dot stands for the compounds in a square of about {m} m; the bigger, the more"),
     "edit.title": ("进度填报", "Progress"),
     "edit.intro": ("记录开工、竣工日期、改造内容完成情况、加装电梯和到位资金。每次保存都记录修改人、时间及修改前后的值。", "Record start and finish dates, works done, elevators and funding received. Every save keeps who, when, before and after."),
