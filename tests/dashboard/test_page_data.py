@@ -150,3 +150,20 @@ def test_single_sign_on_not_offered_when_not_configured():
     at = _page(IMPORT)
     labels = [b.label for b in at.sidebar.button]
     assert "统一身份认证登录" not in labels and "登录" in labels
+
+
+def test_a_save_on_a_full_disk_says_so_and_changes_nothing(store, monkeypatch):
+    at = _login(_page(EDIT), *EDITOR[:2])
+    _open(at, "金沙", "QY-0001")
+    next(d for d in at.date_input if d.label == "计划竣工").set_value(dt.date(2031, 1, 1))
+    import geo.store.gpkg
+
+    def full(con, change):
+        raise OSError(28, "No space left on device", "/srv/data/qingyang.gpkg-journal")
+
+    monkeypatch.setattr(geo.store.gpkg, "_apply_change", full)
+    before = (store.fingerprint(), len(store.audit()))
+    _save(at)
+    assert (store.fingerprint(), len(store.audit())) == before
+    (error,) = [e.value for e in at.error]
+    assert "磁盘已满" in error and "/srv/" not in error
