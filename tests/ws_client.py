@@ -26,6 +26,10 @@ class Run:
     messages: list[ForwardMsg] = field(default_factory=list)
     finished: str = ""  # ScriptFinishedStatus name, "" when the run did not finish in time
 
+    def kinds(self) -> list[str]:
+        """The type of every message, in order ("new_session", "delta", "page_not_found", ...)."""
+        return [m.WhichOneof("type") for m in self.messages]
+
     def texts(self) -> list[str]:
         """Every text the run drew (markdown, alerts, exceptions, captions, html bodies)."""
         out: list[str] = []
@@ -99,7 +103,7 @@ class StreamlitSocket:
         self.send(msg)
 
     def receive_run(self) -> Run:
-        """ForwardMsgs until a script run finishes (or ``timeout`` passes)."""
+        """ForwardMsgs until a script run finishes, reruns included (or ``timeout`` passes)."""
         run = Run()
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
@@ -118,8 +122,8 @@ class StreamlitSocket:
                     self.page_hashes[page.url_pathname] = page.page_script_hash
             if kind == "script_finished":
                 run.finished = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
-                if "FRAGMENT" not in run.finished:
-                    return run
+                if "FRAGMENT" not in run.finished and run.finished != "FINISHED_EARLY_FOR_RERUN":
+                    return run  # a run that ended early for a rerun (st.switch_page, st.rerun) goes on
         return run
 
 
