@@ -16,6 +16,7 @@ from geo.auth import VIEWER, Refused
 from geo.cli import brief as cli_brief
 from geo.cli import data as cli_data
 from geo.cli import edit as cli_edit
+from geo.cli import migrate as cli_migrate
 from geo.cli import users as cli_users
 from geo.cli.common import (
     STORE_HELP,
@@ -124,9 +125,10 @@ def _register_brief(sub: argparse._SubParsersAction) -> None:
 
 
 def _register_writes(sub: argparse._SubParsersAction) -> None:
-    """edit: a progress edit (geo.cli.edit); users: user management (geo.cli.users)."""
+    """edit: a progress edit (geo.cli.edit); users: user management (geo.cli.users); migrate (geo.cli.migrate)."""
     cli_edit.register(sub)
     cli_users.register(sub)
+    cli_migrate.register(sub)
 
 
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [

@@ -156,12 +156,18 @@ def test_a_save_on_a_full_disk_says_so_and_changes_nothing(store, monkeypatch):
     at = _login(_page(EDIT), *EDITOR[:2])
     _open(at, "金沙", "QY-0001")
     next(d for d in at.date_input if d.label == "计划竣工").set_value(dt.date(2031, 1, 1))
-    import geo.store.gpkg
+    import psycopg
 
-    def full(con, change):
-        raise OSError(28, "No space left on device", "/srv/data/qingyang.gpkg-journal")
+    import geo.store.gpkg
+    import geo.store.postgis
+
+    def full(*args):  # what each backend raises when its disk is full
+        if store.url.startswith("gpkg:"):
+            raise OSError(28, "No space left on device", "/srv/data/qingyang.gpkg-journal")
+        raise psycopg.errors.DiskFull('could not extend file "base/16384/2619": No space left on device')
 
     monkeypatch.setattr(geo.store.gpkg, "_apply_change", full)
+    monkeypatch.setattr(geo.store.postgis, "_apply_change", full)
     before = (store.fingerprint(), len(store.audit()))
     _save(at)
     assert (store.fingerprint(), len(store.audit())) == before
