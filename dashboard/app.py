@@ -1,13 +1,12 @@
 """The dashboard's entry point: page list, shared sidebar and session defaults.
 
-Run from the repo root: ``streamlit run dashboard/app.py`` (``scripts/run.sh``).
-Pages have stable short URLs: ``/briefing`` (the root ``/`` forwards there),
-``/explorer`` and ``/screen``; ``?lang=en`` switches to English and
-``?as_of=YYYY-MM-DD`` replays a past date.
+Run from the repo root: ``streamlit run dashboard/app.py`` (``scripts/run.sh``). Pages have
+stable short URLs (``/briefing``, where ``/`` forwards, ``/explorer``, ``/screen``, ...);
+``?lang=en`` switches to English and ``?as_of=YYYY-MM-DD`` replays a past date.
 
-To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/app_pages/``,
-URL path, title key in ``geo/i18n.py``, Material icon; ``chrome=False`` for a
-full-screen page without sidebar).
+To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/app_pages/``, never
+``pages/``: see ``dashboard.navigation``; URL path, title key in ``geo/i18n.py``, Material
+icon; ``chrome=False`` for a full-screen page without sidebar).
 
 ``QY_PAGES`` (``settings.pages``) limits what this server serves: ``QY_PAGES=screen``
 is a read-only exhibition server (no import, edit or login pages reachable, not even
@@ -15,16 +14,10 @@ by URL). Every run re-checks the signed-in user (``auth_widget.current_user``: i
 timeout, account changed); a page that fails shows a clear message with a reference
 and logs the traceback, never a server path (``dashboard.errors``); Streamlit's
 clear-cache message from a browser is refused (``dashboard.client_guard``).
-
-The page files live in ``app_pages/``, NOT ``pages/``: while a ``pages/`` folder sits
-next to the main script, Streamlit starts every server in its legacy multipage mode
-and, until some session has loaded ``/``, runs a page URL's file directly, without
-this script (no sidebar, no session set-up; the screen would show a sidebar).
 """
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repo root.
@@ -35,28 +28,10 @@ if str(_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import auth_widget, cached, client_guard, errors, state, ui  # noqa: E402
+from dashboard.navigation import PageSpec, served_pages, st_pages  # noqa: E402
 from geo.i18n import t  # noqa: E402
-from geo.settings import Settings, get_settings  # noqa: E402
+from geo.settings import get_settings  # noqa: E402
 from geo.store import StoreError  # noqa: E402
-
-PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page: its file under dashboard/app_pages/, URL path, i18n title key and menu icon.
-
-    The icon is shown in the sidebar menu only: a Material icon as st.Page icon would
-    become the favicon, which Streamlit fetches from fonts.gstatic.com (not offline).
-    """
-
-    file: str
-    url_path: str
-    title_key: str
-    icon: str
-    chrome: bool = True  # False: full screen, no sidebar or header (the exhibition screen)
-    in_menu: bool = True
-
 
 #: The pages, in menu order; the first one is where "/" leads. One line per page.
 PAGES: list[PageSpec] = [
@@ -66,31 +41,6 @@ PAGES: list[PageSpec] = [
     PageSpec("data_import.py", "import", "page.import", ":material/upload_file:"),
     PageSpec("data_edit.py", "edit", "page.edit", ":material/edit_note:"),
 ]
-
-#: Hides Streamlit's own chrome on full-screen pages (no sidebar, header or toolbar).
-_NO_CHROME_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
-</style>"""
-
-
-def served_pages(settings: Settings) -> list[PageSpec]:
-    """The pages this server serves: ``settings.pages`` (URL paths) in menu order, or all when it is empty.
-
-    Names that are no page are ignored, so a misspelt list serves less, never more.
-    """
-    return [spec for spec in PAGES if not settings.pages or spec.url_path in settings.pages]
-
-
-def _st_pages(specs: list[PageSpec], lang: str) -> dict[str, st.Page]:
-    """st.Page objects by URL path (titles in ``lang``)."""
-    return {
-        spec.url_path: st.Page(
-            PAGES_DIR / spec.file, title=t(spec.title_key, lang),
-            url_path=spec.url_path, visibility="visible" if spec.in_menu else "hidden",
-        )
-        for spec in specs
-    }
 
 
 def app_title(lang: str) -> str:
@@ -124,12 +74,12 @@ def _sidebar(pages: dict[str, st.Page], specs: list[PageSpec], lang: str, title:
 def _route(lang: str) -> None:
     """Route to the page asked for (among the served ones) and run it."""
     settings = get_settings()
-    specs = served_pages(settings)
+    specs = served_pages(PAGES, settings.pages)
     if not specs:
         st.error(t("error.no_pages", lang, pages=", ".join(settings.pages), valid=", ".join(p.url_path for p in PAGES)))
         return
     title = app_title(lang)
-    pages = _st_pages(specs, lang)
+    pages = st_pages(specs, lang)
     first = pages[specs[0].url_path]
     home = st.Page(lambda: _forward_home(first), title=title, url_path="home",
                    default=True, visibility="hidden")
@@ -141,7 +91,7 @@ def _route(lang: str) -> None:
     if spec is not None and spec.chrome:
         _sidebar(pages, specs, lang, title)
     elif spec is not None:
-        st.html(_NO_CHROME_CSS)
+        st.html(ui.NO_CHROME_CSS)
     page.run()
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from geo.i18n import t
+from geo.i18n import bilingual
 
 LOG = logging.getLogger("dashboard")
 if not LOG.handlers:
@@ -39,4 +39,4 @@ def guarded(run: Callable[[str], None], lang: str) -> None:
     except Exception as exc:  # st.stop() and st.rerun() raise BaseExceptions, which pass
         ref = uuid.uuid4().hex[:8]
         LOG.error("page run failed, reference %s", ref, exc_info=exc)
-        st.exception(PageFailed(" / ".join(t("error.unexpected", code, ref=ref) for code in ("zh", "en"))))
+        st.exception(PageFailed(bilingual("error.unexpected", ref=ref)))

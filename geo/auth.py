@@ -41,7 +41,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from zxcvbn import zxcvbn
 
 from geo.backoff import SignInPolicy, policy_from_settings
-from geo.i18n import t
+from geo.i18n import Bilingual, bilingual, choices, t
 from geo.programme import Programme
 from geo.settings import get_settings
 from geo.store.base import Store, StoreError, UserRecord
@@ -52,7 +52,7 @@ MIN_ADMIN_PASSWORD = 15
 #: Least zxcvbn score (0-4) a password needs: everyone / admins.
 MIN_SCORE, MIN_ADMIN_SCORE = 2, 4
 #: Words a password must not be built from besides the user's own name.
-_APP_WORDS = ("qingyang", "chengdu", "admin", "editor", "viewer", "password", "gis", "dashboard")
+_APP_WORDS = ("admin", "editor", "viewer", "password", "gis", "dashboard")
 _HASHER = PasswordHasher()
 
 
@@ -64,16 +64,12 @@ class Refused(AuthError):
     """The acting user may not do this: not signed in, wrong password, removed, or no right."""
 
 
-def _bi(key: str, **fmt: object) -> str:
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
-
-
 class Throttled(Refused):
     """Too many failed sign-ins for this account or client: ``retry_after`` seconds to wait (bilingual)."""
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
-        super().__init__(" / ".join(t("auth.throttled", lang, wait=wait_text(retry_after, lang)) for lang in ("zh", "en")))
+        super().__init__(bilingual("auth.throttled", wait=Bilingual(wait_text(retry_after, "zh"), wait_text(retry_after, "en"))))
 
 
 def wait_text(seconds: float, lang: str) -> str:
@@ -111,29 +107,36 @@ class User:
 VIEWER = User()
 
 
-def password_problem(password: str, *, role: str = "viewer", name: str = "") -> str | None:
-    """Why ``password`` does not meet the rule for ``role`` (bilingual), or None when it does."""
+def place_words(programme: Programme) -> tuple[str, ...]:
+    """The programme's place names (Chinese and English, each English word too): a password must not be built from them."""
+    names = [n for p in programme.places for n in (p.name, p.en) if n]
+    return tuple(dict.fromkeys([*names, *(w for n in names for w in n.replace("-", " ").split())]))
+
+
+def password_problem(password: str, *, role: str = "viewer", name: str = "", words: Sequence[str] = ()) -> str | None:
+    """Why ``password`` does not meet the rule for ``role`` (bilingual), or None when it does; ``words``: more
+    words it must not be built from (:func:`place_words`) besides the user name and the app's own."""
     admin = role == "admin"
     least = MIN_ADMIN_PASSWORD if admin else MIN_PASSWORD
     if len(password) < least:
-        return _bi("auth.short_admin_password" if admin else "auth.short_password", n=least)
-    words = [w for w in (name, *name.replace("@", " ").replace(".", " ").split(), *_APP_WORDS) if w]
-    if zxcvbn(password, user_inputs=words)["score"] < (MIN_ADMIN_SCORE if admin else MIN_SCORE):
-        return _bi("auth.guessable_admin_password" if admin else "auth.guessable_password")
+        return bilingual("auth.short_admin_password" if admin else "auth.short_password", n=least)
+    inputs = [w for w in (name, *name.replace("@", " ").replace(".", " ").split(), *_APP_WORDS, *words) if w]
+    if zxcvbn(password, user_inputs=inputs)["score"] < (MIN_ADMIN_SCORE if admin else MIN_SCORE):
+        return bilingual("auth.guessable_admin_password" if admin else "auth.guessable_password")
     return None
 
 
-def check_password(password: str, *, role: str = "viewer", name: str = "") -> str:
-    """The password, or AuthError saying why it does not meet the rule for ``role``."""
-    problem = password_problem(password, role=role, name=name)
+def check_password(password: str, *, role: str = "viewer", name: str = "", words: Sequence[str] = ()) -> str:
+    """The password, or AuthError saying why it does not meet the rule for ``role`` (see :func:`password_problem`)."""
+    problem = password_problem(password, role=role, name=name, words=words)
     if problem:
         raise AuthError(problem)
     return password
 
 
-def hash_password(password: str, *, role: str = "viewer", name: str = "") -> str:
+def hash_password(password: str, *, role: str = "viewer", name: str = "", words: Sequence[str] = ()) -> str:
     """Argon2id hash of ``password``, which must meet the rule for ``role`` (AuthError otherwise)."""
-    return _HASHER.hash(check_password(password, role=role, name=name))
+    return _HASHER.hash(check_password(password, role=role, name=name, words=words))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -159,7 +162,7 @@ def credential_stamp(record: UserRecord) -> str:
 def check_role(role: str) -> str:
     """The role, or AuthError naming the valid ones."""
     if role not in ROLES:
-        raise AuthError(_bi("auth.bad_role", role=role))
+        raise AuthError(bilingual("auth.bad_role", role=role))
     return role
 
 
@@ -167,8 +170,7 @@ def check_subdistricts(names: Sequence[str], programme: Programme) -> tuple[str,
     """Subdistrict names validated against the programme's (AuthError naming the valid ones)."""
     bad = [n for n in names if n not in programme.subdistrict_names]
     if bad:
-        valid = "、".join(programme.subdistrict_names)
-        raise AuthError(f"未知街道 {'、'.join(bad)}，可选：{valid} / unknown subdistrict {', '.join(bad)}; valid: {valid}")
+        raise AuthError(bilingual("auth.unknown_subdistricts", names=choices(bad), valid=choices(programme.subdistrict_names)))
     return tuple(names)
 
 
@@ -211,7 +213,7 @@ def authenticate(store: Store, name: str, password: str, *, client: str = "",
             if outcome == "ok":
                 raise
     if outcome != "ok" or record is None:
-        raise Refused(_bi("auth.bad_login"))
+        raise Refused(bilingual("auth.bad_login"))
     return user_from_record(record)
 
 
@@ -231,12 +233,12 @@ def refresh_user(store: Store, user: User) -> User:
 def require_edit(user: User, subdistrict: str | None) -> None:
     """Refused unless ``user`` may edit a compound of ``subdistrict`` (pass the stored user and subdistrict)."""
     if not user.can_write:
-        raise Refused(_bi("edit.viewer"))
+        raise Refused(bilingual("edit.viewer"))
     if not user.can_edit(subdistrict):
-        raise Refused(_bi("edit.forbidden", subdistrict=subdistrict or "-"))
+        raise Refused(bilingual("edit.forbidden", subdistrict=subdistrict or "-"))
 
 
 def require_admin(user: User) -> None:
     """Refused unless ``user`` is an admin (pass the stored user)."""
     if not user.is_admin:
-        raise Refused(_bi("auth.admin_only"))
+        raise Refused(bilingual("auth.admin_only"))

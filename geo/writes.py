@@ -30,9 +30,10 @@ from geo import auth
 from geo.audit import EditError, ProgressRecord, diff_records, record_from_rows
 from geo.auth import Refused, User
 from geo.dataset import Dataset
+from geo.i18n import bilingual
 from geo.imports.planning import ImportPlan
 from geo.store import migrate
-from geo.store.base import EditConflict, History, SignInAttempt, Store, StoreError, UserRecord, bilingual
+from geo.store.base import EditConflict, History, SignInAttempt, Store, StoreError, UserRecord
 
 
 def acting_user(store: Store, actor: User) -> User:
@@ -175,8 +176,17 @@ def create_first_admin(store: Store, name: str, password: str) -> User:
         raise Refused(bilingual("auth.admin_exists"))
     if store.user(name) is not None:
         raise auth.AuthError(bilingual("auth.user_exists", name=name))
-    store.put_user(name, role="admin", password_hash=auth.hash_password(password, role="admin", name=name))
+    store.put_user(name, role="admin", password_hash=_password_hash(store, password, role="admin", name=name))
     return _stored(store, name)
+
+
+def _password_hash(store: Store, password: str, *, role: str, name: str) -> str:
+    """The hash of a new password that meets the rule for ``role``, not built from the stored programme's places."""
+    try:
+        words = auth.place_words(store.load().dataset.programme)
+    except StoreError:  # a store without data yet: the rule without the place names
+        words = ()
+    return auth.hash_password(password, role=role, name=name, words=words)
 
 
 def _stored(store: Store, name: str) -> User:
@@ -197,7 +207,7 @@ def add_user(store: Store, actor: User, name: str, password: str, role: str,
         raise auth.AuthError(bilingual("auth.bad_name"))
     if store.user(name) is not None:
         raise auth.AuthError(bilingual("auth.user_exists", name=name))
-    store.put_user(name, role=role, password_hash=auth.hash_password(password, role=role, name=name),
+    store.put_user(name, role=role, password_hash=_password_hash(store, password, role=role, name=name),
                    subdistricts=subs)
     return _stored(store, name)
 
@@ -235,7 +245,7 @@ def update_user(store: Store, actor: User, name: str, *, role: str | None = None
     if new_role != "admin" or not new_active:
         _keep_an_admin(store, target)
     password_hash = (target.password_hash if password is None
-                     else auth.hash_password(password, role=new_role, name=name))
+                     else _password_hash(store, password, role=new_role, name=name))
     store.put_user(name, role=new_role, password_hash=password_hash, subdistricts=subs, active=new_active)
     return _stored(store, name)
 
@@ -249,7 +259,7 @@ def change_password(store: Store, actor: User, name: str, password: str) -> None
     if user.name != name:
         auth.require_admin(user)
     target = _target(store, name)
-    store.put_user(name, role=target.role, password_hash=auth.hash_password(password, role=target.role, name=name),
+    store.put_user(name, role=target.role, password_hash=_password_hash(store, password, role=target.role, name=name),
                    subdistricts=target.subdistricts, active=target.active)
 
 

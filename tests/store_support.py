@@ -33,10 +33,11 @@ from argon2 import PasswordHasher
 from psycopg import sql
 
 from geo import auth
+from geo.audit import ProgressRecord, record_from_rows
 from geo.auth import User
 from geo.dataset import Dataset
 from geo.settings import SAMPLE_GPKG, SAMPLE_STORE_URL
-from geo.store import Store, UserRecord, open_store
+from geo.store import CompoundRows, Store, UserRecord, open_store
 from geo.store.postgis import close_pools
 from tests.browser_support import skip_or_fail
 
@@ -205,3 +206,11 @@ def no_room_to_write() -> Iterator[None]:
 def limit_file_size() -> None:
     """``preexec_fn`` for a child process that runs as on a full disk (see :func:`no_room_to_write`)."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (ROOM, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+
+def record_in_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
+    """The editable record of one compound as a loaded data set holds it (EditError if there is none):
+    the reference the store's own rows (``Store.compound``) are compared with."""
+    layers = {name: getattr(ds, name).drop(columns="geometry", errors="ignore") for name in ("compounds", "works",
+                                                                                            "elevators", "funding")}
+    return record_from_rows(CompoundRows(compound_id, "", {k: v[v["compound_id"] == compound_id] for k, v in layers.items()}))

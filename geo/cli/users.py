@@ -36,11 +36,12 @@ from geo.cli.common import (
     sign_in,
     store_from,
 )
+from geo.i18n import bilingual
 from geo.store import Store, StoreError
 
 
 def _new_password(args: argparse.Namespace, name: str) -> str:
-    return read_secret(f"new password of {name} / {name} 的新密码: ", confirm=True, stdin=args.password_stdin)
+    return read_secret(f"{bilingual('cli.new_password_of', name=name)}: ", confirm=True, stdin=args.password_stdin)
 
 
 def _actor(store: Store, args: argparse.Namespace) -> auth.User:
@@ -54,7 +55,7 @@ def _add(store: Store, args: argparse.Namespace) -> str:
     else:
         actor = sign_in(store, args.user, stdin=args.password_stdin)
         user = writes.add_user(store, actor, args.name, _new_password(args, args.name), role, args.subdistrict or ())
-    return f"added {user.name} ({user.role}) / 已添加用户"
+    return bilingual("cli.user_added", name=user.name, role=user.role)
 
 
 def _list(store: Store, args: argparse.Namespace) -> str:
@@ -71,18 +72,18 @@ def _set(store: Store, args: argparse.Namespace) -> str:
     promoted = args.role == "admin" and target is not None and target.role != "admin"
     user = writes.update_user(store, actor, args.name, role=args.role, subdistricts=args.subdistrict,
                               active=args.active, password=_new_password(args, args.name) if promoted else None)
-    return f"updated {user.name} ({user.role}) / 已修改用户"
+    return bilingual("cli.user_updated", name=user.name, role=user.role)
 
 
 def _passwd(store: Store, args: argparse.Namespace) -> str:
     actor = sign_in(store, args.user, stdin=args.password_stdin)
     writes.change_password(store, actor, args.name, _new_password(args, args.name))
-    return f"password changed for {args.name} / 密码已修改"
+    return bilingual("cli.password_changed", name=args.name)
 
 
 def _remove(store: Store, args: argparse.Namespace) -> str:
     writes.remove_user(store, sign_in(store, args.user, stdin=args.password_stdin), args.name)
-    return f"removed {args.name} / 已删除用户"
+    return bilingual("cli.user_removed", name=args.name)
 
 
 def _sign_ins(store: Store, args: argparse.Namespace) -> str:
@@ -106,7 +107,7 @@ _WITHOUT_NAME = ("list", "sign-ins")
 
 def _cmd_users(args: argparse.Namespace) -> int:
     if args.action not in _WITHOUT_NAME and not args.name:
-        raise UsageError(f"users {args.action} needs NAME / 需要用户名")
+        raise UsageError(bilingual("cli.needs_name", action=args.action))
     store = store_from(args)
     try:
         message = _ACTIONS[args.action](store, args)

@@ -30,18 +30,13 @@ import pandas as pd
 
 from geo.backoff import SignInPolicy, Tally
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import bilingual
 
 #: Layers a progress edit may change and the columns that key one row of each.
 EDIT_KEYS: dict[str, tuple[str, ...]] = {
     "compounds": ("compound_id",), "works": ("compound_id", "work"),
     "elevators": ("elevator_id",), "funding": ("compound_id", "year", "source"),
 }
-
-
-def bilingual(key: str, /, **fmt: Any) -> str:
-    """``中文 / English`` text of a translation key (messages of store errors)."""
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
 
 
 def now_text() -> str:

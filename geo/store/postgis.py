@@ -50,6 +50,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.backoff import SignInPolicy, Tally
 from geo.dataset import DATE_COLUMNS, LAYERS, Dataset, parse_dates
+from geo.i18n import bilingual
 from geo.settings import STORAGE_CRS
 from geo.store.base import (
     AUDIT_COLUMNS,
@@ -71,7 +72,6 @@ from geo.store.base import (
     UserRecord,
     Version,
     audit_text,
-    bilingual,
     now_text,
     write_error,
 )

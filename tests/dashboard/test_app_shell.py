@@ -100,7 +100,7 @@ def test_a_screen_only_server_serves_the_screen_and_nothing_else(monkeypatch):
     assert not at.exception and any("qs-clock" in h for h in html_blocks(at))  # the screen is drawn
     assert not at.sidebar.get("page_link")
     for page in ("app_pages/data_import.py", "app_pages/data_edit.py", "app_pages/briefing.py"):
-        with pytest.raises(ValueError, match="Known pages"):  # not registered (by URL: test_browser_hardening)
+        with pytest.raises(ValueError, match="Known pages"):  # not registered (by URL: test_browser_hostile)
             at.switch_page(page)
 
 

@@ -14,9 +14,8 @@ import shapely
 import shapely.geometry
 from streamlit.testing.v1 import AppTest
 
-from dashboard import kpis
 from dashboard.map_component import own_script
-from geo import metrics
+from geo import kpis, metrics
 from geo.maps import coarse
 from geo.sample.programme import QINGYANG
 from geo.settings import SAMPLE_STORE_URL

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo import writes
+from geo import auth, writes
 from geo.audit import EditError, changes_since, history_frame, record_from_input
 from geo.auth import VIEWER, AuthError, Refused, User
 from geo.imports.planning import plan_import
@@ -208,3 +208,11 @@ def test_users_change_their_own_password_and_the_last_admin_stays(store):
     writes.add_user(store, ADMIN_USER, "wang", "plum-river-cobalt-88", "admin")
     writes.remove_user(store, ADMIN_USER, "admin")  # another admin remains
     assert [u.name for u in store.users()] == ["li", "wang"]
+
+
+def test_a_password_built_from_the_programmes_place_names_is_refused(store):
+    password = "qingyangcaotangshaocheng"  # zxcvbn alone scores it 4: its own lists know no district
+    assert auth.password_problem(password, role="admin", name="boss") is None
+    with pytest.raises(AuthError, match="an admin password must be very hard to guess"):
+        writes.add_user(store, ADMIN_USER, "boss", password, "admin")
+    assert store.user("boss") is None
