@@ -42,3 +42,10 @@ def st_pages(specs: Sequence[PageSpec], lang: str) -> dict[str, st.Page]:
                                visibility="visible" if spec.in_menu else "hidden")
         for spec in specs
     }
+
+
+def served_pages(specs: Sequence[PageSpec], wanted: Sequence[str]) -> list[PageSpec]:
+    """The pages a server serves: those of ``specs`` whose URL path is in ``wanted`` (``QY_PAGES``), in
+    menu order, or all when ``wanted`` is empty. Names that are no page are ignored, so a misspelt list
+    serves less, never more."""
+    return [spec for spec in specs if not wanted or spec.url_path in wanted]

@@ -37,6 +37,8 @@ EXPLORER_CLICK = "explorer_click"  # the map click already handled (so a closed 
 EXPLORER_EXPORT_CRS = "explorer_export_crs"  # wgs84 | gcj02 for exports
 # data import and progress edits (dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
 USER = "user"  # geo.auth.User signed in; absent = anonymous viewer
+USER_SEEN = "user_seen"  # time.monotonic() of the signed-in session's last run (the idle timeout)
+LOGIN_NOTICE = "login_notice"  # why the session was signed out (idle, account changed), shown in the login box
 LOGIN_FORM = "login_form"  # the sidebar login form (its name and password widgets: + "_name" / "_password")
 IMPORT_UPLOAD = "import_upload"  # the file uploader
 IMPORT_CRS = "import_crs"  # declared CRS of lon/lat: wgs84 | cgcs2000 | gcj02 | bd09

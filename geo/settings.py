@@ -92,6 +92,14 @@ class Settings:
     # (rules not named keep their default of geo.schedule.rules.RULES)
     rule_tolerance_days: tuple[tuple[str, int], ...] = ()
     lag_alert_days: int = 3  # QY_LAG_ALERT_DAYS: a compound is behind its daily plan from this many days of lag
+    # sign-in and sessions (geo/auth.py, geo/backoff.py, dashboard/auth_widget.py)
+    session_idle_minutes: int = 30  # QY_SESSION_IDLE_MINUTES: sign a session out after this long without a run (0: never)
+    login_free_failures: int = 5  # QY_LOGIN_FREE_FAILURES: failed sign-ins of one account before it must wait
+    login_client_free_failures: int = 20  # QY_LOGIN_CLIENT_FREE_FAILURES: the same for one client, any names
+    login_max_wait_seconds: int = 900  # QY_LOGIN_MAX_WAIT_SECONDS: the longest wait (it doubles per failure)
+    # QY_PAGES: the URL paths this server serves, comma-separated (empty: all); "screen" for a
+    # read-only exhibition server with no import or edit pages
+    pages: tuple[str, ...] = ()
 
 
 def get_settings() -> Settings:
@@ -119,6 +127,11 @@ def get_settings() -> Settings:
         cjk_font=_env("QY_CJK_FONT", ""),
         rule_tolerance_days=_env_days("QY_RULE_TOLERANCE"),
         lag_alert_days=_env_int("QY_LAG_ALERT_DAYS", 3),
+        session_idle_minutes=max(0, _env_int("QY_SESSION_IDLE_MINUTES", Settings.session_idle_minutes)),
+        login_free_failures=max(1, _env_int("QY_LOGIN_FREE_FAILURES", Settings.login_free_failures)),
+        login_client_free_failures=max(1, _env_int("QY_LOGIN_CLIENT_FREE_FAILURES", Settings.login_client_free_failures)),
+        login_max_wait_seconds=max(1, _env_int("QY_LOGIN_MAX_WAIT_SECONDS", Settings.login_max_wait_seconds)),
+        pages=tuple(p.strip().strip("/") for p in _env("QY_PAGES", "").split(",") if p.strip().strip("/")),
     )
 
 

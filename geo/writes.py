@@ -2,8 +2,10 @@
 
 Pages and the command line call these and nothing lower. Each use case re-reads the
 acting user from the store (role, subdistricts, active): of the :class:`geo.auth.User`
-a session holds only the name counts, so a removed, disabled or demoted user can no
-longer write and a role claimed by the caller gains nothing. Rights come from stored data:
+a session holds only the name and the credential stamp count, so a removed, disabled or
+demoted user can no longer write, a role claimed by the caller gains nothing, and a
+session signed in before the user's password, role, subdistricts or active flag changed
+is refused (:func:`acting_user`). Rights come from stored data:
 
 - :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`,
   :func:`copy_store`: an admin of the store written, once it has one;
@@ -13,7 +15,11 @@ longer write and a role claimed by the caller gains nothing. Rights come from st
   transaction of that compound, audited, refused when someone saved it since its tag);
 - :func:`add_user`, :func:`update_user`, :func:`remove_user`, :func:`list_users`: an admin;
   :func:`change_password`: an admin, or the user for their own password;
-- :func:`create_first_admin`: anyone, only while the store has no active admin.
+- :func:`create_first_admin`: anyone, only while the store has no active admin;
+- :func:`sign_in_log`: the sign-in attempts, for an admin.
+
+New passwords must meet the rule of the user's role (``geo.auth.check_password``);
+making a user an admin takes a new password that meets the admin rule.
 
 A refusal raises :class:`geo.auth.Refused` (bilingual) and leaves the store unchanged;
 a bad value raises :class:`geo.auth.AuthError` or :class:`geo.audit.EditError`.
@@ -36,19 +42,25 @@ from geo.imports.planning import ImportPlan
 from geo.schedule import model as schedule_model
 from geo.schedule.daily import DailyReport
 from geo.store import migrate
-from geo.store.base import Change, CompoundRows, EditConflict, History, Store, StoreError, UserRecord
+from geo.store.base import Change, CompoundRows, EditConflict, History, SignInAttempt, Store, StoreError, UserRecord
 
 MAX_NOTE = 200  # characters of a daily report's note
 MAX_TEXT = 500  # characters of an issue's description or resolution
 
 
 def acting_user(store: Store, actor: User) -> User:
-    """The stored user behind ``actor`` (only its name is used); Refused when anonymous, removed or disabled."""
+    """The stored user behind ``actor`` (its name and credential stamp are used).
+
+    Refused when anonymous, removed or disabled, or when the stored user's password,
+    role, subdistricts or active flag changed since ``actor`` signed in.
+    """
     if not actor.name:
         raise Refused(bilingual("auth.anonymous"))
     record = store.user(actor.name)
     if record is None or not record.active:
         raise Refused(bilingual("auth.gone", name=actor.name))
+    if actor.stamp != auth.credential_stamp(record):
+        raise Refused(bilingual("auth.session_ended"))
     return auth.user_from_record(record)
 
 
@@ -206,8 +218,25 @@ def create_first_admin(store: Store, name: str, password: str) -> User:
         raise Refused(bilingual("auth.admin_exists"))
     if store.user(name) is not None:
         raise auth.AuthError(bilingual("auth.user_exists", name=name))
-    store.put_user(name, role="admin", password_hash=auth.hash_password(password))
-    return User(name, "admin")
+    store.put_user(name, role="admin", password_hash=_password_hash(store, password, role="admin", name=name))
+    return _stored(store, name)
+
+
+def _password_hash(store: Store, password: str, *, role: str, name: str) -> str:
+    """The hash of a new password that meets the rule for ``role``, not built from the stored programme's places."""
+    try:
+        words = auth.place_words(store.load().dataset.programme)
+    except StoreError:  # a store without data yet: the rule without the place names
+        words = ()
+    return auth.hash_password(password, role=role, name=name, words=words)
+
+
+def _stored(store: Store, name: str) -> User:
+    """The user just written, as a session signed in now would hold them (with their stamp)."""
+    record = store.user(name)
+    if record is None:  # written a moment ago: only a concurrent removal gets here
+        raise auth.AuthError(bilingual("auth.no_user", name=name))
+    return auth.user_from_record(record)
 
 
 def add_user(store: Store, actor: User, name: str, password: str, role: str,
@@ -220,8 +249,9 @@ def add_user(store: Store, actor: User, name: str, password: str, role: str,
         raise auth.AuthError(bilingual("auth.bad_name"))
     if store.user(name) is not None:
         raise auth.AuthError(bilingual("auth.user_exists", name=name))
-    store.put_user(name, role=role, password_hash=auth.hash_password(password), subdistricts=subs)
-    return User(name, role, subs)
+    store.put_user(name, role=role, password_hash=_password_hash(store, password, role=role, name=name),
+                   subdistricts=subs)
+    return _stored(store, name)
 
 
 def _target(store: Store, name: str) -> UserRecord:
@@ -238,27 +268,40 @@ def _keep_an_admin(store: Store, target: UserRecord) -> None:
 
 
 def update_user(store: Store, actor: User, name: str, *, role: str | None = None,
-                subdistricts: Sequence[str] | None = None, active: bool | None = None) -> User:
-    """Change a user's role, subdistricts or active flag (admins); the last admin stays an active admin."""
+                subdistricts: Sequence[str] | None = None, active: bool | None = None,
+                password: str | None = None) -> User:
+    """Change a user's role, subdistricts, active flag or password (admins); the last admin stays an active admin.
+
+    Making someone an admin needs ``password``, a new one that meets the admin rule (the
+    old one was only checked against the rule of the old role). Any change ends the
+    user's sessions (their credential stamp changes).
+    """
     _admin(store, actor)
     target = _target(store, name)
     new_role = auth.check_role(role) if role is not None else target.role
+    if new_role == "admin" and target.role != "admin" and password is None:
+        raise auth.AuthError(bilingual("auth.promote_needs_password", n=auth.MIN_ADMIN_PASSWORD))
     subs = (auth.check_subdistricts(subdistricts, store.load().dataset.programme) if subdistricts
             else () if subdistricts is not None else target.subdistricts)
     new_active = target.active if active is None else active
     if new_role != "admin" or not new_active:
         _keep_an_admin(store, target)
-    store.put_user(name, role=new_role, password_hash=target.password_hash, subdistricts=subs, active=new_active)
-    return User(name, new_role, tuple(subs))
+    password_hash = (target.password_hash if password is None
+                     else _password_hash(store, password, role=new_role, name=name))
+    store.put_user(name, role=new_role, password_hash=password_hash, subdistricts=subs, active=new_active)
+    return _stored(store, name)
 
 
 def change_password(store: Store, actor: User, name: str, password: str) -> None:
-    """Set a user's password (admins, or the user themself)."""
+    """Set a user's password (admins, or the user themself); it must meet the rule of the user's role.
+
+    Every session of the user, the one changing it included, ends.
+    """
     user = acting_user(store, actor)
     if user.name != name:
         auth.require_admin(user)
     target = _target(store, name)
-    store.put_user(name, role=target.role, password_hash=auth.hash_password(password),
+    store.put_user(name, role=target.role, password_hash=_password_hash(store, password, role=target.role, name=name),
                    subdistricts=target.subdistricts, active=target.active)
 
 
@@ -454,3 +497,7 @@ def _same(stored: object, new: object) -> bool:
     if isinstance(new, (int, float)):
         return float(stored) == float(new)  # type: ignore[arg-type]
     return str(stored) == str(new)
+def sign_in_log(store: Store, actor: User, *, since: float = 0.0, limit: int = 1000) -> list[SignInAttempt]:
+    """Sign-in attempts at or after ``since`` (epoch seconds), newest first (admins)."""
+    _admin(store, actor)
+    return store.sign_ins().attempts(since=since, limit=limit)

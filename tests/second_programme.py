@@ -141,7 +141,7 @@ def second_dataset() -> Dataset:
     )
 
 
-ADMIN = ("admin", "admin-pass-1")
+ADMIN = ("admin", "tea-lantern-harbor-42")
 EDITOR = ("wang", "editor-pass-1", "春熙路")
 
 

@@ -6,6 +6,12 @@ database made for this test session (``qy_test_<pid>_<random>`` on the server at
 ``QY_TEST_PG``, default the project's server ``scripts/postgis.sh`` starts), one schema
 per store; the database is dropped when the session ends. Without a server the PostGIS
 tests are skipped, except with ``CI=true``, where that is a failure.
+
+``ADMIN_USER`` and ``EDITOR_USER`` are the scratch stores' admin and editor as a session
+signed in to such a store holds them, credential stamp included: their password hashes
+are made with a fixed salt, so the stamp (``geo.auth.credential_stamp``) is the same in
+every scratch store. A test that changes one of them (password, role, subdistricts,
+active) ends that "session": sign in again with ``signed_in``.
 """
 from __future__ import annotations
 
@@ -13,28 +19,40 @@ import atexit
 import hashlib
 import os
 import re
+import resource
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from argon2 import PasswordHasher
 from psycopg import sql
 
-from geo import writes
+from geo import auth
 from geo.audit import ProgressRecord, record_from_rows
 from geo.auth import User
 from geo.dataset import Dataset
 from geo.settings import SAMPLE_GPKG, SAMPLE_STORE_URL
-from geo.store import CompoundRows, Store, open_store
+from geo.store import CompoundRows, Store, UserRecord, open_store
 from geo.store.base import EDIT_KEYS
 from geo.store.postgis import close_pools
 from tests.browser_support import skip_or_fail
 
-ADMIN = ("admin", "admin-pass-1")
+ADMIN = ("admin", "tea-lantern-harbor-42")
 EDITOR = ("li", "editor-pass-1", "金沙")
-ADMIN_USER, EDITOR_USER = User(ADMIN[0], "admin"), User(EDITOR[0], "editor", (EDITOR[2],))
+_SALT = b"qy-test-fixtures"  # 16 bytes; a fixed salt only for these test users
+
+
+def _record(name: str, password: str, role: str, subdistricts: tuple[str, ...] = ()) -> UserRecord:
+    return UserRecord(name, role, subdistricts, PasswordHasher().hash(password, salt=_SALT), "", True)
+
+
+_FIXTURE_USERS = (_record(ADMIN[0], ADMIN[1], "admin"), _record(EDITOR[0], EDITOR[1], "editor", (EDITOR[2],)))
+ADMIN_USER, EDITOR_USER = (auth.user_from_record(r) for r in _FIXTURE_USERS)
 PG_SERVER = os.environ.get("QY_TEST_PG", "postgresql://postgres@127.0.0.1:54329/postgres")
 _TEST_DB = re.compile(r"^qy_test_(\d+)_[0-9a-f]+$")
 
@@ -147,9 +165,17 @@ def scratch_sample(folder: Path) -> Store:
 def scratch_store_with_users(folder: Path) -> Store:
     """A scratch sample store (see :func:`scratch_sample`) with the test admin and 金沙 editor."""
     store = scratch_sample(folder)
-    admin = writes.create_first_admin(store, *ADMIN)
-    writes.add_user(store, admin, EDITOR[0], EDITOR[1], "editor", [EDITOR[2]])
+    for record in _FIXTURE_USERS:
+        store.put_user(record.name, role=record.role, password_hash=record.password_hash,
+                       subdistricts=record.subdistricts)
     return store
+
+
+def signed_in(store: Store, name: str) -> User:
+    """``name`` as a session that signs in to ``store`` now holds them (no password check, no sign-in log)."""
+    user = auth.user_by_name(store, name)
+    assert user is not None, f"no active user {name}"
+    return user
 
 
 def store_digest(store: Store) -> str:
@@ -157,6 +183,30 @@ def store_digest(store: Store) -> str:
     if store.url.startswith("gpkg:"):
         return hashlib.sha256(Path(store.url.removeprefix("gpkg:")).read_bytes()).hexdigest()
     return pg_digest(store)
+
+
+#: Bytes a process may write into any file while :func:`no_room_to_write` holds (a full disk).
+ROOM = 4096
+
+
+@contextmanager
+def no_room_to_write() -> Iterator[None]:
+    """While inside, this process cannot write past the first ``ROOM`` bytes of any file (EFBIG, as on a full disk).
+
+    Python ignores SIGXFSZ, so a write past the limit fails with an error instead of killing
+    the process. Print nothing inside: pytest's capture files obey the limit too.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (ROOM, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def limit_file_size() -> None:
+    """``preexec_fn`` for a child process that runs as on a full disk (see :func:`no_room_to_write`)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (ROOM, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
 
 def record_in_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:

@@ -3,6 +3,8 @@
 Signing in (``--user NAME``): the password comes from ``QY_PASSWORD`` when set, else
 from the terminal (a prompt), else from the next line of standard input. Commands that
 also set a password (``users add``, ``users passwd``) read that one after it, the same way.
+Sign-ins are counted like the dashboard's (``geo.auth.authenticate``), with the OS user
+as the client (:func:`cli_client`): after failed ones a sign-in must wait.
 """
 from __future__ import annotations
 
@@ -78,6 +80,14 @@ def read_secret(prompt: str, *, confirm: bool = False, stdin: bool = False) -> s
     return first
 
 
+def cli_client() -> str:
+    """Who is signing in from the command line, as the sign-in back-off counts clients (``cli:<OS user>``)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid
+        return f"cli:uid{os.getuid()}"
+
+
 def sign_in(store: Store, name: str | None, *, stdin: bool = False) -> auth.User:
     """The user ``--user`` names, signed in with their password; UsageError without a name, Refusal if wrong."""
     if not name:
@@ -86,7 +96,7 @@ def sign_in(store: Store, name: str | None, *, stdin: bool = False) -> auth.User
     if password is None:
         password = read_secret(f"{bilingual('cli.password_of', name=name)}: ", stdin=stdin)
     try:
-        return auth.authenticate(store, name, password)
+        return auth.authenticate(store, name, password, client=cli_client())
     except auth.Refused as exc:
         raise Refusal(str(exc)) from None
     except StoreError as exc:

@@ -6,22 +6,36 @@
     python -m geo users set NAME [--role R] [--subdistrict S ...] [--active | --disabled] --user ADMIN
     python -m geo users passwd NAME --user NAME_OR_ADMIN
     python -m geo users remove NAME --user ADMIN
+    python -m geo users sign-ins [--since YYYY-MM-DD] --user ADMIN   sign-in attempts, newest first
 
 Signing in: ``--user`` with the password from ``QY_PASSWORD``, the terminal, or the first
 line of standard input; a new password (add, passwd) is read after it: asked twice on a
 terminal, else the next line of standard input. Anyone who can run this command may
 create the first admin of a store that has none (as they could copy the store file);
 after that every change needs an admin (or, for ``passwd``, the user themself), and the
-last active admin cannot be removed, disabled or demoted.
-Exit codes: 0 done; 1 refused (wrong password, not an admin, the last admin);
-2 bad input (unknown role, subdistrict or user, a name taken, a short password).
+last active admin cannot be removed, disabled or demoted. A new password must meet the
+rule of the user's role (``geo.auth``: admins at least 15 characters and very hard to
+guess); making a user an admin (``set NAME --role admin``) reads a new password for them.
+Any change of a user ends the sessions they have open in the dashboard.
+Exit codes: 0 done; 1 refused (wrong password, too many failed sign-ins, not an admin,
+the last admin); 2 bad input (unknown role, subdistrict or user, a name taken, a weak password).
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from geo import auth, writes
-from geo.cli.common import STORE_HELP, USER_HELP, Refusal, UsageError, read_secret, sign_in, store_from
+from geo.cli.common import (
+    STORE_HELP,
+    USER_HELP,
+    Refusal,
+    UsageError,
+    parse_date,
+    read_secret,
+    sign_in,
+    store_from,
+)
 from geo.i18n import bilingual
 from geo.store import Store, StoreError
 
@@ -54,8 +68,10 @@ def _list(store: Store, args: argparse.Namespace) -> str:
 
 def _set(store: Store, args: argparse.Namespace) -> str:
     actor = sign_in(store, args.user, stdin=args.password_stdin)
+    target = store.user(args.name)
+    promoted = args.role == "admin" and target is not None and target.role != "admin"
     user = writes.update_user(store, actor, args.name, role=args.role, subdistricts=args.subdistrict,
-                              active=args.active)
+                              active=args.active, password=_new_password(args, args.name) if promoted else None)
     return bilingual("cli.user_updated", name=user.name, role=user.role)
 
 
@@ -70,18 +86,27 @@ def _remove(store: Store, args: argparse.Namespace) -> str:
     return bilingual("cli.user_removed", name=args.name)
 
 
+def _sign_ins(store: Store, args: argparse.Namespace) -> str:
+    since = dt.datetime.combine(parse_date(args.since), dt.time()).timestamp() if args.since else 0.0
+    attempts = writes.sign_in_log(store, sign_in(store, args.user, stdin=args.password_stdin), since=since)
+    return "\n".join(f"{a.at_text}  {a.outcome:14} {a.client:24} {a.name!r}" for a in attempts)
+
+
 SIGN_IN_RULES = (
     "The first admin of a store that has none is created without signing in (users add NAME --role admin). "
     "After that every change needs --user ADMIN (passwd: an admin or the user themself). The signing-in password "
     "comes from QY_PASSWORD, else the terminal, else the first line of stdin; a new password is read after it "
     "(asked twice on a terminal, else the next line of stdin). The last active admin cannot be removed, "
-    "disabled or demoted. Exit 0 done, 1 refused, 2 bad input."
+    "disabled or demoted. Admin passwords: at least 15 characters, very hard to guess; set NAME --role admin reads "
+    "a new one. After failed sign-ins a sign-in must wait (sign-ins lists the attempts). "
+    "Exit 0 done, 1 refused, 2 bad input."
 )
-_ACTIONS = {"add": _add, "list": _list, "set": _set, "passwd": _passwd, "remove": _remove}
+_ACTIONS = {"add": _add, "list": _list, "set": _set, "passwd": _passwd, "remove": _remove, "sign-ins": _sign_ins}
+_WITHOUT_NAME = ("list", "sign-ins")
 
 
 def _cmd_users(args: argparse.Namespace) -> int:
-    if args.action != "list" and not args.name:
+    if args.action not in _WITHOUT_NAME and not args.name:
         raise UsageError(bilingual("cli.needs_name", action=args.action))
     store = store_from(args)
     try:
@@ -97,8 +122,8 @@ def _cmd_users(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``users`` command to the ``python -m geo`` parser."""
-    p = sub.add_parser("users", help="manage users: add / list / set / passwd / remove (admins; the first admin: "
-                                     "users add NAME --role admin)", description=SIGN_IN_RULES)
+    p = sub.add_parser("users", help="manage users: add / list / set / passwd / remove / sign-ins (admins; the first "
+                                     "admin: users add NAME --role admin)", description=SIGN_IN_RULES)
     p.add_argument("action", choices=tuple(_ACTIONS))
     p.add_argument("name", nargs="?")
     p.add_argument("--role", help="viewer (default for add) | editor | admin")
@@ -108,5 +133,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     state.add_argument("--disabled", dest="active", action="store_const", const=False, help="set: may no longer sign in")
     p.add_argument("--user", help=f"who manages: {USER_HELP}")
     p.add_argument("--password-stdin", action="store_true", help="read passwords from standard input even on a terminal")
+    p.add_argument("--since", help="sign-ins: attempts since this day, YYYY-MM-DD (default: all kept, 90 days)")
     p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_users)

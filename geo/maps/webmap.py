@@ -66,7 +66,7 @@ from geo.crs import convert_geoseries
 from geo.dataset import Dataset
 from geo.formatting import number
 from geo.i18n import t, vocab
-from geo.maps import points
+from geo.maps import coarse, points
 from geo.maps.offline import add_to_head, offline_map
 from geo.programme import Programme
 from geo.settings import Settings, get_settings
@@ -104,7 +104,9 @@ class MapOptions:
     area_labels: bool = False  # permanent area name (+ %) labels
     highlight_area: str | None = None  # drawn emphasised in the base map
     popups: bool = True  # compound record on click (False on the public screen)
-    anonymous: bool = False  # compound dots carry only their status: no id, name or record (public screen)
+    # public screen: one dot per ~200 m cell with a count and a status, away from every compound
+    # (geo.maps.coarse); no id, name, record, exact position, additions or selection
+    anonymous: bool = False
     tooltips: bool = True
     legend: bool = True
     legend_position: str = "topright"  # Leaflet control corner
@@ -171,12 +173,16 @@ def features_from_compounds(compounds: gpd.GeoDataFrame, as_of: AsOfLike = None,
 
     With ``popups`` also sd/a (subdistrict/area, in ``lang``, named by ``programme``), b (batch), y (year built),
     hh (households), bl (buildings), pf/af (planned/actual finish; af blank when it is
-    after ``as_of``); ``anonymous``: only s. WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
+    after ``as_of``). ``anonymous``: not one dot per compound but per grid cell
+    (``geo.maps.coarse``), with only s (the cell's status) and n (compounds in it), at a
+    point no compound is near. WGS-84, or GCJ-02 when ``basemap`` is ``amap``.
     """
-    lon, lat = _lonlat(compounds, basemap)
     status = asof.derive_status(compounds, as_of).tolist()
     if anonymous:
-        return _point_collection(lon, lat, [{"s": s} for s in status])
+        dots = coarse.coarse_points(compounds, status, prefer=schema.PROGRAMME_STATUSES).dots
+        lon, lat = _lonlat(dots, basemap)
+        return _point_collection(lon, lat, [{"s": s, "n": int(n)} for s, n in zip(dots["s"], dots["n"])])
+    lon, lat = _lonlat(compounds, basemap)
     cols = {"id": compounds["compound_id"].astype(str).tolist(), "n": compounds["name"].astype(str).tolist(),
             "s": status}
     if popups:
@@ -260,10 +266,15 @@ def _bind_tooltip(layer: folium.GeoJson, fn: str = _TIP_FN, sticky: bool = True)
     _LayerScript(f"layer.bindTooltip({fn}, {{sticky: {str(sticky).lower()}, className: 'qy-tip'}});").add_to(layer)
 
 
-def _count_attr(layer: folium.GeoJson, key: str) -> None:
-    """Record the layer's feature count on the map container (data-qy-<key>)."""
+def _count_attr(layer: folium.GeoJson, key: str, *, sum_of: str | None = None) -> None:
+    """Record the layer's feature count on the map container (data-qy-<key>); ``sum_of``: the sum of that
+    property instead (coarse dots: the compounds they stand for), and the feature count as data-qy-dots."""
+    count = "layer.getLayers().length"
+    total = (f"layer.getLayers().reduce(function (a, l) {{ return a + (l.feature.properties.{sum_of} || 0); }}, 0)"
+             if sum_of else count)
+    dots = f" map.getContainer().setAttribute('data-qy-dots', String({count}));" if sum_of else ""
     _LayerScript(
-        f"if (map) {{ map.getContainer().setAttribute('data-qy-{key}', String(layer.getLayers().length)); }}"
+        f"if (map) {{ map.getContainer().setAttribute('data-qy-{key}', String({total}));{dots} }}"
     ).add_to(layer)
 
 
@@ -439,7 +450,7 @@ def _compound_style_js(o: MapOptions, radius: float, selected: bool = False) -> 
     fills, muted = json.dumps(colors.STATUS), json.dumps({s: 1 for s in o.mute_statuses})
     stroke, weight = (c["hl"], 3) if selected else (c["dot_stroke"], 0.6)
     return (f"function (f) {{ var m = !{int(selected)} && ({muted})[f.properties.s];"
-            f" var k = window.qyK || 1;"
+            f" var k = (window.qyK || 1) * (f.properties.n ? 1 + Math.log2(f.properties.n) / 3 : 1);"
             f" return {{radius: k * (m ? {radius * 0.6:.2f} : {radius}), color: '{stroke}', weight: m ? 0 : {weight},"
             f" opacity: 1, fillColor: ({fills})[f.properties.s] || '#999', fillOpacity: m ? 0.45 : 0.92}}; }}")
 
@@ -461,7 +472,7 @@ def _compound_layer(data: dict[str, Any], o: MapOptions, *, name: str, selected:
         _bind_tooltip(layer, _compound_tip_fn(o))
     if o.popups:
         _LayerScript(f"layer.bindPopup({_compound_popup_fn(o)}, {{maxWidth: 360}});").add_to(layer)
-    _count_attr(layer, count_key)
+    _count_attr(layer, count_key, sum_of="n" if o.anonymous else None)
     return layer
 
 
@@ -478,9 +489,10 @@ def _addition_layer(data: dict[str, Any], o: MapOptions, *, name: str, color: st
 
 
 def _additions(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: AsOfLike, o: MapOptions) -> list[folium.GeoJson]:
+    """Elevator and charger layers (none on an anonymous map: they sit on the compounds)."""
+    if o.anonymous:
+        return []
     names = dict(zip(compounds["compound_id"], compounds["name"]))
-    if o.anonymous:  # counts only: no compound names in tooltips
-        o, names = dataclasses.replace(o, tooltips=False), {c: "" for c in names}
     out = []
     if "elevators" in o.layers:
         per = _elevator_points(ds, compounds, as_of)
@@ -553,6 +565,9 @@ def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES, extra_
     ``extra_rows`` (trusted HTML, e.g. of an extra layer; see :func:`legend_row`)."""
     rows = [f'<div class="qy-legend-title">{escape(t("map.legend.status", o.lang))}</div>']
     rows += [_swatch(colors.STATUS[s], vocab("status", s, o.lang)) for s in statuses]
+    if o.anonymous and "compounds" in o.layers:
+        note = t("map.coarse_note", o.lang, m=f"{coarse.CELL_M:.0f}")
+        rows.append(f'<div class="qy-legend-note">{escape(note)}</div>')
     if o.area_values is not None and "areas" in o.layers:
         rows.append(f'<div class="qy-legend-title">{escape(t("map.legend.area_progress", o.lang))}</div>')
         boxes = "".join(f'<span class="qy-sw" style="background:{c}"></span>' for c in colors.PROGRESS_RAMP)
@@ -596,6 +611,7 @@ def _css(o: MapOptions) -> str:
 .leaflet-container.leaflet-container {{ background: {c['bg']}; font-family: {fonts.css_font_family()}; }}
 .qy-legend {{ background: {c['panel']}; color: {c['text']}; padding: .5em .7em; border-radius: 6px; font-size: 12px; line-height: 1.5; box-shadow: 0 1px 4px rgba(0,0,0,.25); }}
 .qy-legend-title {{ font-weight: 700; margin-top: .2em; }}
+.qy-legend-note {{ max-width: 13em; white-space: normal; opacity: .8; font-size: .9em; margin-top: .2em; }}
 .qy-row {{ display: flex; align-items: center; gap: .45em; white-space: nowrap; }}
 .qy-sw {{ display: inline-block; flex: none; }}
 .leaflet-tooltip.qy-area-label {{ background: transparent; border: 0; box-shadow: none; color: {c['text']}; font-weight: 700; font-size: 13px; text-shadow: 0 0 3px {c['bg']}, 0 0 3px {c['bg']}; }}
@@ -685,7 +701,7 @@ def map_from_dataset(ds: Dataset, *, as_of: AsOfLike = None, compounds: gpd.GeoD
         layers.append(_compound_layer(data, o, name=t("map.layer.compounds", o.lang)))
     layers += _additions(ds, comp, as_of, o)
     layers += extra_layers
-    if highlight_ids:
+    if highlight_ids and not o.anonymous:
         layers.append(_selected_layer(ds, comp, highlight_ids, as_of, o))
     for layer in layers:
         layer.add_to(fmap)

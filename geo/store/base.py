@@ -11,6 +11,12 @@ it was): :meth:`Store.commit` and :meth:`Store.restore` make a new version,
 :meth:`Store.apply_changes` writes one compound's progress edit guarded by its tag
 (optimistic concurrency), :meth:`Store.put_user` / :meth:`Store.delete_user` change one
 user. Rights are not checked here: every write goes through ``geo.writes``.
+
+Sign-ins: :meth:`Store.sign_ins` is the log of sign-in attempts (:class:`SignInLog`)
+that the login back-off (``geo.backoff``) reads and ``geo.auth.authenticate`` writes.
+It is shared by every process that opens the store, survives restarts, and is kept
+apart from the data so that a sign-in never changes the store's fingerprint (which
+would empty every session's cache).
 """
 from __future__ import annotations
 
@@ -22,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo.backoff import SignInPolicy, Tally
 from geo.dataset import Dataset
 from geo.i18n import bilingual
 
@@ -44,6 +51,33 @@ def now_text() -> str:
 # --- errors -------------------------------------------------------------------------------------
 class StoreError(RuntimeError):
     """The store cannot be read or written; the message says which store and why (bilingual)."""
+
+
+def _write_failure(exc: BaseException) -> str:
+    """Why the system refused a write: full, readonly, io, or "" (another reason)."""
+    code = str(getattr(exc, "sqlite_errorname", "") or "")
+    errno = getattr(exc, "errno", None)
+    text = str(exc).lower()  # GDAL (pyogrio) passes SQLite's and the system's reasons on as text only
+    if code == "SQLITE_FULL" or errno in (28, 27, 122) or any(  # ENOSPC, EFBIG, EDQUOT
+            w in text for w in ("disk is full", "no space left", "file too large", "quota")):
+        return "full"
+    if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")) or errno in (13, 30) or any(  # EACCES, EROFS
+            w in text for w in ("readonly", "read-only", "permission denied")):
+        return "readonly"
+    if code.startswith("SQLITE_IOERR") or errno == 5 or "i/o error" in text:  # EIO
+        return "io"
+    return ""
+
+
+def write_error(exc: BaseException, what: str = "store.write_failed") -> StoreError:
+    """A bilingual StoreError for a write the system refused (disk full, read-only, I/O); nothing was written.
+
+    ``what``: the message family (``store.write_failed`` for the data, ``store.sign_ins_failed``
+    for the sign-in log), each with a ``.full``, ``.readonly`` and ``.io`` variant. The
+    message names the reason, never a path; chain the original (``raise ... from exc``) for logs.
+    """
+    reason = _write_failure(exc)
+    return StoreError(bilingual(f"{what}.{reason}") if reason else bilingual(what, reason=type(exc).__name__))
 
 
 class StoreUnavailable(StoreError):
@@ -174,6 +208,59 @@ def audit_text(value: Any) -> str | None:
         return str(int(value))
     return None if value is None else str(value)
 
+#: Outcomes of a sign-in attempt: signed in; wrong password; no such (active) user; still being checked.
+SIGN_IN_OUTCOMES = ("ok", "wrong_password", "unknown_user", "pending")
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """One sign-in attempt: when (epoch seconds), the name typed, the client, the outcome."""
+
+    id: int
+    at: float
+    name: str
+    client: str
+    outcome: str  # one of SIGN_IN_OUTCOMES
+
+    @property
+    def at_text(self) -> str:
+        """``at`` as local time, ISO to the second."""
+        return dt.datetime.fromtimestamp(self.at).replace(microsecond=0).isoformat(sep=" ")
+
+
+@dataclass(frozen=True)
+class Begun:
+    """What :meth:`SignInLog.begin` decided: an attempt to check (``attempt``) or a wait (``retry_after`` s)."""
+
+    attempt: int | None
+    retry_after: float = 0.0
+
+
+class SignInLog(ABC):
+    """Sign-in attempts of one store, shared by every process that opens it.
+
+    :meth:`begin` counts the failures of the account and of the client under ``policy``
+    and, unless they must wait, records a pending attempt, in one transaction: parallel
+    guesses each see the ones before them (a pending attempt counts as a failure until
+    :meth:`finish` settles it, and for ever if its process dies).
+    """
+
+    @abstractmethod
+    def begin(self, name: str, client: str, policy: SignInPolicy, now: float) -> Begun:
+        """Start an attempt of ``name`` from ``client`` at ``now`` (epoch seconds), or say how long to wait."""
+
+    @abstractmethod
+    def finish(self, attempt: int, outcome: str) -> None:
+        """Settle a pending attempt: ``ok``, ``wrong_password`` or ``unknown_user``."""
+
+    @abstractmethod
+    def attempts(self, *, since: float = 0.0, limit: int = 1000) -> list[SignInAttempt]:
+        """Attempts at or after ``since`` (epoch seconds), newest first, at most ``limit``."""
+
+    @abstractmethod
+    def tally(self, name: str, client: str, policy: SignInPolicy, now: float) -> tuple[Tally, Tally]:
+        """The failures ``begin`` would count now for the account and for the client."""
+
 
 class Store(ABC):
     """A versioned data set with an audit trail, edit tags and users (one backend per subclass)."""
@@ -264,6 +351,11 @@ class Store(ABC):
     @abstractmethod
     def delete_user(self, name: str) -> bool:
         """Remove one user; False when there was none."""
+
+    # --- sign-ins (not part of the data: never changes the fingerprint) ----------------------------
+    @abstractmethod
+    def sign_ins(self) -> SignInLog:
+        """The log of sign-in attempts every process opening this store shares."""
 
     # --- copying a whole store (python -m geo migrate) ---------------------------------------------
     @abstractmethod

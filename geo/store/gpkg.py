@@ -65,7 +65,9 @@ from geo.store.base import (
     audit_text,
     bilingual,
     now_text,
+    write_error,
 )
+from geo.store.signins import SqliteSignInLog
 
 META_TABLE = "meta"
 LOCK_TIMEOUT_S = 30.0
@@ -325,7 +327,8 @@ class GpkgStore(Store):
                     _add_version(con, new, at, user, kind, note, len(dataset.compounds), dataset.meta)
                     con.execute("COMMIT")
                 except BaseException:
-                    con.execute("ROLLBACK")
+                    if con.in_transaction:  # SQLite has rolled back itself after an I/O error
+                        con.execute("ROLLBACK")
                     raise
                 con.execute("DETACH DATABASE incoming")
             return new
@@ -358,7 +361,8 @@ class GpkgStore(Store):
                     _add_version(con, new, at, user, "restore", note, rows[0][1], meta)
                     con.execute("COMMIT")
                 except BaseException:
-                    con.execute("ROLLBACK")
+                    if con.in_transaction:  # SQLite has rolled back itself after an I/O error
+                        con.execute("ROLLBACK")
                     raise
             return new
 
@@ -429,7 +433,8 @@ class GpkgStore(Store):
                             "revision = revision + 1, at = excluded.at, user = excluded.user", (compound_id, stamp, user))
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:  # SQLite has rolled back itself after an I/O error
+                    con.execute("ROLLBACK")
                 raise
             return _etag(con, compound_id)
 
@@ -445,6 +450,10 @@ class GpkgStore(Store):
         with self._locked(), _edit_connection(self.path) as con:
             gone = con.execute("DELETE FROM qy_users WHERE name = ?", (name,)).rowcount
         return bool(gone)
+
+    def sign_ins(self) -> SqliteSignInLog:
+        """The sign-in log in ``<store>.signins.sqlite`` beside the store (never inside it)."""
+        return SqliteSignInLog(self.path.with_name(self.path.name + ".signins.sqlite"))
 
     def history(self) -> History:
         """Versions, audit (oldest first), revisions and users."""
@@ -527,7 +536,23 @@ class GpkgStore(Store):
 
     @contextmanager
     def _locked(self, *, shared: bool = False) -> Iterator[None]:
-        """The lock on ``<store>.lock``: exclusive for writers, shared for small consistent reads (released if the process dies)."""
+        """The lock on ``<store>.lock``: exclusive for writers, shared for small consistent reads (released if the process dies).
+
+        A write the system refuses under the exclusive lock (disk full, read-only file, I/O error) is a
+        bilingual StoreError; the transaction or temporary file it was writing is discarded.
+        """
+        if shared:
+            with self._lock_file(shared=True):
+                yield
+            return
+        try:
+            with self._lock_file():
+                yield
+        except (sqlite3.Error, OSError, DataSourceError, DataLayerError) as exc:
+            raise write_error(exc) from exc
+
+    @contextmanager
+    def _lock_file(self, *, shared: bool = False) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a") as handle:

@@ -17,7 +17,9 @@ Tables of the store's schema:
   import costs what it changes, not what the store holds. The data of version N are, per
   ``_ord``, the entry with the smallest ``_to`` > N, else the current row;
 - ``qy_versions`` (with the column list of every layer per version), ``qy_audit``,
-  ``qy_revisions``, ``qy_users``, ``qy_serial`` (write counters, the fingerprint).
+  ``qy_revisions``, ``qy_users``, ``qy_serial`` (write counters, the fingerprint);
+- ``qy_sign_ins``: the sign-in log (:class:`PgSignInLog`, made on first use), outside
+  the fingerprint: a sign-in never empties a cache.
 
 Every write is one transaction (a killed client's transaction is rolled back by the
 server). Imports, restores and copies hold the store's advisory lock exclusively;
@@ -46,6 +48,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from geo.backoff import SignInPolicy, Tally
 from geo.dataset import DATE_COLUMNS, LAYERS, Dataset, parse_dates
 from geo.i18n import bilingual
 from geo.settings import STORAGE_CRS
@@ -53,11 +56,15 @@ from geo.store.base import (
     AUDIT_COLUMNS,
     EDIT_KEYS,
     REVISION_COLUMNS,
+    SIGN_IN_OUTCOMES,
+    Begun,
     Change,
     CompoundRows,
     EditConflict,
     History,
     Loaded,
+    SignInAttempt,
+    SignInLog,
     Store,
     StoreBusy,
     StoreChanged,
@@ -66,6 +73,7 @@ from geo.store.base import (
     Version,
     audit_text,
     now_text,
+    write_error,
 )
 
 DEFAULT_SCHEMA = "qy"
@@ -77,6 +85,7 @@ LOCK_TIMEOUT_S = 30
 CONNECT_TIMEOUT_S = 5
 POOL_MAX = 20
 _LOCK_CLASS = 0x5159  # advisory lock namespace of this project ("QY")
+_SIGN_IN_LOCK_CLASS = 0x5160  # the sign-in log's (apart from the store's: a sign-in never waits for an import)
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _SPATIAL = "geometry(Geometry, 4326)"
 
@@ -223,6 +232,8 @@ class PostgisStore(Store):
                     raise StoreError(bilingual("store.missing", store=self.target.label)) from None
                 if isinstance(exc, psycopg.errors.LockNotAvailable):
                     raise StoreBusy(bilingual("store.busy")) from exc
+                if isinstance(exc, psycopg.errors.DiskFull):  # the server's disk: one clear message, no server path
+                    raise write_error(exc) from exc
                 if isinstance(exc, psycopg.OperationalError):
                     raise _server_error(self.target, exc) from exc
                 raise
@@ -678,6 +689,10 @@ class PostgisStore(Store):
                 self._bump(cur, name)
         return bool(gone)
 
+    def sign_ins(self) -> PgSignInLog:
+        """The sign-in log in ``qy_sign_ins`` of the store's schema, shared by every app server."""
+        return PgSignInLog(self)
+
     def replace_with(self, history: History, data: Callable[[int], Dataset]) -> None:
         """Replace the schema with a copy of another store, in one transaction.
 
@@ -715,6 +730,71 @@ class PostgisStore(Store):
         for u in history.users:
             cur.execute(sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self._id("qy_users")),
                         (u.name, u.role, Jsonb(list(u.subdistricts)), u.password_hash, u.created_at, u.active))
+
+
+class PgSignInLog(SignInLog):
+    """Sign-in attempts in the store's schema (``qy_sign_ins``); :meth:`begin` counts and records under a
+    transaction-level advisory lock of its own, so parallel sign-ins from every app server queue."""
+
+    RETENTION_S = 90 * 24 * 3600.0
+    MAX_TEXT = 128
+
+    def __init__(self, store: PostgisStore) -> None:
+        self.store = store
+        self._table = store._id("qy_sign_ins")
+
+    @contextmanager
+    def _tx(self) -> Iterator[psycopg.Cursor]:
+        with self.store._tx() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_SIGN_IN_LOCK_CLASS, self.store.schema))
+            cur.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (id bigserial PRIMARY KEY, at double precision NOT NULL, "
+                                "name text NOT NULL, client text NOT NULL, outcome text NOT NULL)").format(self._table))
+            cur.execute(sql.SQL("CREATE INDEX IF NOT EXISTS qy_sign_ins_name ON {} (name, at)").format(self._table))
+            cur.execute(sql.SQL("CREATE INDEX IF NOT EXISTS qy_sign_ins_client ON {} (client, at)").format(self._table))
+            yield cur
+
+    def _tally(self, cur: psycopg.Cursor, name: str, client: str, policy: SignInPolicy, now: float) -> tuple[Tally, Tally]:
+        cur.execute(sql.SQL("SELECT count(*), COALESCE(max(at), 0) FROM {t} WHERE name = %(n)s AND outcome <> 'ok' "
+                            "AND at > %(since)s AND at > COALESCE((SELECT max(at) FROM {t} WHERE name = %(n)s "
+                            "AND outcome = 'ok'), 0)").format(t=self._table),
+                    {"n": name, "since": now - policy.account.window_s})
+        account = _one(cur)
+        cur.execute(sql.SQL("SELECT count(*), COALESCE(max(at), 0) FROM {} WHERE client = %s AND outcome <> 'ok' "
+                            "AND at > %s").format(self._table), (client, now - policy.client.window_s))
+        by_client = _one(cur)
+        return Tally(int(account[0]), float(account[1])), Tally(int(by_client[0]), float(by_client[1]))
+
+    def begin(self, name: str, client: str, policy: SignInPolicy, now: float) -> Begun:
+        """Count the failures and, unless a wait is due, record a pending attempt (one transaction)."""
+        name, client = name[:self.MAX_TEXT], client[:self.MAX_TEXT]
+        with self._tx() as cur:
+            wait = policy.retry_after(*self._tally(cur, name, client, policy, now), now)
+            if wait > 0:
+                return Begun(None, wait)
+            cur.execute(sql.SQL("DELETE FROM {} WHERE at < %s").format(self._table), (now - self.RETENTION_S,))
+            cur.execute(sql.SQL("INSERT INTO {} (at, name, client, outcome) VALUES (%s, %s, %s, 'pending') "
+                                "RETURNING id").format(self._table), (now, name, client))
+            return Begun(int(_one(cur)[0]))
+
+    def finish(self, attempt: int, outcome: str) -> None:
+        """Settle a pending attempt with its outcome."""
+        if outcome not in SIGN_IN_OUTCOMES or outcome == "pending":
+            raise ValueError(f"outcome must be one of {SIGN_IN_OUTCOMES[:-1]}, not {outcome!r}")
+        with self._tx() as cur:
+            cur.execute(sql.SQL("UPDATE {} SET outcome = %s WHERE id = %s AND outcome = 'pending'").format(self._table),
+                        (outcome, attempt))
+
+    def attempts(self, *, since: float = 0.0, limit: int = 1000) -> list[SignInAttempt]:
+        """Attempts at or after ``since``, newest first."""
+        with self._tx() as cur:
+            cur.execute(sql.SQL("SELECT id, at, name, client, outcome FROM {} WHERE at >= %s "
+                                "ORDER BY at DESC, id DESC LIMIT %s").format(self._table), (since, int(limit)))
+            return [SignInAttempt(int(i), float(a), n, c, o) for i, a, n, c, o in cur.fetchall()]
+
+    def tally(self, name: str, client: str, policy: SignInPolicy, now: float) -> tuple[Tally, Tally]:
+        """The account's and the client's failures as :meth:`begin` counts them."""
+        with self._tx() as cur:
+            return self._tally(cur, name[:self.MAX_TEXT], client[:self.MAX_TEXT], policy, now)
 
 
 def _one(cur: psycopg.Cursor) -> tuple[Any, ...]:

@@ -5,7 +5,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.apptest_support import html_blocks
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 DASHBOARD = Path(APP).parent
@@ -86,3 +89,30 @@ def test_unreadable_store_gives_a_clear_message(monkeypatch, tmp_path):
     assert not at.exception
     message = " ".join(e.value for e in at.error)
     assert "数据无法读取" in message and "QY_STORE" in message and "missing.gpkg" in message
+
+
+def test_a_screen_only_server_serves_the_screen_and_nothing_else(monkeypatch):
+    monkeypatch.setenv("QY_PAGES", "screen")
+    at = _app()
+    at.run()
+    assert not at.exception
+    at.switch_page("app_pages/screen.py").run()
+    assert not at.exception and any("qs-clock" in h for h in html_blocks(at))  # the screen is drawn
+    assert not at.sidebar.get("page_link")
+    for page in ("app_pages/data_import.py", "app_pages/data_edit.py", "app_pages/briefing.py"):
+        with pytest.raises(ValueError, match="Known pages"):  # not registered (by URL: test_browser_hostile)
+            at.switch_page(page)
+
+
+def test_a_list_that_names_no_page_serves_nothing(monkeypatch):
+    monkeypatch.setenv("QY_PAGES", "scren")
+    at = _app()
+    at.run()
+    assert not at.exception and "QY_PAGES=scren" in at.error[0].value and not at.main.children.get(1)
+
+
+def test_streamlit_config_binds_to_this_machine_and_hides_error_details():
+    import tomllib
+    config = tomllib.loads((DASHBOARD.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"  # README: how to serve the office network or the hall
+    assert config["client"]["showErrorDetails"] == "none"  # not Streamlit's default "full"

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import REPO_ROOT, offline_page, run_script_server, save_screenshot, streamlit_server
-from tests.store_support import scratch_store_with_users
+from tests.store_support import ADMIN, EDITOR, scratch_store_with_users
 
 pytestmark = pytest.mark.browser
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -68,7 +68,7 @@ def test_upload_needs_a_login_then_report_preview_and_confirmed_import(browser, 
         page.wait_for_timeout(500)
         save_screenshot(page, "data_import_report")
         _logout(page)
-        _login(page, "admin", "admin-pass-1")
+        _login(page, *ADMIN)
         _upload(page, CORPUS / "ok" / "extras.csv")
         page.get_by_text("导入后将发生的变化").wait_for(timeout=60_000)
         page.get_by_text("可以导入：新增 0 个小区，更新 3 个，未变 0 个").wait_for()
@@ -112,7 +112,7 @@ def test_progress_page_for_an_editor(browser, data_app):
         page = visit.page
         page.get_by_role("heading", name="进度填报").wait_for(timeout=60_000)
         page.get_by_text("只读：登录编辑账号").wait_for()
-        _login(page, "li", "editor-pass-1")
+        _login(page, *EDITOR[:2])
         page.get_by_text("只读：登录编辑账号").wait_for(state="detached", timeout=30_000)  # now in 金沙, editable
         # The rerun after login streams its changes; wait for the button rather than sample it once.
         expect(page.get_by_role("button", name="保存")).to_be_enabled(timeout=30_000)

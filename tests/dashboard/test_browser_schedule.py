@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server
-from tests.store_support import scratch_store_with_users
+from tests.store_support import ADMIN, scratch_store_with_users
 
 pytestmark = pytest.mark.browser
 SIZES = ((1366, 768), (1600, 1000), (1920, 1080))
@@ -76,7 +76,7 @@ def test_a_daily_progress_edit_is_saved(browser, schedule_app):
     with offline_page(browser, f"{url}/schedule", width=1600, height=1000) as visit:
         page = visit.page
         page.get_by_role("heading", name="施工调度 · 一图一表").wait_for(timeout=90_000)
-        _login(page, "admin", "admin-pass-1")
+        _login(page, *ADMIN)
         page.get_by_text("一表 · 日进度", exact=True).click()
         page.get_by_text("清溪片区 · 工程日进度一栏表").wait_for(timeout=60_000)
         grid = page.get_by_test_id("stDataFrame").first
@@ -107,7 +107,7 @@ def test_a_violation_shows_after_a_handover_is_recorded_late(browser, schedule_a
     with offline_page(browser, f"{url}/schedule?as_of=2022-12-09", width=1600, height=1400) as visit:
         page = visit.page
         page.get_by_role("heading", name="施工调度 · 一图一表").wait_for(timeout=90_000)
-        _login(page, "admin", "admin-pass-1")
+        _login(page, *ADMIN)
         expect(page.get_by_text("R4 作业面移交后方可进场")).to_have_count(0)
         page.get_by_text("登记作业面移交").click()
         _choose(page, "移交方工程", "雨污分流")

@@ -12,7 +12,7 @@ from dashboard import state
 from geo import writes
 from geo.audit import Change
 from geo.settings import ROOT, get_settings
-from tests.store_support import ADMIN_USER, scratch_store_with_users
+from tests.store_support import ADMIN, ADMIN_USER, EDITOR, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -107,7 +107,7 @@ def test_the_admin_sees_every_change_then_confirms_the_import(store, tmp_path):
              "纬度": c.at["QY-0004", "geometry"].y, "户数": 210}]
     path = tmp_path / "two.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    at = _upload(_login(_page(IMPORT), "admin", "admin-pass-1"), path)
+    at = _upload(_login(_page(IMPORT), *ADMIN), path)
     notices = _notices(at)
     assert any("新增 0 个小区，更新 2 个，未变 0 个" in n for n in notices), notices
     assert any("QY-0203" in n and "充电桩由 20 个减为 6 个" in n for n in notices)
@@ -129,7 +129,7 @@ def test_import_page_in_english_and_admin_login():
     assert [t.value for t in at.title] == ["Data import"]
     _login(at, "admin", "wrong-password")
     assert any("wrong user name or password" in e.value for e in at.sidebar.error)
-    _login(at, "admin", "admin-pass-1")
+    _login(at, *ADMIN)
     assert any("Signed in: admin (Admin)" in c.value for c in at.sidebar.caption)
     assert [b.label for b in at.sidebar.button] == ["Log out"]
 
@@ -138,7 +138,7 @@ def test_restore_is_confirmed_with_the_versions_date_user_and_note(store):
     ds = store.load().dataset
     store.commit(ds.with_layers(compounds=ds.compounds.iloc[:5]), user="admin", note="five")
     first = store.versions()[0]
-    at = _login(_page(IMPORT, {"lang": "en"}), "admin", "admin-pass-1")
+    at = _login(_page(IMPORT, {"lang": "en"}), *ADMIN)
     chooser = at.selectbox(key=state.RESTORE_VERSION)
     assert f"version 1 · {first.created_at} · system" in chooser.format_func(1)
     chooser.select(1).run()
@@ -171,7 +171,7 @@ def test_viewer_cannot_edit():
 
 
 def test_editor_saves_progress_and_sees_history(store):
-    at = _login(_page(EDIT), "li", "editor-pass-1")
+    at = _login(_page(EDIT), *EDITOR[:2])
     _open(at, "金沙", "QY-0001")
     assert not at.info  # may edit 金沙
     finish = next(d for d in at.date_input if d.label == "实际竣工")
@@ -185,7 +185,7 @@ def test_editor_saves_progress_and_sees_history(store):
 
 
 def test_second_save_after_someone_else_is_refused(store):
-    at = _login(_page(EDIT), "li", "editor-pass-1")
+    at = _login(_page(EDIT), *EDITOR[:2])
     _open(at, "金沙", "QY-0001")  # the record is opened now (its tag is kept)
     store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "plan_finish", None, "2016-12-24")],
                         user="wang", etag=store.etag("QY-0001"))
@@ -212,7 +212,7 @@ def test_a_removed_editor_is_a_viewer_at_once_and_cannot_save(store):
 
 
 def test_editor_cannot_edit_another_subdistrict():
-    at = _login(_page(EDIT), "li", "editor-pass-1")
+    at = _login(_page(EDIT), *EDITOR[:2])
     _open(at, "少城", "QY-0003")
     assert any("只读" in i.value for i in at.info)
 
@@ -227,3 +227,26 @@ def test_single_sign_on_not_offered_when_not_configured():
     at = _page(IMPORT)
     labels = [b.label for b in at.sidebar.button]
     assert "统一身份认证登录" not in labels and "登录" in labels
+
+
+def test_a_save_on_a_full_disk_says_so_and_changes_nothing(store, monkeypatch):
+    at = _login(_page(EDIT), *EDITOR[:2])
+    _open(at, "金沙", "QY-0001")
+    next(d for d in at.date_input if d.label == "计划竣工").set_value(dt.date(2031, 1, 1))
+    import psycopg
+
+    import geo.store.gpkg
+    import geo.store.postgis
+
+    def full(*args):  # what each backend raises when its disk is full
+        if store.url.startswith("gpkg:"):
+            raise OSError(28, "No space left on device", "/srv/data/qingyang.gpkg-journal")
+        raise psycopg.errors.DiskFull('could not extend file "base/16384/2619": No space left on device')
+
+    monkeypatch.setattr(geo.store.gpkg, "_apply_change", full)
+    monkeypatch.setattr(geo.store.postgis, "_apply_change", full)
+    before = (store.fingerprint(), len(store.audit()))
+    _save(at)
+    assert (store.fingerprint(), len(store.audit())) == before
+    (error,) = [e.value for e in at.error]
+    assert "磁盘已满" in error and "/srv/" not in error

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from geo import metrics
 from geo.settings import ROOT
-from tests.store_support import scratch_store_with_users
+from tests.store_support import ADMIN, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/schedule.py"
@@ -84,7 +84,7 @@ def _login(at: AppTest, name: str, password: str) -> AppTest:
 
 
 def test_an_admin_raises_an_issue_today_through_the_use_case(store):
-    at = _login(_page(), "admin", "admin-pass-1")
+    at = _login(_page(), *ADMIN)
     at.selectbox(key=state.SCHEDULE_SCOPE).select("清溪片区").run()
     at.segmented_control(key=state.SCHEDULE_VIEW).set_value("issues").run()
     at.text_area[0].input("测试：东门临时围挡倾斜")

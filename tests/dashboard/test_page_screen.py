@@ -7,15 +7,21 @@ import json
 import re
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pytest
+import shapely
+import shapely.geometry
 from streamlit.testing.v1 import AppTest
 
 from dashboard.map_component import own_script
 from geo import kpis, metrics
+from geo.maps import coarse
 from geo.sample.programme import QINGYANG
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import open_store
 from tests.apptest_support import html_blocks
+from tests.geo.maps.map_html import collections
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -94,11 +100,35 @@ def test_read_only_and_no_personal_data(screen, ds):
     script = args["script"] + (args.get("feature_group") or "")
     assert "bindPopup" not in script and "bindTooltip(function" not in script
     decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), script)
-    dots = [json.loads(c) for c in re.findall(r"\}\)\((\{\"s\":.*?\})\)\);\n", script)]  # geo.maps.points columns
-    compounds = next(d for d in dots if len(d["x"]) == len(ds.compounds))
-    assert compounds["k"] == ["s"] and "completed" in compounds["c"][0]["v"]  # the dots: status only
+    dots = next(c for c in collections(decoded) if c["features"][0]["geometry"]["type"] == "Point")
+    assert {tuple(f["properties"]) for f in dots["features"]} == {("s", "n")}  # the dots: a status and a count
     for name, cid in zip(ds.compounds["name"], ds.compounds["compound_id"]):
         assert name not in page and f'"{name}"' not in decoded and cid not in decoded
+
+
+def _coordinates(geometry: dict) -> np.ndarray:
+    return shapely.get_coordinates(shapely.geometry.shape(geometry))
+
+
+def test_no_coordinate_the_screen_sends_is_near_a_compound(screen, ds):
+    """Dots stand for grid cells and sit >= 40 m from every compound; every other coordinate is a vertex of
+    the public layers (district, subdistricts, areas, greenways), none of which is made from compounds."""
+    args = _map_args(screen)
+    sent = []
+    for part in ("script", "feature_group"):
+        sent += collections(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), args[part]))
+    dots = [f for c in sent for f in c["features"] if f["geometry"]["type"] == "Point"]
+    assert sum(f["properties"]["n"] for f in dots) == len(ds.compounds)  # every compound counted, in fewer dots
+    assert len(dots) < len(ds.compounds) / 2
+    metric = gpd.GeoSeries(gpd.points_from_xy(*np.array([f["geometry"]["coordinates"] for f in dots]).T),
+                           crs="EPSG:4326").to_crs("EPSG:32648")
+    tree = shapely.STRtree(ds.compounds.to_crs("EPSG:32648").geometry.values)
+    _, distance = tree.query_nearest(metric.values, return_distance=True, all_matches=False)
+    assert distance.min() >= coarse.CLEARANCE_M
+    public = {tuple(xy) for layer in (ds.district, ds.subdistricts, ds.areas, ds.greenways)
+              for xy in shapely.get_coordinates(layer.geometry.values).round(6)}
+    shapes = [f for c in sent for f in c["features"] if f["geometry"]["type"] != "Point"]
+    assert shapes and all(tuple(xy) in public for f in shapes for xy in _coordinates(f["geometry"]).round(6))
 
 
 def test_map_is_offline_dark_and_highlights_the_area(screen):

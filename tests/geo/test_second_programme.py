@@ -124,7 +124,8 @@ def test_template_example_is_in_its_places_and_refused_only_as_the_example(ds, t
 
 
 def test_editors_rights_use_the_stored_programme(store):
-    admin = auth.User(ADMIN[0], "admin")
+    admin = auth.user_by_name(store, ADMIN[0])
+    assert admin is not None
     assert writes.add_user(store, admin, "zhao", "editor-pass-2", "editor", ["书院街"]).subdistricts == ("书院街",)
     with pytest.raises(auth.AuthError, match="春熙路、书院街、水井坊") as refused:
         writes.add_user(store, admin, "qian", "editor-pass-3", "editor", ["草堂"])

@@ -13,3 +13,20 @@ from geo.settings import Settings, get_settings
 def test_screen_reload_time(monkeypatch, value, expected):
     monkeypatch.setenv("QY_SCREEN_RELOAD_AT", value)
     assert get_settings().screen_reload_at == expected
+
+
+def test_sign_in_and_session_settings(monkeypatch):
+    assert (Settings.session_idle_minutes, Settings.login_free_failures, Settings.login_max_wait_seconds) == (30, 5, 900)
+    monkeypatch.setenv("QY_SESSION_IDLE_MINUTES", "0")
+    monkeypatch.setenv("QY_LOGIN_FREE_FAILURES", "-3")
+    monkeypatch.setenv("QY_LOGIN_MAX_WAIT_SECONDS", "soon")
+    s = get_settings()
+    assert (s.session_idle_minutes, s.login_free_failures, s.login_max_wait_seconds) == (0, 1, 900)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("", ()), ("screen", ("screen",)), (" /screen/ , briefing,", ("screen", "briefing")),
+])
+def test_pages_served(monkeypatch, value, expected):
+    monkeypatch.setenv("QY_PAGES", value)
+    assert get_settings().pages == expected

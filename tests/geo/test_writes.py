@@ -1,13 +1,14 @@
 """Every write as a use case: rights checked from stored data, each refusal leaves the store byte-for-byte unchanged."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
 
 import pytest
 
-from geo import writes
+from geo import auth, writes
 from geo.audit import EditError, changes_since, history_frame, record_from_input
 from geo.auth import VIEWER, AuthError, Refused, User
 from geo.imports.planning import plan_import
@@ -16,7 +17,7 @@ from geo.imports.validate import validate_table
 from geo.settings import ROOT
 from geo.store import EditConflict, StoreChanged, open_store, scratch_url
 from tests.geo.tiny_data import tiny_dataset
-from tests.store_support import ADMIN_USER, EDITOR_USER, backend, scratch_store_with_users, store_digest
+from tests.store_support import ADMIN, ADMIN_USER, EDITOR, EDITOR_USER, backend, scratch_store_with_users, signed_in, store_digest
 
 # QY-0001 蜀汉路115号院 is in 金沙 (the test editor's), QY-0003 in 少城, QY-0004 has elevators EL-0001..4.
 
@@ -62,17 +63,20 @@ def test_an_editor_saves_a_compound_of_their_stored_subdistrict(store):
 def test_an_editor_of_another_subdistrict_is_refused_whatever_they_claim(store):
     writes.add_user(store, ADMIN_USER, "zhao", "guanghua-pass", "editor", ["光华"])
     opened, after = _edit(store)  # a 金沙 compound
-    message = _refused(store, writes.save_progress, store, User("zhao", "editor", ("光华", "金沙")), after,
-                       etag=opened.etag)
+    claimed = dataclasses.replace(signed_in(store, "zhao"), subdistricts=("光华", "金沙"))
+    message = _refused(store, writes.save_progress, store, claimed, after, etag=opened.etag)
     assert "金沙" in message  # refused by the compound's stored subdistrict, not the one the caller holds
     _, shaocheng = _edit(store, "QY-0003", actual_finish=None, actual_start=None)
-    _refused(store, writes.save_progress, store, User("li", "admin"), shaocheng, etag="v1.r0")  # a claimed role
+    claimed = dataclasses.replace(EDITOR_USER, role="admin")
+    assert "少城" in _refused(store, writes.save_progress, store, claimed, shaocheng, etag="v1.r0")  # a claimed role
+    assert "sign in" in _refused(store, writes.save_progress, store, User("li", "admin"), shaocheng, etag="v1.r0")
 
 
 def test_viewers_anonymous_removed_disabled_and_demoted_users_are_refused(store):
     writes.add_user(store, ADMIN_USER, "kan", "viewer-pass", "viewer")
     opened, after = _edit(store)
-    assert "只读" in _refused(store, writes.save_progress, store, User("kan", "editor", ("金沙",)), after, etag="v1.r0")
+    claimed = dataclasses.replace(signed_in(store, "kan"), role="editor", subdistricts=("金沙",))
+    assert "只读" in _refused(store, writes.save_progress, store, claimed, after, etag="v1.r0")
     assert "sign in" in _refused(store, writes.save_progress, store, VIEWER, after, etag="v1.r0")
     writes.update_user(store, ADMIN_USER, "li", subdistricts=["少城"])  # moved to another subdistrict
     _refused(store, writes.save_progress, store, EDITOR_USER, after, etag="v1.r0")
@@ -146,6 +150,23 @@ def test_only_an_admin_restores(store):
     assert len(store.load().dataset.compounds) == 1891
 
 
+def test_a_password_change_ends_every_session_signed_in_before(store):
+    opened, after = _edit(store)
+    assert writes.save_progress(store, EDITOR_USER, after, etag=opened.etag).changes == 1
+    writes.change_password(store, ADMIN_USER, "li", "new-editor-pass")  # e.g. the password leaked
+    opened, after = _edit(store, actual_finish=dt.date(2016, 11, 9))
+    assert "sign in again" in _refused(store, writes.save_progress, store, EDITOR_USER, after, etag=opened.etag)
+    assert writes.save_progress(store, signed_in(store, "li"), after, etag=opened.etag).changes == 1
+
+
+def test_a_removed_user_added_again_does_not_revive_old_sessions(store):
+    writes.remove_user(store, ADMIN_USER, "li")
+    writes.add_user(store, ADMIN_USER, "li", EDITOR[1], "editor", ["金沙"])  # the same name, role and password
+    opened, after = _edit(store)
+    _refused(store, writes.save_progress, store, EDITOR_USER, after, etag=opened.etag)
+    assert store.audit().empty
+
+
 def test_replacing_a_store_that_has_an_admin_takes_an_admin(store, tmp_path):
     _refused(store, writes.initialize_store, store, EDITOR_USER, tiny_dataset())
     fresh = open_store(scratch_url(tmp_path, "fresh"))
@@ -161,13 +182,14 @@ def test_the_first_admin_needs_no_sign_in_and_only_while_there_is_none(store, tm
     fresh = open_store(scratch_url(tmp_path, "fresh"))
     fresh.initialize(tiny_dataset())
     assert not writes.admin_exists(fresh)
-    assert writes.create_first_admin(fresh, "wang", "first-admin-1").is_admin
+    _refused(fresh, writes.create_first_admin, fresh, "wang", "aaaaaaaa", error=AuthError, match="15")
+    assert writes.create_first_admin(fresh, "wang", "plum-river-cobalt-88").is_admin
     assert writes.admin_exists(fresh)
 
 
 def test_user_management_is_for_admins(store):
     _refused(store, writes.add_user, store, EDITOR_USER, "x", "some-password", "admin")
-    _refused(store, writes.add_user, store, User("li", "admin"), "x", "some-password", "admin")
+    _refused(store, writes.add_user, store, dataclasses.replace(EDITOR_USER, role="admin"), "x", "some-password", "admin")
     _refused(store, writes.update_user, store, EDITOR_USER, "li", role="admin")
     _refused(store, writes.remove_user, store, EDITOR_USER, "admin")
     _refused(store, writes.change_password, store, EDITOR_USER, "admin", "new-password-1")
@@ -186,7 +208,7 @@ def test_users_change_their_own_password_and_the_last_admin_stays(store):
     assert "last admin" in _refused(store, writes.remove_user, store, ADMIN_USER, "admin")
     _refused(store, writes.update_user, store, ADMIN_USER, "admin", role="editor")
     _refused(store, writes.update_user, store, ADMIN_USER, "admin", active=False)
-    writes.add_user(store, ADMIN_USER, "wang", "second-admin", "admin")
+    writes.add_user(store, ADMIN_USER, "wang", "plum-river-cobalt-88", "admin")
     writes.remove_user(store, ADMIN_USER, "admin")  # another admin remains
     assert [u.name for u in store.users()] == ["li", "wang"]
 
@@ -229,9 +251,15 @@ def test_a_full_disk_on_import_is_a_clear_message_and_the_store_is_unchanged(sto
     before = store_digest(store)
     script = _FULL_DISK_IMPORT.format(root=str(ROOT), file=str(source), store=store.url)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "QY_PASSWORD": "admin-pass-1"})
+                          env={"PATH": "/usr/bin:/bin", "QY_PASSWORD": ADMIN[1]})
     assert done.returncode == 2, done.stderr
     err = done.stderr.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
-    assert "未能写入" in err and "could not be written" in err and "nothing was changed" in err
+    assert "无法写入数据" in err and "could not be written" in err and "nothing was saved" in err
     assert store_digest(store) == before and len(store.versions()) == 1
+def test_a_password_built_from_the_programmes_place_names_is_refused(store):
+    password = "qingyangcaotangshaocheng"  # zxcvbn alone scores it 4: its own lists know no district
+    assert auth.password_problem(password, role="admin", name="boss") is None
+    with pytest.raises(AuthError, match="an admin password must be very hard to guess"):
+        writes.add_user(store, ADMIN_USER, "boss", password, "admin")
+    assert store.user("boss") is None

@@ -47,11 +47,17 @@ def test_popups_show_no_finish_after_the_as_of_date(tiny):
     assert before["features"][0]["properties"]["pf"] == "2022-09-30"  # plans are known in advance
 
 
-def test_anonymous_dots_carry_only_the_status(tiny):
+def test_anonymous_dots_carry_only_a_count_and_a_status_away_from_the_compounds(tiny):
     fc = webmap.features_from_compounds(tiny.compounds, REPORT_DAY, programme=tiny.programme, anonymous=True)
-    assert [f["properties"] for f in fc["features"]] == [{"s": "completed"}, {"s": "planned"}, {"s": "not_old"}]
-    html = _render(webmap.map_from_dataset(tiny, options=webmap.MapOptions(anonymous=True)))
+    assert sorted(tuple(f["properties"].items()) for f in fc["features"]) == [
+        (("s", "completed"), ("n", 1)), (("s", "not_old"), ("n", 1)), (("s", "planned"), ("n", 1))]
+    exact = {tuple(c) for c in tiny.compounds.geometry.get_coordinates().round(6).to_numpy()}
+    assert not exact & {tuple(np.round(f["geometry"]["coordinates"], 6)) for f in fc["features"]}
+    options = webmap.MapOptions(anonymous=True, layers=webmap.LAYERS)  # even when additions are asked for
+    html = _render(webmap.map_from_dataset(tiny, highlight_ids=["QY-A"], options=options))
     assert "甲小区" not in html and "QY-A" not in html and "bindPopup" not in html
+    assert [len(c["features"]) for c in _collections(html)][-1] == 3  # no elevator, charger or selected layer
+    assert "data-qy-dots" in html and "约 200 米" in html  # the legend says what a dot is
 
 
 def test_popup_fields_are_optional_and_localised(tiny):

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geo.backoff import Backoff, SignInPolicy, Tally
 from geo.dataset import LAYERS, parse_dates
 from geo.settings import ROOT
 from geo.store import EDIT_KEYS, Change, EditConflict, Store, StoreChanged, StoreError, open_store, scratch_url
@@ -357,6 +358,69 @@ def test_users_audit_and_tags_survive_commits_and_restores(store):
     assert [u.name for u in store.users()] == ["wang"]
     assert len(store.audit()) == 1
     assert store.etag("QY-B") != tag  # a new version: every tag moved on
+
+
+# --- sign-ins --------------------------------------------------------------------------------------
+POLICY = SignInPolicy(account=Backoff(free=3, window_s=100.0), client=Backoff(free=5, window_s=50.0))
+T0 = 1_900_000_000.0
+
+
+def _try(log, name: str, client: str, outcome: str, at: float) -> float:
+    """One attempt settled with ``outcome``; its wait instead when it had to wait."""
+    begun = log.begin(name, client, POLICY, at)
+    if begun.attempt is None:
+        return begun.retry_after
+    log.finish(begun.attempt, outcome)
+    return 0.0
+
+
+def test_sign_ins_are_counted_per_account_since_its_last_success_and_per_client(store):
+    log = store.sign_ins()
+    for i in range(3):
+        assert _try(log, "wang", f"c{i}", "wrong_password", T0 + i) == 0.0
+    assert log.tally("wang", "c9", POLICY, T0 + 3) == (Tally(3, T0 + 2), Tally(0, 0.0))
+    assert _try(log, "wang", "c9", "ok", T0 + 2.5) == 0.5  # 3 failures: wait 1 s after the last, right password or not
+    assert _try(log, "wang", "c9", "ok", T0 + 3.5) == 0.0
+    assert log.tally("wang", "c9", POLICY, T0 + 4) == (Tally(0, 0.0), Tally(0, 0.0))  # a success starts again
+    for i in range(5):
+        _try(log, f"name-{i}", "sprayer", "unknown_user", T0 + 10 + i)
+    assert log.tally("someone", "sprayer", POLICY, T0 + 15) == (Tally(0, 0.0), Tally(5, T0 + 14))
+    assert _try(log, "someone", "sprayer", "unknown_user", T0 + 15) == 0.0  # 1 s after T0 + 14 has passed
+    assert log.tally("someone", "sprayer", POLICY, T0 + 70) == (Tally(1, T0 + 15), Tally(0, 0.0))  # out of the window
+    assert log.tally("wang", "c0", POLICY, T0 + 200) == (Tally(0, 0.0), Tally(0, 0.0))
+    names = [(a.name, a.client, a.outcome) for a in log.attempts(since=T0 + 3)]
+    assert names[0] == ("someone", "sprayer", "unknown_user") and names[-1] == ("wang", "c9", "ok")
+    assert len(names) == 7 and len(log.attempts()) == 10  # the attempt that waited was not recorded
+
+
+def test_a_pending_sign_in_counts_as_a_failure_so_parallel_guesses_queue(store):
+    log = store.sign_ins()
+    results: list[int | None] = []
+    lock = threading.Lock()
+
+    def guess() -> None:
+        begun = store.sign_ins().begin("target", "parallel", POLICY, T0)
+        with lock:
+            results.append(begun.attempt)
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r is not None for r in results) == POLICY.account.free  # none of them settled yet
+    assert {a.outcome for a in log.attempts()} == {"pending"}
+
+
+def test_sign_ins_are_shared_by_processes_and_leave_the_data_alone(store):
+    before = _state(store)
+    script = "\n".join([f"import sys; sys.path.insert(0, {str(ROOT)!r})", "from geo.store import open_store",
+                        "from tests.geo.store.test_contract import POLICY, T0, _try",
+                        f"log = open_store({store.url!r}).sign_ins()",
+                        "for i in range(3): _try(log, 'wang', 'other-process', 'wrong_password', T0 + i)"])
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT, timeout=120)
+    assert open_store(store.url).sign_ins().tally("wang", "here", POLICY, T0 + 3)[0] == Tally(3, T0 + 2)
+    assert _state(store) == before  # fingerprint, data, audit, users: as they were
 
 
 # --- atomicity when the writing process is killed --------------------------------------------------

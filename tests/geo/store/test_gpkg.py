@@ -20,9 +20,16 @@ import geo.store.gpkg
 from geo import writes
 from geo.schedule.daily import DailyReport
 from geo.settings import ROOT, SAMPLE_GPKG
-from geo.store import StoreError, open_store
+from geo.store import Change, StoreError, open_store
 from geo.store.gpkg import AUX_TABLES, GpkgStore, dataset_from_snapshot, snapshot_bytes
-from tests.store_support import ADMIN, ADMIN_USER, scratch_sample, scratch_store_with_users
+from tests.store_support import (
+    ADMIN,
+    ADMIN_USER,
+    limit_file_size,
+    no_room_to_write,
+    scratch_sample,
+    scratch_store_with_users,
+)
 
 
 def _digest(path: Path) -> str:
@@ -170,6 +177,38 @@ def test_a_snapshot_made_before_a_layer_existed_reads_it_empty(sample):
                 new.writestr(name, old.read(name))
     ds = dataset_from_snapshot(blob.getvalue())
     assert ds.issue_log.empty and len(ds.compounds) == 1891
+
+
+def test_a_write_the_disk_refuses_is_a_clear_error_and_changes_nothing(tmp_path):
+    store = scratch_store_with_users(tmp_path)
+    path = Path(store.url.removeprefix("gpkg:"))
+    before = _digest(path)
+    change = Change("compounds", ("QY-0001",), "actual_finish", None, "2016-11-20")
+    writes = [lambda: store.put_user("wang", role="viewer", password_hash="h"),
+              lambda: store.delete_user("li"),
+              lambda: store.apply_changes("QY-0001", [change], user="li", etag=store.etag("QY-0001")),
+              lambda: store.commit(store.load().dataset, user="admin")]
+    for write in writes:
+        with no_room_to_write(), pytest.raises(StoreError) as info:
+            write()
+        message = str(info.value)
+        assert "磁盘" in message and "disk" in message and "nothing was saved" in message
+        assert str(tmp_path) not in message  # no server path in what a page or the CLI shows
+        assert _digest(path) == before
+    assert [u.name for u in store.users()] == ["admin", "li"]  # and the next write succeeds
+    store.put_user("wang", role="viewer", password_hash="h")
+
+
+def test_users_add_on_a_full_disk_exits_2_with_one_line(tmp_path):
+    store = scratch_sample(tmp_path)
+    before = _digest(Path(store.url.removeprefix("gpkg:")))
+    proc = subprocess.run([sys.executable, "-m", "geo", "users", "add", "admin", "--role", "admin", "--store", store.url],
+                          input=f"{ADMIN[1]}\n", capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          preexec_fn=limit_file_size)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "disk" in proc.stderr and "Traceback" not in proc.stderr
+    assert str(tmp_path) not in proc.stderr
+    assert _digest(Path(store.url.removeprefix("gpkg:"))) == before and store.users() == []
 
 
 def _history_rows(path: Path, layer: str) -> int:
