@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, html_charts, state, ui
+from dashboard import briefing_panels, cached, html_charts, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
 from geo import kpis, metrics
@@ -78,7 +78,7 @@ def main() -> None:
         html(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
                           "qy-alert" if late else "qy-ok"))
         html(ui.section_html(t("briefing.section.funding", lang)))
-        html(html_charts.funding_group_html(stats["funding_wan_yuan"], lang))
+        year = briefing_panels.funding_group_panel(stats["funding_wan_yuan"], day, lang)
 
     html(ui.section_html(t("briefing.section.areas", lang)))
     chart_col, table_col = st.columns([2, 3], gap="large")
@@ -89,7 +89,7 @@ def main() -> None:
         html(ui.note_html(t("briefing.areas.note", lang)))
 
     html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
-    html(html_charts.funding_source_html(stats["funding_wan_yuan"], lang))
+    html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
     html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
 
 
