@@ -108,6 +108,25 @@ NO_CHROME_CSS = """<style>
 </style>"""
 
 
+#: Enter in a date field applies the typed date. Streamlit's date input sends its value when the
+#: field loses focus with its calendar closed (focusing the field opens the calendar, and a blur
+#: while it is open is ignored), so Enter closes the calendar (Escape, which keeps the typed date)
+#: and then takes the focus away. Installed once per browser tab.
+DATE_ENTER_JS = """<script>
+(function () {
+  if (window.qyDateEnter) { return; }
+  window.qyDateEnter = true;
+  window.addEventListener('keydown', function (e) {
+    var target = e.target;
+    if (!e.isTrusted || e.key !== 'Enter' || !target.closest || !target.closest('[data-testid="stDateInput"]')) { return; }
+    e.preventDefault(); e.stopPropagation();
+    target.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', code: 'Escape', bubbles: true, cancelable: true}));
+    setTimeout(function () { target.blur(); }, 0);
+  }, true);
+})();
+</script>"""
+
+
 def sidebar_title_html(title: str) -> str:
     """The app's title at the top of the sidebar (the programme's title is data: escaped)."""
     return f'<div class="qy-side-title" style="font-size:1.1rem;font-weight:600;line-height:1.35;margin:0.2rem 0 0.6rem">{escape(title)}</div>'
