@@ -140,7 +140,7 @@ def area_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
                        for s in _STAGES if r[s])
         tip = f"{r['area']}: " + " · ".join(f"{vocab('status', s, lang)} {number(r[s])}" for s in _STAGES)
         rows.append(_bar_row(r["area"], segs, number(r["pct"], 1, unit="%"), tip))
-    return '<div class="qc-bars">' + "".join(rows) + "</div>" + _legend(_status_legend(lang))
+    return '<div class="qc-bars qc-areas">' + "".join(rows) + "</div>" + _legend(_status_legend(lang))
 
 
 def _money_rows(data: pd.DataFrame, label: str, share: bool, lang: str) -> str:

@@ -79,8 +79,27 @@ BRIEFING_CSS = f"""<style>
 .qy-table {{ width: 100%; border-collapse: collapse; font-size: .95rem; font-variant-numeric: tabular-nums; }}
 .qy-table th {{ background: #f4f6f8; color: #4a5663; font-weight: 600; text-align: right; padding: .4rem .5rem; border-bottom: 2px solid #dde3e9; white-space: nowrap; }}
 .qy-table td {{ text-align: right; padding: .35rem .5rem; border-bottom: 1px solid #eef1f4; }}
-.qy-table th:first-child, .qy-table td:first-child {{ text-align: left; }}
+.qy-table th:first-child, .qy-table td:first-child {{ text-align: left; white-space: nowrap; }}
 .qy-table tr:last-child td {{ color: #5f6b78; }}
+.qc-areas {{ max-width: 62rem; }}
+/* print (Ctrl+P): A4 landscape, the page alone (no sidebar, header or controls), nothing cut */
+@page {{ size: A4 landscape; margin: 10mm; }}
+@media print {{
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stPopover"],
+  [data-testid="stSelectbox"], [data-testid="stStatusWidget"], [data-testid="stBottom"] {{ display: none !important; }}
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {{
+    height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important; }}
+  [data-testid="stMain"] {{ margin-left: 0 !important; width: 100% !important; }}
+  .block-container {{ padding: 0 !important; max-width: 100% !important; }}
+  * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  .qy-tiles {{ grid-template-columns: repeat(3, 1fr); }}
+  .qy-table {{ font-size: 9pt; }} .qy-table, .qy-table tr, .qy-tile, .qc-row {{ break-inside: avoid; }}
+  .qy-section {{ break-after: avoid; }}
+  [data-testid="stHorizontalBlock"] {{ display: block !important; }}
+  [data-testid="stColumn"] {{ width: 100% !important; max-width: 100% !important; }}
+  iframe, [data-testid="stElementContainer"]:has(iframe) {{ break-inside: avoid; }}
+}}
 </style>"""
 
 

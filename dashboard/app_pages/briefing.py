@@ -81,12 +81,9 @@ def main() -> None:
         year = briefing_panels.funding_group_panel(stats["funding_wan_yuan"], day, lang)
 
     html(ui.section_html(t("briefing.section.areas", lang)))
-    chart_col, table_col = st.columns([2, 3], gap="large")
-    with chart_col:
-        html(html_charts.area_html(by_area, lang, ds.programme))
-    with table_col:
-        html(html_charts.area_table_html(by_area, lang, ds.programme))
-        html(ui.note_html(t("briefing.areas.note", lang)))
+    html(html_charts.area_html(by_area, lang, ds.programme))  # the chart above the table: each gets the full width
+    html(html_charts.area_table_html(by_area, lang, ds.programme))
+    html(ui.note_html(t("briefing.areas.note", lang)))
 
     html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
     html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
