@@ -9,11 +9,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import html_charts, state
+from dashboard import html_charts, state, ui
 from geo import metrics
 from geo.i18n import t
+from geo.programme import Programme
 
 
 def funding_year_choice(funding: Mapping[str, Any], day: dt.date, lang: str) -> int:
@@ -32,3 +34,14 @@ def funding_group_panel(funding: Mapping[str, Any], day: dt.date, lang: str) -> 
     year = funding_year_choice(funding, day, lang)
     st.html(html_charts.funding_group_html(funding, year, lang))
     return year
+
+
+def behind_plan_panel(late: pd.DataFrame, day: dt.date, lang: str, programme: Programme) -> None:
+    """'滞后于计划 N 个小区' that opens the list of those compounds (``metrics.behind_plan`` on ``day``);
+    '无滞后小区' when there are none."""
+    if late.empty:
+        st.html(ui.note_html(t("briefing.on_track", lang), "qy-ok"))
+        return
+    with st.expander(f":red[**{t('briefing.behind', lang, n=len(late))}**]"):
+        st.html(html_charts.late_table_html(late, lang, programme))
+        st.html(ui.note_html(t("briefing.late.note", lang, date=day.isoformat())))

@@ -67,7 +67,32 @@ def area_table(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.Da
 def area_table_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
     """:func:`area_table` as an HTML table: % completed with one decimal, funding (万元) in whole numbers."""
     formats = {t("briefing.col.pct", lang): lambda v: number(v, 1, unit="%"), t("briefing.col.funding", lang): number}
-    return table_html(area_table(progress, lang, programme), formats)
+    return f'<div class="qy-area-table">{table_html(area_table(progress, lang, programme), formats)}</div>'
+
+
+#: behind_plan columns listed in the briefing's behind-plan panel, with their header keys.
+LATE_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("compound_id", "briefing.late.id"), ("name", "brief.col.name"), ("subdistrict", "brief.col.subdistrict"),
+    ("area", "brief.col.area"), ("status", "brief.col.status"), ("plan_finish", "brief.col.plan_finish"),
+    ("days_late", "brief.col.days_late"),
+)
+
+
+def late_table(late: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
+    """``metrics.behind_plan`` as the panel lists it: translated places and status, the plan
+    finish as a date ('—' when none), headers in ``lang`` (a new frame, most late first)."""
+    out = late[[c for c, _ in LATE_TABLE_COLUMNS]].copy()
+    out["subdistrict"] = [vocab("subdistrict", s, lang, programme) for s in out["subdistrict"]]
+    out["area"] = [_area_name(a, lang, programme) if isinstance(a, str) else t("briefing.other_area", lang)
+                   for a in out["area"]]
+    out["status"] = [vocab("status", s, lang) for s in out["status"]]
+    out["plan_finish"] = [d.date().isoformat() if isinstance(d, pd.Timestamp) else "—" for d in out["plan_finish"]]
+    return out.rename(columns={c: t(key, lang) for c, key in LATE_TABLE_COLUMNS})
+
+
+def late_table_html(late: pd.DataFrame, lang: str, programme: Programme) -> str:
+    """:func:`late_table` as an HTML table (every text escaped) in a scrolling box."""
+    return f'<div class="qy-late">{table_html(late_table(late, lang, programme))}</div>'
 
 
 def funding_frame(funding: Mapping[str, Any], year: int, lang: str) -> pd.DataFrame:

@@ -82,6 +82,9 @@ BRIEFING_CSS = f"""<style>
 .qy-table th:first-child, .qy-table td:first-child {{ text-align: left; white-space: nowrap; }}
 .qy-table tr:last-child td {{ color: #5f6b78; }}
 .qc-areas {{ max-width: 62rem; }}
+.qy-late {{ max-height: 24rem; overflow-y: auto; }}
+.qy-late .qy-table td, .qy-late .qy-table th {{ text-align: left; white-space: nowrap; }}
+.qy-late .qy-table tr:last-child td {{ color: inherit; }}
 /* print (Ctrl+P): A4 landscape, the page alone (no sidebar, header or controls), nothing cut */
 @page {{ size: A4 landscape; margin: 10mm; }}
 @media print {{

@@ -208,6 +208,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing.map.note": ("片区按“十四五”完成率着色，圆点为小区状态；图层可在右上角切换。", "Areas coloured by 14th-FYP completion, dots by compound status; switch layers at top right."),
     "briefing.behind": ("滞后于计划 {n} 个小区", "{n} compounds behind plan"),
     "briefing.on_track": ("无滞后小区", "No compound behind plan"),
+    "briefing.late.id": ("编号", "ID"),
+    "briefing.late.note": ("按滞后天数排序；状态与日期均为截至 {date} 所知。", "Most late first; status and dates as known on {date}."),
     "briefing.year_label": ("{year}年", "{year}"),
     # --- exhibition screen (dashboard/app_pages/screen.py) -------------------------------------
     "screen.date": ("{y}年{m}月{d}日 星期{w}", "{w}, {d} {m} {y}"),

@@ -74,9 +74,7 @@ def main() -> None:
     with right:
         html(ui.section_html(t("briefing.section.years", lang)))
         html(html_charts.year_html(cached.progress_by_year(loaded, day), lang))
-        late = stats["behind_plan"]
-        html(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
-                          "qy-alert" if late else "qy-ok"))
+        briefing_panels.behind_plan_panel(cached.behind_plan(loaded, day), day, lang, ds.programme)
         html(ui.section_html(t("briefing.section.funding", lang)))
         year = briefing_panels.funding_group_panel(stats["funding_wan_yuan"], day, lang)
 

@@ -20,7 +20,7 @@ DATE_FIELD = '[data-testid="stSidebar"] [data-testid="stDateInput"]'
 
 def _ready(page, lang: str = "zh") -> None:
     page.wait_for_function(f"document.title.startsWith({'总览' if lang == 'zh' else 'Briefing'!r})", timeout=60_000)
-    page.locator(".qy-table").wait_for(timeout=60_000)
+    page.locator(".qy-area-table").wait_for(timeout=60_000)
 
 
 def test_enter_applies_a_typed_as_of_date(browser, app_url):
@@ -38,7 +38,7 @@ def test_enter_applies_a_typed_as_of_date(browser, app_url):
 
 #: The per-area table against the main block and the window: right edges, and the first
 #: column's cells (one line each: an area name must not wrap a character per line).
-_TABLE_FIT = """() => { const t = document.querySelector('.qy-table');
+_TABLE_FIT = """() => { const t = document.querySelector('.qy-area-table .qy-table');
   const main = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
   const names = [...t.querySelectorAll('tbody td:first-child')];
   const line = parseFloat(getComputedStyle(names[0]).lineHeight) || 24;
@@ -53,12 +53,12 @@ def test_area_table_fits_and_names_stay_on_one_line(browser, app_url, lang, widt
     with offline_page(browser, f"{app_url}/briefing?lang={lang}", width=width, height=height) as visit:
         page = visit.page
         _ready(page, lang)
-        page.locator(".qy-table").scroll_into_view_if_needed()
+        page.locator(".qy-area-table").scroll_into_view_if_needed()
         fit = page.evaluate(_TABLE_FIT)
         assert fit["lastHead"] <= fit["mainRight"] + 1 and fit["right"] <= fit["window"], fit  # 资金 column shown
         assert fit["scroll"] <= fit["width"] + 1, fit
         assert fit["tallest"] < 2 * fit["line"], fit  # one line per name (padding included)
-        page.locator(".qy-table").screenshot(path=str(SCREENSHOT_DIR / f"briefing_table_{lang}_{width}.png"))
+        page.locator(".qy-area-table").screenshot(path=str(SCREENSHOT_DIR / f"briefing_table_{lang}_{width}.png"))
 
 
 def test_briefing_prints_on_a4_landscape_without_sidebar_or_cut_table(browser, app_url):
