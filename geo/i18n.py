@@ -234,6 +234,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.button": ("生成汇报材料", "Briefing pack"),
     "brief.button_help": ("按当前截至日期生成 PPT 与 PDF 汇报材料", "Make the slide deck (PPTX) and PDF for the chosen as-of date"),
     "brief.format": ("格式", "Format"),
+    "brief.scope": ("汇报范围", "Covers"),
+    "brief.scope.all": ("全区", "Whole district"),
     "brief.download": ("下载 {fmt}", "Download {fmt}"),
     "brief.making": ("正在生成汇报材料…", "Making the briefing pack..."),
     "brief.failed": ("汇报材料生成失败：{error}", "The briefing pack could not be made: {error}"),
