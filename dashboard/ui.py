@@ -172,15 +172,16 @@ SCREEN_CSS = f"""<style>
 .qs-head {{ display: flex; justify-content: space-between; align-items: flex-end;
   border-bottom: .2vh solid #1f4a6e; padding-bottom: .8vh; }}
 .qs-title {{ font-size: clamp(26px, 2.5vw, 120px); font-weight: 800; letter-spacing: .08em; color: #ffffff;
-  text-shadow: 0 0 1.2vw rgba(79,195,247,.45); line-height: 1.1; }}
-.qs-title small {{ display: block; font-size: .42em; letter-spacing: .02em; font-weight: 500; color: #7fd3ff; }}
+  text-shadow: 0 0 1.2vw rgba(79,195,247,.45); line-height: 1.3; }}
+.qs-title small {{ display: block; font-size: .42em; letter-spacing: .02em; font-weight: 500; color: #7fd3ff;
+  line-height: 1.3; margin-top: .35em; }}
 .qs-when {{ text-align: right; line-height: 1.15; }}
 .qs-date {{ font-size: clamp(14px, 1.05vw, 50px); color: #a9c7e0; }}
 .qs-clock {{ font-size: clamp(24px, 2.1vw, 100px); font-weight: 700; color: #ffd54f; font-variant-numeric: tabular-nums; }}
-iframe[title="streamlit_folium.st_folium"] {{ height: 68vh !important; border-radius: .6vw;
+iframe[title="streamlit_folium.st_folium"] {{ height: 64vh !important; border-radius: .6vw;
   border: .12vw solid #1f4a6e !important; background: #0b1622; }}
 .qs-panel {{ background: rgba(16,38,59,.75); border: .12vw solid #1f4a6e; border-radius: .6vw; padding: 1.4vh 1.2vw;
-  height: 68vh; box-sizing: border-box; display: flex; flex-direction: column; gap: 1vh; overflow: hidden; }}
+  height: 64vh; box-sizing: border-box; display: flex; flex-direction: column; gap: 1vh; overflow: hidden; }}
 .qs-no {{ font-size: clamp(12px, .95vw, 46px); color: #7fd3ff; letter-spacing: .1em; }}
 .qs-area {{ font-size: clamp(24px, 2.2vw, 106px); font-weight: 800; color: #ffd54f; line-height: 1.1; }}
 .qs-pct {{ display: flex; align-items: baseline; gap: .6vw; }}
@@ -205,8 +206,8 @@ iframe[title="streamlit_folium.st_folium"] {{ height: 68vh !important; border-ra
 .qs-strip .qs-kpi {{ background: rgba(16,38,59,.75); border: .12vw solid #1f4a6e; padding: 1vh 1vw; }}
 .qs-strip .qs-kpi .v {{ font-size: clamp(24px, 2.3vw, 110px); color: #7fd3ff; }}
 .qs-strip .qs-kpi .r {{ font-size: clamp(11px, .8vw, 38px); color: #a9c7e0; }}
-.qs-foot {{ display: flex; justify-content: space-between; gap: 1vw; font-size: clamp(10px, .68vw, 32px);
-  color: #6f8ba3; padding: .4vh 0 .8vh; }}
+.qs-foot {{ display: flex; justify-content: space-between; gap: 1vw; font-size: max(16px, .86vw);
+  color: #9fb6ca; padding: .4vh 0 .8vh; }}
 </style>"""
 
 

@@ -13,3 +13,17 @@ from geo.settings import Settings, get_settings
 def test_screen_reload_time(monkeypatch, value, expected):
     monkeypatch.setenv("QY_SCREEN_RELOAD_AT", value)
     assert get_settings().screen_reload_at == expected
+
+
+def test_warns_once_per_page_without_a_review_number(monkeypatch, caplog):
+    import dataclasses
+
+    from geo import settings as module
+
+    monkeypatch.setattr(module, "_WARNED_NO_REVIEW", set())
+    bare = dataclasses.replace(module.get_settings(), map_review_no="")
+    with caplog.at_level("WARNING", logger="geo.settings"):
+        assert module.warn_if_no_review_no(bare, "screen") is False
+        module.warn_if_no_review_no(bare, "screen")
+        assert module.warn_if_no_review_no(dataclasses.replace(bare, map_review_no="川S(2099)001号"), "screen")
+    assert len([r for r in caplog.records if "审图号" in r.getMessage()]) == 1
