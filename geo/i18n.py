@@ -232,7 +232,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.updated": ("数据读取于 {time}", "Data read at {time}"),
     # --- briefing pack (issue 5: geo/brief*.py, geo/maps/staticmap.py, python -m geo brief) ------
     "brief.button": ("生成汇报材料", "Briefing pack"),
-    "brief.button_help": ("按当前截至日期生成 PPT 与 PDF 汇报材料", "Make the slide deck (PPTX) and PDF for the chosen as-of date"),
+    "brief.button_help": ("按当前截至日期生成全区或单个片区的 PPT 与 PDF 汇报材料", "Make the slide deck (PPTX) and PDF of the district or one area for the chosen as-of date"),
     "brief.format": ("格式", "Format"),
     "brief.scope": ("汇报范围", "Covers"),
     "brief.scope.all": ("全区", "Whole district"),

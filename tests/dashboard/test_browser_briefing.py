@@ -86,3 +86,15 @@ def test_briefing_prints_on_a4_landscape_without_sidebar_or_cut_table(browser, a
     assert len(table_pages) == 1, "the area table's header is printed more than once: the table was cut"
     assert "其他（片区外）" in table_pages[0].split("加装电梯（台）", 1)[1] and "清溪片区" in table_pages[0]
     assert "资金（万元）" in table_pages[0]
+
+
+def test_the_date_pickers_calendar_speaks_the_browsers_language(browser, app_url):
+    """Streamlit has no language setting for its widgets; the calendar follows the browser (zh-CN here)."""
+    with offline_page(browser, f"{app_url}/briefing", width=1600, height=1000) as visit:
+        page = visit.page
+        _ready(page)
+        page.locator(f'{DATE_FIELD} [data-testid="stDateInputCalendarButton"]').click()
+        calendar = page.get_by_role("grid").first
+        calendar.wait_for(timeout=10_000)
+        heads = calendar.locator("th").all_inner_texts()
+        assert heads[:3] == ["一", "二", "三"], heads

@@ -58,7 +58,7 @@ def test_renders_every_part(briefing):
     assert len(_table(briefing)) == 1 + 9  # header, 8 areas + 其他
     assert page.count('class="qc-row"') == 9 + 9 + 4  # bars: areas, funding sources, groups
     assert page.count('class="qc-col"') == 4  # 2021-2024 against their targets
-    assert briefing.selectbox[0].value == "none"  # offline basemap by default
+    assert next(s for s in briefing.selectbox if s.label == "底图").value == "none"  # offline basemap by default
 
 
 def test_tiles_equal_the_metrics_for_today(briefing, ds):
