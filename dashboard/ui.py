@@ -71,16 +71,17 @@ BRIEFING_CSS = f"""<style>
 .qc-val {{ font-variant-numeric: tabular-nums; font-weight: 700; }}
 .qc-unit {{ color: #6b7785; font-size: .8rem; text-align: right; margin-bottom: .2rem; }}
 .qc-money .qc-row {{ grid-template-columns: minmax(6em, 26%) 1fr 6.5em 11em; }}
-.qc-money.wide .qc-row {{ grid-template-columns: minmax(5em, 22%) 1fr 7.6em 5.6em; }}
+.qc-money.wide .qc-row {{ grid-template-columns: minmax(6.5em, 30%) 1fr 7.4em 5.4em; }}
 .qc-money .qc-head {{ color: #6b7785; font-size: .8rem; font-weight: 600; align-items: end; }}
 .qc-money .qc-val {{ text-align: right; white-space: nowrap; }}
 .qc-money .qc-total {{ color: #5f6b78; font-weight: 600; }}
 .qc-money.wide .qc-head .qc-val {{ white-space: normal; }}
 .qy-table {{ width: 100%; border-collapse: collapse; font-size: .95rem; font-variant-numeric: tabular-nums; }}
-.qy-table th {{ background: #f4f6f8; color: #4a5663; font-weight: 600; text-align: right; padding: .4rem .5rem; border-bottom: 2px solid #dde3e9; white-space: nowrap; }}
+.qy-table th {{ background: #f4f6f8; color: #4a5663; font-weight: 600; text-align: right; padding: .4rem .5rem; border-bottom: 2px solid #dde3e9; vertical-align: bottom; }}
 .qy-table td {{ text-align: right; padding: .35rem .5rem; border-bottom: 1px solid #eef1f4; }}
 .qy-table th:first-child, .qy-table td:first-child {{ text-align: left; white-space: nowrap; }}
 .qy-table tr:last-child td {{ color: #5f6b78; }}
+@media (max-width: 1500px) {{ .qy-table {{ font-size: .88rem; }} .qy-table th, .qy-table td {{ padding-left: .35rem; padding-right: .35rem; }} }}
 .qc-areas {{ max-width: 62rem; }}
 .qy-late {{ max-height: 24rem; overflow-y: auto; }}
 .qy-late .qy-table td, .qy-late .qy-table th {{ text-align: left; white-space: nowrap; }}
