@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from geo.i18n import DEFAULT_LANG, LANGS
+from geo.i18n import DEFAULT_LANG, LANGS, t
 
 # --- session keys -------------------------------------------------------------------
 LANG = "lang"  # current UI language, "zh" | "en"
@@ -37,7 +37,7 @@ EXPLORER_DRAWN = "explorer_drawn"  # last shape drawn on the map (GeoJSON), kept
 EXPLORER_RECORD = "explorer_record"  # compound id whose record is open
 EXPLORER_CLICK = "explorer_click"  # the map click already handled (so a closed record stays closed)
 EXPLORER_EXPORT_CRS = "explorer_export_crs"  # wgs84 | gcj02 for exports
-# data import and progress edits (issue 4: dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
+# data import and progress edits (dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
 USER = "user"  # geo.auth.User signed in; absent = anonymous viewer
 LOGIN_FORM = "login_form"  # the sidebar login form (its name and password widgets: + "_name" / "_password")
 IMPORT_UPLOAD = "import_upload"  # the file uploader
@@ -157,7 +157,7 @@ def lang_switch(label: str) -> None:
     st.session_state[LANG_WIDGET] = lang()
     st.segmented_control(
         label, options=list(LANGS), key=LANG_WIDGET, on_change=_on_lang_widget,
-        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        format_func=lambda code: t(f"app.lang.{code}", code),
         selection_mode="single",
     )
 
