@@ -70,6 +70,7 @@ def _sidebar(pages: dict[str, st.Page], specs: list[PageSpec], lang: str, title:
         st.divider()
         state.lang_switch(t("app.language", lang))
         state.as_of_input(t("app.as_of", lang), t("shell.as_of_help", lang))
+        st.html(ui.DATE_ENTER_JS, unsafe_allow_javascript=True)
 
 
 def _route(lang: str) -> None:

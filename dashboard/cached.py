@@ -112,6 +112,12 @@ def progress_by_area(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def behind_plan(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
+    """``geo.metrics.behind_plan``: the compounds behind plan on ``as_of``, most late first."""
+    return metrics.behind_plan(loaded.dataset.compounds, as_of)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
 def progress_by_year(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
     """``geo.metrics.progress_by_year`` (14th-FYP batches against the programme's targets) on ``as_of``."""
     return metrics.progress_by_year(loaded.dataset.compounds, as_of, targets=loaded.dataset.programme.batch_targets())

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.ui import table_html
-from geo import colors, schema
+from geo import colors, metrics, schema
 from geo.formatting import number, yi_yuan
 from geo.i18n import t, vocab
 from geo.programme import Programme
@@ -67,23 +67,60 @@ def area_table(progress: pd.DataFrame, lang: str, programme: Programme) -> pd.Da
 def area_table_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
     """:func:`area_table` as an HTML table: % completed with one decimal, funding (万元) in whole numbers."""
     formats = {t("briefing.col.pct", lang): lambda v: number(v, 1, unit="%"), t("briefing.col.funding", lang): number}
-    return table_html(area_table(progress, lang, programme), formats)
+    return f'<div class="qy-area-table">{table_html(area_table(progress, lang, programme), formats)}</div>'
 
 
-def funding_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """Per funding source: label, group label and key, amount in 亿元 (from ``funding_summary``)."""
-    rows = [{"source": vocab("source", s.key, lang), "group": vocab("group", s.group, lang),
-             "group_key": s.group, "amount": round(yi_yuan(funding["by_source"].get(s.key, 0.0)), 2)}
-            for s in schema.FUNDING_SOURCES]
-    return pd.DataFrame(rows, columns=["source", "group", "group_key", "amount"])
+#: behind_plan columns listed in the briefing's behind-plan panel, with their header keys.
+LATE_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("compound_id", "briefing.late.id"), ("name", "brief.col.name"), ("subdistrict", "brief.col.subdistrict"),
+    ("area", "brief.col.area"), ("status", "brief.col.status"), ("plan_finish", "brief.col.plan_finish"),
+    ("days_late", "brief.col.days_late"),
+)
 
 
-def group_frame(funding: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """Per "4个一点" group: label, key, amount in 亿元 and share of the total (0-1)."""
-    total = sum(funding["by_group"].values())
-    rows = [{"group": vocab("group", g, lang), "group_key": g, "amount": round(yi_yuan(v), 2),
-             "share": v / total if total else 0.0} for g, v in funding["by_group"].items()]
-    return pd.DataFrame(rows, columns=["group", "group_key", "amount", "share"])
+def late_table(late: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
+    """``metrics.behind_plan`` as the panel lists it: translated places and status, the plan
+    finish as a date ('—' when none), headers in ``lang`` (a new frame, most late first)."""
+    out = late[[c for c, _ in LATE_TABLE_COLUMNS]].copy()
+    out["subdistrict"] = [vocab("subdistrict", s, lang, programme) for s in out["subdistrict"]]
+    out["area"] = [_area_name(a, lang, programme) if isinstance(a, str) else t("briefing.other_area", lang)
+                   for a in out["area"]]
+    out["status"] = [vocab("status", s, lang) for s in out["status"]]
+    out["plan_finish"] = [d.date().isoformat() if isinstance(d, pd.Timestamp) else "—" for d in out["plan_finish"]]
+    return out.rename(columns={c: t(key, lang) for c, key in LATE_TABLE_COLUMNS})
+
+
+def late_table_html(late: pd.DataFrame, lang: str, programme: Programme) -> str:
+    """:func:`late_table` as an HTML table (every text escaped) in a scrolling box."""
+    return f'<div class="qy-late">{table_html(late_table(late, lang, programme))}</div>'
+
+
+def funding_frame(funding: Mapping[str, Any], year: int, lang: str) -> pd.DataFrame:
+    """Per funding source: label, group label and key, the money of ``year`` and the total to date,
+    in 亿元 (from ``funding_summary``)."""
+    in_year = metrics.funding_of_year(funding, year)["by_source"]
+    rows = [{"source": vocab("source", s.key, lang), "group": vocab("group", s.group, lang), "group_key": s.group,
+             "year_amount": round(yi_yuan(in_year[s.key]), 2),
+             "amount": round(yi_yuan(funding["by_source"].get(s.key, 0.0)), 2)} for s in schema.FUNDING_SOURCES]
+    return pd.DataFrame(rows, columns=["source", "group", "group_key", "year_amount", "amount"])
+
+
+def group_frame(funding: Mapping[str, Any], year: int, lang: str) -> pd.DataFrame:
+    """Per "4个一点" group: label, key, the money of ``year`` and its share of that year (0-1),
+    and the total to date, in 亿元."""
+    in_year = metrics.funding_of_year(funding, year)
+    rows = [{"group": vocab("group", g, lang), "group_key": g, "year_amount": round(yi_yuan(in_year["by_group"][g]), 2),
+             "share": in_year["by_group"][g] / in_year["total"] if in_year["total"] else 0.0,
+             "amount": round(yi_yuan(v), 2)} for g, v in funding["by_group"].items()]
+    return pd.DataFrame(rows, columns=["group", "group_key", "year_amount", "share", "amount"])
+
+
+def funding_heads(funding: Mapping[str, Any], year: int, lang: str) -> tuple[str, str]:
+    """The two money columns' headers: the chosen year, and the total to date with its years."""
+    first = min([year, *(int(y) for y in funding["by_year"])])
+    last = max([year, *(int(y) for y in funding["by_year"])])
+    return (t("briefing.funding.year_col", lang, year=year),
+            t("briefing.funding.total_col", lang, first=first, last=last))
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -128,30 +165,43 @@ def area_html(progress: pd.DataFrame, lang: str, programme: Programme) -> str:
                        for s in _STAGES if r[s])
         tip = f"{r['area']}: " + " · ".join(f"{vocab('status', s, lang)} {number(r[s])}" for s in _STAGES)
         rows.append(_bar_row(r["area"], segs, number(r["pct"], 1, unit="%"), tip))
-    return '<div class="qc-bars">' + "".join(rows) + "</div>" + _legend(_status_legend(lang))
+    return '<div class="qc-bars qc-areas">' + "".join(rows) + "</div>" + _legend(_status_legend(lang))
 
 
-def funding_source_html(funding: Mapping[str, Any], lang: str) -> str:
-    """One bar per funding source (亿元), coloured by its "4个一点" group."""
-    data = funding_frame(funding, lang)
-    top = max(0.01, float(data["amount"].max()))
-    rows = [_bar_row(r["source"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
-                     f'background:{colors.GROUP[r["group_key"]]}"></div>', number(r["amount"], 2),
-                     f"{r['source']} · {r['group']}: {number(r['amount'], 2, unit=t('unit.yi_yuan', lang))}")
-            for _, r in data.iterrows()]
+def _money_rows(data: pd.DataFrame, label: str, share: bool, lang: str) -> str:
+    top = max(0.01, float(data["year_amount"].max()))
+    unit = t("unit.yi_yuan", lang)
+    rows = []
+    for _, r in data.iterrows():
+        year_value = number(r["year_amount"], 2) + (f" ({number(100 * r['share'], unit='%')})" if share else "")
+        tip = f"{r[label]}: {number(r['year_amount'], 2, unit=unit)} · {number(r['amount'], 2, unit=unit)}"
+        bar = f'<div style="width:{100 * r["year_amount"] / top:.2f}%;background:{colors.GROUP[r["group_key"]]}"></div>'
+        rows.append(f'<div class="qc-row" title="{escape(tip)}"><span class="qc-label">{escape(r[label])}</span>'
+                    f'<div class="qc-track">{bar}</div><span class="qc-val">{escape(year_value)}</span>'
+                    f'<span class="qc-val qc-total">{escape(number(r["amount"], 2))}</span></div>')
+    return "".join(rows)
+
+
+def _money_head(funding: Mapping[str, Any], year: int, lang: str) -> str:
+    in_year, to_date = funding_heads(funding, year, lang)
+    return (f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
+            f'<div class="qc-row qc-head"><span></span><span></span>'
+            f'<span class="qc-val" data-col="year">{escape(in_year)}</span>'
+            f'<span class="qc-val qc-total" data-col="total">{escape(to_date)}</span></div>')
+
+
+def funding_source_html(funding: Mapping[str, Any], year: int, lang: str) -> str:
+    """One bar per funding source: the money of ``year`` (亿元, coloured by its "4个一点" group),
+    the total to date beside it; each column headed with what it counts."""
+    data = funding_frame(funding, year, lang)
     legend = _legend([(vocab("group", g, lang), c) for g, c in colors.GROUP.items()])
-    unit = f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
-    return unit + '<div class="qc-bars">' + "".join(rows) + "</div>" + legend
+    return (f'<div class="qc-bars qc-money">{_money_head(funding, year, lang)}'
+            f'{_money_rows(data, "source", False, lang)}</div>{legend}')
 
 
-def funding_group_html(funding: Mapping[str, Any], lang: str) -> str:
-    """One bar per "4个一点" group: amount (亿元) and share of the total."""
-    data = group_frame(funding, lang)
-    top = max(0.01, float(data["amount"].max()))
-    rows = [_bar_row(r["group"], f'<div style="width:{100 * r["amount"] / top:.2f}%;'
-                     f'background:{colors.GROUP[r["group_key"]]}"></div>',
-                     f"{number(r['amount'], 2)} ({number(100 * r['share'], unit='%')})",
-                     f"{r['group']}: {number(r['amount'], 2, unit=t('unit.yi_yuan', lang))}")
-            for _, r in data.iterrows()]
-    unit = f'<div class="qc-unit">{escape(t("briefing.chart.amount", lang))}</div>'
-    return unit + '<div class="qc-bars wide">' + "".join(rows) + "</div>"
+def funding_group_html(funding: Mapping[str, Any], year: int, lang: str) -> str:
+    """One bar per "4个一点" group: the money of ``year`` (亿元) with its share of that year,
+    the total to date beside it."""
+    data = group_frame(funding, year, lang)
+    return (f'<div class="qc-bars qc-money wide">{_money_head(funding, year, lang)}'
+            f'{_money_rows(data, "group", True, lang)}</div>')

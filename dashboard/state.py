@@ -25,6 +25,8 @@ AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
 SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
 SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, geo.store.Loaded), re-read every M minutes
 BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
+BRIEFING_FUNDING_YEAR = "briefing_funding_year_"  # prefix of the funding year choice (+ the as-of date)
+BRIEFING_PACK_AREA = "briefing_pack_area"  # the area a briefing pack covers ("" = the whole district)
 # explorer (dashboard/app_pages/explorer.py); its filter lives in the URL (geo.filters.QUERY_KEYS)
 EXPLORER_FILTER = "explorer_filter"  # last geo.filters.CompoundFilter (restores the view on return)
 EXPLORER_WIDGET = "explorer_f_"  # prefix of the filter widgets' keys (+ field name)

@@ -70,11 +70,40 @@ BRIEFING_CSS = f"""<style>
 .qc-track div {{ height: 100%; }}
 .qc-val {{ font-variant-numeric: tabular-nums; font-weight: 700; }}
 .qc-unit {{ color: #6b7785; font-size: .8rem; text-align: right; margin-bottom: .2rem; }}
+.qc-money .qc-row {{ grid-template-columns: minmax(6em, 26%) 1fr 6.5em 11em; }}
+.qc-money.wide .qc-row {{ grid-template-columns: minmax(6.5em, 30%) 1fr 7.4em 5.4em; }}
+.qc-money .qc-head {{ color: #6b7785; font-size: .8rem; font-weight: 600; align-items: end; }}
+.qc-money .qc-val {{ text-align: right; white-space: nowrap; }}
+.qc-money .qc-total {{ color: #5f6b78; font-weight: 600; }}
+.qc-money.wide .qc-head .qc-val {{ white-space: normal; }}
 .qy-table {{ width: 100%; border-collapse: collapse; font-size: .95rem; font-variant-numeric: tabular-nums; }}
-.qy-table th {{ background: #f4f6f8; color: #4a5663; font-weight: 600; text-align: right; padding: .4rem .5rem; border-bottom: 2px solid #dde3e9; white-space: nowrap; }}
+.qy-table th {{ background: #f4f6f8; color: #4a5663; font-weight: 600; text-align: right; padding: .4rem .5rem; border-bottom: 2px solid #dde3e9; vertical-align: bottom; }}
 .qy-table td {{ text-align: right; padding: .35rem .5rem; border-bottom: 1px solid #eef1f4; }}
-.qy-table th:first-child, .qy-table td:first-child {{ text-align: left; }}
+.qy-table th:first-child, .qy-table td:first-child {{ text-align: left; white-space: nowrap; }}
 .qy-table tr:last-child td {{ color: #5f6b78; }}
+@media (max-width: 1500px) {{ .qy-table {{ font-size: .88rem; }} .qy-table th, .qy-table td {{ padding-left: .35rem; padding-right: .35rem; }} }}
+.qc-areas {{ max-width: 62rem; }}
+.qy-late {{ max-height: 24rem; overflow-y: auto; }}
+.qy-late .qy-table td, .qy-late .qy-table th {{ text-align: left; white-space: nowrap; }}
+.qy-late .qy-table tr:last-child td {{ color: inherit; }}
+/* print (Ctrl+P): A4 landscape, the page alone (no sidebar, header or controls), nothing cut */
+@page {{ size: A4 landscape; margin: 10mm; }}
+@media print {{
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stPopover"],
+  [data-testid="stSelectbox"], [data-testid="stStatusWidget"], [data-testid="stBottom"] {{ display: none !important; }}
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {{
+    height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important; }}
+  [data-testid="stMain"] {{ margin-left: 0 !important; width: 100% !important; }}
+  .block-container {{ padding: 0 !important; max-width: 100% !important; }}
+  * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  .qy-tiles {{ grid-template-columns: repeat(3, 1fr); }}
+  .qy-table {{ font-size: 9pt; }} .qy-table, .qy-table tr, .qy-tile, .qc-row {{ break-inside: avoid; }}
+  .qy-section {{ break-after: avoid; }}
+  [data-testid="stHorizontalBlock"] {{ display: block !important; }}
+  [data-testid="stColumn"] {{ width: 100% !important; max-width: 100% !important; }}
+  iframe, [data-testid="stElementContainer"]:has(iframe) {{ break-inside: avoid; }}
+}}
 </style>"""
 
 
@@ -100,6 +129,25 @@ NO_CHROME_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
 </style>"""
+
+
+#: Enter in a date field applies the typed date. Streamlit's date input sends its value when the
+#: field loses focus with its calendar closed (focusing the field opens the calendar, and a blur
+#: while it is open is ignored), so Enter closes the calendar (Escape, which keeps the typed date)
+#: and then takes the focus away. Installed once per browser tab.
+DATE_ENTER_JS = """<script>
+(function () {
+  if (window.qyDateEnter) { return; }
+  window.qyDateEnter = true;
+  window.addEventListener('keydown', function (e) {
+    var target = e.target;
+    if (!e.isTrusted || e.key !== 'Enter' || !target.closest || !target.closest('[data-testid="stDateInput"]')) { return; }
+    e.preventDefault(); e.stopPropagation();
+    target.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', code: 'Escape', bubbles: true, cancelable: true}));
+    setTimeout(function () { target.blur(); }, 0);
+  }, true);
+})();
+</script>"""
 
 
 def sidebar_title_html(title: str) -> str:
@@ -161,15 +209,16 @@ SCREEN_CSS = f"""<style>
 .qs-head {{ display: flex; justify-content: space-between; align-items: flex-end;
   border-bottom: .2vh solid #1f4a6e; padding-bottom: .8vh; }}
 .qs-title {{ font-size: clamp(26px, 2.5vw, 120px); font-weight: 800; letter-spacing: .08em; color: #ffffff;
-  text-shadow: 0 0 1.2vw rgba(79,195,247,.45); line-height: 1.1; }}
-.qs-title small {{ display: block; font-size: .42em; letter-spacing: .02em; font-weight: 500; color: #7fd3ff; }}
+  text-shadow: 0 0 1.2vw rgba(79,195,247,.45); line-height: 1.3; }}
+.qs-title small {{ display: block; font-size: .42em; letter-spacing: .02em; font-weight: 500; color: #7fd3ff;
+  line-height: 1.3; margin-top: .35em; }}
 .qs-when {{ text-align: right; line-height: 1.15; }}
 .qs-date {{ font-size: clamp(14px, 1.05vw, 50px); color: #a9c7e0; }}
 .qs-clock {{ font-size: clamp(24px, 2.1vw, 100px); font-weight: 700; color: #ffd54f; font-variant-numeric: tabular-nums; }}
-iframe[title="streamlit_folium.st_folium"] {{ height: 68vh !important; border-radius: .6vw;
+iframe[title="streamlit_folium.st_folium"] {{ height: 64vh !important; border-radius: .6vw;
   border: .12vw solid #1f4a6e !important; background: #0b1622; }}
 .qs-panel {{ background: rgba(16,38,59,.75); border: .12vw solid #1f4a6e; border-radius: .6vw; padding: 1.4vh 1.2vw;
-  height: 68vh; box-sizing: border-box; display: flex; flex-direction: column; gap: 1vh; overflow: hidden; }}
+  height: 64vh; box-sizing: border-box; display: flex; flex-direction: column; gap: 1vh; overflow: hidden; }}
 .qs-no {{ font-size: clamp(12px, .95vw, 46px); color: #7fd3ff; letter-spacing: .1em; }}
 .qs-area {{ font-size: clamp(24px, 2.2vw, 106px); font-weight: 800; color: #ffd54f; line-height: 1.1; }}
 .qs-pct {{ display: flex; align-items: baseline; gap: .6vw; }}
@@ -194,8 +243,8 @@ iframe[title="streamlit_folium.st_folium"] {{ height: 68vh !important; border-ra
 .qs-strip .qs-kpi {{ background: rgba(16,38,59,.75); border: .12vw solid #1f4a6e; padding: 1vh 1vw; }}
 .qs-strip .qs-kpi .v {{ font-size: clamp(24px, 2.3vw, 110px); color: #7fd3ff; }}
 .qs-strip .qs-kpi .r {{ font-size: clamp(11px, .8vw, 38px); color: #a9c7e0; }}
-.qs-foot {{ display: flex; justify-content: space-between; gap: 1vw; font-size: clamp(10px, .68vw, 32px);
-  color: #6f8ba3; padding: .4vh 0 .8vh; }}
+.qs-foot {{ display: flex; justify-content: space-between; gap: 1vw; font-size: max(16px, .86vw);
+  color: #9fb6ca; padding: .4vh 0 .8vh; }}
 </style>"""
 
 

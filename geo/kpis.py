@@ -163,9 +163,14 @@ def pack_summary_kpis(stats: Mapping[str, Any], lang: str, *, area: str | None =
         kpi_from_stats(stats, "greenways", t("brief.kpi.greenways", lang), ("greenways.tianfu_km",),
                        "brief.kpi.greenways_detail", lang, refs={"count": "greenways.community_count"}),
         kpi_from_stats(stats, "funding", t("brief.kpi.funding", lang), ("funding_wan_yuan.total",),
-                       "brief.kpi.funding_detail", lang,
+                       "brief.kpi.funding_detail", lang, fmt=_yi_yuan,
                        refs={g: f"funding_wan_yuan.by_group.{g}" for g in schema.FUNDING_GROUPS}),
     ]
+
+
+def _yi_yuan(wan_yuan: float) -> str:
+    """Money stored in 万元 written in 亿元 with two decimals, as the briefing page's tile: '8.49'."""
+    return number(yi_yuan(wan_yuan), 2)
 
 
 def pack_facilities_kpis(stats: Mapping[str, Any], lang: str, year: int) -> list[Kpi]:

@@ -157,6 +157,26 @@ def funding_summary(funding: pd.DataFrame, as_of: AsOfLike = None) -> dict[str, 
     }
 
 
+def funding_years(summary: Mapping[str, Any], as_of: AsOfLike = None) -> list[int]:
+    """The years a funding panel can show for ``summary`` (:func:`funding_summary` as of
+    ``as_of``): from the first year with money to the as-of year, newest first (nothing later)."""
+    last = AsOf.of(as_of).year
+    first = min([last, *(int(y) for y in summary["by_year"])])
+    return list(range(last, first - 1, -1))
+
+
+def funding_of_year(summary: Mapping[str, Any], year: int) -> dict[str, Any]:
+    """The money of one ``year`` out of a :func:`funding_summary` (万元): total, by source, by group.
+
+    ``summary`` is already as of its date, so a year after it holds nothing (all zeros).
+    """
+    row = summary["by_year"].get(str(int(year)), {})
+    by_source = {k: _money(row.get(k, 0.0)) for k in schema.FUNDING_KEYS}
+    by_group = {g: _money(sum(v for k, v in by_source.items() if schema.SOURCE_GROUP[k] == g))
+                for g in schema.FUNDING_GROUPS}
+    return {"year": int(year), "total": _money(sum(by_source.values())), "by_source": by_source, "by_group": by_group}
+
+
 def progress_by_year(compounds: pd.DataFrame, as_of: AsOfLike = None, *,
                      targets: Mapping[str, int] | None = None) -> pd.DataFrame:
     """One row per 14th-FYP batch: target, compounds, completed, building, planned, % of target done.

@@ -6,6 +6,7 @@ Every value can be overridden by an environment variable (named in each field's
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,23 @@ def cli_password() -> str | None:
     """
     value = os.environ.get("QY_PASSWORD")
     return value if value else None
+
+
+_LOG = logging.getLogger(__name__)
+#: Pages already warned about a missing 审图号 in this process (one warning each).
+_WARNED_NO_REVIEW: set[str] = set()
+
+
+def warn_if_no_review_no(settings: Settings, page: str) -> bool:
+    """Log a warning (once per ``page`` and process) when a public ``page`` runs without the
+    district map's 审图号 (``QY_MAP_REVIEW_NO``); True when one is configured."""
+    if settings.map_review_no:
+        return True
+    if page not in _WARNED_NO_REVIEW:
+        _WARNED_NO_REVIEW.add(page)
+        _LOG.warning("public page '%s' runs without a map review number (审图号): set QY_MAP_REVIEW_NO "
+                     "to the number of the district map's approval; maps shown in public need one", page)
+    return False
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, html_charts, state, ui
+from dashboard import briefing_panels, cached, html_charts, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
 from geo import kpis, metrics
@@ -74,24 +74,19 @@ def main() -> None:
     with right:
         html(ui.section_html(t("briefing.section.years", lang)))
         html(html_charts.year_html(cached.progress_by_year(loaded, day), lang))
-        late = stats["behind_plan"]
-        html(ui.note_html(t("briefing.behind", lang, n=late) if late else t("briefing.on_track", lang),
-                          "qy-alert" if late else "qy-ok"))
+        briefing_panels.behind_plan_panel(cached.behind_plan(loaded, day), day, lang, ds.programme)
         for text, css in kpis.site_notes(stats, lang):  # sequencing "needs decision" and the issue log
             html(ui.note_html(text, css))
         html(ui.section_html(t("briefing.section.funding", lang)))
-        html(html_charts.funding_group_html(stats["funding_wan_yuan"], lang))
+        year = briefing_panels.funding_group_panel(stats["funding_wan_yuan"], day, lang)
 
     html(ui.section_html(t("briefing.section.areas", lang)))
-    chart_col, table_col = st.columns([2, 3], gap="large")
-    with chart_col:
-        html(html_charts.area_html(by_area, lang, ds.programme))
-    with table_col:
-        html(html_charts.area_table_html(by_area, lang, ds.programme))
-        html(ui.note_html(t("briefing.areas.note", lang)))
+    html(html_charts.area_html(by_area, lang, ds.programme))  # the chart above the table: each gets the full width
+    html(html_charts.area_table_html(by_area, lang, ds.programme))
+    html(ui.note_html(t("briefing.areas.note", lang)))
 
     html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
-    html(html_charts.funding_source_html(stats["funding_wan_yuan"], lang))
+    html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
     html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
 
 

@@ -21,7 +21,7 @@ from geo.formatting import long_date
 from geo.i18n import t
 from geo.maps import presets, webmap
 from geo.programme import Programme
-from geo.settings import get_settings
+from geo.settings import get_settings, warn_if_no_review_no
 
 SETTINGS = get_settings()
 
@@ -65,10 +65,9 @@ def body(lang: str) -> None:
 
 
 def footer_left(ds: Dataset, lang: str) -> str:
-    """Data source, the district map's 审图号 (when configured) and the 示意数据 note."""
-    parts = [t("shell.data_source", lang, source=SETTINGS.data_source)]
-    if SETTINGS.map_review_no:
-        parts.append(t("map.review_no", lang, no=SETTINGS.map_review_no))
+    """The district map's 审图号 (when configured: first, at the bottom left), data source and the 示意数据 note."""
+    parts = [t("map.review_no", lang, no=SETTINGS.map_review_no)] if SETTINGS.map_review_no else []
+    parts.append(t("shell.data_source", lang, source=SETTINGS.data_source))
     if ds.illustrative:
         parts.append(t("app.illustrative", lang))
     return " · ".join(parts)
@@ -77,6 +76,7 @@ def footer_left(ds: Dataset, lang: str) -> str:
 def main() -> None:
     """Styles, the clock and the daily reload scripts once; the rest is a fragment re-run every screen_rotate_seconds."""
     lang = state.lang()
+    warn_if_no_review_no(SETTINGS, "screen")  # a public page: its maps need a 审图号
     cached.loaded_or_stop(lang)  # a store that cannot be read: a clear message instead of a blank screen
     st.html(ui.SCREEN_CSS)
     st.html(ui.CLOCK_JS + ui.screen_reload_js(SETTINGS.screen_reload_at), unsafe_allow_javascript=True)

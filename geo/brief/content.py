@@ -119,7 +119,7 @@ def _funding_slide(s: dict[str, Any], day: AsOf, lang: str) -> Slide:
     in_year = f["by_year"].get(str(year), {})
     rows = tuple((vocab("source", k, lang), num(in_year.get(k, 0.0)), num(f["by_source"][k]))
                  for k in schema.FUNDING_KEYS)
-    rows += ((t("brief.total", lang), "", num(f["total"])),)
+    rows += ((t("brief.total", lang), num(metrics.funding_of_year(f, year)["total"]), num(f["total"])),)
     table = Table((t("brief.col.source", lang), t("brief.col.year_amount", lang, year=year),
                    t("brief.col.total_amount", lang)), rows, (False, True, True), highlight=(len(rows) - 1,))
     return Slide("funding", t("brief.slide.funding", lang), pictures=(chart,), tables=(table,))

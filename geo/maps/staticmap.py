@@ -18,7 +18,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+from shapely.geometry import Point
 
 from geo import colors, fonts, metrics, schema
 from geo.asof import AsOf, AsOfLike, derive_status
@@ -60,6 +62,7 @@ def progress_map_figure(ds: Dataset, as_of: AsOfLike = None, *, area: str | None
         _draw_compounds(ax, layers["compounds"], day)
         counts = metrics.compound_counts(metrics.filter_dataset(ds, area=area).compounds, day)
         _set_view(ax, layers, area)
+        _place_subdistrict_labels(ax, layers["subdistricts"])
         _draw_furniture(ax, lang)
         _draw_line_legend(ax, lang)
         _draw_legend(fig, counts, pct, lang, day, area, ds.programme)
@@ -119,14 +122,47 @@ def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], l
         p = row.geometry.representative_point()
         is_key = row["name"] in programme.key_subdistricts
         ax.text(p.x, p.y, vocab("subdistrict", row["name"], lang, programme), ha="center", va="center", zorder=9,
-                fontsize=10 if is_key else 8.5, color=colors.KEY_EDGE if is_key else colors.GREY, alpha=0.85, clip_on=True)
+                fontsize=10 if is_key else 8.5, color=colors.KEY_EDGE if is_key else colors.GREY, alpha=0.85,
+                clip_on=True, gid=f"subdistrict:{row['name']}")
     for _, row in areas.iterrows():
         c = row.geometry.representative_point()
         name = row["name"]
         text = f"{vocab('area', name, lang, programme)} {number(pct.get(name, 0), unit='%')}" if zoomed else _area_mark(programme, name)
         ax.text(c.x, c.y, text, ha="center", va="center", fontsize=11 if zoomed else 9, color="#1e4d2b",
-                zorder=9, clip_on=True,
+                zorder=9, clip_on=True, gid=f"area:{name}",
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "edgecolor": "#2f6b3a"})
+
+
+def _box(text, renderer, pad_pt: float = 0.0) -> Bbox:
+    """A text's extent on the canvas (pixels), grown by ``pad_pt`` points on every side."""
+    box = text.get_window_extent(renderer)
+    pad = pad_pt * text.figure.dpi / 72
+    return Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+
+
+def _place_subdistrict_labels(ax, subdistricts: gpd.GeoDataFrame, *, grid: int = 24) -> None:
+    """Move each subdistrict label that an area marker (or an earlier label) would cover to the
+    nearest free spot inside its subdistrict (a grid of candidate points); call after the view is set."""
+    renderer = ax.figure.canvas.get_renderer()
+    texts = {str(x.get_gid()): x for x in ax.texts if x.get_gid()}
+    taken = [_box(x, renderer, 0.2 * x.get_fontsize() + 1) for g, x in texts.items() if g.startswith("area:")]
+    shapes = dict(zip(subdistricts["name"], subdistricts.geometry))
+    for gid, label in texts.items():
+        if not gid.startswith("subdistrict:") or gid[12:] not in shapes:
+            continue
+        shape, (x0, y0) = shapes[gid[12:]], label.get_position()
+        if any(_box(label, renderer).overlaps(b) for b in taken):
+            bx0, by0, bx1, by1 = shape.bounds
+            spots = [(bx0 + (bx1 - bx0) * (i + .5) / grid, by0 + (by1 - by0) * (j + .5) / grid)
+                     for i in range(grid) for j in range(grid)]
+            spots = sorted((p for p in spots if shape.contains(Point(p))), key=lambda p: (p[0] - x0) ** 2 + (p[1] - y0) ** 2)
+            for spot in spots:
+                label.set_position(spot)
+                if not any(_box(label, renderer).overlaps(b) for b in taken):
+                    break
+            else:
+                label.set_position((x0, y0))
+        taken.append(_box(label, renderer))
 
 
 def _draw_compounds(ax, compounds: gpd.GeoDataFrame, day: AsOf) -> None:
@@ -209,7 +245,7 @@ def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lan
     cmap, norm = matplotlib.colormaps[AREA_CMAP], Normalize(0, 100)
     areas = [Patch(facecolor=cmap(norm(pct.get(name, 0.0))), alpha=AREA_ALPHA, edgecolor="#2f6b3a",
                    label=f"{_area_mark(programme, name)} {vocab('area', name, lang, programme)}  {number(pct.get(name, 0), unit='%')}")
-             for name in programme.area_names]
+             for name in programme.area_names if area is None or name == area]
     fig.legend(handles=areas, title=t("brief.map.legend_area", lang), bbox_to_anchor=(lx, 0.52), **common)
 
 

@@ -666,9 +666,18 @@ def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=top_left, padding_bottom_right=bottom_right)
     if o.fill_frame:
         _LayerScript(_FILL_FRAME_JS.replace("__BOUNDS__", json.dumps([[miny, minx], [maxy, maxx]]))).add_to(fmap)
-    if s.map_review_no:
-        _LayerScript(f"map.attributionControl.addAttribution({json.dumps(t('map.review_no', o.lang, no=s.map_review_no), ensure_ascii=False)});").add_to(fmap)
+    if s.map_review_no:  # bottom left, below the legend (the first control added to a bottom corner sits lowest)
+        review = json.dumps(t("map.review_no", o.lang, no=s.map_review_no), ensure_ascii=False)
+        _LayerScript(_REVIEW_NO_JS.replace("__TEXT__", review)).add_to(fmap)
     return fmap
+
+
+#: The district map's 审图号 as a small Leaflet control at the bottom left (text set as text, never HTML).
+_REVIEW_NO_JS = """var c = L.control({position: 'bottomleft'});
+c.onAdd = function () { var d = L.DomUtil.create('div', 'qy-review-no leaflet-control'); d.textContent = __TEXT__;
+  d.style.cssText = 'font-size:12px;padding:1px 6px;border-radius:3px;background:rgba(255,255,255,.8);color:#333;';
+  return d; };
+c.addTo(map);"""
 
 
 def map_from_dataset(ds: Dataset, *, as_of: AsOfLike = None, compounds: gpd.GeoDataFrame | None = None,

@@ -64,3 +64,34 @@ def test_clicking_download_in_a_browser_gives_a_pptx(browser, app_url, tmp_path)
     deck = Presentation(str(target))
     assert len(deck.slides) == 8
     assert any(day.isoformat() in sh.text_frame.text for sh in deck.slides[0].shapes if sh.has_text_frame)
+
+
+def test_the_pack_can_cover_one_area():
+    at = _briefing()
+    scope = next(s for s in at.selectbox if s.label == t("brief.scope"))
+    assert scope.options[0] == t("brief.scope.all") and len(scope.options) == 1 + 8
+    scope.set_value("清溪片区").run()
+    assert not at.exception
+
+
+@pytest.mark.browser
+def test_a_per_area_pack_from_the_page(browser, app_url):
+    """Choose an area in the popover: the download is that area's pack (file name and title)."""
+    day = dt.date(2022, 12, 9)
+    with offline_page(browser, f"{app_url}/briefing?as_of={day.isoformat()}", width=1600, height=1000) as visit:
+        page = visit.page
+        page.get_by_role("button", name=t("brief.button"), exact=True).click(timeout=60_000)
+        popover = page.locator('[data-testid="stPopoverBody"]')
+        popover.locator('[data-testid="stSelectbox"]').click()
+        page.get_by_role("option", name="清溪片区").click()
+        page.wait_for_timeout(1500)
+        if not popover.is_visible():  # the choice reruns the page; open the popover again if it closed
+            page.get_by_role("button", name=t("brief.button"), exact=True).click()
+        button = page.get_by_role("button", name=t("brief.download", fmt="PPTX"))
+        button.wait_for(timeout=30_000)
+        with page.expect_download(timeout=90_000) as info:
+            button.click()
+        download = info.value
+        assert download.suggested_filename == f"qingyang-brief-qingxi-{day.isoformat()}.pptx"
+        deck = Presentation(download.path())
+        assert "清溪片区" in deck.slides[0].shapes.title.text

@@ -88,7 +88,7 @@ def test_briefing(browser, app_url, ds):
         stats = metrics.stats(ds)
         tile = page.locator('[data-kpi="fyp14"] .val').inner_text()
         assert tile.startswith(f"{stats['fyp14']['completed']:,}")
-        assert page.locator(".qc-col").count() == 4 and page.locator(".qy-table tbody tr").count() == 9
+        assert page.locator(".qc-col").count() == 4 and page.locator(".qy-area-table tbody tr").count() == 9
         assert page.locator('[data-testid="stSidebar"]').is_visible()
         page.wait_for_timeout(500)
         save_screenshot(page, "briefing")

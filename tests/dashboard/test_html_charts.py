@@ -38,9 +38,9 @@ def test_chart_data_adds_up(ds, stats):
     assert list(frame["target"]) == [50, 162, 186, 221]  # 2025 (no target, no compounds) left out
     areas = html_charts.area_frame(metrics.progress_by_area(ds, DAY), "zh", ds.programme)
     assert areas[list(schema.PROGRAMME_STATUSES)].to_numpy().sum() == sum(stats["fyp14"][s] for s in schema.PROGRAMME_STATUSES)
-    money = html_charts.funding_frame(stats["funding_wan_yuan"], "zh")
+    money = html_charts.funding_frame(stats["funding_wan_yuan"], 2022, "zh")
     assert money["amount"].sum() == pytest.approx(stats["funding_wan_yuan"]["total"] / 10_000, abs=0.05)
-    groups = html_charts.group_frame(stats["funding_wan_yuan"], "zh")
+    groups = html_charts.group_frame(stats["funding_wan_yuan"], 2022, "zh")
     assert groups["share"].sum() == pytest.approx(1.0)
 
 
@@ -50,11 +50,11 @@ def test_charts_draw_every_bar_with_its_figures(ds, stats):
     assert "<span>221</span>" in years and "Yearly target" in years
     areas = html_charts.area_html(metrics.progress_by_area(ds, DAY), "zh", ds.programme)
     assert areas.count('class="qc-row"') == 9 and "其他（片区外）" in areas
-    source = html_charts.funding_source_html(stats["funding_wan_yuan"], "zh")
+    source = html_charts.funding_source_html(stats["funding_wan_yuan"], 2022, "zh")
     assert source.count('class="qc-row"') == len(schema.FUNDING_SOURCES)
     assert f"{stats['funding_wan_yuan']['by_source']['special_bonds'] / 10_000:,.2f}" in source
     assert colors.GROUP["market"] in source
-    group = html_charts.funding_group_html(stats["funding_wan_yuan"], "en")
+    group = html_charts.funding_group_html(stats["funding_wan_yuan"], 2022, "en")
     assert group.count('class="qc-row"') == 4 and "Government" in group and "%)" in group
 
 
@@ -64,3 +64,15 @@ def test_area_table_html_writes_shares_and_money(ds):
     assert block.count("<tr>") == 1 + len(progress)
     assert f"<td>{progress['pct_completed'].iloc[0]:.1f}%</td>" in block
     assert f"<td>{progress['funding_wan_yuan'].iloc[0]:,.0f}</td>" in block
+
+
+def test_funding_shows_the_chosen_year_beside_the_total_and_says_which(stats):
+    """政府补助 in 2022 is the reported 1.59 亿元; the cumulative 2015–2022 figure stands apart, both headed."""
+    funding = stats["funding_wan_yuan"]
+    money = html_charts.funding_frame(funding, 2022, "zh").set_index("source")
+    assert money.at["政府补助", "year_amount"] == 1.59
+    assert money.at["政府补助", "amount"] == round(funding["by_source"]["government_subsidy"] / 10_000, 2) > 1.59
+    block = html_charts.funding_source_html(funding, 2022, "zh")
+    assert ">2022年当年<" in block and ">累计（2015–2022年）<" in block and ">1.59<" in block
+    english = html_charts.funding_group_html(funding, 2021, "en")
+    assert ">In 2021<" in english and ">To date (2015–2022)<" in english

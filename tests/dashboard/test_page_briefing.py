@@ -42,7 +42,7 @@ def _tiles(at: AppTest) -> dict[str, tuple[str, str, str]]:
 
 def _table(at: AppTest) -> list[list[str]]:
     """Rows (header first) of the area table on the page."""
-    block = next(m for m in html_blocks(at) if 'class="qy-table"' in m)
+    block = next(m for m in html_blocks(at) if 'class="qy-area-table"' in m)
     rows = re.findall(r"<tr>(.*?)</tr>", block)
     return [[html.unescape(c) for c in re.findall(r"<t[hd]>(.*?)</t[hd]>", r)] for r in rows]
 
@@ -58,7 +58,7 @@ def test_renders_every_part(briefing):
     assert len(_table(briefing)) == 1 + 9  # header, 8 areas + 其他
     assert page.count('class="qc-row"') == 9 + 9 + 4  # bars: areas, funding sources, groups
     assert page.count('class="qc-col"') == 4  # 2021-2024 against their targets
-    assert briefing.selectbox[0].value == "none"  # offline basemap by default
+    assert next(s for s in briefing.selectbox if s.label == "底图").value == "none"  # offline basemap by default
 
 
 def test_tiles_equal_the_metrics_for_today(briefing, ds):
@@ -107,3 +107,33 @@ def test_english(ds):
     assert "Qingyang Old-Compound Renovation Map" in page and "Progress by year against target" in page
     assert "片区完成率" not in page
     assert _table(at)[0][0] == "Area"
+
+
+def test_behind_plan_opens_the_list_of_those_compounds(ds):
+    """'滞后于计划 N 个小区' is a panel that lists the N compounds (as known on the as-of date)."""
+    day = dt.date(2026, 11, 24)
+    late = metrics.behind_plan(ds.compounds, day)
+    assert len(late) > 0
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["as_of"] = day.isoformat()
+    at.run()
+    assert not at.exception
+    panel = next(e for e in at.expander if f"滞后于计划 {len(late)} 个小区" in e.label)
+    block = next(m for m in html_blocks(at) if "qy-late" in m)
+    rows = re.findall(r"<tr>(.*?)</tr>", block)
+    assert len(rows) == 1 + len(late) and panel is not None
+    assert all(html.escape(cid) in block for cid in late["compound_id"])
+    assert html.escape(late["name"].iloc[0]) in rows[1]  # most late first
+
+
+def test_funding_year_defaults_to_the_as_of_year_and_offers_nothing_later(ds):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["as_of"] = REPORT_DAY.isoformat()
+    at.run()
+    year = next(s for s in at.selectbox if s.label == "资金年度")
+    assert year.value == 2022 and year.options[0] == "2022年" and "2023年" not in year.options
+    page = " ".join(html_blocks(at))
+    assert ">2022年当年<" in page and ">1.59<" in page  # 政府补助 of 2022, as reported
+    year.set_value(2021).run()
+    page = " ".join(html_blocks(at))
+    assert ">2021年当年<" in page and ">累计（2015–2022年）<" in page

@@ -160,3 +160,21 @@ def test_reloads_once_a_day_at_the_configured_time(monkeypatch, screen):
     assert "setHours(4, 30, 0, 0)" in _scripts(screen) and "location.reload()" in _scripts(screen)
     monkeypatch.setenv("QY_SCREEN_RELOAD_AT", "off")
     assert "location.reload" not in _scripts(_screen())
+
+
+def test_review_number_comes_first_at_the_bottom_left(monkeypatch):
+    monkeypatch.setenv("QY_MAP_REVIEW_NO", "川S(2099)001号")
+    at = _screen()
+    foot = next(m for m in html_blocks(at) if 'class="qs-foot"' in m)
+    left = re.search(r'<div class="qs-foot"><span>(.*?)</span>', foot).group(1)
+    assert html.unescape(left).startswith("审图号：川S(2099)001号")
+
+
+def test_a_public_screen_without_review_number_warns_in_the_server_log(monkeypatch, caplog):
+    import geo.settings
+
+    monkeypatch.delenv("QY_MAP_REVIEW_NO", raising=False)
+    monkeypatch.setattr(geo.settings, "_WARNED_NO_REVIEW", set())
+    with caplog.at_level("WARNING", logger="geo.settings"):
+        _screen()
+    assert any("QY_MAP_REVIEW_NO" in r.getMessage() and "screen" in r.getMessage() for r in caplog.records)

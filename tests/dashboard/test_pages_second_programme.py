@@ -68,7 +68,7 @@ def test_briefing(lang):
     else:
         assert "Jinjiang Old-Compound Renovation Map" in text and "Jinjiang District, Chengdu" in text
         assert f"target {FYP14_TARGET}" in text and "Dacisi" in text and "Shuijingfang" in text
-    table = next(m for m in html_blocks(at) if 'class="qy-table"' in m)
+    table = next(m for m in html_blocks(at) if 'class="qy-area-table"' in m)
     first_column = [html.unescape(c) for c in re.findall(r"<tr><td>(.*?)</td>", table)]
     other = "其他（片区外）" if lang == "zh" else "Other (outside areas)"
     assert first_column == [a.label(lang) for a in AREAS] + [other]

@@ -51,7 +51,17 @@ def test_every_card_of_the_pack_shows_the_stats_at_its_sources(sample, stats):
              + [(k, in_area) for k in kpis.pack_summary_kpis(in_area, "zh", area=area)])
     for card in cards:
         card, source = card if isinstance(card, tuple) else (card, stats)
-        assert card.sources and _shown(card) == [float(kpis.stat_value(source, p)) for p in card.sources], card
+        scale = 10_000 if card.key == "funding" else 1  # money cards: 万元 stored, 亿元 shown
+        assert card.sources and _shown(card) == [round(float(kpis.stat_value(source, p)) / scale, 2)
+                                                 for p in card.sources], card
+
+
+def test_the_pack_money_card_speaks_the_page_unit(stats):
+    """亿元 with two decimals, like the briefing page's tile (not 84,916.53 万元)."""
+    card = next(k for k in kpis.pack_summary_kpis(stats, "zh") if k.key == "funding")
+    page = next(k for k in kpis.briefing_kpis(stats, "zh") if k.key == "funding")
+    assert card.value == page.value == f"{stats['funding_wan_yuan']['total'] / 10_000:,.2f}"
+    assert "亿元" in card.label and "万元" not in card.label
 
 
 def test_tiles_strip_and_cards_trace_their_numbers_to_stats(stats):

@@ -75,3 +75,19 @@ def test_area_year_targets_are_the_area_batches(sample):
         assert row["target"] == row["compounds"]
         if row["compounds"]:
             assert row["pct_completed"] == round(100.0 * row["completed"] / row["compounds"], 1)
+
+
+def test_funding_of_a_year_is_what_the_yearly_report_gives(sample):
+    """2022's money as of the report date: the reported 亿元 per source (figures.md), not totals since 2015."""
+    f = metrics.funding_summary(sample.funding, "2022-12-09")
+    year = metrics.funding_of_year(f, 2022)
+    reported = {"government_subsidy": 1.59, "special_bonds": 1.60, "general_bonds": 0.77, "city_funds": 0.76,
+                "policy_finance": 0.46, "property_units": 0.22, "donations": 0.24}
+    assert {k: round(year["by_source"][k] / 10_000, 2) for k in reported} == reported
+    assert year["total"] < f["total"] and sum(year["by_group"].values()) == pytest.approx(year["total"], abs=0.05)
+
+
+def test_funding_years_stop_at_the_as_of_year(sample):
+    f = metrics.funding_summary(sample.funding, "2021-06-30")
+    assert metrics.funding_years(f, "2021-06-30") == [2021, 2020, 2019, 2018, 2017, 2016, 2015]
+    assert metrics.funding_of_year(f, 2022)["total"] == 0  # nothing of a later year leaks in

@@ -30,3 +30,17 @@ def test_sign_in_and_session_settings(monkeypatch):
 def test_pages_served(monkeypatch, value, expected):
     monkeypatch.setenv("QY_PAGES", value)
     assert get_settings().pages == expected
+
+
+def test_warns_once_per_page_without_a_review_number(monkeypatch, caplog):
+    import dataclasses
+
+    from geo import settings as module
+
+    monkeypatch.setattr(module, "_WARNED_NO_REVIEW", set())
+    bare = dataclasses.replace(module.get_settings(), map_review_no="")
+    with caplog.at_level("WARNING", logger="geo.settings"):
+        assert module.warn_if_no_review_no(bare, "screen") is False
+        module.warn_if_no_review_no(bare, "screen")
+        assert module.warn_if_no_review_no(dataclasses.replace(bare, map_review_no="川S(2099)001号"), "screen")
+    assert len([r for r in caplog.records if "审图号" in r.getMessage()]) == 1

@@ -72,7 +72,8 @@ def _summary_numbers_match(slide, stats):
         if shape.name.startswith("KPI "):
             sources = shape.name[4:].split("|")
             shown = [float(n.replace(",", "")) for p in shape.text_frame.paragraphs[1:] for n in NUMBER.findall(p.text)]
-            assert shown == [float(_lookup(stats, s)) for s in sources], shape.text_frame.text
+            scale = 10_000 if sources[0].startswith("funding_wan_yuan") else 1  # money: 万元 stored, 亿元 shown
+            assert shown == [round(float(_lookup(stats, s)) / scale, 2) for s in sources], shape.text_frame.text
             seen.update(sources)
         elif shape != slide.shapes.title and shape.name != "Footer" and shape.has_text_frame:
             assert not NUMBER.search(shape.text_frame.text), f"unchecked number in {shape.name}"
@@ -217,3 +218,16 @@ def test_pdf_embeds_the_cjk_font_and_its_text_is_real_chinese(pack, tmp_path):
     text = subprocess.run([_tool("pdftotext"), "-f", "1", "-l", "2", str(tmp_path / "b.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert t("brief.title") in text and "成都市青羊区" in text and "1,034" in text
+
+
+def test_funding_table_total_row_fills_the_year_column(pack, sample):
+    """合计 carries the as-of year's money too (the sum of the year column), not a blank."""
+    slide = next(s for s in pack[0].slides if s.key == "funding")
+    table = slide.tables[0]
+    assert table.columns[1] == t("brief.col.year_amount", "zh", year=REPORT_DATE.year)
+    *rows, total = table.rows
+    as_number = lambda text: float(text.replace(",", "") or "nan")  # noqa: E731
+    assert total[0] == "合计" and total[1] != ""
+    assert as_number(total[1]) == pytest.approx(sum(as_number(r[1]) for r in rows), abs=0.05)
+    gov = next(r for r in rows if r[0] == "政府补助")
+    assert as_number(gov[1]) == pytest.approx(15_900, abs=50)  # the reported 1.59 亿元 of 2022

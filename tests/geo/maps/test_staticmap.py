@@ -96,3 +96,30 @@ def test_area_zooms_in_and_unknown_area_lists_valid_ones(sample, drawn):
     assert any(t.get_text().startswith("Qingxi") for t in ax.texts)
     with pytest.raises(metrics.UnknownPlace, match="上翔街片区"):
         staticmap.progress_map_figure(sample, REPORT_DATE, area="不存在片区")
+
+
+def _label_overlaps(fig, programme, lang: str = "zh") -> list[tuple[str, str]]:
+    """(key subdistrict label, area marker) pairs whose boxes overlap on the drawn canvas."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = next(a for a in fig.axes if a.get_label() == "map")
+    keys = {programme.label("subdistrict", n, lang) for n in programme.key_subdistricts}
+    labels = [x for x in ax.texts if x.get_text() in keys]
+    marks = [x for x in ax.texts if x.get_bbox_patch() is not None]
+    assert len(labels) == len(keys) and marks
+    return [(k.get_text(), m.get_text()) for k in labels for m in marks
+            if k.get_window_extent(renderer).overlaps(m.get_bbox_patch().get_window_extent(renderer))]
+
+
+def test_area_markers_leave_the_key_subdistrict_labels_readable(sample):
+    """On the pack's map (2400×1110) no area marker covers a key subdistrict's name."""
+    for lang in ("zh", "en"):
+        fig = staticmap.progress_map_figure(sample, REPORT_DATE, lang=lang, width_px=2400, height_px=1110)
+        assert _label_overlaps(fig, sample.programme, lang) == []
+
+
+def test_a_per_area_map_lists_only_that_area(sample):
+    area = sample.programme.area_names[2]
+    fig = staticmap.progress_map_figure(sample, REPORT_DATE, area=area, width_px=W, height_px=H)
+    entries = [x.get_text() for leg in fig.legends if leg.get_label() != "status-legend" for x in leg.get_texts()]
+    assert len(entries) == 1 and sample.programme.label("area", area, "zh") in entries[0]

@@ -158,7 +158,7 @@ def test_osm_attribution_and_unknown_basemap(tiny):
 def test_district_review_number_when_configured(tiny):
     s = dataclasses.replace(get_settings(), map_review_no="川S(2099)001号")
     html = _render(webmap.map_from_dataset(tiny, options=webmap.MapOptions(settings=s)))
-    assert "川S(2099)001号" in html and "addAttribution" in html
+    assert "川S(2099)001号" in html and "qy-review-no" in html and "position: 'bottomleft'" in html
 
 
 def test_area_highlight_and_selection_groups(sample):
