@@ -1,7 +1,8 @@
 """The in-memory data set: every layer of the store in one immutable container."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import copy
+from dataclasses import dataclass, field, fields, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -60,8 +61,17 @@ class Dataset:
         return self.meta.get("illustrative", "false") == "true"
 
     def with_layers(self, **layers: pd.DataFrame) -> Dataset:
-        """A copy with some layers replaced (its programme is read from the programme tables again)."""
-        return replace(self, **layers)
+        """A copy with some layers replaced (its programme is read from the programme tables again
+        when one of them is replaced, and shared otherwise)."""
+        if PROGRAMME_TABLES.keys() & layers.keys():
+            return replace(self, **layers)
+        unknown = layers.keys() - {f.name for f in fields(self) if f.init}
+        if unknown:
+            raise TypeError(f"not layers of a data set: {', '.join(sorted(unknown))}")
+        out = copy.copy(self)
+        for name, frame in layers.items():
+            object.__setattr__(out, name, frame)
+        return out
 
 
 def parse_dates(frame: pd.DataFrame) -> pd.DataFrame:
