@@ -26,7 +26,7 @@ and an as-of value (anything :meth:`AsOf.of` accepts) and return a new Series or
 aligned with the layer's index; nothing is mutated.
 
 **SQL twins** (``sql_*``): the same rules as SQL expressions over a table's columns, for
-queries that run in the database (``geo.rollup.sql``). Status and the elevator stage are
+queries that run in the database (``geo.store.postgis_facts``). Status and the elevator stage are
 evaluated from one rule table each (:data:`STATUS_RULES`, :data:`STAGE_RULES`) in both
 pandas and SQL; the others are written twice, side by side, and tests check that both give
 the same values for any date. Expressions are plain SQL text: D enters as a ``DATE``

@@ -6,8 +6,8 @@ return new values. Money is in 万元 (10,000 yuan); lengths in km.
 Figures are made in two steps. :class:`Facts` are small aggregates of a set of compounds
 on one as-of date (counts and sums by group, batch, status...); every figure is then
 read off the facts by the functions here. Facts are built from a data set in memory by
-:func:`facts_from_dataset`, or by the database for a store that can (``geo.rollup.sql``,
-PostGIS): the same data give the same facts, so a figure is the same whichever built them.
+:func:`facts_from_dataset`, or by the database for a store that can (``Store.facts``; PostGIS:
+``geo.store.postgis_facts``): the same data give the same facts, so a figure is the same whichever built them.
 """
 from __future__ import annotations
 
@@ -57,6 +57,14 @@ def check_place(programme: Programme, place: str | None) -> None:
         _check(place, valid, "地点编码", "place code")
 
 
+def check_scope(programme: Programme, *, area: str | None = None, subdistrict: str | None = None,
+                place: str | None = None) -> None:
+    """UnknownPlace unless the area, subdistrict and place (each optional) are the programme's."""
+    _check(area, programme.area_names, "片区", "area")
+    _check(subdistrict, programme.subdistrict_names, "街道", "subdistrict")
+    check_place(programme, place)
+
+
 def _outline(ds: Dataset, place: str) -> pd.DataFrame:
     """The district layer's outlines of the scope: rows of ``place``, its ancestors or its descendants."""
     if "adcode" not in ds.district.columns:
@@ -81,9 +89,7 @@ def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | N
     (or a subdistrict under the place). With ``place`` (other than the programme's own), the
     subdistrict, area and outline layers keep only the place's. None everywhere: ``ds`` itself.
     """
-    _check(area, ds.programme.area_names, "片区", "area")
-    _check(subdistrict, ds.programme.subdistrict_names, "街道", "subdistrict")
-    check_place(ds.programme, place)
+    check_scope(ds.programme, area=area, subdistrict=subdistrict, place=place)
     if place == ds.programme.place:
         place = None
     if area is None and subdistrict is None and place is None:
@@ -167,8 +173,9 @@ def _aggregate(frame: pd.DataFrame, kind: str, *, distinct: Mapping[str, str] = 
         if column in distinct:
             ids = frame[distinct[column]]
             known = ids.notna().to_numpy()
-            pairs = np.unique(np.stack([inverse[known], pd.factorize(ids[known].to_numpy())[0]]), axis=1)
-            out[column] = np.bincount(pairs[0], minlength=len(groups)).astype("int64")
+            codes_of_ids, distinct_ids = pd.factorize(ids[known].to_numpy())
+            pairs = np.unique(inverse[known].astype("int64") * max(len(distinct_ids), 1) + codes_of_ids)
+            out[column] = np.bincount(pairs // max(len(distinct_ids), 1), minlength=len(groups)).astype("int64")
         else:
             sums = np.bincount(inverse, weights=frame[column].to_numpy(dtype=float), minlength=len(groups))
             integer = frame[column].dtype.kind in "iub"
@@ -196,8 +203,10 @@ def _keys_of(ds: Dataset, rows: pd.DataFrame, by: By) -> pd.DataFrame:
     at = pd.Index(ids).get_indexer(rows["compound_id"].to_numpy())
     groups, batches = _groups(c, by), _text_key(c["batch"])
     found = at >= 0
-    g = np.where(found, groups[np.where(found, at, 0)] if len(ids) else None, None)
-    batch = np.where(found, batches[np.where(found, at, 0)] if len(ids) else "", "")
+    safe = np.where(found, at, 0)
+    none = np.full(len(at), None, dtype=object)
+    g = np.where(found, groups[safe], none) if len(ids) else none
+    batch = np.where(found, batches[safe], "") if len(ids) else np.full(len(at), "", dtype=object)
     return rows.assign(g=g, batch=batch)
 
 
