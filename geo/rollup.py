@@ -46,8 +46,9 @@ def units_from_store(store: Store, as_of: AsOfLike = None, *, place: str | None 
     below = programme.levels_below(code)
     level = level or (below[0] if below else None)
     if level is None:
-        return metrics.status_by_group(store.facts(as_of, place=code, programme=programme).compounds, [])
+        return metrics.status_by_group(store.facts(as_of, place=code, programme=programme, compounds_only=True).compounds,
+                                       [])
     units = programme.unit_codes(code, level)
     order = list(dict.fromkeys(p.code for p in programme.at_level(level) if p.code in set(units.values())))
-    facts = store.facts(as_of, place=code, by=units, programme=programme)
+    facts = store.facts(as_of, place=code, by=units, programme=programme, compounds_only=True)
     return metrics.status_by_group(facts.compounds, order)

@@ -230,14 +230,16 @@ class Store(ABC):
         return c if limit is None else c.iloc[:limit]
 
     def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
-              subdistrict: str | None = None, by: By = None, programme: Programme | None = None) -> Facts:
+              subdistrict: str | None = None, by: By = None, programme: Programme | None = None,
+              compounds_only: bool = False) -> Facts:
         """The :class:`geo.metrics.Facts` of the compounds of a scope on ``as_of``, grouped ``by``.
 
         The scope is as in :func:`geo.metrics.filter_dataset` (a place code, an area, a
         subdistrict; UnknownPlace for one that is not the programme's). Backends with a
         database compute them there (PostGIS: SQL); by default they are made in memory from
         :meth:`load`. Either way the same data give equal facts (tests/geo/store/test_facts.py).
-        ``programme``: the store's programme when the caller has it already.
+        ``programme``: the store's programme when the caller has it already; ``compounds_only``:
+        only the compounds facts are needed (the others may come empty, as on PostGIS).
         """
         ds = self._current()
         return facts_from_dataset(filter_dataset(ds, area=area, subdistrict=subdistrict, place=place), as_of, by=by)

@@ -304,7 +304,7 @@ class PostgisStore(Store):
 
     def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
               subdistrict: str | None = None, by: metrics.By = None,
-              programme: Programme | None = None) -> metrics.Facts:
+              programme: Programme | None = None, compounds_only: bool = False) -> metrics.Facts:
         """The facts of a scope computed in the database (``geo.store.postgis_facts``), in one snapshot."""
         day = AsOf.of(as_of)
         with self._tx(read_only=True) as cur:
@@ -321,7 +321,8 @@ class PostgisStore(Store):
                 return _frame(c.fetchall(), columns[name], TABLES[name])
 
             frames = postgis_facts.compute_facts(cur, self.schema, read_where, day,
-                                                 postgis_facts.scope_of(names, area, subdistrict), by)
+                                                 postgis_facts.scope_of(names, area, subdistrict), by,
+                                                 compounds_only=compounds_only)
         return metrics.Facts(as_of=day, **frames)
 
     def _current_version(self, cur: psycopg.Cursor) -> int:

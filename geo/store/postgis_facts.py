@@ -72,12 +72,18 @@ def _group(by: By) -> tuple[sql.Composable, sql.Composable, dict[str, Any]]:
     return sql.SQL("m.key"), join, {"by_names": list(mapping), "by_keys": [str(v) for v in mapping.values()]}
 
 
+def _empty(kind: str) -> pd.DataFrame:
+    """An empty facts frame of ``kind``, as ``geo.metrics`` makes one."""
+    columns = [*FACT_KEYS[kind], *FACT_VALUES[kind]]
+    return pd.DataFrame({c: pd.Series(dtype=object if c in FACT_KEYS[kind] else "int64") for c in columns})
+
+
 def _frame(cur: psycopg.Cursor, kind: str) -> pd.DataFrame:
     """The fetched rows as a facts frame of ``kind`` with the dtypes ``geo.metrics`` makes."""
     columns = [*FACT_KEYS[kind], *FACT_VALUES[kind]]
     rows = cur.fetchall()
-    if not rows:  # as geo.metrics makes an empty facts frame
-        return pd.DataFrame({c: pd.Series(dtype=object if c in FACT_KEYS[kind] else "int64") for c in columns})
+    if not rows:
+        return _empty(kind)
     frame = pd.DataFrame(rows, columns=columns)
     for column in columns:
         if column in ("g", "batch", "status", "decision", "stage", "work", "source"):
@@ -93,8 +99,11 @@ def _frame(cur: psycopg.Cursor, kind: str) -> pd.DataFrame:
 
 
 def compute_facts(cur: psycopg.Cursor, schema_name: str, read_where: ReadWhere, as_of: AsOf, scope: SqlScope,
-                  by: By) -> dict[str, pd.DataFrame]:
-    """The facts frames (compounds, elevators, works, funding, greenways, sites) of ``scope`` on ``as_of``."""
+                  by: By, *, compounds_only: bool = False) -> dict[str, pd.DataFrame]:
+    """The facts frames (compounds, elevators, works, funding, greenways, sites) of ``scope`` on ``as_of``.
+
+    ``compounds_only``: the other frames empty (the roll-up map needs only the compounds).
+    """
     cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # the per-compound groups of works hash in memory
     g, join, params = _group(by)
     where, scope_params = scope.where("c")
@@ -111,6 +120,10 @@ def compute_facts(cur: psycopg.Cursor, schema_name: str, read_where: ReadWhere, 
         g=g, status=sql.SQL(asof.sql_status(as_of, "c")), late=sql.SQL(asof.sql_days_late(as_of, "c")),
         c=t["compounds"], join=join, where=where), params)
     out["compounds"] = _frame(cur, "compounds")
+    if compounds_only:
+        empty = {kind: _empty(kind) for kind in ("elevators", "works", "funding")}
+        layers = {name: read_where(cur, name, sql.SQL("false"), {}) for name in ("greenways", "sites")}
+        return {**out, **empty, **layers}
     cur.execute(sql.SQL(
         "{sc} SELECT sc.g, COALESCE(sc.batch, ''), {stage}, {in_year}, count(*) FROM {e} e {link} sc"
         " ON sc.compound_id = e.compound_id GROUP BY 1, 2, 3, 4").format(
@@ -119,10 +132,11 @@ def compute_facts(cur: psycopg.Cursor, schema_name: str, read_where: ReadWhere, 
     out["elevators"] = _frame(cur, "elevators")
     done = sql.SQL(asof.sql_works_done(as_of, "w"))
     cur.execute(sql.SQL(  # one row per (compound, work) first: distinct compounds become plain counts
-        "{sc}, w AS (SELECT w.compound_id, w.work, bool_or({done}) AS done,"
-        " sum(CASE WHEN {done} THEN w.quantity ELSE 0 END) AS quantity FROM {w} w GROUP BY 1, 2)"
-        " SELECT sc.g, COALESCE(sc.batch, ''), w.work, count(w.compound_id), count(w.compound_id) FILTER (WHERE w.done),"
-        " COALESCE(sum(w.quantity), 0) FROM w {link} sc ON sc.compound_id = w.compound_id GROUP BY 1, 2, 3").format(
+        "{sc}, w AS (SELECT w.compound_id, w.work, sc.g, COALESCE(sc.batch, '') AS batch, bool_or({done}) AS done,"
+        " sum(CASE WHEN {done} THEN w.quantity ELSE 0 END) AS quantity FROM {w} w {link} sc"
+        " ON sc.compound_id = w.compound_id GROUP BY 1, 2, 3, 4)"
+        " SELECT g, batch, work, count(compound_id), count(compound_id) FILTER (WHERE done),"
+        " COALESCE(sum(quantity), 0) FROM w GROUP BY 1, 2, 3").format(
         sc=sc, done=done, w=t["works"], link=link), params)
     out["works"] = _frame(cur, "works")
     cur.execute(sql.SQL(
