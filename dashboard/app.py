@@ -1,23 +1,16 @@
 """The dashboard's entry point: page list, shared sidebar and session defaults.
 
-Run from the repo root: ``streamlit run dashboard/app.py`` (``scripts/run.sh``).
-Pages have stable short URLs: ``/briefing`` (the root ``/`` forwards there),
-``/explorer`` and ``/screen``; ``?lang=en`` switches to English and
-``?as_of=YYYY-MM-DD`` replays a past date.
+Run from the repo root: ``streamlit run dashboard/app.py`` (``scripts/run.sh``). Pages have
+stable short URLs (``/briefing``, where ``/`` forwards, ``/explorer``, ``/screen``, ...);
+``?lang=en`` switches to English and ``?as_of=YYYY-MM-DD`` replays a past date.
 
-To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/app_pages/``,
-URL path, title key in ``geo/i18n.py``, Material icon; ``chrome=False`` for a
-full-screen page without sidebar).
-
-The page files live in ``app_pages/``, NOT ``pages/``: while a ``pages/`` folder sits
-next to the main script, Streamlit starts every server in its legacy multipage mode
-and, until some session has loaded ``/``, runs a page URL's file directly, without
-this script (no sidebar, no session set-up; the screen would show a sidebar).
+To add a page, add ONE line to ``PAGES`` below (file under ``dashboard/app_pages/``, never
+``pages/``: see ``dashboard.navigation``; URL path, title key in ``geo/i18n.py``, Material
+icon; ``chrome=False`` for a full-screen page without sidebar).
 """
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repo root.
@@ -28,28 +21,10 @@ if str(_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import cached, state, ui  # noqa: E402
+from dashboard.navigation import PageSpec, st_pages  # noqa: E402
 from geo.i18n import t  # noqa: E402
 from geo.settings import get_settings  # noqa: E402
 from geo.store import StoreError  # noqa: E402
-
-PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page: its file under dashboard/app_pages/, URL path, i18n title key and menu icon.
-
-    The icon is shown in the sidebar menu only: a Material icon as st.Page icon would
-    become the favicon, which Streamlit fetches from fonts.gstatic.com (not offline).
-    """
-
-    file: str
-    url_path: str
-    title_key: str
-    icon: str
-    chrome: bool = True  # False: full screen, no sidebar or header (the exhibition screen)
-    in_menu: bool = True
-
 
 #: The pages, in menu order; the first one is where "/" leads. One line per page.
 PAGES: list[PageSpec] = [
@@ -59,24 +34,6 @@ PAGES: list[PageSpec] = [
     PageSpec("data_import.py", "import", "page.import", ":material/upload_file:"),
     PageSpec("data_edit.py", "edit", "page.edit", ":material/edit_note:"),
 ]
-
-#: Hides Streamlit's own chrome on full-screen pages (no sidebar, header or toolbar).
-_NO_CHROME_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
-</style>"""
-
-
-def _st_pages(lang: str) -> dict[str, st.Page]:
-    """st.Page objects by URL path (titles in ``lang``)."""
-    return {
-        spec.url_path: st.Page(
-            PAGES_DIR / spec.file, title=t(spec.title_key, lang),
-            url_path=spec.url_path, visibility="visible" if spec.in_menu else "hidden",
-        )
-        for spec in PAGES
-    }
-
 
 def app_title(lang: str) -> str:
     """The app's title: the stored programme's, or a general one while the store cannot be read
@@ -112,7 +69,7 @@ def main() -> None:
     state.init_session(get_settings().language)
     lang = state.lang()
     title = app_title(lang)
-    pages = _st_pages(lang)
+    pages = st_pages(PAGES, lang)
     first = pages[PAGES[0].url_path]
     home = st.Page(lambda: _forward_home(first), title=title, url_path="home",
                    default=True, visibility="hidden")
@@ -123,7 +80,7 @@ def main() -> None:
     if spec is not None and spec.chrome:
         _sidebar(pages, lang, title)
     elif spec is not None:
-        st.html(_NO_CHROME_CSS)
+        st.html(ui.NO_CHROME_CSS)
     page.run()
 
 

@@ -24,7 +24,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
-from geo import filters, metrics
+from geo import filters, metrics, record
 from geo.audit import compound_choices as choices
 from geo.brief import render
 from geo.i18n import t
@@ -148,6 +148,17 @@ def explorer_map(loaded: Loaded, as_of: dt.date, lang: str) -> PreparedMap:
     (``geo.maps.filter_layer.filter_group``, ``geo.maps.webmap.selection_group``), never a new map.
     """
     return prepare_map(filter_layer.explorer_map(loaded.dataset, as_of=as_of, lang=lang), _assets())
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def record_view(loaded: Loaded, compound_id: str, as_of: dt.date, lang: str) -> record.RecordView | None:
+    """The explorer's record of one compound as known on ``as_of``, labelled in ``lang``
+    (``geo.record``); None for an id the data set does not have."""
+    try:
+        return record.record_view(record.compound_record(loaded.dataset, compound_id, as_of), lang,
+                                  loaded.dataset.programme)
+    except record.UnknownCompound:
+        return None
 
 
 # --- briefing pack (dashboard/briefing_pack.py) ------------------------------------------------

@@ -11,10 +11,11 @@ constants and helpers here. Two values are shared by every page:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from geo.i18n import DEFAULT_LANG, LANGS
+from geo.i18n import DEFAULT_LANG, LANGS, t
 
 # --- session keys -------------------------------------------------------------------
 LANG = "lang"  # current UI language, "zh" | "en"
@@ -34,7 +35,7 @@ EXPLORER_DRAWN = "explorer_drawn"  # last shape drawn on the map (GeoJSON), kept
 EXPLORER_RECORD = "explorer_record"  # compound id whose record is open
 EXPLORER_CLICK = "explorer_click"  # the map click already handled (so a closed record stays closed)
 EXPLORER_EXPORT_CRS = "explorer_export_crs"  # wgs84 | gcj02 for exports
-# data import and progress edits (issue 4: dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
+# data import and progress edits (dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
 USER = "user"  # geo.auth.User signed in; absent = anonymous viewer
 LOGIN_FORM = "login_form"  # the sidebar login form (its name and password widgets: + "_name" / "_password")
 IMPORT_UPLOAD = "import_upload"  # the file uploader
@@ -106,6 +107,17 @@ def _sync_as_of_param() -> None:
         st.query_params[Q_AS_OF] = day.isoformat()
 
 
+def write_query(params: Mapping[str, str], owned: Iterable[str]) -> None:
+    """Make the URL's ``owned`` query parameters exactly ``params``: the changed ones set at
+    once, the others deleted; the rest (``lang``, ``as_of``) are left alone."""
+    changed = {key: value for key, value in params.items() if st.query_params.get(key) != value}
+    if changed:
+        st.query_params.update(changed)
+    for key in owned:
+        if key not in params and key in st.query_params:
+            del st.query_params[key]
+
+
 def lang() -> str:
     """The current UI language ("zh" or "en")."""
     return st.session_state.get(LANG, DEFAULT_LANG)
@@ -143,7 +155,7 @@ def lang_switch(label: str) -> None:
     st.session_state[LANG_WIDGET] = lang()
     st.segmented_control(
         label, options=list(LANGS), key=LANG_WIDGET, on_change=_on_lang_widget,
-        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        format_func=lambda code: t(f"app.lang.{code}", code),
         selection_mode="single",
     )
 

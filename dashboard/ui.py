@@ -11,17 +11,18 @@ are HTML-escaped here. The exhibition screen scales with the viewport (``vw``/
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from dashboard.kpis import Kpi
+from geo import colors, fonts
+from geo.formatting import number
+from geo.kpis import AreaPanel, Kpi
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TARGET_COLOR = "#c0392b"
-FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+FONT_STACK = fonts.css_font_family()
 
 BRIEFING_CSS = f"""<style>
 .stApp, .stMarkdown, .stDataFrame {{ font-family: {FONT_STACK}; }}
@@ -40,23 +41,23 @@ BRIEFING_CSS = f"""<style>
   display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .2em; }}
 .qy-tile .unit {{ font-size: .42em; font-weight: 600; color: #4a5663; line-height: 1.2; white-space: nowrap; }}
 .qy-tile .ref {{ color: #5f6b78; font-size: clamp(.8rem, .85vw, 1.05rem); }}
-.qy-tile.fyp14 {{ border-left-color: #2e9e5b; }} .qy-tile.eligible {{ border-left-color: #3a7bd5; }}
-.qy-tile.households {{ border-left-color: #f29f05; }} .qy-tile.elevators {{ border-left-color: #8e44ad; }}
-.qy-tile.greenways {{ border-left-color: #2e7d32; }} .qy-tile.funding {{ border-left-color: #c0392b; }}
+.qy-tile.fyp14 {{ border-left-color: {colors.STATUS["completed"]}; }} .qy-tile.eligible {{ border-left-color: {colors.STATUS["planned"]}; }}
+.qy-tile.households {{ border-left-color: {colors.STATUS["under_construction"]}; }} .qy-tile.elevators {{ border-left-color: {colors.ELEVATOR}; }}
+.qy-tile.greenways {{ border-left-color: {colors.GREENWAY["tianfu"]}; }} .qy-tile.funding {{ border-left-color: {colors.TARGET}; }}
 .qy-section {{ font-size: clamp(1.1rem, 1.25vw, 1.5rem); font-weight: 700; color: #1f2d3d;
   border-bottom: 2px solid #e3e8ee; padding-bottom: .2rem; margin: .4rem 0 .5rem; }}
 .qy-note {{ color: #6b7785; font-size: .85rem; }}
-.qy-alert {{ color: #c0392b; font-weight: 700; }}
-.qy-ok {{ color: #2e9e5b; font-weight: 700; }}
+.qy-alert {{ color: {colors.TARGET}; font-weight: 700; }}
+.qy-ok {{ color: {colors.STATUS["completed"]}; font-weight: 700; }}
 .qy-foot {{ color: #8a96a3; font-size: .8rem; margin-top: 1rem; border-top: 1px solid #e3e8ee; padding-top: .4rem; }}
-/* charts (dashboard/charts.py) */
+/* charts (dashboard/html_charts.py) */
 .qc-years {{ display: flex; align-items: stretch; gap: 6%; height: 260px; padding: 22px 4% 0; border-bottom: 1px solid #c9d1da; }}
 .qc-col {{ flex: 1; position: relative; display: flex; flex-direction: column; justify-content: flex-end; }}
 .qc-stack {{ display: flex; flex-direction: column; justify-content: flex-end; height: 100%; }}
 .qc-stack div {{ width: 100%; }}
 .qc-stack div:first-child {{ border-radius: 4px 4px 0 0; }}
-.qc-target {{ position: absolute; left: -8%; right: -8%; border-top: 3px solid {TARGET_COLOR}; }}
-.qc-target span {{ position: absolute; top: -1.45em; left: 0; right: 0; text-align: center; color: {TARGET_COLOR}; font-weight: 800; font-size: 1rem; }}
+.qc-target {{ position: absolute; left: -8%; right: -8%; border-top: 3px solid {colors.TARGET}; }}
+.qc-target span {{ position: absolute; top: -1.45em; left: 0; right: 0; text-align: center; color: {colors.TARGET}; font-weight: 800; font-size: 1rem; }}
 .qc-x {{ position: absolute; bottom: -1.6em; left: 0; right: 0; text-align: center; color: #4a5663; font-size: .95rem; }}
 .qc-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 1rem; color: #4a5663; font-size: .85rem; margin: 2.1rem 0 .3rem; }}
 .qc-bars + .qc-legend {{ margin-top: .6rem; }}
@@ -92,6 +93,13 @@ def header_html(title: str, subtitle: str, badge: str | None = None) -> str:
     """Page header: big title, one line of context, optional badge (e.g. 示意数据)."""
     tag = f'<span class="qy-badge">{escape(badge)}</span>' if badge else ""
     return f'<div class="qy-head"><h1>{escape(title)}{tag}</h1><div class="qy-sub">{escape(subtitle)}</div></div>'
+
+
+#: Hides Streamlit's own chrome on full-screen pages (no sidebar, header or toolbar).
+NO_CHROME_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+</style>"""
 
 
 def sidebar_title_html(title: str) -> str:
@@ -205,17 +213,17 @@ def screen_reload_js(at: dt.time | None) -> str:
     return _RELOAD_JS.replace("__H__", str(at.hour)).replace("__M__", str(at.minute))
 
 
-def screen_panel_html(number: str, area: str, pct: float, pct_label: str, kpis: Sequence[Kpi],
-                      rows: Sequence[tuple[str, float, bool]]) -> str:
-    """The current area: its number, name, % completed with a bar, tiles, and all areas' bars."""
+def screen_panel_html(panel: AreaPanel) -> str:
+    """The current area: its ordinal ("1 / 8"), name, % completed with a bar, tiles, and all areas' bars."""
     tiles = "".join(f'<div class="qs-kpi" data-kpi="{escape(k.key)}"><div class="l">{escape(k.label)}</div>'
-                    f'<div class="v">{escape(k.value)}</div></div>' for k in kpis)
+                    f'<div class="v">{escape(k.value)}</div></div>' for k in panel.kpis)
     bars = "".join(f'<div class="qs-row{" on" if on else ""}"><span>{escape(name)}</span>'
                    f'<div class="track"><div style="width:{max(0.0, min(p, 100.0)):.1f}%"></div></div>'
-                   f'<span class="p">{p:.0f}%</span></div>' for name, p, on in rows)
-    return (f'<div class="qs-panel"><div class="qs-no">{escape(number)}</div>'
+                   f'<span class="p">{number(p, unit="%")}</span></div>' for name, p, on in panel.bars)
+    pct, area = panel.pct, panel.area
+    return (f'<div class="qs-panel"><div class="qs-no">{escape(panel.ordinal)}</div>'
             f'<div class="qs-area" data-area="{escape(area)}">{escape(area)}</div>'
-            f'<div class="qs-pct"><div class="v">{pct:.0f}<span>%</span></div><div class="l">{escape(pct_label)}</div></div>'
+            f'<div class="qs-pct"><div class="v">{number(pct)}<span>%</span></div><div class="l">{escape(panel.pct_label)}</div></div>'
             f'<div class="qs-bar"><div style="width:{max(0.0, min(pct, 100.0)):.1f}%"></div></div>'
             f'<div class="qs-grid">{tiles}</div><div class="qs-list">{bars}</div></div>')
 
@@ -233,16 +241,28 @@ def screen_footer_html(left: str, right: str) -> str:
     return f'<div class="qs-foot"><span>{escape(left)}</span><span>{escape(right)}</span></div>'
 
 
-def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+def _cell_text(value: object) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value, 2, trim=True)
+    return str(value)
+
+
+def facts_markdown(facts: Sequence[tuple[str, str]], field_label: str, value_label: str) -> str:
+    """(label, text) rows as a two-column Markdown table (a ``|`` in a text is written ``/``)."""
+    rows = (f"| {label} | {text.replace('|', '/')} |" for label, text in facts)
+    return "\n".join([f"| {field_label} | {value_label} |", "|---|---|", *rows])
+
+
+def table_html(frame: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None) -> str:
     """A plain HTML table (first column left-aligned, numbers right); ``formats``: column ->
-    format spec, e.g. ``{"完成率": "{:.1f}%"}`` (default ``{:,}`` for numbers)."""
+    text of a value, e.g. ``{"完成率": lambda v: number(v, 1, unit="%")}`` (default: numbers by
+    ``geo.formatting.number``, up to two decimals)."""
     formats = formats or {}
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for values in frame.itertuples(index=False):
         cells = []
         for col, v in zip(frame.columns, values):
-            fmt = formats.get(col, "{:,}" if isinstance(v, (int, float)) and not isinstance(v, bool) else "{}")
-            cells.append(f"<td>{escape(fmt.format(v))}</td>")
+            cells.append(f"<td>{escape(formats.get(col, _cell_text)(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="qy-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -11,7 +11,7 @@ The rules:
   D), at any time of that day; an empty date is never reached.
 - **Status** (:func:`derive_status`, derived, never stored), **days late**
   (:func:`days_late`) and the **elevator stage** (:func:`elevator_stage`).
-- **Works** started / done, **EV chargers installed** (the quantity of ev_chargers
+- **Works** done, **EV chargers installed** (the quantity of ev_chargers
   works done), **elevators added** (completed or under construction) and completed
   in D's year; **greenways** and **sites** completed.
 - **Funding to date** (:func:`funding_to_date`): money is stored per year, and a
@@ -43,6 +43,7 @@ import pandas as pd
 
 from geo import schema
 from geo.dataset import Dataset
+from geo.i18n import bilingual
 
 #: Dates on which something happened: not known before they are reached.
 EVENT_DATES: tuple[str, ...] = ("actual_start", "actual_finish", "completed_date")
@@ -83,9 +84,9 @@ class AsOf:
         try:
             stamp = pd.Timestamp(value)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"not an as-of date: {value!r} (use YYYY-MM-DD) / 不是有效的截至日期（格式 YYYY-MM-DD）") from exc
+            raise ValueError(bilingual("error.as_of", value=repr(value))) from exc
         if pd.isna(stamp):
-            raise ValueError(f"not an as-of date: {value!r} (use YYYY-MM-DD) / 不是有效的截至日期（格式 YYYY-MM-DD）")
+            raise ValueError(bilingual("error.as_of", value=repr(value)))
         return cls(stamp.date())
 
     @property
@@ -283,12 +284,6 @@ def elevators_completed_in_year(elevators: pd.DataFrame, as_of: AsOfLike = None)
 def works_done(works: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
     """True for works finished by ``as_of``."""
     return AsOf.of(as_of).reached(_dates(works, "actual_finish"))
-
-
-def works_started(works: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
-    """True for works started (or finished) by ``as_of``."""
-    d = AsOf.of(as_of)
-    return d.reached(_dates(works, "actual_start")) | d.reached(_dates(works, "actual_finish"))
 
 
 def chargers_installed(works: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:

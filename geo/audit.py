@@ -16,8 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo import schema
-from geo.dataset import Dataset
-from geo.i18n import TEXT, t, vocab
+from geo.i18n import TEXT, Bilingual, Reason, bilingual, both, choices, reason_of, t, vocab, vocab_both
 from geo.store.base import Change, CompoundRows
 
 Day = dt.date | None
@@ -27,9 +26,9 @@ class EditError(ValueError):
     """An edit that cannot be saved; the message is bilingual (中文 / English)."""
 
 
-def _ordered(start: Day, finish: Day, what: str) -> None:
+def _ordered(start: Day, finish: Day, what: Bilingual | str) -> None:
     if start and finish and finish < start:
-        raise ValueError(f"{what}: finish {finish} before start {start}")
+        raise Reason("edit.why.order", what=what, finish=finish, start=start)
 
 
 class WorkProgress(BaseModel):
@@ -45,12 +44,12 @@ class WorkProgress(BaseModel):
     @classmethod
     def _known(cls, value: str) -> str:
         if value not in schema.WORK_KEYS:
-            raise ValueError(f"unknown work '{value}'; valid: {', '.join(schema.WORK_KEYS)}")
+            raise Reason("edit.why.unknown_work", value=value, valid=choices(schema.WORK_KEYS))
         return value
 
     @model_validator(mode="after")
     def _dates(self) -> WorkProgress:
-        _ordered(self.actual_start, self.actual_finish, self.work)
+        _ordered(self.actual_start, self.actual_finish, vocab_both("work", self.work))
         return self
 
 
@@ -66,7 +65,7 @@ class ElevatorProgress(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> ElevatorProgress:
-        _ordered(self.actual_start, self.actual_finish, self.elevator_id or "new elevator")
+        _ordered(self.actual_start, self.actual_finish, self.elevator_id or both("edit.what.new_elevator"))
         return self
 
 
@@ -82,7 +81,7 @@ class FundingProgress(BaseModel):
     @classmethod
     def _known(cls, value: str) -> str:
         if value not in schema.FUNDING_KEYS:
-            raise ValueError(f"unknown source '{value}'; valid: {', '.join(schema.FUNDING_KEYS)}")
+            raise Reason("edit.why.unknown_source", value=value, valid=choices(schema.FUNDING_KEYS))
         return value
 
 
@@ -101,10 +100,10 @@ class ProgressRecord(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> ProgressRecord:
-        _ordered(self.plan_start, self.plan_finish, "plan")
-        _ordered(self.actual_start, self.actual_finish, "actual")
+        _ordered(self.plan_start, self.plan_finish, both("edit.what.plan"))
+        _ordered(self.actual_start, self.actual_finish, both("edit.what.actual"))
         if self.actual_finish and not self.actual_start:
-            raise ValueError("actual finish without actual start")
+            raise Reason("edit.why.finish_without_start")
         return self
 
 
@@ -113,8 +112,7 @@ def _day(value: Any) -> Day:
 
 
 def _unknown(compound_id: str) -> EditError:
-    return EditError(f"{t('edit.unknown_compound', 'zh', compound=compound_id)} / "
-                     f"{t('edit.unknown_compound', 'en', compound=compound_id)}")
+    return EditError(bilingual("edit.unknown_compound", compound=compound_id))
 
 
 def _record(compound_id: str, compounds: pd.DataFrame, works: pd.DataFrame, elevators: pd.DataFrame,
@@ -134,12 +132,6 @@ def _record(compound_id: str, compounds: pd.DataFrame, works: pd.DataFrame, elev
     )
 
 
-def record_from_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
-    """The current editable record of one compound (EditError if there is none)."""
-    pick = lambda frame: frame[frame["compound_id"] == compound_id]  # noqa: E731
-    return _record(compound_id, pick(ds.compounds), pick(ds.works), pick(ds.elevators), pick(ds.funding))
-
-
 def record_from_rows(rows: CompoundRows) -> ProgressRecord:
     """The editable record of one compound from its stored rows (``Store.compound``); EditError if unknown."""
     layers = rows.layers
@@ -154,10 +146,10 @@ def record_from_input(data: dict[str, Any]) -> ProgressRecord:
         lines = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"]) or "record"
-            why = err["msg"].removeprefix("Value error, ")
+            reason = (err.get("ctx") or {}).get("error")
+            why = reason_of(reason) if isinstance(reason, Exception) else err["msg"].removeprefix("Value error, ")
             value = err.get("input") if not isinstance(err.get("input"), dict) else ""
-            lines.append(f"{t('edit.bad_value', 'zh', field=where, value=value, why=why)} / "
-                         f"{t('edit.bad_value', 'en', field=where, value=value, why=why)}")
+            lines.append(bilingual("edit.bad_value", field=where, value=value, why=why))
         raise EditError("; ".join(lines)) from None
 
 
@@ -252,7 +244,38 @@ def changes_since(audit: pd.DataFrame, compounds: pd.DataFrame, since: dt.date) 
         "last_at", ascending=False, ignore_index=True)
 
 
+def changes_view(changes: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """:func:`changes_since` with its headers in ``lang`` (a new frame)."""
+    heads = {"compound_id": "field.compound_id", "name": "field.name", "subdistrict": "field.subdistrict",
+             "changes": "edit.col.changes", "last_at": "edit.col.last_at", "users": "edit.col.users"}
+    return changes.rename(columns={c: t(key, lang) for c, key in heads.items()})
+
+
 # --- the record as editable tables (the edit page's data editors) ------------------------------------
+#: The record's own dates, in the order the edit page shows them.
+DATE_FIELDS: tuple[str, ...] = ("plan_start", "plan_finish", "actual_start", "actual_finish")
+Column = tuple[str, str, dict[str, Any]]  # (kind: select | number | date | text, label, options)
+
+
+def editor_columns(lang: str = "zh") -> dict[str, dict[str, Column]]:
+    """How the edit page's tables (:func:`record_tables`) edit each column: table -> column ->
+    (kind, label in ``lang``, options); works and sources are chosen by their labels."""
+    label = lambda key: t(f"edit.col.{key}", lang)  # noqa: E731
+    dates: dict[str, Column] = {key: ("date", label(key), {}) for key in ("plan_start", "actual_start", "actual_finish")}
+    return {
+        "works": {"work": ("select", label("work"), {"options": list(_labels("work", schema.WORK_KEYS, lang).values()),
+                                                     "required": True}),
+                  "quantity": ("number", label("quantity"), {"min_value": 0, "step": 1}),
+                  "actual_start": dates["actual_start"], "actual_finish": dates["actual_finish"]},
+        "elevators": {"elevator_id": ("text", label("elevator_id"), {"disabled": True}),
+                      "building": ("text", label("building"), {}), **dates},
+        "funding": {"year": ("number", label("year"), {"min_value": 2000, "max_value": 2040, "step": 1, "format": "%d"}),
+                    "source": ("select", label("source"), {"options": list(_labels("source", schema.FUNDING_KEYS, lang).values()),
+                                                           "required": True}),
+                    "amount_wan_yuan": ("number", label("amount"), {"min_value": 0.0, "format": "%.2f"})},
+    }
+
+
 def _labels(kind: str, keys: tuple[str, ...], lang: str) -> dict[str, str]:
     return {k: vocab(kind, k, lang) for k in keys}
 
@@ -285,13 +308,19 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def _key_of(keys_by_label: dict[str, str], label: Any) -> str:
+    """The key a table cell's label stands for; an unknown label is kept (the record then refuses it)."""
+    text = label or ""
+    return keys_by_label.get(text, text)
+
+
 def record_from_tables(compound_id: str, dates: dict[str, Any], tables: dict[str, pd.DataFrame],
                        lang: str = "zh") -> ProgressRecord:
     """The record from the edit page's date fields and edited tables (EditError if bad)."""
     works = {v: k for k, v in _labels("work", schema.WORK_KEYS, lang).items()}
     sources = {v: k for k, v in _labels("source", schema.FUNDING_KEYS, lang).items()}
-    work_rows = [{**r, "work": works.get(r.get("work"), r.get("work") or "")} for r in _rows(tables["works"])]
-    money_rows = [{**r, "source": sources.get(r.get("source"), r.get("source") or "")} for r in _rows(tables["funding"])]
+    work_rows = [{**r, "work": _key_of(works, r.get("work"))} for r in _rows(tables["works"])]
+    money_rows = [{**r, "source": _key_of(sources, r.get("source"))} for r in _rows(tables["funding"])]
     return record_from_input({"compound_id": compound_id, **dates, "works": work_rows,
                               "elevators": _rows(tables["elevators"]), "funding": money_rows})
 

@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import asof, schema
 from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
-from geo.i18n import t, vocab
+from geo.i18n import bilingual, choices, t, vocab
 from geo.programme import Programme
 from geo.spatial import select_within
 
@@ -82,7 +82,7 @@ def _canonical(values: Iterable[str], allowed: tuple[str, ...] | None, what: str
         return tuple(sorted(chosen))
     unknown = chosen - set(allowed)
     if unknown:
-        raise ValueError(f"unknown {what}: {sorted(unknown)}; valid: {', '.join(allowed)}")
+        raise ValueError(bilingual("error.unknown_values", what=what, values=choices(sorted(unknown)), valid=choices(allowed)))
     return tuple(v for v in allowed if v in chosen)
 
 
@@ -222,11 +222,6 @@ def apply_filters(ds: Dataset, flt: CompoundFilter, as_of: AsOfLike) -> gpd.GeoD
     return summary[filter_mask(summary, flt)].reset_index(drop=True)
 
 
-def select_ids(summary: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
-    """Rows of ``summary`` whose compound_id is in ``ids`` (order of ``summary`` kept)."""
-    return summary[summary["compound_id"].isin(set(ids))].reset_index(drop=True)
-
-
 def selection_totals(frame: pd.DataFrame) -> dict[str, float | int]:
     """Counts and sums of a summarized selection: compounds, households, elevators
     (added), EV chargers (installed) and funding (万元)."""
@@ -275,6 +270,14 @@ def _parse_number(raw: Any, integer: bool) -> float | int | None:
     if integer:
         return int(value) if value.is_integer() else None
     return value
+
+
+def filter_from_url(params: Mapping[str, Any], programme: Programme,
+                    default: CompoundFilter | None = None) -> CompoundFilter:
+    """The URL's filter when ``params`` name one (any of ``QUERY_KEYS``), else ``default`` (else none)."""
+    if any(key in params for key in QUERY_KEYS):
+        return from_query_params(params, programme)
+    return default or CompoundFilter()
 
 
 def from_query_params(params: Mapping[str, Any], programme: Programme) -> CompoundFilter:
@@ -331,6 +334,20 @@ def shape_from_bounds(bounds: Any) -> BaseGeometry | None:
     return shapely.box(west, south, east, north)
 
 
+#: What the explorer's table lists: every filtered compound, those in the drawn shape, those in the map's view.
+SCOPES: tuple[str, ...] = ("all", "drawn", "view")
+
+
+def scope_shape(scope: str, drawings: Any, bounds: Any) -> BaseGeometry | None:
+    """The shape that narrows the selection for ``scope``: the drawings (``all_drawings``) for
+    "drawn", the map's ``bounds`` for "view", None (no narrowing) otherwise or when unusable."""
+    if scope == "drawn":
+        return shape_from_drawing(drawings)
+    if scope == "view":
+        return shape_from_bounds(bounds)
+    return None
+
+
 def select_in(frame: gpd.GeoDataFrame, shape: BaseGeometry | None) -> gpd.GeoDataFrame:
     """Rows of a WGS-84 frame inside ``shape`` (boundary included); all rows when None."""
     if shape is None:
@@ -338,7 +355,49 @@ def select_in(frame: gpd.GeoDataFrame, shape: BaseGeometry | None) -> gpd.GeoDat
     return select_within(frame, shape).reset_index(drop=True)
 
 
-# --- widget helpers ----------------------------------------------------------------------------
+# --- the filter form (widgets) -------------------------------------------------------------------
+#: List filters: (option kind for :func:`option_label`, CompoundFilter field, label key).
+FORM_LISTS: tuple[tuple[str, str, str], ...] = (
+    ("area", "areas", "explorer.area"), ("subdistrict", "subdistricts", "explorer.subdistrict"),
+    ("status", "statuses", "explorer.status"), ("batch", "batches", "explorer.batch"), ("work", "works", "explorer.works"),
+)
+#: Range filters: (name, i.e. extent key of :func:`range_extents`, label key, slider step).
+FORM_RANGES: tuple[tuple[str, str, float | int], ...] = (
+    ("year_built", "explorer.year_built", 1), ("households", "explorer.households", 1), ("funding", "explorer.funding", 1.0),
+)
+#: Every value of the form (the keys of :func:`form_values`).
+FORM_FIELDS: tuple[str, ...] = (*(name for _, name, _ in FORM_LISTS), "works_all", *(name for name, _, _ in FORM_RANGES))
+_RANGE_FIELDS = {"year_built": ("year_built_min", "year_built_max", int), "households": ("households_min", "households_max", int),
+                 "funding": ("funding_min", "funding_max", float)}
+
+
+def form_options(kind: str, programme: Programme) -> tuple[str, ...]:
+    """The options of a list filter (``FORM_LISTS`` kind), in display order."""
+    return {"area": area_options(programme), "subdistrict": subdistrict_options(programme), "status": schema.STATUSES,
+            "batch": schema.BATCHES, "work": WORK_FILTER_KEYS}[kind]
+
+
+def form_values(flt: CompoundFilter, extents: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
+    """The filter form's values for ``flt``: a list per list filter, ``works_all``, and a
+    (low, high) slider value per range filter (clamped to ``extents``; funding as floats)."""
+    values: dict[str, Any] = {name: list(getattr(flt, name)) for _, name, _ in FORM_LISTS}
+    values["works_all"] = flt.works_all
+    for name, (lo, hi, kind) in _RANGE_FIELDS.items():
+        low, high = range_from_bounds(getattr(flt, lo), getattr(flt, hi), extents[name])
+        values[name] = (kind(low), kind(high))
+    return values
+
+
+def filter_from_form(values: Mapping[str, Any], extents: Mapping[str, tuple[float, float]]) -> CompoundFilter:
+    """The filter the form's ``values`` say (see :func:`form_values`); a slider end at its extent is open."""
+    fields: dict[str, Any] = {name: tuple(values[name]) for _, name, _ in FORM_LISTS}
+    fields["works_all"] = bool(values["works_all"])
+    for name, (lo, hi, kind) in _RANGE_FIELDS.items():
+        low, high = bounds_from_range(values[name], extents[name])
+        fields[lo], fields[hi] = (None if low is None else kind(low)), (None if high is None else kind(high))
+    return CompoundFilter(**fields)
+
+
 def range_extents(summary: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """Slider extents for the range filters: year built, households and funding (万元, whole)."""
     def ext(col: str) -> tuple[float, float]:

@@ -1,6 +1,9 @@
-"""The CJK font for Chinese text in static maps, charts and the briefing PDF.
+"""The CJK font stack, and the font file for Chinese text in static maps, charts and the PDF.
 
-Found explicitly, never left to whatever the system happens to have: the file is
+One stack (:data:`CJK_FONT_STACK`) names the faces every output asks for: web pages and
+maps list them all (:func:`css_font_family`), the PPTX names :data:`OFFICE_FONT`
+(present on office PCs; other viewers substitute). Images and the PDF embed a font file,
+found explicitly, never left to whatever the system happens to have: the file is
 ``QY_CJK_FONT`` when set, otherwise the one Debian's ``fonts-wqy-microhei`` installs
 (``scripts/setup.sh`` installs it). The font must have TrueType outlines (a ``glyf``
 table): matplotlib's and reportlab's PDF writers can embed those, but not the
@@ -9,20 +12,29 @@ CFF-flavoured OpenType of e.g. Noto Sans CJK.
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
 from matplotlib import font_manager
 
+from geo.i18n import bilingual, both
 from geo.settings import get_settings
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+#: CJK faces in order of preference: Noto / Source Han (Linux, Android), Microsoft YaHei (office PCs).
+CJK_FONT_STACK: tuple[str, ...] = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei")
+#: The face the PPTX names for Latin and East Asian text (the last of the stack: office PCs have it).
+OFFICE_FONT = CJK_FONT_STACK[-1]
+#: matplotlib's face for characters the CJK font lacks.
+LATIN_FALLBACK = "DejaVu Sans"
 #: The Debian package that provides the default font (named in every error).
 CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 #: Where that package puts it.
@@ -47,11 +59,14 @@ class CjkFont:
     codepoints: frozenset[int]
 
 
-def _install_hint() -> str:
-    return (f"install it with: sudo apt-get install -y {CJK_FONT_PACKAGE} (or run scripts/setup.sh), "
-            f"or set QY_CJK_FONT to a TrueType-outline CJK .ttf/.ttc / "
-            f"请安装字体包 {CJK_FONT_PACKAGE}（sudo apt-get install -y {CJK_FONT_PACKAGE}，或运行 scripts/setup.sh），"
-            f"或用 QY_CJK_FONT 指定 TrueType 轮廓的中文字体文件")
+def css_font_family() -> str:
+    """The stack as a CSS ``font-family`` value, ending in the generic ``sans-serif``."""
+    return ", ".join(f'"{face}"' for face in CJK_FONT_STACK) + ", sans-serif"
+
+
+def _missing(key: str, **fmt: object) -> FontMissing:
+    """The font problem ``key`` (``font.*``), with how to install the default font, in both languages."""
+    return FontMissing(bilingual(key, install=both("font.install", package=CJK_FONT_PACKAGE), **fmt))
 
 
 def _open_face(path: Path, index: int) -> TTFont:
@@ -63,20 +78,19 @@ def _open_face(path: Path, index: int) -> TTFont:
 @lru_cache(maxsize=4)
 def _load(path: Path, index: int) -> CjkFont:
     if not path.is_file():
-        raise FontMissing(f"CJK font not found: {path}; {_install_hint()}")
+        raise _missing("font.not_found", path=path)
     try:
         face = _open_face(path, index)
         outlines_ok = "glyf" in face
         family = str(face["name"].getDebugName(1))
         codepoints = frozenset(face.getBestCmap())
     except (TTLibError, OSError, IndexError, KeyError) as exc:
-        raise FontMissing(f"cannot read CJK font {path} (face {index}): {exc}; {_install_hint()}") from None
+        raise _missing("font.unreadable", path=path, face=index, error=exc) from None
     if not outlines_ok:
-        raise FontMissing(f"{path} has CFF (PostScript) outlines, which the PDF writer cannot embed; "
-                          f"use a TrueType-outline font / 该字体为 CFF 轮廓，PDF 无法嵌入; {_install_hint()}")
+        raise _missing("font.cff", path=path)
     lacking = [ch for ch in _PROBE if ord(ch) not in codepoints]
     if lacking:
-        raise FontMissing(f"{path} lacks Chinese glyphs ({''.join(lacking)}); {_install_hint()}")
+        raise _missing("font.no_glyphs", path=path, chars="".join(lacking))
     return CjkFont(path=path, index=index, family=family, codepoints=codepoints)
 
 
@@ -89,27 +103,15 @@ def cjk_font(path: str | Path | None = None) -> CjkFont:
     return _load(Path(chosen), CJK_FONT_INDEX if Path(chosen).suffix.lower() in (".ttc", ".otc") else 0)
 
 
-def missing_glyphs(text: str, font: CjkFont | None = None) -> str:
-    """The distinct printable characters of ``text`` the font has no glyph for ('' = none: no tofu)."""
-    font = font or cjk_font()
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ch.isspace() or unicodedata.category(ch).startswith("C"):
-            continue
-        if ord(ch) not in font.codepoints:
-            seen[ch] = None
-    return "".join(seen)
-
-
-def mpl_rc(font: CjkFont | None = None, **extra: Any) -> dict[str, Any]:
+def mpl_rc(font: CjkFont | None = None) -> dict[RcKeyType, Any]:
     """matplotlib rcParams that set text in the CJK font (use with ``matplotlib.rc_context``).
 
-    Registers the font file with matplotlib's font manager once; DejaVu Sans is the fallback.
+    Registers the font file with matplotlib's font manager once; :data:`LATIN_FALLBACK` is the fallback.
     """
     font = font or cjk_font()
     _register_mpl(str(font.path))
-    return {"font.family": [font.family, "DejaVu Sans"], "axes.unicode_minus": False,
-            "pdf.fonttype": 42, **extra}
+    return {"font.family": [font.family, LATIN_FALLBACK], "axes.unicode_minus": False,
+            "pdf.fonttype": 42}
 
 
 #: matplotlib's rcParams are process-wide: charts drawn in two threads at once (e.g. two
@@ -118,9 +120,9 @@ _MPL_LOCK = threading.RLock()
 
 
 @contextmanager
-def mpl_context(font: CjkFont | None = None, **extra: Any) -> Iterator[None]:
+def mpl_context(font: CjkFont | None = None) -> Iterator[None]:
     """Draw with matplotlib in the CJK font: ``rc_context(mpl_rc())`` held under a process-wide lock."""
-    rc = mpl_rc(font, **extra)
+    rc = mpl_rc(font)
     with _MPL_LOCK, matplotlib.rc_context(rc):
         yield
 

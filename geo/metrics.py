@@ -21,6 +21,7 @@ import pandas as pd
 from geo import asof, schema
 from geo.asof import AsOf, AsOfLike, days_late, derive_status
 from geo.dataset import Dataset
+from geo.i18n import bilingual, both, choices
 from geo.programme import Programme
 
 #: Grouping of facts: None (one group), "area" (the compound's area, NO_AREA outside every
@@ -44,24 +45,24 @@ class UnknownPlace(ValueError):
     """An area, subdistrict or place that is not the programme's; the message lists valid ones."""
 
 
-def _check(name: str | None, valid: tuple[str, ...] | list[str], what_zh: str, what_en: str) -> None:
+def _check(name: str | None, valid: tuple[str, ...] | list[str], what: str) -> None:
     if name is not None and name not in valid:
-        shown = list(valid[:20]) + (["…"] if len(valid) > 20 else [])
-        raise UnknownPlace(f"unknown {what_en} '{name}'; valid: {', '.join(shown)} / 未知{what_zh}「{name}」，可选：{'、'.join(shown)}")
+        shown = [*valid[:20], *(["…"] if len(valid) > 20 else [])]
+        raise UnknownPlace(bilingual("error.unknown_place", what=both(f"place.{what}"), name=name, valid=choices(shown)))
 
 
 def check_place(programme: Programme, place: str | None) -> None:
     """UnknownPlace unless ``place`` is None or a scope of ``programme`` (its place or one below it)."""
     if place is not None and not programme.is_scope(place):
         valid = [programme.place, *(p.code for p in programme.scope_children(programme.place))]
-        _check(place, valid, "地点编码", "place code")
+        _check(place, valid, "code")
 
 
 def check_scope(programme: Programme, *, area: str | None = None, subdistrict: str | None = None,
                 place: str | None = None) -> None:
     """UnknownPlace unless the area, subdistrict and place (each optional) are the programme's."""
-    _check(area, programme.area_names, "片区", "area")
-    _check(subdistrict, programme.subdistrict_names, "街道", "subdistrict")
+    _check(area, programme.area_names, "area")
+    _check(subdistrict, programme.subdistrict_names, "subdistrict")
     check_place(programme, place)
 
 
@@ -478,17 +479,11 @@ def progress_by_area(ds: Dataset, as_of: AsOfLike = None, *, place: str | None =
     return _group_table(ds, "area", [*(a.name for a in areas), schema.NO_AREA], as_of)
 
 
-def progress_by_subdistrict(ds: Dataset, as_of: AsOfLike = None) -> pd.DataFrame:
-    """14th-FYP progress per subdistrict (key subdistricts first)."""
-    names = list(ds.programme.subdistrict_names)
-    return _group_table(ds, {n: n for n in names}, names, as_of)
-
-
-def progress_by_child(ds: Dataset, as_of: AsOfLike = None, *, place: str | None = None) -> pd.DataFrame:
-    """14th-FYP progress per child place of ``place`` (default the programme's): ``name`` is the child's code."""
-    code = place or ds.programme.place
-    children = [p.code for p in ds.programme.scope_children(code)]
-    return _group_table(ds, ds.programme.child_units(code), children, as_of)
+def area_completion(progress: pd.DataFrame, programme: Programme) -> dict[str, float]:
+    """Area name -> % of its 14th-FYP compounds completed, from a :func:`progress_by_area` frame
+    (the programme's areas only: '其他' is left out)."""
+    areas = set(programme.area_names)
+    return {name: float(pct) for name, pct in zip(progress["name"], progress["pct_completed"]) if name in areas}
 
 
 def behind_plan(compounds: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:

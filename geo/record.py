@@ -16,7 +16,8 @@ import pandas as pd
 from geo import asof, schema
 from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
-from geo.i18n import t, vocab
+from geo.formatting import number
+from geo.i18n import bilingual, t, vocab
 from geo.programme import Programme
 
 _WORK_COLUMNS = ("work", "underground", "quantity", "plan_start", "plan_finish", "actual_start", "actual_finish")
@@ -98,7 +99,7 @@ def compound_record(ds: Dataset, compound_id: str, as_of: AsOfLike = None) -> Co
     day = AsOf.of(as_of)
     hits = ds.compounds[ds.compounds["compound_id"] == compound_id]
     if hits.empty:
-        raise UnknownCompound(f"unknown compound '{compound_id}' / 找不到小区「{compound_id}」")
+        raise UnknownCompound(bilingual("edit.unknown_compound", compound=compound_id))
     row = hits.iloc[[0]]
     known = asof.known_on(row, day)
     attrs = {f.name: _plain(known.iloc[0][f.name]) for f in schema.COMPOUND_FIELDS
@@ -134,9 +135,9 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
+        return number(value, 1, trim=True)
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value) if 1900 <= value <= 2100 else f"{value:,}"
+        return str(value) if 1900 <= value <= 2100 else number(value)
     return str(value)
 
 
@@ -190,7 +191,7 @@ def record_view(rec: CompoundRecord, lang: str, programme: Programme) -> RecordV
              for f in schema.COMPOUND_FIELDS if f.name in rec.attributes]
     facts.insert(2, (t("field.status", lang), vocab("status", rec.status, lang)))
     facts.insert(3, (t("field.days_late", lang), _text(rec.days_late)))
-    facts.append((t("field.funding_wan_yuan", lang), f"{rec.funding_total:,.2f} {t('unit.wan_yuan', lang)}"))
+    facts.append((t("field.funding_wan_yuan", lang), number(rec.funding_total, 2, unit=t("unit.wan_yuan", lang))))
     facts.append((t("record.location", lang), f"{rec.lon:.6f}, {rec.lat:.6f} (WGS-84)"))
     return RecordView(
         title=f"{rec.name}（{rec.compound_id}）" if lang != "en" else f"{rec.name} ({rec.compound_id})",

@@ -30,21 +30,11 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     STATUS_REDEVELOPED: ("已棚改", "Redeveloped (shanty-town)"),
     STATUS_NOT_OLD: ("非老旧小区", "Not old (built 2005+)"),
 }
-#: Colour per status, shared by the web map, the static map and charts.
-STATUS_COLORS: dict[str, str] = {
-    STATUS_COMPLETED: "#2e9e5b",
-    STATUS_UNDER_CONSTRUCTION: "#f29f05",
-    STATUS_PLANNED: "#3a7bd5",
-    STATUS_NO_NEED: "#9aa0a6",
-    STATUS_REDEVELOPED: "#7b5ea7",
-    STATUS_NOT_OLD: "#d0d4d8",
-}
 
 # --- renovation decision (stored) ---------------------------------------------------
 DECISION_ELIGIBLE = "eligible"
 DECISION_NO_NEED = "no_need"
 DECISION_REDEVELOPED = "redeveloped"
-DECISIONS: tuple[str, ...] = (DECISION_ELIGIBLE, DECISION_NO_NEED, DECISION_REDEVELOPED)
 DECISION_LABELS: dict[str, tuple[str, str]] = {
     DECISION_ELIGIBLE: ("符合改造标准", "Eligible"),
     DECISION_NO_NEED: ("现状良好暂无需改造", "In good condition, no need"),

@@ -19,7 +19,6 @@ WORK_STORE = DATA_DIR / "work" / "qingyang.gpkg"
 #: Store URLs (``geo.store.open_store``) of the bundled sample and of the default working store.
 SAMPLE_STORE_URL = f"gpkg:{SAMPLE_GPKG}"
 WORK_STORE_URL = f"gpkg:{WORK_STORE}"
-REFERENCE_DIR = ROOT.parent / "shared" / "reference"
 
 #: The date of the source reports; the sample reproduces the reported figures as of it.
 REPORT_DATE = dt.date(2022, 12, 9)

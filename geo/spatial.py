@@ -10,12 +10,13 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import bilingual
 from geo.settings import METRIC_CRS, STORAGE_CRS
 
 
 def _require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
     if frame.crs is None:
-        raise ValueError("geometry has no CRS; set it explicitly (e.g. EPSG:4326) / 几何数据未声明坐标系")
+        raise ValueError(bilingual("error.no_crs"))
 
 
 def locate(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, name_col: str) -> pd.Series:
@@ -50,21 +51,6 @@ def assign_by_location(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *,
     return out
 
 
-def assign_subdistrict_and_area(compounds: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame,
-                                areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Fill missing ``subdistrict`` and ``area`` of compounds from their location."""
-    out = assign_by_location(compounds, subdistricts, name_col="name", target_col="subdistrict")
-    return assign_by_location(out, areas, name_col="name", target_col="area")
-
-
-def mismatched_subdistrict(compounds: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame) -> pd.Series:
-    """Boolean mask: stated subdistrict differs from the one containing the location."""
-    found = locate(compounds, subdistricts, "name")
-    stated = compounds["subdistrict"].astype(object)
-    given = stated.notna() & (stated.astype(str).str.strip() != "")
-    return given & found.notna() & (stated != found)
-
-
 def select_within(frame: gpd.GeoDataFrame, polygon: BaseGeometry,
                   polygon_crs: str = STORAGE_CRS) -> gpd.GeoDataFrame:
     """Rows of ``frame`` whose geometry lies inside ``polygon`` (boundary included)."""
@@ -75,19 +61,7 @@ def select_within(frame: gpd.GeoDataFrame, polygon: BaseGeometry,
     return frame[mask]
 
 
-def select_bbox(frame: gpd.GeoDataFrame, west: float, south: float, east: float,
-                north: float) -> gpd.GeoDataFrame:
-    """Rows of a WGS-84 frame inside a lon/lat box (e.g. what is in the map view)."""
-    return select_within(frame, shapely.box(west, south, east, north))
-
-
 def length_m(geoms: gpd.GeoSeries) -> pd.Series:
     """Length of each geometry in metres (measured in UTM 48N)."""
     _require_crs(geoms)
     return geoms.to_crs(METRIC_CRS).length
-
-
-def area_m2(geoms: gpd.GeoSeries) -> pd.Series:
-    """Area of each geometry in square metres (measured in UTM 48N)."""
-    _require_crs(geoms)
-    return geoms.to_crs(METRIC_CRS).area

@@ -24,9 +24,10 @@ from geo import auth
 from geo.audit import EditError, ProgressRecord, diff_records, record_from_rows
 from geo.auth import Refused, User
 from geo.dataset import Dataset
+from geo.i18n import bilingual
 from geo.imports.planning import ImportPlan
 from geo.store import migrate
-from geo.store.base import EditConflict, History, Store, StoreError, UserRecord, bilingual
+from geo.store.base import EditConflict, History, Store, StoreError, UserRecord
 
 
 def acting_user(store: Store, actor: User) -> User:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Set up including the system packages the tests need and the project's PostGIS server,
+# check the code with ruff and mypy (any finding stops here; settings in pyproject.toml),
 # then run pytest from the repo root. With no arguments: the whole suite (the store
 # contract on both backends), then the tests that read and write stores (page tests,
 # writes, command line, migrate) again with every scratch store on PostGIS
@@ -12,6 +13,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/setup.sh --test
+echo "ruff: geo dashboard tests benchmarks docs"
+.venv/bin/ruff check geo dashboard tests benchmarks docs
+echo "mypy: geo dashboard"
+.venv/bin/mypy
 if [ "$#" -gt 0 ]; then
   exec .venv/bin/python -m pytest -q "$@"
 fi

@@ -23,10 +23,11 @@ import psycopg
 from psycopg import sql
 
 from geo import writes
+from geo.audit import ProgressRecord, record_from_rows
 from geo.auth import User
 from geo.dataset import Dataset
 from geo.settings import SAMPLE_GPKG, SAMPLE_STORE_URL
-from geo.store import Store, open_store
+from geo.store import CompoundRows, Store, open_store
 from geo.store.postgis import close_pools
 from tests.browser_support import skip_or_fail
 
@@ -162,3 +163,11 @@ def store_digest(store: Store) -> str:
     if store.url.startswith("gpkg:"):
         return hashlib.sha256(Path(store.url.removeprefix("gpkg:")).read_bytes()).hexdigest()
     return pg_digest(store)
+
+
+def record_in_dataset(ds: Dataset, compound_id: str) -> ProgressRecord:
+    """The editable record of one compound as a loaded data set holds it (EditError if there is none):
+    the reference the store's own rows (``Store.compound``) are compared with."""
+    layers = {name: getattr(ds, name).drop(columns="geometry", errors="ignore") for name in ("compounds", "works",
+                                                                                            "elevators", "funding")}
+    return record_from_rows(CompoundRows(compound_id, "", {k: v[v["compound_id"] == compound_id] for k, v in layers.items()}))

@@ -11,7 +11,7 @@ import pytest
 import streamlit_folium
 
 from dashboard.assets import sync_assets
-from geo.maps.offline import DEFAULT_ASSET_BASE, add_draw, external_urls, offline_map
+from geo.maps.offline import DEFAULT_ASSET_BASE, add_draw, offline_map
 from tests.browser_support import (
     DASHBOARD_STATIC,
     offline_page,
@@ -20,6 +20,7 @@ from tests.browser_support import (
     streamlit_server,
     wait_for_map,
 )
+from tests.offline_support import external_urls
 
 PROBE_APP = Path(__file__).parent / "apps" / "offline_map_app.py"
 

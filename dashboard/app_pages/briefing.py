@@ -10,12 +10,12 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, html_charts, kpis, state, ui
+from dashboard import cached, html_charts, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
-from geo import schema
+from geo import kpis, metrics
 from geo.i18n import t
-from geo.maps import webmap
+from geo.maps import presets, webmap
 from geo.settings import get_settings
 from geo.store import Loaded
 
@@ -23,16 +23,8 @@ MAP_HEIGHT = 600
 
 
 def html(markup: str) -> None:
-    """Show trusted HTML built by dashboard.ui / dashboard.charts."""
+    """Show trusted HTML built by dashboard.ui / dashboard.html_charts (they escape every text)."""
     st.html(markup)
-
-
-def briefing_pack_slot(loaded: Loaded, day: dt.date, lang: str) -> None:
-    """BRIEFING PACK SLOT: the 生成汇报材料 / Briefing pack download button goes here.
-
-    Owned by the briefing-pack engineer (issue 5); rendered at the top right of the page.
-    """
-    briefing_pack_control(loaded, day, lang)
 
 
 @st.fragment
@@ -42,11 +34,7 @@ def map_panel(loaded: Loaded, day: dt.date, lang: str, area_pct: dict[str, float
     choices = webmap.available_basemaps(settings)
     basemap = st.selectbox(t("map.basemap", lang), choices, key=state.BRIEFING_BASEMAP,
                            format_func=lambda b: t(f"map.basemap.{b}", lang), label_visibility="collapsed")
-    options = webmap.MapOptions(lang=lang, basemap=basemap, area_values=area_pct, area_labels=True, fit="areas",
-                              legend_position="bottomleft",
-                              mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED),
-                              popups=False,  # records live on /explorer; a lighter map (~0.6 MB less to parse)
-                              settings=settings)
+    options = presets.briefing_options(lang, basemap, area_pct, settings=settings)
     prepared = cached.page_map(loaded, "briefing", (day, lang, basemap), _as_of=day, _options=options)
     show_map(prepared, key="briefing_map", height=MAP_HEIGHT, returned_objects=[])
     note = t("briefing.map.note", lang) + ("" if basemap == "none" else " " + t("map.basemap_online", lang))
@@ -54,7 +42,7 @@ def map_panel(loaded: Loaded, day: dt.date, lang: str, area_pct: dict[str, float
 
 
 def header(loaded: Loaded, day: dt.date, lang: str) -> None:
-    """Title, date line and the 示意数据 badge; the briefing-pack slot on the right."""
+    """Title, date line and the 示意数据 badge; the briefing pack's download on the right."""
     html(ui.BRIEFING_CSS)
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     ds = loaded.dataset
@@ -64,7 +52,7 @@ def header(loaded: Loaded, day: dt.date, lang: str) -> None:
     with left:
         html(ui.header_html(t("app.title", lang, title=programme.title(lang)), subtitle, badge))
     with right:
-        briefing_pack_slot(loaded, day, lang)
+        briefing_pack_control(loaded, day, lang)
 
 
 def main() -> None:
@@ -78,9 +66,7 @@ def main() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:  # the map first: its iframe starts loading while the rest is drawn
         html(ui.section_html(t("briefing.section.map", lang)))
-        areas = ds.programme.area_names
-        area_pct = {r["name"]: float(r["pct_completed"]) for _, r in by_area.iterrows() if r["name"] in areas}
-        map_panel(loaded, day, lang, area_pct)
+        map_panel(loaded, day, lang, metrics.area_completion(by_area, ds.programme))
     with top:
         header(loaded, day, lang)
     with tiles:
@@ -99,8 +85,7 @@ def main() -> None:
     with chart_col:
         html(html_charts.area_html(by_area, lang, ds.programme))
     with table_col:
-        table = kpis.area_table(by_area, lang, ds.programme)
-        html(ui.table_html(table, {t("briefing.col.pct", lang): "{:.1f}%", t("briefing.col.funding", lang): "{:,.0f}"}))
+        html(html_charts.area_table_html(by_area, lang, ds.programme))
         html(ui.note_html(t("briefing.areas.note", lang)))
 
     html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))

@@ -13,17 +13,17 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, kpis, state, ui
+from dashboard import cached, state, ui
 from dashboard.map_component import show_map
-from geo import schema
+from geo import kpis
 from geo.dataset import Dataset
-from geo.i18n import t, vocab
-from geo.maps import webmap
+from geo.formatting import long_date
+from geo.i18n import t
+from geo.maps import presets, webmap
 from geo.programme import Programme
 from geo.settings import get_settings
 
 SETTINGS = get_settings()
-MAP_LAYERS = ("district", "subdistricts", "areas", "greenways", "compounds")
 
 
 def next_area_index(count: int) -> int:
@@ -39,19 +39,7 @@ def header(programme: Programme, lang: str) -> None:
     the clock ticks in the browser: ui.CLOCK_JS)."""
     now = dt.datetime.now()
     st.html(ui.screen_header_html(programme.title(lang), programme.full_name(lang),
-                                  kpis.long_date(now.date(), lang), now.strftime("%H:%M:%S")))
-
-
-def area_panel(by_area, index: int, lang: str, programme: Programme) -> str:
-    """HTML of the current area's panel (figures from progress_by_area)."""
-    areas = by_area[by_area["name"].isin(programme.area_names)].reset_index(drop=True)
-    row = areas.iloc[index]
-    rows = [(vocab("area", r["name"], lang, programme), float(r["pct_completed"]), i == index)
-            for i, r in areas.iterrows()]
-    return ui.screen_panel_html(t("screen.area_no", lang, i=index + 1, n=len(areas)),
-                                vocab("area", row["name"], lang, programme),
-                                float(row["pct_completed"]), t("screen.area.pct", lang),
-                                kpis.area_kpis(row, lang), rows)
+                                  long_date(now.date(), lang), now.strftime("%H:%M:%S")))
 
 
 def body(lang: str) -> None:
@@ -63,18 +51,14 @@ def body(lang: str) -> None:
     by_area = cached.progress_by_area(loaded, today)
     areas = ds.programme.area_names
     index = next_area_index(len(areas)) if areas else None
-    options = webmap.MapOptions(lang=lang, theme="dark", layers=MAP_LAYERS, popups=False, tooltips=False, anonymous=True,
-                              layer_control=False, zoom_control=False, area_labels=True, fill_frame=True,
-                              legend_position="bottomleft",
-                              mute_statuses=(schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED, schema.STATUS_REDEVELOPED),
-                              settings=SETTINGS)
+    options = presets.screen_options(lang, settings=SETTINGS)
     left, right = st.columns([13, 6], gap="medium")
     with left:
         prepared = cached.page_map(loaded, "screen", (today, lang), _as_of=today, _options=options)
         highlight = [] if index is None else [webmap.area_highlight_group(ds, areas[index], options=options)]
         show_map(prepared, key="screen_map", height=620, returned_objects=[], feature_groups=highlight)
     if index is not None:
-        right.html(area_panel(by_area, index, lang, ds.programme))
+        right.html(ui.screen_panel_html(kpis.area_panel(by_area, index, lang, ds.programme)))
     st.html(ui.screen_strip_html(kpis.district_kpis(stats, lang)))
     st.html(ui.screen_footer_html(footer_left(ds, lang),
                                   t("screen.updated", lang, time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))))
@@ -93,11 +77,7 @@ def footer_left(ds: Dataset, lang: str) -> str:
 def main() -> None:
     """Styles, the clock and the daily reload scripts once; the rest is a fragment re-run every screen_rotate_seconds."""
     lang = state.lang()
-    try:
-        cached.loaded_every(SETTINGS.screen_refresh_minutes)
-    except Exception as exc:
-        st.error(t("error.store", lang, detail=str(exc)))
-        st.stop()
+    cached.loaded_or_stop(lang)  # a store that cannot be read: a clear message instead of a blank screen
     st.html(ui.SCREEN_CSS)
     st.html(ui.CLOCK_JS + ui.screen_reload_js(SETTINGS.screen_reload_at), unsafe_allow_javascript=True)
     st.fragment(run_every=max(SETTINGS.screen_rotate_seconds, 3))(body)(lang)

@@ -10,20 +10,16 @@ from typing import Any
 
 import matplotlib
 
-from geo import fonts, schema
+from geo import colors, fonts, schema
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.maps.staticmap import figure_png, figure_px
-
-#: One colour per "4个一点" group, shared by bars and the donut.
-GROUP_COLORS: dict[str, str] = {"government": "#3a6fb0", "market": "#e08a00",
-                                "residents": "#2e9e5b", "society": "#8a5fb0"}
-_INK, _GREY = "#1f2328", "#5f6368"
 
 
 def _tidy(ax) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(colors=_GREY, labelsize=10)
+    ax.tick_params(colors=colors.GREY, labelsize=10)
 
 
 def year_progress_png(rows: Sequence[Mapping[str, Any]], lang: str = "zh", *, against_target: bool = True,
@@ -41,18 +37,18 @@ def year_progress_png(rows: Sequence[Mapping[str, Any]], lang: str = "zh", *, ag
         bottom = [0] * len(rows)
         for s in schema.PROGRAMME_STATUSES:
             values = [r[s] for r in rows]
-            ax.bar(x, values, bottom=bottom, width=0.6, color=schema.STATUS_COLORS[s], label=vocab("status", s, lang))
+            ax.bar(x, values, bottom=bottom, width=0.6, color=colors.STATUS[s], label=vocab("status", s, lang))
             bottom = [b + v for b, v in zip(bottom, values)]
         top = max([r["target"] for r in rows if against_target] + bottom + [1])
         for i, r in enumerate(rows):
-            ax.text(i, bottom[i] + top * 0.015, f"{r['completed']:,}/{r['compounds']:,}", ha="center", va="bottom",
-                    fontsize=11, color=_INK)
+            ax.text(i, bottom[i] + top * 0.015, f"{number(r['completed'])}/{number(r['compounds'])}", ha="center", va="bottom",
+                    fontsize=11, color=colors.INK)
             if against_target and r["target"]:
-                ax.hlines(r["target"], i - 0.38, i + 0.38, colors=_INK, linewidth=2.5, linestyles="--")
+                ax.hlines(r["target"], i - 0.38, i + 0.38, colors=colors.INK, linewidth=2.5, linestyles="--")
         if against_target:
-            ax.plot([], [], color=_INK, linestyle="--", linewidth=2.5, label=t("brief.target", lang))
+            ax.plot([], [], color=colors.INK, linestyle="--", linewidth=2.5, label=t("brief.target", lang))
         ax.set_xticks(x, [vocab("batch", r["batch"], lang) for r in rows])
-        ax.set_ylabel(t("brief.col.compounds", lang), fontsize=10, color=_GREY)
+        ax.set_ylabel(t("brief.col.compounds", lang), fontsize=10, color=colors.GREY)
         ax.set_ylim(0, top * 1.15)
         _tidy(ax)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.13), ncol=4, frameon=False, fontsize=10)
@@ -71,14 +67,14 @@ def funding_png(funding: Mapping[str, Any], year: int, lang: str = "zh", *,
         ax = fig.add_axes((0.25, 0.07, 0.4, 0.84))
         keys = list(schema.FUNDING_KEYS)[::-1]
         y = list(range(len(keys)))
-        colors = [GROUP_COLORS[schema.SOURCE_GROUP[k]] for k in keys]
-        ax.barh([v + 0.2 for v in y], [funding["by_source"][k] for k in keys], height=0.38, color=colors, alpha=0.45,
+        fills = [colors.GROUP[schema.SOURCE_GROUP[k]] for k in keys]
+        ax.barh([v + 0.2 for v in y], [funding["by_source"][k] for k in keys], height=0.38, color=fills, alpha=0.45,
                 label=t("brief.funding.cumulative", lang))
-        ax.barh([v - 0.2 for v in y], [in_year.get(k, 0.0) for k in keys], height=0.38, color=colors,
+        ax.barh([v - 0.2 for v in y], [in_year.get(k, 0.0) for k in keys], height=0.38, color=fills,
                 label=t("brief.funding.year", lang, year=year))
         ax.set_yticks(y, [vocab("source", k, lang) for k in keys])
-        ax.set_title(t("brief.funding.chart_source", lang), fontsize=11, color=_INK, loc="left")
-        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.set_title(t("brief.funding.chart_source", lang), fontsize=11, color=colors.INK, loc="left")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _pos: number(x)))
         _tidy(ax)
         ax.tick_params(axis="x", labelsize=8)
         ax.legend(loc="lower right", frameon=False, fontsize=9)
@@ -89,12 +85,12 @@ def funding_png(funding: Mapping[str, Any], year: int, lang: str = "zh", *,
 def _group_donut(ax, by_group: Mapping[str, float], lang: str) -> None:
     groups = [g for g in schema.FUNDING_GROUPS if by_group.get(g, 0) > 0]
     values = [by_group[g] for g in groups]
-    ax.pie(values, colors=[GROUP_COLORS[g] for g in groups], startangle=90, counterclock=False,
+    ax.pie(values, colors=[colors.GROUP[g] for g in groups], startangle=90, counterclock=False,
            wedgeprops={"width": 0.38, "edgecolor": "white"})
     total = sum(values) or 1.0
-    labels = [f"{vocab('group', g, lang)}  {100 * v / total:.1f}%" for g, v in zip(groups, values)]
+    labels = [f"{vocab('group', g, lang)}  {number(100 * v / total, 1, unit='%')}" for g, v in zip(groups, values)]
     ax.legend(labels=labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=1, frameon=False, fontsize=9)
-    ax.set_title(t("brief.funding.chart_group", lang), fontsize=11, color=_INK)
+    ax.set_title(t("brief.funding.chart_group", lang), fontsize=11, color=colors.INK)
     ax.set_aspect("equal")
 
 
@@ -110,13 +106,13 @@ def elevators_png(elevators: Mapping[str, int], lang: str = "zh", *, width_in: f
         left = 0
         for stage in schema.ELEVATOR_STAGES:
             value = elevators[stage]
-            ax.barh([0], [value], left=left, height=0.6, color=schema.STATUS_COLORS[stage],
-                    label=f"{vocab('elevator_stage', stage, lang)} {value:,}")
+            ax.barh([0], [value], left=left, height=0.6, color=colors.STATUS[stage],
+                    label=f"{vocab('elevator_stage', stage, lang)} {number(value)}")
             if value:
-                ax.text(left + value / 2, 0, f"{value:,}", ha="center", va="center", fontsize=11, color="white")
+                ax.text(left + value / 2, 0, number(value), ha="center", va="center", fontsize=11, color="white")
             left += value
         ax.set_xlim(0, max(left, 1))
         ax.set_axis_off()
-        ax.set_title(t("brief.facilities.elevators", lang), fontsize=11, color=_INK, loc="left")
+        ax.set_title(t("brief.facilities.elevators", lang), fontsize=11, color=colors.INK, loc="left")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=3, frameon=False, fontsize=10)
     return figure_png(fig)

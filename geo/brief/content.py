@@ -14,9 +14,12 @@ from geo import metrics, schema
 from geo.asof import AsOf, AsOfLike
 from geo.audit import changes_since
 from geo.brief import charts
-from geo.brief.model import ACCENT, GREY, INK, MAX_LATE_ROWS, WARN, Brief, Kpi, Picture, Slide, Table, Text
+from geo.brief.model import MAX_LATE_ROWS, Brief, Picture, Slide, Table, Text
+from geo.colors import ACCENT, GREY, INK, WARN
 from geo.dataset import Dataset
+from geo.formatting import number
 from geo.i18n import t, vocab
+from geo.kpis import pack_facilities_kpis, pack_summary_kpis
 from geo.maps import staticmap
 
 
@@ -51,25 +54,8 @@ def brief_from_dataset(ds: Dataset, as_of: AsOfLike = None, *, area: str | None 
 
 
 def num(value: float | int) -> str:
-    """A number as shown: thousands separators, at most two decimals, no trailing zeros."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def stat_value(stats: dict[str, Any], path: str) -> Any:
-    """The value at a dotted path of ``metrics.stats`` output; list items are picked by their 'batch'."""
-    node: Any = stats
-    for part in path.split("."):
-        node = next(r for r in node if r["batch"] == part) if isinstance(node, list) else node[part]
-    return node
-
-
-def _kpi(s: dict[str, Any], label: str, value_paths: tuple[str, ...], detail_key: str = "", lang: str = "zh",
-         **detail_paths: str) -> Kpi:
-    value = " / ".join(num(stat_value(s, p)) for p in value_paths)
-    detail = t(detail_key, lang, **{k: num(stat_value(s, p)) for k, p in detail_paths.items()}) if detail_key else ""
-    return Kpi(label, value, detail, value_paths + tuple(detail_paths.values()))
+    """A figure on a slide: thousands separators, at most two decimals, no trailing zeros."""
+    return number(value, 2, trim=True)
 
 
 def _title_slide(title: str, district: str, audience: str, day: AsOf, lang: str, illustrative: bool) -> Slide:
@@ -82,26 +68,7 @@ def _title_slide(title: str, district: str, audience: str, day: AsOf, lang: str,
 
 
 def _summary_slide(s: dict[str, Any], lang: str, area: str | None) -> Slide:
-    target = "compounds" if area else "target"
-    sfx = "_area" if area else ""
-    batches = [r["batch"] for r in s["year_progress"] if r["target"] or r["compounds"]][:4]
-    kpis = [_kpi(s, t(f"brief.kpi.fyp14{sfx}", lang), ("fyp14.completed", "fyp14.target"), "brief.kpi.fyp14_detail",
-                 lang, building="fyp14.under_construction", planned="fyp14.planned")]
-    kpis += [_kpi(s, t(f"brief.kpi.batch{sfx}", lang, batch=b), (f"year_progress.{b}.completed", f"year_progress.{b}.{target}"),
-                  "brief.kpi.batch_detail", lang, building=f"year_progress.{b}.under_construction") for b in batches]
-    kpis += [
-        _kpi(s, t("brief.kpi.eligible", lang), ("compounds.eligible",), "brief.kpi.eligible_detail", lang,
-             fyp13="batches.2015-2020", fyp14="fyp14.compounds"),
-        _kpi(s, t("brief.kpi.households", lang), ("households.fyp14_benefited", "households.fyp14"),
-             "brief.kpi.households_detail", lang, fyp13="households.fyp13"),
-        _kpi(s, t("brief.kpi.elevators", lang), ("elevators.total",), "brief.kpi.elevators_detail", lang,
-             done="elevators.completed", building="elevators.under_construction"),
-        _kpi(s, t("brief.kpi.greenways", lang), ("greenways.tianfu_km",), "brief.kpi.greenways_detail", lang,
-             count="greenways.community_count"),
-        _kpi(s, t("brief.kpi.funding", lang), ("funding_wan_yuan.total",), "brief.kpi.funding_detail", lang,
-             **{g: f"funding_wan_yuan.by_group.{g}" for g in schema.FUNDING_GROUPS}),
-    ]
-    return Slide("summary", t("brief.slide.summary", lang), kpis=tuple(kpis))
+    return Slide("summary", t("brief.slide.summary", lang), kpis=tuple(pack_summary_kpis(s, lang, area=area)))
 
 
 def picture(png: bytes, alt: str = "") -> Picture:
@@ -138,7 +105,7 @@ def _areas_slide(ds: Dataset, day: AsOf, lang: str, area: str | None) -> Slide:
     rows = []
     for r in frame.to_dict(orient="records"):
         name = t("brief.other_area", lang) if r["name"] == schema.NO_AREA else vocab("area", r["name"], lang, ds.programme)
-        rows.append((name, *(num(r[k]) + ("%" if k == "pct_completed" else "") for k in keys)))
+        rows.append((name, *(number(r[k], 2, trim=True, unit="%" if k == "pct_completed" else "") for k in keys)))
     highlight = tuple(i for i, r in enumerate(frame["name"]) if r == area)
     table = Table((t("brief.col.area", lang), *(t(h, lang) for h in heads)), tuple(rows),
                   (False,) + (True,) * len(keys), highlight)
@@ -159,15 +126,8 @@ def _funding_slide(s: dict[str, Any], day: AsOf, lang: str) -> Slide:
 
 def _facilities_slide(s: dict[str, Any], day: AsOf, lang: str) -> Slide:
     year = day.year
-    kpis = (
-        _kpi(s, t("brief.facilities.elevators", lang), ("elevators.total",), "brief.kpi.elevators_detail", lang,
-             done="elevators.completed", building="elevators.under_construction"),
-        _kpi(s, t("brief.facilities.completed_in_year", lang, year=year), ("elevators.completed_in_year",)),
-        _kpi(s, t("brief.facilities.planned", lang), ("elevators.planned",)),
-        _kpi(s, t("brief.facilities.tianfu", lang), ("greenways.tianfu_km",)),
-        _kpi(s, t("brief.facilities.community", lang), ("greenways.community_count",)),
-    )
-    rows = ((t("brief.facilities.tianfu_in_year", lang, year=year), num(s["greenways"]["tianfu_km_in_year"])),
+    kpis = tuple(pack_facilities_kpis(s, lang, year))
+    rows: tuple[tuple[str, str], ...] = ((t("brief.facilities.tianfu_in_year", lang, year=year), num(s["greenways"]["tianfu_km_in_year"])),
             (t("brief.facilities.community_in_year", lang, year=year), num(s["greenways"]["community_count_in_year"])))
     rows += tuple((vocab("site_kind", k, lang), num(v)) for k, v in s["sites"].items())
     table = Table((t("brief.col.item", lang), t("brief.col.value", lang)), rows, (False, True))

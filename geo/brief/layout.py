@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.brief.model import GREY, INK, PAGE_W, Box, Picture, Placed, Slide, Table, Text
+from geo.brief.model import PAGE_W, Box, Picture, Placed, Slide, Table, Text
+from geo.colors import GREY, INK
 
 MARGIN, TITLE_Y, TITLE_H, BODY_Y, FOOT_Y = 0.5, 0.3, 0.75, 1.2, 7.05
 

@@ -1,6 +1,6 @@
 """The briefing pack's content model: one neutral list of slides for two writers.
 
-A :class:`Brief` holds titles, KPI cards, tables and charts (PNG bytes);
+A :class:`Brief` holds titles, KPI cards (``geo.kpis.Kpi``), tables and charts (PNG bytes);
 ``geo.brief.layout`` places each block on a 16:9 page (inches, origin top left), so
 ``geo.brief.pptx_writer`` and ``geo.brief.pdf_writer`` draw the same thing.
 """
@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from geo.colors import INK
+from geo.kpis import Kpi
 
 #: Page size (16:9), inches.
 PAGE_W, PAGE_H = 40 / 3, 7.5  # 12,192,000 x 6,858,000 EMU in PowerPoint
@@ -20,7 +23,6 @@ FORMATS: dict[str, str] = {
 SLIDE_KEYS: tuple[str, ...] = ("title", "summary", "map", "years", "areas", "funding", "facilities", "decisions")
 #: Most late compounds listed on the decisions slide.
 MAX_LATE_ROWS = 14
-INK, GREY, ACCENT, WARN = "#1f2328", "#5f6368", "#1e4d8c", "#b3261e"
 
 
 
@@ -34,16 +36,6 @@ class Text:
     bold: bool = False
     align: str = "left"  # left | center | right
     role: str = "body"
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """A KPI card. ``sources`` are the ``metrics.stats`` paths of every number in value+detail, in order."""
-
-    label: str
-    value: str
-    detail: str = ""
-    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from reportlab.platypus import Table as RLTable
 
 from geo import fonts
 from geo.brief.layout import place, table_geometry
-from geo.brief.model import GREY, INK, PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Picture, Placed, Table, Text
+from geo.colors import ACCENT, BAND_FILL, CARD_FILL, GREY, HIGHLIGHT_FILL, INK, RULE
+from geo.kpis import Kpi
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
-CARD_FILL, HEAD_FILL, HIGHLIGHT_FILL, BAND_FILL = "#EEF3F8", "#1E4D8C", "#FFF4D6", "#F7F9FB"
 
 
 def pdf_bytes(brief: Brief) -> bytes:
@@ -87,8 +88,8 @@ def _kpi(canvas: Canvas, kpi: Kpi, box: Box, font: str) -> None:
     canvas.setFillColor(colors.HexColor(CARD_FILL))
     canvas.roundRect(box.x * 72, _top(box) - box.h * 72, box.w * 72, box.h * 72, 8, stroke=0, fill=1)
     parts = [_para(kpi.label, font, 12, GREY), _para(kpi.value, font, 26 if len(kpi.value) < 12 else 20, INK)]
-    if kpi.detail:
-        parts.append(_para(kpi.detail, font, 10.5, GREY))
+    if kpi.ref:
+        parts.append(_para(kpi.ref, font, 10.5, GREY))
     inner = (box.w - 0.24) * 72
     heights = [p.wrap(inner, box.h * 72)[1] for p in parts]
     y = _top(box) - (box.h * 72 - sum(heights) - 6 * (len(parts) - 1)) / 2
@@ -104,8 +105,8 @@ def _table(canvas: Canvas, table: Table, box: Box, font: str) -> None:
     body = [[_para(v, font, size, INK, "right" if table.numeric[i] else "left") for i, v in enumerate(row)]
             for row in table.rows]
     style = [("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEAD_FILL)),
-             ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#D0D7DE")),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ACCENT)),
+             ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor(RULE)),
              ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
              ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     style += [("BACKGROUND", (0, r), (-1, r), colors.HexColor(BAND_FILL)) for r in range(2, len(body) + 1, 2)]

@@ -2,8 +2,8 @@
 
 Real text boxes, KPI cards and tables (not one image per slide); charts and the map
 are pictures. Each slide keeps its title in the layout's title placeholder, so
-outline views and screen readers see it. Text is set in Microsoft YaHei (Latin and
-East Asian), which PowerPoint and WPS on office machines have; other viewers substitute.
+outline views and screen readers see it. Text is set in ``geo.fonts.OFFICE_FONT`` (Microsoft
+YaHei, Latin and East Asian), which PowerPoint and WPS on office machines have; other viewers substitute.
 """
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from geo import fonts
 from geo.brief.layout import place, table_geometry
-from geo.brief.model import GREY, INK, PAGE_H, PAGE_W, Box, Brief, Kpi, Picture, Placed, Table, Text
+from geo.brief.model import PAGE_H, PAGE_W, Box, Brief, Picture, Placed, Table, Text
+from geo.colors import ACCENT, BAND_FILL, CARD_FILL, GREY, HIGHLIGHT_FILL, INK
+from geo.kpis import Kpi
 
-#: Typeface for Latin and East Asian text in the deck.
-FONT = "Microsoft YaHei"
 _EMU = 914400
 _ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 _TITLE_ONLY = 5  # layout index in python-pptx's default template
-CARD_FILL, HEAD_FILL, HIGHLIGHT_FILL, BAND_FILL = "EEF3F8", "1E4D8C", "FFF4D6", "F7F9FB"
 
 
 def pptx_bytes(brief: Brief) -> bytes:
@@ -64,15 +64,19 @@ def _draw(slide, placed: Placed) -> None:
         pic.name = f"Picture {block.alt}".strip()
 
 
+def _rgb(color: str) -> RGBColor:
+    return RGBColor.from_string(color.lstrip("#").upper())
+
+
 def _style(run, size: float, color: str, bold: bool = False) -> None:
     """Size, colour, weight and typeface (Latin and East Asian) of a run."""
     font = run.font
     font.size = Pt(size)
     font.bold = bold
-    font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
-    font.name = FONT
+    font.color.rgb = _rgb(color)
+    font.name = fonts.OFFICE_FONT
     latin = run._r.get_or_add_rPr().find(qn("a:latin"))
-    latin.addnext(etree.SubElement(latin.getparent(), qn("a:ea"), typeface=FONT))
+    latin.addnext(etree.SubElement(latin.getparent(), qn("a:ea"), typeface=fonts.OFFICE_FONT))
 
 
 def _paragraph(frame, text: str, size: float, color: str, *, bold: bool = False, align: str = "left",
@@ -109,14 +113,14 @@ def _kpi(slide, kpi: Kpi, box: Box) -> None:
     card.name = "KPI " + "|".join(kpi.sources)
     card.adjustments[0] = 0.08
     card.fill.solid()
-    card.fill.fore_color.rgb = RGBColor.from_string(CARD_FILL)
+    card.fill.fore_color.rgb = _rgb(CARD_FILL)
     card.line.fill.background()
     card.shadow.inherit = False
     frame = _frame(card, MSO_ANCHOR.MIDDLE, margin=0.12)
     _paragraph(frame, kpi.label, 12, GREY, first=True)
     _paragraph(frame, kpi.value, _fit_size(kpi.value, box.w - 0.24, 26.0), INK, bold=True)
-    if kpi.detail:
-        _paragraph(frame, kpi.detail, 10.5, GREY)
+    if kpi.ref:
+        _paragraph(frame, kpi.ref, 10.5, GREY)
 
 
 def _fit_size(text: str, width_in: float, largest: float) -> float:
@@ -143,13 +147,13 @@ def _table(slide, table: Table, box: Box) -> None:
         cells = table.columns if r == 0 else table.rows[r - 1]
         for c, text in enumerate(cells):
             _cell(grid.cell(r, c), text, geo.font_size, header=r == 0, numeric=table.numeric[c],
-                  fill=HEAD_FILL if r == 0 else HIGHLIGHT_FILL if r - 1 in table.highlight
-                  else BAND_FILL if r % 2 == 0 else "FFFFFF")
+                  fill=ACCENT if r == 0 else HIGHLIGHT_FILL if r - 1 in table.highlight
+                  else BAND_FILL if r % 2 == 0 else "#ffffff")
 
 
 def _cell(cell, text: str, size: float, *, header: bool, numeric: bool, fill: str) -> None:
     cell.fill.solid()
-    cell.fill.fore_color.rgb = RGBColor.from_string(fill)
+    cell.fill.fore_color.rgb = _rgb(fill)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     cell.margin_left = cell.margin_right = _emu(0.06)
     cell.margin_top = cell.margin_bottom = _emu(0.02)

@@ -18,6 +18,8 @@ from pathlib import Path
 from geo import fonts, metrics
 from geo.brief import model, render
 from geo.cli.common import STORE_HELP, UsageError, load_dataset, parse_date
+from geo.formatting import number
+from geo.i18n import bilingual
 from geo.store import StoreError, open_store
 
 
@@ -36,9 +38,9 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     out = Path(args.output)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in model.FORMATS:
-        raise UsageError(f"output '{out}' must end in .pptx or .pdf / 输出文件须以 .pptx 或 .pdf 结尾")
+        raise UsageError(bilingual("cli.brief_suffix", file=out))
     if not out.parent.is_dir():
-        raise UsageError(f"folder '{out.parent}' does not exist / 目录「{out.parent}」不存在")
+        raise UsageError(bilingual("cli.no_folder", folder=out.parent))
     as_of = parse_date(args.as_of) if args.as_of else None
     ds = load_dataset(args)
     try:
@@ -52,8 +54,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     try:
         _write(out, data)
     except OSError as exc:
-        raise UsageError(f"cannot write '{out}': {exc.strerror} / 无法写入「{out}」") from None
-    print(f"wrote {out} ({len(data) / 1e6:.1f} MB, {len(model.SLIDE_KEYS)} slides)")
+        raise UsageError(bilingual("cli.cannot_write", file=out, error=exc.strerror)) from None
+    print(bilingual("cli.brief_written", file=out, mb=number(len(data) / 1e6, 1), slides=len(model.SLIDE_KEYS)))
     return 0
 
 

@@ -28,6 +28,7 @@ from geo.cli.common import (
     sign_in,
     store_from,
 )
+from geo.i18n import bilingual
 from geo.sample.build import SEED, build_sample
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import StoreError
@@ -56,14 +57,13 @@ def _print_stats(r: dict) -> None:
     c, e, g, f = r["compounds"], r["elevators"], r["greenways"], r["funding_wan_yuan"]
     p = r["programme"]
     print(f"{p['name']} / {p['name_en']}")
-    print(f"截至 / as of {r['as_of']}" + ("  （示意数据 / illustrative）" if r["illustrative"] else ""))
-    print(f"  14th FYP target {r['fyp14']['target']}, completed {r['fyp14']['completed']}")
-    print(f"  surveyed {c['surveyed']}, old {c['old']}, eligible {c['eligible']}, no need {c['no_need']}, redeveloped {c['redeveloped']}")
-    print(f"  completed {c['completed']}, under construction {c['under_construction']}, planned {c['planned']}")
-    print("  batches " + ", ".join(f"{k}: {v}" for k, v in r["batches"].items()))
-    print(f"  elevators {e['total']} (completed {e['completed']}, building {e['under_construction']}, planned {e['planned']})")
-    print(f"  greenways: Tianfu {g['tianfu_km']} km, community {g['community_count']}")
-    print(f"  funding total {f['total']} 万元")
+    print(bilingual("cli.as_of", date=r["as_of"]) + (f"  ({bilingual('cli.illustrative')})" if r["illustrative"] else ""))
+    batches = {"batches": ", ".join(f"{k}: {v}" for k, v in r["batches"].items())}
+    lines = [("cli.stats.fyp14", r["fyp14"]), ("cli.stats.survey", c), ("cli.stats.status", c),
+             ("cli.stats.batches", batches), ("cli.stats.elevators", e), ("cli.stats.greenways", g),
+             ("cli.stats.funding", f)]
+    for key, values in lines:
+        print(f"  {bilingual(key, **values)}")
 
 
 def _register_stats(sub: argparse._SubParsersAction) -> None:
@@ -120,7 +120,7 @@ def _register_build_sample(sub: argparse._SubParsersAction) -> None:
 # --- build-synthetic --------------------------------------------------------------
 def _cmd_build_synthetic(args: argparse.Namespace) -> int:
     if args.compounds < args.provinces:
-        raise UsageError(f"--compounds must be at least --provinces ({args.provinces}) / 小区数不能少于省份数")
+        raise UsageError(bilingual("cli.too_few_compounds", provinces=args.provinces))
     ds = build_synthetic(args.compounds, provinces=args.provinces, seed=args.seed)
     store = store_from(args)
     actor = sign_in(store, args.user) if args.user else VIEWER

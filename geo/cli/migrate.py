@@ -11,7 +11,7 @@ import argparse
 from geo import writes
 from geo.auth import VIEWER, Refused
 from geo.cli.common import USER_HELP, Refusal, UsageError, sign_in, store_from
-from geo.i18n import t
+from geo.i18n import bilingual
 from geo.store import StoreError, display_url
 
 URL_HELP = "store URL: gpkg:PATH, a GeoPackage path, or postgresql://USER@HOST:PORT/DATABASE?schema=NAME"
@@ -29,7 +29,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     fmt = {"versions": len(copied.versions), "audit": len(copied.audit), "users": len(copied.users),
            "store": display_url(target.url)}
-    print(f"{t('store.copied', 'zh', **fmt)} / {t('store.copied', 'en', **fmt)}")
+    print(bilingual("store.copied", **fmt))
     return 0
 
 

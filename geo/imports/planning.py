@@ -76,8 +76,10 @@ def _match(rows: gpd.GeoDataFrame, stored: pd.DataFrame) -> pd.Series:
 
 
 def _same(a: object, b: object) -> bool:
+    if isinstance(a, shapely.Geometry) and isinstance(b, shapely.Geometry):
+        return bool(a.distance(b) <= SAME_PLACE_DEG)
     if isinstance(a, shapely.Geometry) or isinstance(b, shapely.Geometry):
-        return a is not None and b is not None and a.distance(b) <= SAME_PLACE_DEG
+        return False
     if pd.isna(a) if not isinstance(a, (list, tuple)) else False:
         return bool(pd.isna(b)) if not isinstance(b, (list, tuple)) else False
     if isinstance(a, (float, int, np.number)) and isinstance(b, (float, int, np.number)) and not isinstance(a, bool):

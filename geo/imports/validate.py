@@ -23,9 +23,9 @@ import shapely
 from geo import crs as crs_mod
 from geo import schema
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import Bilingual, bilingual, choices, t
 from geo.imports import columns, values
-from geo.imports.issues import ERROR, WARNING, Bilingual, Issue
+from geo.imports.issues import ERROR, WARNING, Issue
 from geo.imports.readers import RawTable
 from geo.programme import Programme
 from geo.settings import METRIC_CRS, STORAGE_CRS
@@ -232,14 +232,14 @@ def _locations(chk: _Checker, crs: str) -> gpd.GeoSeries:
     index = chk.raw.cells.index
     has_xy = "lon" in chk.header and "lat" in chk.header
     if chk.raw.geometry is not None and chk.raw.geometry.notna().any() and not has_xy:
-        return _from_geometry(chk, crs)
+        return _from_geometry(chk, chk.raw.geometry, crs)
     if not has_xy:
         chk.add("column_missing", 0, "", "", what="经度/纬度 或 几何", what_en="lon/lat or a geometry")
         return gpd.GeoSeries([None] * len(index), index=index, crs=STORAGE_CRS)
     lon = chk.column("lon", values.parse_number, "coord_bad")
     lat = chk.column("lat", values.parse_number, "coord_bad")
     projected = _projected(crs)
-    points = []
+    points: list[shapely.Point | None] = []
     for row in index:
         x, y = lon[row], lat[row]
         if x is None or y is None:
@@ -265,9 +265,9 @@ def _projected(crs: str) -> str | None:
     try:
         parsed = pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError:
-        raise ValueError(f"unknown CRS '{crs}'; valid: {', '.join(crs_mod.CRS_NAMES)} or EPSG:nnnn") from None
+        raise ValueError(bilingual("error.unknown_epsg", name=crs, valid=choices(crs_mod.CRS_NAMES))) from None
     if not parsed.is_projected:
-        raise ValueError(f"'{crs}' is not a projected CRS; valid: {', '.join(crs_mod.CRS_NAMES)} or a projected EPSG:nnnn")
+        raise ValueError(bilingual("error.not_projected", name=crs, valid=choices(crs_mod.CRS_NAMES)))
     return crs
 
 
@@ -296,8 +296,7 @@ def _to_wgs84(geoms: gpd.GeoSeries, crs: str, projected: str | None) -> gpd.GeoS
     return out.set_crs(STORAGE_CRS, allow_override=True)
 
 
-def _from_geometry(chk: _Checker, crs: str) -> gpd.GeoSeries:
-    geoms = chk.raw.geometry
+def _from_geometry(chk: _Checker, geoms: gpd.GeoSeries, crs: str) -> gpd.GeoSeries:
     if geoms.crs is None:
         chk.add("no_crs", 0, "", "", WARNING, crs=crs)
         geoms = geoms.set_crs(STORAGE_CRS)
@@ -311,7 +310,7 @@ def _from_geometry(chk: _Checker, crs: str) -> gpd.GeoSeries:
         chk.add("not_points", 0, "", "", WARNING, kinds="/".join(sorted(kinds)))
         geoms = gpd.GeoSeries([g.representative_point() if g is not None and not g.is_empty else None
                                for g in geoms], index=geoms.index, crs=STORAGE_CRS)
-    points = []
+    points: list[shapely.Point | None] = []
     for row, g in geoms.items():
         if g is None or g.is_empty:
             chk.add("location_missing", row, "geometry", "")
@@ -429,8 +428,3 @@ def report_json(report: Report) -> dict[str, Any]:
                     "code": i.code, "value": i.value, "problem_zh": i.problem("zh"), "problem_en": i.problem("en"),
                     "accepted_zh": i.accepted("zh"), "accepted_en": i.accepted("en")} for i in report.issues],
     }
-
-
-def counts_by_code(report: Report) -> dict[str, int]:
-    """How many issues of each code (for summaries and tests)."""
-    return dict(pd.Series([i.code for i in report.issues], dtype=object).value_counts().astype(int))

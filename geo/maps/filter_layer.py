@@ -1,6 +1,6 @@
 """The explorer's map: the programme map (``geo.maps.webmap``) of every compound, with a
-rectangle/polygon draw control (local Leaflet.draw assets), and a small "show only
-these compounds" layer that applies a filter in the browser.
+rectangle/polygon draw control (local Leaflet.draw assets), a small "show only these
+compounds" layer that applies a filter in the browser, and the user's drawn shape.
 
 Why in the browser: the map of all compounds for one as-of date and language is built
 and rendered once; a filter change then only sends the ids to show (``filter_group``,
@@ -12,18 +12,21 @@ Pure (no Streamlit). Coordinates WGS-84 (EPSG:4326); the explorer has no basemap
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
+from folium.utilities import JsCode
 
+from geo import colors
 from geo.asof import AsOfLike
 from geo.dataset import Dataset
+from geo.i18n import t
 from geo.maps import webmap
-from geo.maps.offline import add_draw
+from geo.maps.offline import add_draw, add_to_head
 
 #: Drawing tools offered: rectangle and polygon only (no lines, circles or markers; no editing).
 DRAW_OPTIONS: dict[str, Any] = {"polyline": False, "circle": False, "marker": False, "circlemarker": False,
@@ -48,7 +51,7 @@ def explorer_map(ds: Dataset, compounds: gpd.GeoDataFrame | None = None, *, as_o
     """
     fmap = webmap.map_from_dataset(ds, as_of=as_of, compounds=compounds,
                                  options=webmap.MapOptions(lang=lang, popups=False, layers=LAYERS))
-    fmap.get_root().header.add_child(Element(_CSS), name="qy_explorer_css")
+    add_to_head(fmap, _CSS, "qy_explorer_css")
     add_draw(fmap, position="topleft", export=False, edit_options={"edit": False}, draw_options=DRAW_OPTIONS)
     return fmap
 
@@ -110,3 +113,43 @@ def filter_group(ids: Sequence[str] | None, *, fit_key: str | None = None) -> fo
     group = folium.FeatureGroup(name="filter", control=False)
     _ShowOnly(ids, fit_key).add_to(group)
     return group
+
+
+#: The drawn shape: a dashed outline, nearly clear, not clickable (clicks reach the dots beneath).
+_DRAWN_STYLE = (f"function () {{ return {{color: '{colors.HIGHLIGHT}', weight: 2, dashArray: '6 4', fillOpacity: 0.05,"
+                f" interactive: false}}; }}")
+
+
+def drawing_group(drawings: Sequence[dict[str, Any]] | None, *, lang: str = "zh") -> folium.FeatureGroup | None:
+    """The user's drawn shapes (GeoJSON features from ``st_folium``'s ``all_drawings``, WGS-84) as a
+    FeatureGroup for ``feature_group_to_add``, so a drawing shows again after the map reloads;
+    None when nothing is drawn."""
+    if not drawings:
+        return None
+    group = folium.FeatureGroup(name=t("explorer.scope.drawn", lang), control=False)
+    folium.GeoJson({"type": "FeatureCollection", "features": list(drawings)}, style=JsCode(_DRAWN_STYLE)).add_to(group)
+    return group
+
+
+#: What the explorer reads back from ``st_folium``: clicks (with the tooltip naming the compound)
+#: and drawings always, the map's bounds only while the table lists the compounds in view.
+CLICK_OBJECTS: tuple[str, ...] = ("last_object_clicked", "last_object_clicked_tooltip", "all_drawings")
+
+
+def returned_objects(scope: str) -> list[str]:
+    """``st_folium``'s ``returned_objects`` for the table's scope ("all", "drawn" or "view")."""
+    return [*CLICK_OBJECTS, *(["bounds"] if scope == "view" else [])]
+
+
+def explorer_groups(ds: Dataset, *, shown: Sequence[str] | None, fit_key: str, highlight: Collection[str],
+                    drawings: Sequence[dict[str, Any]] | None, as_of: AsOfLike = None,
+                    lang: str = "zh") -> list[folium.FeatureGroup]:
+    """The small layers the explorer sends to its prepared map (``feature_group_to_add``):
+    the filter (``shown`` ids, None = all; the view fits them when ``fit_key`` changes), the
+    ``highlight`` ed compounds (ticked rows, the open record) and the kept drawing."""
+    groups = [filter_group(shown, fit_key=fit_key)]
+    if highlight:
+        groups.append(webmap.selection_group(ds, highlight, as_of=as_of,
+                                             options=webmap.MapOptions(lang=lang, popups=False)))
+    drawn = drawing_group(drawings, lang=lang)
+    return groups + ([drawn] if drawn is not None else [])

@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 from folium.utilities import JsCode
 
-from geo import schema
+from geo import colors
 from geo.asof import AsOfLike
 from geo.i18n import t
 from geo.maps.offline import offline_map
@@ -39,7 +39,7 @@ _DEFAULT = MapOptions()
 _TIP = """function (f, l) { l.bindTooltip(function () {
   var d = document.createElement('div'); d.textContent = f.properties.t || f.properties.n || ''; return d; }, {sticky: true}); }"""
 _UNIT_POINT = """function (f, ll) { var p = f.properties;
-  return L.circleMarker(ll, {radius: p.r, color: '#1f2d3d', weight: 1, fillColor: p.c, fillOpacity: 0.85}); }"""
+  return L.circleMarker(ll, {radius: p.r, color: '__INK__', weight: 1, fillColor: p.c, fillOpacity: 0.85}); }"""
 _DOT_POINT = """(function () { var r = L.canvas({padding: 0.3}); return function (f, ll) {
   return L.circleMarker(ll, {renderer: r, radius: 4, weight: 0.6, color: '#ffffff', fillOpacity: 0.92,
     fillColor: (__COLORS__)[f.properties.s] || '#999'}); }; })()"""
@@ -89,7 +89,7 @@ def units_group(units: pd.DataFrame, programme: Programme, *, lang: str = "zh") 
     """The units' totals as one layer in a FeatureGroup (``feature_group_to_add``)."""
     group = folium.FeatureGroup(name=t("map.layer.units", lang), control=False)
     folium.GeoJson(unit_features(units, programme, lang=lang), name=t("map.layer.units", lang),
-                   point_to_layer=JsCode(_UNIT_POINT), on_each_feature=JsCode(_TIP)).add_to(group)
+                   point_to_layer=JsCode(_UNIT_POINT.replace("__INK__", colors.INK)), on_each_feature=JsCode(_TIP)).add_to(group)
     return group
 
 
@@ -100,7 +100,7 @@ def viewport_group(compounds: gpd.GeoDataFrame, as_of: AsOfLike, programme: Prog
     data = features_from_compounds(shown, as_of, programme=programme, lang=options.lang, popups=False,
                                    anonymous=options.anonymous)
     group = folium.FeatureGroup(name=t("map.layer.viewport", options.lang), control=False)
-    point = JsCode(_DOT_POINT.replace("__COLORS__", json.dumps(schema.STATUS_COLORS)))
+    point = JsCode(_DOT_POINT.replace("__COLORS__", json.dumps(colors.STATUS)))
     folium.GeoJson(data, name=t("map.layer.viewport", options.lang), point_to_layer=point,
                    on_each_feature=None if options.anonymous else JsCode(_TIP)).add_to(group)
     return group

@@ -2,13 +2,14 @@
 
 Drawn in UTM 48N (EPSG:32648) so the scale bar is true: district outline, the
 subdistricts (the programme's key ones emphasised), the renovation areas shaded by their
-14th-FYP completion, compounds coloured by derived status (``schema.STATUS_COLORS``),
+14th-FYP completion, compounds coloured by derived status (``geo.colors.STATUS``),
 a legend, scale bar, north arrow, the data source and the "示意" note.
 Text is set in the CJK font from :mod:`geo.fonts`.
 """
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -19,9 +20,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-from geo import fonts, metrics, schema
+from geo import colors, fonts, metrics, schema
 from geo.asof import AsOf, AsOfLike, derive_status
 from geo.dataset import Dataset
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.programme import Programme
 from geo.settings import METRIC_CRS, get_settings
@@ -29,8 +31,6 @@ from geo.settings import METRIC_CRS, get_settings
 #: Colour map for an area's completion share (0-100 %).
 AREA_CMAP = "YlGn"
 AREA_ALPHA = 0.45
-KEY_FILL = "#f6eedc"
-KEY_EDGE = "#9c6b1f"
 #: Marker area (points²) for programme compounds and for the others.
 MARKER_SIZE = {True: 13.0, False: 4.0}
 #: Share of the figure width used by the map; the rest is the legend panel.
@@ -100,31 +100,30 @@ def _area_mark(programme: Programme, name: str) -> str:
 
 
 def _area_pct(ds: Dataset, day: AsOf) -> dict[str, float]:
-    table = metrics.progress_by_area(ds, day)
-    return dict(zip(table["name"], table["pct_completed"]))
+    return metrics.area_completion(metrics.progress_by_area(ds, day), ds.programme)
 
 
 def _draw_base(ax, layers: dict[str, gpd.GeoDataFrame], pct: dict[str, float], lang: str, programme: Programme, *,
                zoomed: bool) -> None:
     subs, areas = layers["subdistricts"], layers["areas"]
     key = subs["name"].isin(programme.key_subdistricts)
-    subs[key].plot(ax=ax, facecolor=KEY_FILL, edgecolor="none", zorder=1)
+    subs[key].plot(ax=ax, facecolor=colors.KEY_FILL, edgecolor="none", zorder=1)
     subs.boundary.plot(ax=ax, color="#8a8f96", linewidth=0.7, zorder=2)
     cmap, norm = matplotlib.colormaps[AREA_CMAP], Normalize(0, 100)
-    colors = [cmap(norm(pct.get(name, 0.0))) for name in areas["name"]]
-    areas.plot(ax=ax, color=colors, alpha=AREA_ALPHA, edgecolor="none", zorder=3)
+    fills = [cmap(norm(pct.get(name, 0.0))) for name in areas["name"]]
+    areas.plot(ax=ax, color=fills, alpha=AREA_ALPHA, edgecolor="none", zorder=3)
     areas.boundary.plot(ax=ax, color="#2f6b3a", linewidth=1.1, zorder=4)
-    subs[key].boundary.plot(ax=ax, color=KEY_EDGE, linewidth=1.8, zorder=5)
-    layers["district"].boundary.plot(ax=ax, color="#1f2328", linewidth=2.4, zorder=6)
+    subs[key].boundary.plot(ax=ax, color=colors.KEY_EDGE, linewidth=1.8, zorder=5)
+    layers["district"].boundary.plot(ax=ax, color=colors.INK, linewidth=2.4, zorder=6)
     for _, row in subs.iterrows():
         p = row.geometry.representative_point()
         is_key = row["name"] in programme.key_subdistricts
         ax.text(p.x, p.y, vocab("subdistrict", row["name"], lang, programme), ha="center", va="center", zorder=9,
-                fontsize=10 if is_key else 8.5, color=KEY_EDGE if is_key else "#5f6368", alpha=0.85, clip_on=True)
+                fontsize=10 if is_key else 8.5, color=colors.KEY_EDGE if is_key else colors.GREY, alpha=0.85, clip_on=True)
     for _, row in areas.iterrows():
         c = row.geometry.representative_point()
         name = row["name"]
-        text = f"{vocab('area', name, lang, programme)} {pct.get(name, 0):.0f}%" if zoomed else _area_mark(programme, name)
+        text = f"{vocab('area', name, lang, programme)} {number(pct.get(name, 0), unit='%')}" if zoomed else _area_mark(programme, name)
         ax.text(c.x, c.y, text, ha="center", va="center", fontsize=11 if zoomed else 9, color="#1e4d2b",
                 zorder=9, clip_on=True,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "edgecolor": "#2f6b3a"})
@@ -138,7 +137,7 @@ def _draw_compounds(ax, compounds: gpd.GeoDataFrame, day: AsOf) -> None:
         if rows.empty:
             continue
         programme = s in schema.PROGRAMME_STATUSES
-        ax.scatter(rows.geometry.x, rows.geometry.y, s=MARKER_SIZE[programme], c=schema.STATUS_COLORS[s],
+        ax.scatter(rows.geometry.x, rows.geometry.y, s=MARKER_SIZE[programme], c=colors.STATUS[s],
                    edgecolors="white" if programme else "none", linewidths=0.4, zorder=7 if programme else 6.5,
                    label=f"compounds-{s}")
 
@@ -172,23 +171,23 @@ def _draw_furniture(ax, lang: str) -> None:
     """Scale bar (lower left) and north arrow (upper right)."""
     x0, x1 = ax.get_xlim()
     length = _nice_length(x1 - x0)
-    label = f"{length / 1000:g} {t('unit.km', lang)}"
+    label = number(length / 1000, 2, trim=True, unit=t("unit.km", lang))
     bar = AnchoredSizeBar(ax.transData, length, label, "lower left", pad=0.5, borderpad=0.6, sep=4,
-                          color="#1f2328", frameon=True, size_vertical=(x1 - x0) / 300,
+                          color=colors.INK, frameon=True, size_vertical=(x1 - x0) / 300,
                           fontproperties={"size": 9})
     bar.patch.set_alpha(0.8)
     ax.add_artist(bar)
     ax.annotate("", xy=(0.965, 0.97), xytext=(0.965, 0.88), xycoords="axes fraction",
-                arrowprops={"facecolor": "#1f2328", "edgecolor": "#1f2328", "width": 3.5, "headwidth": 11})
+                arrowprops={"facecolor": colors.INK, "edgecolor": colors.INK, "width": 3.5, "headwidth": 11})
     ax.text(0.965, 0.86, t("brief.map.north", lang), transform=ax.transAxes, ha="center", va="top",
-            fontsize=11, color="#1f2328")
+            fontsize=11, color=colors.INK)
 
 
 def _draw_line_legend(ax, lang: str) -> None:
     """Boundary symbols, framed, above the scale bar."""
-    lines = [Line2D([], [], color="#1f2328", linewidth=2.4, label=t("brief.map.district", lang)),
+    lines = [Line2D([], [], color=colors.INK, linewidth=2.4, label=t("brief.map.district", lang)),
              Line2D([], [], color="#8a8f96", linewidth=0.8, label=t("brief.map.subdistrict", lang)),
-             Patch(facecolor=KEY_FILL, edgecolor=KEY_EDGE, linewidth=1.8, label=t("brief.map.key_subdistrict", lang))]
+             Patch(facecolor=colors.KEY_FILL, edgecolor=colors.KEY_EDGE, linewidth=1.8, label=t("brief.map.key_subdistrict", lang))]
     leg = ax.legend(handles=lines, loc="lower left", bbox_to_anchor=(0.0, 0.1), fontsize=9, frameon=True,
                     framealpha=0.85, edgecolor="none", handlelength=1.6, labelspacing=0.3)
     leg.set_zorder(20)
@@ -199,17 +198,17 @@ def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lan
     """Legend panel on the right: as-of date, statuses (with counts), areas (shade = completion)."""
     lx = MAP_WIDTH + 0.005
     head = t("brief.as_of", lang, date=day.isoformat())
-    fig.text(lx, 0.97, head + (f" · {vocab('area', area, lang, programme)}" if area else ""), fontsize=11, color="#1f2328",
+    fig.text(lx, 0.97, head + (f" · {vocab('area', area, lang, programme)}" if area else ""), fontsize=11, color=colors.INK,
              va="top")
-    common = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,
+    common: dict[str, Any] = {"loc": "upper left", "frameon": False, "fontsize": 9.5, "title_fontsize": 10.5,
               "handlelength": 1.5, "handleheight": 1.0, "labelspacing": 0.3, "alignment": "left", "borderaxespad": 0}
-    status = [Patch(facecolor=schema.STATUS_COLORS[s], edgecolor="none",
-                    label=f"{vocab('status', s, lang)}  {counts.get(s, 0):,}") for s in schema.STATUSES]
+    status = [Patch(facecolor=colors.STATUS[s], edgecolor="none",
+                    label=f"{vocab('status', s, lang)}  {number(counts.get(s, 0))}") for s in schema.STATUSES]
     leg = fig.legend(handles=status, title=t("brief.map.legend_status", lang), bbox_to_anchor=(lx, 0.9), **common)
     leg.set_label("status-legend")
     cmap, norm = matplotlib.colormaps[AREA_CMAP], Normalize(0, 100)
     areas = [Patch(facecolor=cmap(norm(pct.get(name, 0.0))), alpha=AREA_ALPHA, edgecolor="#2f6b3a",
-                   label=f"{_area_mark(programme, name)} {vocab('area', name, lang, programme)}  {pct.get(name, 0):.0f}%")
+                   label=f"{_area_mark(programme, name)} {vocab('area', name, lang, programme)}  {number(pct.get(name, 0), unit='%')}")
              for name in programme.area_names]
     fig.legend(handles=areas, title=t("brief.map.legend_area", lang), bbox_to_anchor=(lx, 0.52), **common)
 
@@ -220,5 +219,5 @@ def _draw_footer(fig: Figure, ds: Dataset, lang: str) -> None:
     parts = [t("brief.source", lang, source=settings.data_source)]
     if settings.map_review_no:
         parts.append(t("brief.map.review_no", lang, no=settings.map_review_no))
-    fig.text(0.005, 0.04, "  ".join(p for p in parts if p), fontsize=7.5, color="#5f6368", va="center")
+    fig.text(0.005, 0.04, "  ".join(p for p in parts if p), fontsize=7.5, color=colors.GREY, va="center")
     fig.text(0.005, 0.014, t("brief.map.note", lang), fontsize=7.5, color="#9c2f1f", va="center")

@@ -56,17 +56,18 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo import asof, schema
+from geo import asof, colors, fonts, schema
 from geo.asof import AsOfLike
 from geo.crs import convert_geoseries
 from geo.dataset import Dataset
+from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.maps import points
-from geo.maps.offline import offline_map
+from geo.maps.offline import add_to_head, offline_map
 from geo.programme import Programme
 from geo.settings import Settings, get_settings
 
@@ -77,16 +78,13 @@ LAYERS: tuple[str, ...] = (
 THEMES: dict[str, dict[str, str]] = {
     "light": {"bg": "#eef1f4", "district": "#1f2d3d", "sub": "#8a96a3", "key_sub": "#c0392b",
               "area": "#2c6fbb", "area_fill": "#2c6fbb", "text": "#1f2d3d", "panel": "rgba(255,255,255,.92)",
-              "hl": "#d81b60", "dot_stroke": "#ffffff"},
+              "hl": colors.HIGHLIGHT, "dot_stroke": "#ffffff"},
     "dark": {"bg": "#0b1622", "district": "#7fd3ff", "sub": "#3f5870", "key_sub": "#ffb74d",
              "area": "#4fc3f7", "area_fill": "#4fc3f7", "text": "#e8f1fa", "panel": "rgba(10,22,34,.85)",
              "hl": "#ffd54f", "dot_stroke": "#0b1622"},
 }
-ELEVATOR_COLOR = "#8e44ad"
-EV_COLOR = "#00897b"
-GREENWAY_STYLE = {"tianfu": {"color": "#2e7d32", "weight": 4}, "community": {"color": "#66bb6a", "weight": 2.5, "dashArray": "6 4"}}
-#: Area fill ramp for % completed (0 -> 100), light to dark green.
-PROGRESS_RAMP = ("#f1f8e9", "#c5e1a5", "#9ccc65", "#7cb342", "#558b2f", "#33691e")
+GREENWAY_STYLE = {"tianfu": {"color": colors.GREENWAY["tianfu"], "weight": 4},
+                  "community": {"color": colors.GREENWAY["community"], "weight": 2.5, "dashArray": "6 4"}}
 _DECIMALS = points.DECIMALS  # ~0.1 m: coordinates are rounded in the GeoJSON sent to the browser
 
 
@@ -316,11 +314,12 @@ def _subdistrict_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
 
 
 def progress_color(pct: float | None) -> str:
-    """Fill colour for an area's % completed (0-100) on :data:`PROGRESS_RAMP`; grey if None."""
+    """Fill colour for an area's % completed (0-100) on ``colors.PROGRESS_RAMP``; ``colors.NO_DATA`` if None."""
+    ramp = colors.PROGRESS_RAMP
     if pct is None or (isinstance(pct, float) and math.isnan(pct)):
-        return "#cfd8dc"
-    step = min(int(max(pct, 0.0) / 100.0 * (len(PROGRESS_RAMP) - 1) + 0.5), len(PROGRESS_RAMP) - 1)
-    return PROGRESS_RAMP[step]
+        return colors.NO_DATA
+    step = min(int(max(pct, 0.0) / 100.0 * (len(ramp) - 1) + 0.5), len(ramp) - 1)
+    return ramp[step]
 
 
 def _label_points(frame: gpd.GeoDataFrame, basemap: str) -> list[tuple[float, float]]:
@@ -360,7 +359,7 @@ def _area_props(ds: Dataset, o: MapOptions) -> list[dict[str, Any]]:
     for name, (lx, ly) in zip(ds.areas["name"], _label_points(ds.areas, o.basemap)):
         label = vocab("area", name, o.lang, ds.programme)
         pct = None if o.area_values is None else o.area_values.get(name)
-        text = label if pct is None else f"{label} {pct:.0f}%"
+        text = label if pct is None else f"{label} {number(pct, unit='%')}"
         props.append({"t": text, "fc": progress_color(pct) if o.area_values is not None else "",
                       "h": int(name == o.highlight_area), "lx": lx, "ly": ly})
     return props
@@ -389,7 +388,7 @@ def _completed_greenways(greenways: gpd.GeoDataFrame, as_of: AsOfLike) -> gpd.Ge
 
 def _greenway_layer(ds: Dataset, as_of: AsOfLike, o: MapOptions) -> folium.GeoJson:
     g = _completed_greenways(ds.greenways, as_of)
-    props = [{"lv": lv, "t": f"{nm} · {vocab('greenway_level', lv, o.lang)} · {km:.1f} {t('unit.km', o.lang)}"}
+    props = [{"lv": lv, "t": f"{nm} · {vocab('greenway_level', lv, o.lang)} · {number(km, 1, unit=t('unit.km', o.lang))}"}
              for nm, lv, km in zip(g["name"], g["level"], g["length_km"])]
     styles = json.dumps(GREENWAY_STYLE)
     style = f"function (f) {{ var s = ({styles})[f.properties.lv] || {{}}; return Object.assign({{opacity: 0.9}}, s); }}"
@@ -403,7 +402,7 @@ def _greenway_layer(ds: Dataset, as_of: AsOfLike, o: MapOptions) -> folium.GeoJs
 
 def _status_js(o: MapOptions) -> str:
     """JS object literal: status key -> {c: colour, l: label in the map's language}."""
-    table = {s: {"c": schema.STATUS_COLORS[s], "l": vocab("status", s, o.lang)} for s in schema.STATUSES}
+    table = {s: {"c": colors.STATUS[s], "l": vocab("status", s, o.lang)} for s in schema.STATUSES}
     return json.dumps(table, ensure_ascii=False)
 
 
@@ -437,12 +436,12 @@ def _compound_popup_fn(o: MapOptions) -> str:
 
 def _compound_style_js(o: MapOptions, radius: float, selected: bool = False) -> str:
     c = THEMES[o.theme]
-    colors, muted = json.dumps(schema.STATUS_COLORS), json.dumps({s: 1 for s in o.mute_statuses})
+    fills, muted = json.dumps(colors.STATUS), json.dumps({s: 1 for s in o.mute_statuses})
     stroke, weight = (c["hl"], 3) if selected else (c["dot_stroke"], 0.6)
     return (f"function (f) {{ var m = !{int(selected)} && ({muted})[f.properties.s];"
             f" var k = window.qyK || 1;"
             f" return {{radius: k * (m ? {radius * 0.6:.2f} : {radius}), color: '{stroke}', weight: m ? 0 : {weight},"
-            f" opacity: 1, fillColor: ({colors})[f.properties.s] || '#999', fillOpacity: m ? 0.45 : 0.92}}; }}")
+            f" opacity: 1, fillColor: ({fills})[f.properties.s] || '#999', fillOpacity: m ? 0.45 : 0.92}}; }}")
 
 
 #: Compound dots share one canvas renderer per layer (thousands of points stay fast).
@@ -488,13 +487,13 @@ def _additions(ds: Dataset, compounds: gpd.GeoDataFrame, as_of: AsOfLike, o: Map
         text = [t("map.tip.elevators", o.lang, name=names[c], n=int(n), done=int(d)) if names[c] else ""
                 for c, n, d in zip(per["compound_id"], per["n"], per["done"])]
         out.append(_addition_layer(_addition_features(per, compounds, text, o.basemap), o,
-                                   name=t("map.layer.elevators", o.lang), color=ELEVATOR_COLOR, key="elevators"))
+                                   name=t("map.layer.elevators", o.lang), color=colors.ELEVATOR, key="elevators"))
     if "ev_chargers" in o.layers:
         per = _charger_points(ds, compounds, as_of)
         text = [t("map.tip.ev_chargers", o.lang, name=names[c], n=int(n)) if names[c] else ""
                 for c, n in zip(per["compound_id"], per["n"])]
         out.append(_addition_layer(_addition_features(per, compounds, text, o.basemap), o,
-                                   name=t("map.layer.ev_chargers", o.lang), color=EV_COLOR, key="ev_chargers"))
+                                   name=t("map.layer.ev_chargers", o.lang), color=colors.EV_CHARGER, key="ev_chargers"))
     return out
 
 
@@ -552,17 +551,17 @@ def _swatch(color: str, label: str, shape: str = "dot") -> str:
 def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES) -> str:
     """The legend's HTML: statuses, area progress ramp (if coloured), additions, greenways."""
     rows = [f'<div class="qy-legend-title">{escape(t("map.legend.status", o.lang))}</div>']
-    rows += [_swatch(schema.STATUS_COLORS[s], vocab("status", s, o.lang)) for s in statuses]
+    rows += [_swatch(colors.STATUS[s], vocab("status", s, o.lang)) for s in statuses]
     if o.area_values is not None and "areas" in o.layers:
         rows.append(f'<div class="qy-legend-title">{escape(t("map.legend.area_progress", o.lang))}</div>')
-        boxes = "".join(f'<span class="qy-sw" style="background:{c}"></span>' for c in PROGRESS_RAMP)
+        boxes = "".join(f'<span class="qy-sw" style="background:{c}"></span>' for c in colors.PROGRESS_RAMP)
         rows.append(f'<div class="qy-ramp">0%&nbsp;{boxes}&nbsp;100%</div>')
-    extra = [("elevators", ELEVATOR_COLOR, "map.layer.elevators", "dot"),
-             ("ev_chargers", EV_COLOR, "map.layer.ev_chargers", "dot")]
+    extra = [("elevators", colors.ELEVATOR, "map.layer.elevators", "dot"),
+             ("ev_chargers", colors.EV_CHARGER, "map.layer.ev_chargers", "dot")]
     rows += [_swatch(color, t(key, o.lang), shape) for layer, color, key, shape in extra
              if layer in o.layers and layer in o.show_layers]
     if "greenways" in o.layers:
-        rows += [_swatch(GREENWAY_STYLE[lv]["color"], vocab("greenway_level", lv, o.lang), "line")
+        rows += [_swatch(colors.GREENWAY[lv], vocab("greenway_level", lv, o.lang), "line")
                  for lv in schema.GREENWAY_LEVELS]
     return '<div class="qy-legend">' + "".join(rows) + "</div>"
 
@@ -584,7 +583,7 @@ _FILL_CSS = """.leaflet-tooltip.qy-area-label { font-size: clamp(13px, 1.3vw, 52
 def _css(o: MapOptions) -> str:
     c = THEMES[o.theme]
     return f"""<style>
-.leaflet-container.leaflet-container {{ background: {c['bg']}; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }}
+.leaflet-container.leaflet-container {{ background: {c['bg']}; font-family: {fonts.css_font_family()}; }}
 .qy-legend {{ background: {c['panel']}; color: {c['text']}; padding: .5em .7em; border-radius: 6px; font-size: 12px; line-height: 1.5; box-shadow: 0 1px 4px rgba(0,0,0,.25); }}
 .qy-legend-title {{ font-weight: 700; margin-top: .2em; }}
 .qy-row {{ display: flex; align-items: center; gap: .45em; white-space: nowrap; }}
@@ -618,11 +617,12 @@ setTimeout(refit, 0);
 """
 
 
-def _fit_padding(o: MapOptions) -> dict[str, tuple[int, int]]:
-    """fitBounds padding (px) that keeps the legend's side free when zoomed to the areas."""
+def _fit_padding(o: MapOptions) -> tuple[tuple[int, int], tuple[int, int]]:
+    """fitBounds padding (px, top left and bottom right) that keeps the legend's side free when
+    zoomed to the areas."""
     side = 170 if o.legend and o.fit == "areas" else 10
     left = o.legend_position.endswith("left")
-    return {"padding_top_left": (side if left else 10, 10), "padding_bottom_right": (10 if left else side, 10)}
+    return (side if left else 10, 10), (10 if left else side, 10)
 
 
 def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
@@ -632,11 +632,12 @@ def _base_map(ds: Dataset, o: MapOptions, s: Settings) -> folium.Map:
     fmap = offline_map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=o.zoom_start,
                        asset_base=s.asset_base, zoom_control=o.zoom_control, zoom_snap=0.25,
                        attribution_control=True)
-    fmap.get_root().header.add_child(Element(_css(o)), name="qy_css")
+    add_to_head(fmap, _css(o), "qy_css")
     _add_basemap(fmap, o, s)
     if view is not None:
         minx, miny, maxx, maxy = view
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], **_fit_padding(o))
+    top_left, bottom_right = _fit_padding(o)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=top_left, padding_bottom_right=bottom_right)
     if o.fill_frame:
         _LayerScript(_FILL_FRAME_JS.replace("__BOUNDS__", json.dumps([[miny, minx], [maxy, maxx]]))).add_to(fmap)
     if s.map_review_no:

@@ -196,9 +196,8 @@ def _attributes(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     out["is_old"] = is_old
     out["year_built"] = np.where(is_old, rng.integers(1978, 2005, n), rng.integers(2005, 2023, n))
-    out["decision"] = np.select([cat == "not_old", cat == "no_need", cat == "redeveloped"],
-                                [None, schema.DECISION_NO_NEED, schema.DECISION_REDEVELOPED],
-                                default=schema.DECISION_ELIGIBLE)
+    decided = {"not_old": None, "no_need": schema.DECISION_NO_NEED, "redeveloped": schema.DECISION_REDEVELOPED}
+    out["decision"] = [decided.get(c, schema.DECISION_ELIGIBLE) for c in cat]
     out["batch"] = np.where(np.isin(cat, schema.BATCHES), cat, None)
     hh = np.clip(rng.lognormal(4.35, 0.55, n), 12, 900).round().astype(int)
     for batches, total in ((list(schema.FYP14_BATCHES), FYP14_HOUSEHOLDS_TARGET),
@@ -484,7 +483,8 @@ def greenways_sample(rng: np.random.Generator, district: gpd.GeoDataFrame,
     outline = max(getattr(outline, "geoms", [outline]), key=lambda g: g.area)
     keys = subdistricts[subdistricts["is_key"]].to_crs(METRIC_CRS)
     tianfu_names = ["锦江绿道青羊段", "清水河绿道", "浣花溪绿道", "金沙绿道", "青羊大道绿道", "摸底河绿道", "江安河绿道"]
-    specs = [("tianfu", 2022, km, tianfu_names[i]) for i, km in enumerate(TIANFU_2022_KM)]
+    specs: list[tuple[str, int, float, str | None]] = [("tianfu", 2022, km, tianfu_names[i])
+                                                       for i, km in enumerate(TIANFU_2022_KM)]
     specs += [("tianfu", y, km, tianfu_names[5 + i]) for i, (y, km) in enumerate(TIANFU_LATER)]
     for year, n in COMMUNITY_GREENWAYS.items():
         specs += [("community", year, float(np.round(rng.uniform(.4, 1.6), 2)), None) for _ in range(n)]

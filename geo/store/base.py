@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.asof import AsOfLike
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import bilingual
 from geo.metrics import By, Facts, facts_from_dataset, filter_dataset
 from geo.programme import Programme
 
@@ -33,11 +33,6 @@ EDIT_KEYS: dict[str, tuple[str, ...]] = {
     "compounds": ("compound_id",), "works": ("compound_id", "work"),
     "elevators": ("elevator_id",), "funding": ("compound_id", "year", "source"),
 }
-
-
-def bilingual(key: str, /, **fmt: Any) -> str:
-    """``中文 / English`` text of a translation key (messages of store errors)."""
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
 
 
 def now_text() -> str:

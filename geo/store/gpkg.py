@@ -83,7 +83,7 @@ AUX_TABLES: dict[str, str] = {
 
 
 def _missing(path: Path) -> StoreError:
-    return StoreError(f"{bilingual('store.missing', store=path)} (QY_STORE; python -m geo build-sample)")
+    return StoreError(bilingual("store.missing", store=path))
 
 
 class GpkgStore(Store):

@@ -4,7 +4,8 @@ Used by ``python -m geo migrate`` through ``geo.writes.copy_store`` (which check
 """
 from __future__ import annotations
 
-from geo.store.base import History, Store, StoreError, bilingual
+from geo.i18n import bilingual
+from geo.store.base import History, Store, StoreError
 
 
 def copy_store(source: Store, target: Store) -> History:

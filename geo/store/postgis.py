@@ -49,6 +49,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from geo import metrics
 from geo.asof import AsOf, AsOfLike
 from geo.dataset import DATE_COLUMNS, LAYERS, Dataset, parse_dates
+from geo.i18n import bilingual
 from geo.programme import PROGRAMME_TABLES, Programme, programme_from_tables
 from geo.settings import STORAGE_CRS
 from geo.store import postgis_facts
@@ -68,7 +69,6 @@ from geo.store.base import (
     UserRecord,
     Version,
     audit_text,
-    bilingual,
     now_text,
 )
 

@@ -47,3 +47,13 @@ def test_derived_values_are_keyed_by_the_handle_they_came_from(store):
     before, after = cached.stats(first, DAY), cached.stats(second, DAY)
     assert after["compounds"]["completed"] == before["compounds"]["completed"] - 1
     assert cached.stats(first, DAY) == before  # the older handle still gets its own figures
+
+
+def test_a_record_is_read_per_handle_and_none_for_an_unknown_id(store):
+    first = cached.load()
+    assert cached.record_view(first, "QY-0001", DAY, "zh").title.endswith("（QY-0001）")
+    assert cached.record_view(first, "QY-9999", DAY, "zh") is None
+    store.apply_changes("QY-0001", [Change("compounds", ("QY-0001",), "actual_finish", None, None)],
+                        user="ed", etag=store.etag("QY-0001"))
+    facts = dict(cached.record_view(cached.load(), "QY-0001", DAY, "en").facts)
+    assert facts["Actual finish"] == "—" and dict(cached.record_view(first, "QY-0001", DAY, "en").facts)["Actual finish"] != "—"

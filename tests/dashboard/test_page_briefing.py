@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import kpis
-from geo import metrics
+from geo import kpis, metrics
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import open_store
 from tests.apptest_support import html_blocks

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import kpis
 from dashboard.map_component import own_script
-from geo import metrics
+from geo import kpis, metrics
 from geo.sample.programme import QINGYANG
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import open_store

@@ -109,16 +109,16 @@ def test_district_areas_table_and_map_agree(sample, day, flt):
     assert (totals["compounds"], totals["elevators"], totals["ev_chargers"]) == (
         s["compounds"]["surveyed"], s["elevators"]["total"], s["ev_chargers"])
 
-    # per-area rows (with "outside any area") and per-subdistrict rows = the district's 14th FYP
+    # per-area rows (with "outside any area") = the district's 14th FYP
     fyp = table[table["batch"].isin(schema.FYP14_BATCHES)]
     assert s["fyp14"]["compounds"] == len(fyp)
-    for rows in (metrics.progress_by_area(sub, day), metrics.progress_by_subdistrict(sub, day)):
-        assert rows["compounds"].sum() == len(fyp)
-        for status in schema.PROGRAMME_STATUSES:
-            assert rows[status].sum() == s["fyp14"][status] == (fyp["status"] == status).sum()
-        for column in ("households", "elevators", "ev_chargers"):
-            assert rows[column].sum() == fyp[column].sum(), column
-        assert rows["funding_wan_yuan"].sum() == pytest.approx(_money(fyp), **_near(len(fyp)))
+    rows = metrics.progress_by_area(sub, day)
+    assert rows["compounds"].sum() == len(fyp)
+    for status in schema.PROGRAMME_STATUSES:
+        assert rows[status].sum() == s["fyp14"][status] == (fyp["status"] == status).sum()
+    for column in ("households", "elevators", "ev_chargers"):
+        assert rows[column].sum() == fyp[column].sum(), column
+    assert rows["funding_wan_yuan"].sum() == pytest.approx(_money(fyp), **_near(len(fyp)))
     years = metrics.progress_by_year(sub.compounds, day)
     assert years["completed"].sum() == s["fyp14"]["completed"]
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from geo.audit import EditError, diff_records, record_from_dataset, record_from_input, record_from_rows
-from tests.store_support import scratch_sample
+from geo.audit import EditError, diff_records, record_from_input, record_from_rows
+from tests.store_support import record_in_dataset, scratch_sample
 
 
 @pytest.fixture()
@@ -21,7 +21,7 @@ def _edited(record, **changes):
 
 
 def test_diff_covers_dates_works_elevators_and_funding(sample):
-    before = record_from_dataset(sample, "QY-0004")
+    before = record_in_dataset(sample, "QY-0004")
     data = before.model_dump()
     data["actual_finish"] = dt.date(2023, 5, 1)
     data["works"] = [*data["works"], {"work": "ev_chargers", "quantity": 8}]
@@ -37,7 +37,7 @@ def test_diff_covers_dates_works_elevators_and_funding(sample):
 
 
 def test_bad_edit_is_refused_with_bilingual_reason(sample):
-    record = record_from_dataset(sample, "QY-0001")
+    record = record_in_dataset(sample, "QY-0001")
     with pytest.raises(EditError, match="finish .* before start") as info:
         _edited(record, actual_start=dt.date(2020, 5, 1), actual_finish=dt.date(2020, 1, 1))
     assert "无效" in str(info.value)
@@ -47,7 +47,7 @@ def test_bad_edit_is_refused_with_bilingual_reason(sample):
 
 def test_the_record_from_stored_rows_is_the_record_from_the_data_set(store, sample):
     for cid in ("QY-0001", "QY-0004"):
-        assert record_from_rows(store.compound(cid)) == record_from_dataset(sample, cid)
+        assert record_from_rows(store.compound(cid)) == record_in_dataset(sample, cid)
     with pytest.raises(EditError, match="QY-9999"):
         record_from_rows(store.compound("QY-9999"))
 

@@ -128,11 +128,6 @@ def test_selection_totals_on_tiny(tiny):
                    "funding_wan_yuan": 120.5}
 
 
-def test_select_ids_keeps_order(tiny):
-    s = F.summarize_compounds(tiny, AS_OF)
-    assert ids(F.select_ids(s, ["QY-C", "QY-A", "nope"])) == ["QY-A", "QY-C"]
-
-
 # --- the sample agrees with geo.metrics ------------------------------------------------------
 def test_unfiltered_totals_equal_metrics(sample):
     got = F.selection_totals(F.apply_filters(sample, F.CompoundFilter(), dt.date(2022, 12, 9)))
@@ -285,3 +280,42 @@ def test_option_labels():
     assert F.option_label("subdistrict", "少城", "en", QINGYANG) == "Shaocheng ★"
     assert F.option_label("subdistrict", "光华", "zh", QINGYANG) == "光华"
     assert F.option_label("status", "completed", "en", QINGYANG) == "Completed"
+
+
+# --- the filter form --------------------------------------------------------------------------
+EXTENTS = {"year_built": (1950, 2010), "households": (10, 5000), "funding": (0, 2000)}
+
+
+@settings(max_examples=100, deadline=None)
+@given(filters_strategy)
+def test_form_values_give_back_the_filter_within_the_extents(flt):
+    values = F.form_values(flt, EXTENTS)
+    assert set(values) == set(F.FORM_FIELDS)
+    back = F.filter_from_form(values, EXTENTS)
+    assert back.model_dump(exclude={f"{r}_{e}" for r in ("year_built", "households", "funding") for e in ("min", "max")}) \
+        == flt.model_dump(exclude={f"{r}_{e}" for r in ("year_built", "households", "funding") for e in ("min", "max")})
+    assert F.filter_from_form(F.form_values(back, EXTENTS), EXTENTS) == back  # stable once clamped
+
+
+def test_form_ranges_are_open_at_their_extents_and_typed():
+    flt = F.filter_from_form({**F.form_values(F.CompoundFilter(), EXTENTS), "year_built": (1980, 2010),
+                              "funding": (100.0, 2000.0)}, EXTENTS)
+    assert (flt.year_built_min, flt.year_built_max, flt.funding_min, flt.funding_max) == (1980, None, 100.0, None)
+    assert isinstance(flt.year_built_min, int)
+    assert F.form_values(F.CompoundFilter(funding_min=5), EXTENTS)["funding"] == (5.0, 2000.0)
+    assert F.form_options("work", QINGYANG)[0] == F.ELEVATOR and F.form_options("area", QINGYANG)[-1] == schema.NO_AREA
+
+
+def test_the_url_filter_wins_over_the_default():
+    last = F.CompoundFilter(statuses=("planned",))
+    assert F.filter_from_url({"lang": "en"}, QINGYANG, last) == last
+    assert F.filter_from_url({}, QINGYANG) == F.CompoundFilter()
+    assert F.filter_from_url({"status": "completed"}, QINGYANG, last) == F.CompoundFilter(statuses=("completed",))
+
+
+def test_scope_shape(tiny):
+    view = {"_southWest": {"lat": 30.66, "lng": 104.03}, "_northEast": {"lat": 30.68, "lng": 104.06}}
+    assert F.scope_shape("all", [SQUARE], view) is None
+    assert F.scope_shape("drawn", [SQUARE], view).equals(F.shape_from_drawing([SQUARE]))
+    assert F.scope_shape("view", [SQUARE], view).equals(F.shape_from_bounds(view))
+    assert F.scope_shape("drawn", None, view) is None and set(F.SCOPES) == {"all", "drawn", "view"}

@@ -3,17 +3,18 @@ from pathlib import Path
 import pytest
 
 from geo import fonts
+from tests.font_support import missing_glyphs
 
 
 def test_default_font_is_the_debian_truetype_one():
     font = fonts.cjk_font()
     assert font.path == fonts.CJK_FONT_FILE
     assert "WenQuanYi" in font.family
-    assert fonts.missing_glyphs("青羊区老旧小区连片改造“一张图” 2022年 57,800户 ①") == ""
+    assert missing_glyphs("青羊区老旧小区连片改造“一张图” 2022年 57,800户 ①") == ""
 
 
 def test_missing_glyphs_reports_what_would_be_tofu():
-    assert fonts.missing_glyphs("青\U00020000\U00020000") == "\U00020000"
+    assert missing_glyphs("青\U00020000\U00020000") == "\U00020000"
 
 
 def test_env_override(monkeypatch):
@@ -52,3 +53,11 @@ def test_mpl_context_sets_the_font_and_restores_after():
     with fonts.mpl_context():
         assert matplotlib.rcParams["font.family"][0] == fonts.cjk_font().family
     assert list(matplotlib.rcParams["font.family"]) == before
+
+
+def test_one_stack_for_css_and_the_deck():
+    css = fonts.css_font_family()
+    assert css.startswith('"Noto Sans CJK SC", ') and css.endswith('"Microsoft YaHei", sans-serif')
+    assert all(f'"{face}"' in css for face in fonts.CJK_FONT_STACK)
+    assert fonts.OFFICE_FONT in fonts.CJK_FONT_STACK
+    assert fonts.mpl_rc()["font.family"][1:] == [fonts.LATIN_FALLBACK]

@@ -7,11 +7,12 @@ import re
 import pytest
 
 from geo import progress_fields as pf
-from geo.audit import EditError, record_from_dataset
+from geo.audit import EditError
+from tests.store_support import record_in_dataset
 
 
 def test_every_field_name_parses_and_applies(sample):
-    record = record_from_dataset(sample, "QY-0004")
+    record = record_in_dataset(sample, "QY-0004")
     elevator = record.elevators[0].elevator_id
     after = pf.apply_assignments(record, [pf.parse_assignment(text) for text in (
         "plan_start=2016-01-04", "actual_finish=", "actual_start=",
@@ -45,14 +46,14 @@ def test_unknown_fields_and_malformed_values_name_what_is_valid(text, words):
 
 
 def test_a_row_the_record_lacks_is_refused_where_rows_are_not_added(sample):
-    record = record_from_dataset(sample, "QY-0004")
+    record = record_in_dataset(sample, "QY-0004")
     with pytest.raises(pf.FieldError, match="EL-0001") as info:
         pf.apply_assignments(record, [pf.parse_assignment("elevators.QY-0001-E09.actual_start=2024-01-01")])
     assert "QY-0004" in str(info.value)
 
 
 def test_values_the_record_cannot_take_are_edit_errors(sample):
-    record = record_from_dataset(sample, "QY-0001")
+    record = record_in_dataset(sample, "QY-0001")
     with pytest.raises(EditError, match="before start"):
         pf.apply_assignments(record, [pf.parse_assignment("actual_finish=2000-01-01")])
     with pytest.raises(EditError):

@@ -6,7 +6,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from geo import metrics, schema
+from geo import colors, metrics, schema
 from geo.brief import charts
 from geo.settings import REPORT_DATE
 
@@ -35,8 +35,8 @@ def test_charts_have_their_size_colours_and_every_glyph(stats, lang):
     assert not [w for w in caught if "missing from" in str(w.message)]
     assert years.shape == (500, 700, 3)
     for status in schema.PROGRAMME_STATUSES:  # 2022: completed and building; 2023-24: planned
-        assert _has(years, schema.STATUS_COLORS[status]), status
+        assert _has(years, colors.STATUS[status]), status
     for group in schema.FUNDING_GROUPS:
-        assert _has(money, charts.GROUP_COLORS[group], 20), group
+        assert _has(money, colors.GROUP[group], 20), group
     for stage in schema.ELEVATOR_STAGES:
-        assert _has(lifts, schema.STATUS_COLORS[stage]), stage
+        assert _has(lifts, colors.STATUS[stage]), stage

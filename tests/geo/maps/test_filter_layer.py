@@ -2,9 +2,10 @@ import json
 import re
 
 from geo import filters as F
-from geo.maps.filter_layer import SHOWN_ATTR, explorer_map, filter_group
-from geo.maps.offline import external_urls, offline_map, remote_assets
+from geo.maps.filter_layer import SHOWN_ATTR, drawing_group, explorer_groups, explorer_map, filter_group, returned_objects
+from geo.maps.offline import offline_map
 from tests.geo.tiny_data import tiny_dataset
+from tests.offline_support import external_urls, remote_assets
 
 
 def _html(fmap) -> str:
@@ -49,3 +50,24 @@ def test_filter_group_without_ids_shows_everything_and_keeps_the_view():
     html = _script(filter_group(None))
     assert "var want = null" in html and "var fit = null" in html
 
+
+
+def test_drawing_group_shows_the_kept_shape_and_nothing_when_none():
+    assert drawing_group(None) is None and drawing_group([]) is None
+    square = {"type": "Feature", "properties": {},
+              "geometry": {"type": "Polygon", "coordinates": [[[104.0, 30.6], [104.1, 30.6], [104.1, 30.7], [104.0, 30.6]]]}}
+    html = _script(drawing_group([square], lang="en"))
+    assert "104.1" in html and "dashArray: '6 4'" in html and "interactive: false" in html
+
+
+def test_explorer_groups_filter_highlight_and_drawing():
+    ds = tiny_dataset()
+    assert len(explorer_groups(ds, shown=None, fit_key="{}", highlight=[], drawings=None)) == 1
+    groups = explorer_groups(ds, shown=["QY-A"], fit_key="{}", highlight=["QY-B"], drawings=[{"type": "Polygon",
+                             "coordinates": [[[104.0, 30.6], [104.1, 30.6], [104.1, 30.7], [104.0, 30.6]]]}], lang="en")
+    fmap = offline_map(location=[30.67, 104.05], zoom_start=13)
+    for group in groups:
+        group.add_to(fmap)
+    html = _html(fmap)
+    assert len(groups) == 3 and '["QY-A"]' in html and "data-qy-selected" in html and "dashArray: '6 4'" in html
+    assert returned_objects("view")[-1] == "bounds" and "bounds" not in returned_objects("drawn")

@@ -1,18 +1,12 @@
-"""geo/maps/offline.py: folium maps whose HTML loads nothing from a CDN."""
+"""geo/maps/offline.py: folium maps whose HTML loads nothing from a CDN (checked by tests/offline_support.py)."""
 from __future__ import annotations
 
 import branca.colormap
 import folium
 import pytest
 
-from geo.maps.offline import (
-    DEFAULT_ASSET_BASE,
-    add_draw,
-    asset_base_of,
-    external_urls,
-    offline_map,
-    remote_assets,
-)
+from geo.maps.offline import DEFAULT_ASSET_BASE, add_draw, asset_base_of, offline_map
+from tests.offline_support import external_urls, remote_assets
 
 CHENGDU = [30.67, 104.05]  # WGS-84 lat, lon
 SQUARE = {

@@ -8,10 +8,11 @@ from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 from PIL import Image
 
-from geo import fonts, metrics, schema
+from geo import colors, fonts, metrics, schema
 from geo.asof import derive_status
 from geo.maps import staticmap
 from geo.settings import METRIC_CRS, REPORT_DATE
+from tests.font_support import missing_glyphs
 
 W, H = 2000, 920
 
@@ -52,7 +53,7 @@ def test_legend_patches_have_the_status_colours_and_counts(drawn, sample):
     for status, patch, text in zip(schema.STATUSES, legend.get_patches(), legend.get_texts()):
         box = patch.get_window_extent(renderer)
         x, y = int((box.x0 + box.x1) / 2), int(H - (box.y0 + box.y1) / 2)
-        assert tuple(pixels[y, x]) == _rgb(schema.STATUS_COLORS[status]), status
+        assert tuple(pixels[y, x]) == _rgb(colors.STATUS[status]), status
         assert text.get_text().endswith(f"{counts[status]:,}")
 
 
@@ -72,7 +73,7 @@ def test_isolated_compounds_are_drawn_in_their_status_colour(drawn, sample):
     assert len(lonely) >= 8
     for i in lonely:
         x, y = int(np.floor(xy[i, 0])), int(np.floor(H - xy[i, 1]))
-        assert tuple(pixels[y, x]) == _rgb(schema.STATUS_COLORS[status[i]]), sample.compounds.iloc[i]["compound_id"]
+        assert tuple(pixels[y, x]) == _rgb(colors.STATUS[status[i]]), sample.compounds.iloc[i]["compound_id"]
 
 
 def test_chinese_text_uses_the_cjk_font_and_no_glyph_is_missing(drawn):
@@ -83,7 +84,7 @@ def test_chinese_text_uses_the_cjk_font_and_no_glyph_is_missing(drawn):
     cjk = fonts.cjk_font()
     for t in texts:
         assert font_manager.findfont(t.get_fontproperties()) == str(cjk.path), t.get_text()
-        assert fonts.missing_glyphs(t.get_text(), cjk) == "", t.get_text()
+        assert missing_glyphs(t.get_text(), cjk) == "", t.get_text()
 
 
 def test_area_zooms_in_and_unknown_area_lists_valid_ones(sample, drawn):

@@ -6,15 +6,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from geo import schema
+from geo import colors, fonts, schema
 from geo.crs import convert
 from geo.maps import webmap
-from geo.maps.offline import external_urls, remote_assets
 from geo.sample.programme import QINGYANG
 from geo.settings import get_settings
 from tests.geo.maps.map_html import collections as _collections
 from tests.geo.maps.map_html import render as _render
 from tests.geo.tiny_data import tiny_dataset
+from tests.offline_support import external_urls, remote_assets
 
 REPORT_DAY = "2022-12-09"
 
@@ -79,8 +79,9 @@ def test_styling_is_in_js_not_one_case_per_feature(sample_map):
     _, html = sample_map
     assert "_styler" not in html and "case \"QY-" not in html
     assert "pointToLayer" in html and "L.canvas" in html
-    for color in schema.STATUS_COLORS.values():
+    for color in colors.STATUS.values():
         assert color in html
+    assert f"font-family: {fonts.css_font_family()};" in html  # the one CJK font stack
 
 
 def test_offline_by_default(sample_map):
@@ -110,11 +111,11 @@ def test_area_colours_follow_progress(sample):
     opts = webmap.MapOptions(area_values=values, area_labels=True, layers=("district", "areas"))
     html = _render(webmap.map_from_dataset(sample, options=opts))
     areas = _collections(html)[1]["features"]
-    assert areas[0]["properties"]["fc"] == webmap.PROGRESS_RAMP[-1]
-    assert areas[1]["properties"]["fc"] == webmap.PROGRESS_RAMP[0]
+    assert areas[0]["properties"]["fc"] == colors.PROGRESS_RAMP[-1]
+    assert areas[1]["properties"]["fc"] == colors.PROGRESS_RAMP[0]
     assert areas[0]["properties"]["t"].endswith("100%")
     assert "permanent: true" in html
-    assert webmap.progress_color(None) == "#cfd8dc" and webmap.progress_color(50) in webmap.PROGRESS_RAMP
+    assert webmap.progress_color(None) == colors.NO_DATA and webmap.progress_color(50) in colors.PROGRESS_RAMP
 
 
 def test_amap_shifts_layers_to_gcj02(tiny):

@@ -1,12 +1,12 @@
-"""dashboard.kpis, dashboard.charts and ui tables: tiles, charts and tables built from geo.metrics, nothing else."""
+"""dashboard.html_charts: charts and the area table built from geo.metrics, nothing else."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from dashboard import html_charts, kpis
-from geo import metrics, schema
+from dashboard import html_charts
+from geo import colors, metrics, schema
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import open_store
 
@@ -23,36 +23,9 @@ def stats(ds):
     return metrics.stats(ds, DAY)
 
 
-def test_briefing_tiles_carry_their_references(stats):
-    tiles = {k.key: k for k in kpis.briefing_kpis(stats, "zh")}
-    assert tiles["fyp14"].value == f"{stats['fyp14']['completed']:,}" and "619" in tiles["fyp14"].ref
-    assert tiles["eligible"].value == "1,034" and "1,267" in tiles["eligible"].ref and "415" in tiles["eligible"].ref
-    assert tiles["elevators"].value == "676" and tiles["elevators"].ref == "已完工 375 · 在建 301"
-    assert tiles["greenways"].value == "30.0" and "30" in tiles["greenways"].ref
-    assert tiles["funding"].value == f"{stats['funding_wan_yuan']['total'] / 10_000:,.2f}"
-    assert "57,800" in tiles["households"].ref
-    assert [k.label for k in kpis.briefing_kpis(stats, "en")][0] == "14th FYP completed"
-
-
-def test_number_helpers_and_dates():
-    assert kpis.number(57800) == "57,800" and kpis.number(23.8, 2) == "23.80"
-    assert kpis.percent(607, 619) == "98.1" and kpis.percent(1, 0) == "0" and kpis.percent(50, 50) == "100"
-    assert kpis.long_date(dt.date(2026, 11, 24), "zh") == "2026年11月24日 星期二"
-    assert kpis.long_date(dt.date(2026, 11, 24), "en") == "Tuesday, 24 November 2026"
-
-
-def test_area_and_district_tiles(ds, stats):
-    row = metrics.progress_by_area(ds, DAY).iloc[0]
-    tiles = {k.key: k.value for k in kpis.area_kpis(row, "zh")}
-    assert tiles["compounds"] == f"{row['completed']} / {row['compounds']}"
-    assert set(tiles) == {"compounds", "building", "households", "elevators", "chargers", "funding"}
-    strip = {k.key: k.value for k in kpis.district_kpis(stats, "zh")}
-    assert strip["elevators"] == "676" and strip["greenway"] == "30.0"
-
-
 def test_area_table_is_translated_and_complete(ds):
     progress = metrics.progress_by_area(ds, DAY)
-    table = kpis.area_table(progress, "en", ds.programme)
+    table = html_charts.area_table(progress, "en", ds.programme)
     assert list(table.columns)[:3] == ["Area", "Compounds", "Completed"]
     assert list(table["Area"])[:2] == ["Qingxi", "Songxianqiao"] and table["Area"].iloc[-1] == "Other (outside areas)"
     assert table["Compounds"].sum() == progress["compounds"].sum()
@@ -80,15 +53,14 @@ def test_charts_draw_every_bar_with_its_figures(ds, stats):
     source = html_charts.funding_source_html(stats["funding_wan_yuan"], "zh")
     assert source.count('class="qc-row"') == len(schema.FUNDING_SOURCES)
     assert f"{stats['funding_wan_yuan']['by_source']['special_bonds'] / 10_000:,.2f}" in source
-    assert html_charts.GROUP_COLORS["market"] in source
+    assert colors.GROUP["market"] in source
     group = html_charts.funding_group_html(stats["funding_wan_yuan"], "en")
     assert group.count('class="qc-row"') == 4 and "Government" in group and "%)" in group
 
 
-def test_table_html_formats_and_escapes():
-    import pandas as pd
-
-    from dashboard import ui
-
-    table = ui.table_html(pd.DataFrame({"名": ["<b>"], "n": [12345], "p": [98.25]}), {"p": "{:.1f}%"})
-    assert "&lt;b&gt;" in table and "<td>12,345</td>" in table and "<td>98.2%</td>" in table
+def test_area_table_html_writes_shares_and_money(ds):
+    progress = metrics.progress_by_area(ds, DAY)
+    block = html_charts.area_table_html(progress, "zh", ds.programme)
+    assert block.count("<tr>") == 1 + len(progress)
+    assert f"<td>{progress['pct_completed'].iloc[0]:.1f}%</td>" in block
+    assert f"<td>{progress['funding_wan_yuan'].iloc[0]:,.0f}</td>" in block
