@@ -31,6 +31,13 @@ The rules:
 Rule functions take a layer (a DataFrame of the store's columns; dates datetime64)
 and an as-of value (anything :meth:`AsOf.of` accepts) and return a new Series or frame
 aligned with the layer's index; nothing is mutated.
+
+**SQL twins** (``sql_*``): the same rules as SQL expressions over a table's columns, for
+queries that run in the database (``geo.store.postgis_facts``). Status and the elevator stage are
+evaluated from one rule table each (:data:`STATUS_RULES`, :data:`STAGE_RULES`) in both
+pandas and SQL; the others are written twice, side by side, and tests check that both give
+the same values for any date. Expressions are plain SQL text: D enters as a ``DATE``
+literal made from the ``AsOf`` (never from user text), columns as given by the caller.
 """
 from __future__ import annotations
 
@@ -157,27 +164,87 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
 
 
+# --- rule tables: one definition, evaluated in pandas and in SQL --------------------------------
+@dataclass(frozen=True)
+class When:
+    """One condition of a rule table; every part given must hold.
+
+    ``old``: the compound is (True) or is not (False) old; ``decision``: its renovation
+    decision; ``reached``: this date column is reached on D (:meth:`AsOf.reached`).
+    """
+
+    old: bool | None = None
+    decision: str | None = None
+    reached: str | None = None
+
+    def mask(self, frame: pd.DataFrame, d: AsOf) -> pd.Series:
+        """Where the condition holds in ``frame`` on D."""
+        out = pd.Series(True, index=frame.index)
+        if self.old is not None:
+            old = frame["is_old"].astype(bool)
+            out &= old if self.old else ~old
+        if self.decision is not None:
+            out &= frame["decision"] == self.decision
+        if self.reached is not None:
+            out &= d.reached(_dates(frame, self.reached))
+        return out
+
+    def sql(self, d: AsOf, alias: str = "") -> str:
+        """The condition as SQL over the columns of the table ``alias`` (a missing boolean counts as false)."""
+        parts = []
+        if self.old is not None:
+            parts.append(f"{'' if self.old else 'NOT '}COALESCE({_col(alias, 'is_old')}, false)")
+        if self.decision is not None:
+            parts.append(f"{_col(alias, 'decision')} = {_text(self.decision)}")
+        if self.reached is not None:
+            parts.append(sql_reached(_col(alias, self.reached), d))
+        return " AND ".join(parts) or "true"
+
+
+#: Status rules in order: the first that holds gives the status; none: planned (eligible
+#: compounds not yet started, including those not yet scheduled).
+STATUS_RULES: tuple[tuple[str, When], ...] = (
+    (schema.STATUS_NOT_OLD, When(old=False)),
+    (schema.STATUS_NO_NEED, When(decision=schema.DECISION_NO_NEED)),
+    (schema.STATUS_REDEVELOPED, When(decision=schema.DECISION_REDEVELOPED)),
+    (schema.STATUS_COMPLETED, When(decision=schema.DECISION_ELIGIBLE, reached="actual_finish")),
+    (schema.STATUS_UNDER_CONSTRUCTION, When(decision=schema.DECISION_ELIGIBLE, reached="actual_start")),
+)
+STATUS_DEFAULT = schema.STATUS_PLANNED
+#: Elevator stage rules (first that holds; none: planned).
+STAGE_RULES: tuple[tuple[str, When], ...] = (
+    ("completed", When(reached="actual_finish")),
+    ("under_construction", When(reached="actual_start")),
+)
+STAGE_DEFAULT = "planned"
+
+
+def _select(rules: tuple[tuple[str, When], ...], default: str, frame: pd.DataFrame, d: AsOf) -> np.ndarray:
+    return np.select([w.mask(frame, d) for _, w in rules], [v for v, _ in rules], default=default)
+
+
+def _case(rules: tuple[tuple[str, When], ...], default: str, d: AsOf, alias: str) -> str:
+    arms = " ".join(f"WHEN {w.sql(d, alias)} THEN {_text(v)}" for v, w in rules)
+    return f"(CASE {arms} ELSE {_text(default)} END)"
+
+
+def _col(alias: str, column: str) -> str:
+    return f'{alias}."{column}"' if alias else f'"{column}"'
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 # --- compounds ------------------------------------------------------------------------------
 def derive_status(compounds: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
-    """Status of every compound on ``as_of``: one of ``schema.STATUSES``.
+    """Status of every compound on ``as_of``: one of ``schema.STATUSES`` (:data:`STATUS_RULES`).
 
     Not old -> not_old; old but decided no_need/redeveloped -> that; eligible ->
     completed if actually finished by then, under_construction if actually started,
     otherwise planned (including eligible compounds not yet scheduled).
     """
-    d = AsOf.of(as_of)
-    finished = d.reached(_dates(compounds, "actual_finish"))
-    started = d.reached(_dates(compounds, "actual_start"))
-    eligible = compounds["decision"] == schema.DECISION_ELIGIBLE
-    old = compounds["is_old"].astype(bool)
-    status = np.select(
-        [~old, compounds["decision"] == schema.DECISION_NO_NEED,
-         compounds["decision"] == schema.DECISION_REDEVELOPED,
-         eligible & finished, eligible & started],
-        [schema.STATUS_NOT_OLD, schema.STATUS_NO_NEED, schema.STATUS_REDEVELOPED,
-         schema.STATUS_COMPLETED, schema.STATUS_UNDER_CONSTRUCTION],
-        default=schema.STATUS_PLANNED,
-    )
+    status = _select(STATUS_RULES, STATUS_DEFAULT, compounds, AsOf.of(as_of))
     return pd.Series(status, index=compounds.index, name="status")
 
 
@@ -207,11 +274,8 @@ def days_late(compounds: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
 
 # --- elevators ------------------------------------------------------------------------------
 def elevator_stage(elevators: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series:
-    """Stage of every elevator on ``as_of``: completed, under_construction or planned."""
-    d = AsOf.of(as_of)
-    done = d.reached(_dates(elevators, "actual_finish"))
-    started = d.reached(_dates(elevators, "actual_start"))
-    stage = np.select([done, started], ["completed", "under_construction"], default="planned")
+    """Stage of every elevator on ``as_of``: completed, under_construction or planned (:data:`STAGE_RULES`)."""
+    stage = _select(STAGE_RULES, STAGE_DEFAULT, elevators, AsOf.of(as_of))
     return pd.Series(stage, index=elevators.index, name="stage")
 
 
@@ -408,3 +472,64 @@ def resolved_same_day(issues: pd.DataFrame, as_of: AsOfLike = None) -> pd.Series
     d = AsOf.of(as_of)
     raised, resolved = _dates(issues, "raised_at"), _dates(issues, "resolved_at")
     return d.reached(resolved) & (resolved.dt.normalize() == raised.dt.normalize())
+# --- SQL twins (PostgreSQL; columns of the caller's table alias) ------------------------------------
+def sql_day(as_of: AsOfLike = None) -> str:
+    """D as a SQL ``DATE`` literal."""
+    return f"DATE '{AsOf.of(as_of).isoformat()}'"
+
+
+def sql_reached(column: str, as_of: AsOfLike = None) -> str:
+    """SQL twin of :meth:`AsOf.reached` for a ``date`` column: given and on D or before."""
+    return f"({column} IS NOT NULL AND {column} <= {sql_day(as_of)})"
+
+
+def sql_known(column: str, as_of: AsOfLike = None) -> str:
+    """SQL twin of :meth:`AsOf.known`: the date, or NULL when it is not reached on D."""
+    return f"(CASE WHEN {sql_reached(column, as_of)} THEN {column} END)"
+
+
+def sql_status(as_of: AsOfLike = None, alias: str = "") -> str:
+    """SQL twin of :func:`derive_status` over a compounds table (same rule table)."""
+    return _case(STATUS_RULES, STATUS_DEFAULT, AsOf.of(as_of), alias)
+
+
+def sql_days_late(as_of: AsOfLike = None, alias: str = "") -> str:
+    """SQL twin of :func:`days_late` over a compounds table: days behind plan (0 = on time)."""
+    d = AsOf.of(as_of)
+    day = sql_day(d)
+
+    def late(plan: str, actual: str) -> str:
+        p = _col(alias, plan)
+        return (f"(CASE WHEN NOT {sql_reached(_col(alias, actual), d)} AND {p} IS NOT NULL AND {day} - {p} > 0"
+                f" THEN {day} - {p} ELSE 0 END)")
+
+    eligible = When(decision=schema.DECISION_ELIGIBLE).sql(d, alias)
+    return (f"(CASE WHEN {eligible} THEN GREATEST({late('plan_finish', 'actual_finish')}, "
+            f"{late('plan_start', 'actual_start')}) ELSE 0 END)")
+
+
+def sql_elevator_stage(as_of: AsOfLike = None, alias: str = "") -> str:
+    """SQL twin of :func:`elevator_stage` over an elevators table (same rule table)."""
+    return _case(STAGE_RULES, STAGE_DEFAULT, AsOf.of(as_of), alias)
+
+
+def sql_elevators_completed_in_year(as_of: AsOfLike = None, alias: str = "") -> str:
+    """SQL twin of :func:`elevators_completed_in_year`."""
+    d = AsOf.of(as_of)
+    column = _col(alias, "actual_finish")
+    return f"({sql_reached(column, d)} AND EXTRACT(YEAR FROM {column}) = {d.year})"
+
+
+def sql_works_done(as_of: AsOfLike = None, alias: str = "") -> str:
+    """SQL twin of :func:`works_done` over a works table."""
+    return sql_reached(_col(alias, "actual_finish"), as_of)
+
+
+def sql_chargers_installed(as_of: AsOfLike = None, alias: str = "") -> str:
+    """SQL twin of :func:`chargers_installed` over a works table."""
+    return f"({_col(alias, 'work')} = {_text(EV_CHARGERS)} AND {sql_works_done(as_of, alias)})"
+
+
+def sql_funding_to_date(as_of: AsOfLike = None, alias: str = "") -> str:
+    """SQL twin of :func:`funding_to_date` over a funding table (year <= D's year)."""
+    return f"({_col(alias, 'year')} <= {AsOf.of(as_of).year})"

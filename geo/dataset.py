@@ -7,6 +7,7 @@ stored layer lacks is added, empty (:func:`conform_layer`). So a store of any ag
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
@@ -130,8 +131,17 @@ class Dataset:
         return self.meta.get("illustrative", "false") == "true"
 
     def with_layers(self, **layers: pd.DataFrame) -> Dataset:
-        """A copy with some layers replaced (its programme is read from the programme tables again)."""
-        return replace(self, **layers)
+        """A copy with some layers replaced (its programme is read from the programme tables again
+        when one of them is replaced, and shared otherwise)."""
+        if PROGRAMME_TABLES.keys() & layers.keys():
+            return replace(self, **layers)
+        unknown = layers.keys() - {f.name for f in fields(self) if f.init}
+        if unknown:
+            raise TypeError(f"not layers of a data set: {', '.join(sorted(unknown))}")
+        out = copy.copy(self)
+        for name, frame in layers.items():
+            object.__setattr__(out, name, frame)
+        return out
 
 
 def parse_dates(frame: pd.DataFrame) -> pd.DataFrame:

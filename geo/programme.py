@@ -111,9 +111,11 @@ class Programme:
     areas: tuple[Area, ...] = ()
     targets: tuple[Target, ...] = ()
     _by_code: dict[str, Place] = field(init=False, repr=False, compare=False)
+    _index: _Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {p.code: p for p in self.places})
+        object.__setattr__(self, "_index", _Index.of(self))
 
     # --- places -------------------------------------------------------------------------
     def title(self, lang: str = "zh") -> str:
@@ -136,14 +138,11 @@ class Programme:
 
     def full_name(self, lang: str = "zh") -> str:
         """The covered place after its ancestors: the city then the district in Chinese, "District, City" in English."""
-        chain = self.lineage(self.place)
-        if lang == "en":
-            return ", ".join(p.label("en") for p in reversed(chain))
-        return "".join(p.name for p in chain)
+        return self.place_name(self.place, lang)
 
     def at_level(self, level: str) -> tuple[Place, ...]:
         """The places of one level, in display order."""
-        return tuple(p for p in self.places if p.level == level)
+        return self._index.levels.get(level, ())
 
     @property
     def subdistricts(self) -> tuple[Place, ...]:
@@ -153,21 +152,91 @@ class Programme:
     @property
     def subdistrict_names(self) -> tuple[str, ...]:
         """Subdistrict names, in display order (how compounds name their subdistrict)."""
-        return tuple(p.name for p in self.subdistricts)
+        return self._index.subdistrict_names
 
     @property
     def key_subdistricts(self) -> tuple[str, ...]:
         """Names of the key (重点) subdistricts, in display order."""
-        return tuple(p.name for p in self.subdistricts if p.key)
+        return self._index.key_subdistricts
 
     def subdistrict(self, name: str) -> Place | None:
         """The subdistrict called ``name``, or None."""
-        return next((p for p in self.subdistricts if p.name == name), None)
+        return self._index.subdistrict_by_name.get(name)
 
     def communities(self, subdistrict: str) -> tuple[Place, ...]:
         """The known communities (社区) of one subdistrict (by name), in display order."""
         sd = self.subdistrict(subdistrict)
-        return () if sd is None else tuple(p for p in self.at_level("community") if p.parent == sd.code)
+        return () if sd is None else tuple(p for p in self.children(sd.code) if p.level == "community")
+
+    # --- the hierarchy below the programme's place (roll-up) --------------------------------
+    def get_place(self, code: str) -> Place | None:
+        """The place with ``code``, or None."""
+        return self._by_code.get(code)
+
+    def children(self, code: str) -> tuple[Place, ...]:
+        """The places whose parent is ``code``, in display order."""
+        return self._index.children.get(code, ())
+
+    def is_scope(self, code: str) -> bool:
+        """True for a place pages can be scoped to: the programme's place or a place below it,
+        down to the subdistricts (communities are not: compounds name them only within a subdistrict)."""
+        place = self._by_code.get(code)
+        return (place is not None and place.level in SCOPE_LEVELS
+                and any(p.code == self.place for p in self.lineage(code)))
+
+    def scope_children(self, code: str) -> tuple[Place, ...]:
+        """The children of ``code`` that are scopes themselves (no communities), in display order."""
+        return tuple(p for p in self.children(code) if p.level in SCOPE_LEVELS)
+
+    def subdistricts_under(self, code: str) -> tuple[str, ...]:
+        """Names of the subdistricts at or below the place ``code``, in display order (() if unknown)."""
+        return self._index.under(code)
+
+    def unit_codes(self, code: str, level: str) -> dict[str, str]:
+        """Subdistrict name -> the code of its ancestor at ``level``, for the subdistricts under ``code``.
+
+        The units a roll-up groups by: subdistricts without a place at ``level`` above them are left out.
+        """
+        out = {}
+        for name in self.subdistricts_under(code):
+            unit = self._index.ancestor(self._index.subdistrict_by_name[name].code, level)
+            if unit is not None:
+                out[name] = unit
+        return out
+
+    def child_units(self, code: str) -> dict[str, str]:
+        """Subdistrict name -> the code of the child of ``code`` it lies under (itself for a subdistrict child)."""
+        out = {}
+        for name in self.subdistricts_under(code):
+            chain = self.lineage(self._index.subdistrict_by_name[name].code)
+            codes = [p.code for p in chain]
+            if code in codes and codes.index(code) + 1 < len(codes):
+                out[name] = codes[codes.index(code) + 1]
+        return out
+
+    def areas_under(self, code: str) -> tuple[Area, ...]:
+        """The renovation areas whose subdistrict lies at or below the place ``code``, in display order."""
+        if code == self.place:
+            return self.areas
+        names = set(self.subdistricts_under(code))
+        return tuple(a for a in self.areas if a.subdistrict in names)
+
+    def levels_below(self, code: str) -> tuple[str, ...]:
+        """The scope levels present below the place ``code``, from the top down (roll-up units)."""
+        place = self._by_code.get(code)
+        if place is None or place.level not in SCOPE_LEVELS:
+            return ()
+        present = {p.level for name in self.subdistricts_under(code)
+                   for p in self.lineage(self._index.subdistrict_by_name[name].code)}
+        below = list(schema.PLACE_LEVELS)[list(schema.PLACE_LEVELS).index(place.level) + 1:]
+        return tuple(level for level in below if level in present and level in SCOPE_LEVELS)
+
+    def place_name(self, code: str, lang: str = "zh") -> str:
+        """The place's full name: the covered place's ancestors and the place (see :meth:`full_name`)."""
+        chain = self.lineage(code)
+        if lang == "en":
+            return ", ".join(p.label("en") for p in reversed(chain))
+        return "".join(p.name for p in chain)
 
     # --- areas --------------------------------------------------------------------------
     @property
@@ -188,21 +257,23 @@ class Programme:
     def target(self, measure: str, period: str, batch: str = "", place: str | None = None) -> int | None:
         """The target of ``place`` (default: the programme's place), or None when none is set.
 
-        A period's target, when not set itself, is the sum of its batches' targets.
+        A period's target, when not set itself, is the sum of its batches' targets; a place
+        with neither rolls up: the sum of its children's targets when every child below it
+        that has subdistricts has one (None as soon as one has none).
         """
-        where = self.place if place is None else place
-        found = [x.value for x in self.targets
-                 if (x.place, x.measure, x.period, x.batch) == (where, measure, period, batch)]
-        if found:
-            return found[0]
-        if batch:
-            return None
-        parts = [x.value for x in self.targets if (x.place, x.measure, x.period) == (where, measure, period) and x.batch]
-        return sum(parts) if parts else None
+        return self._index.target(self.place if place is None else place, measure, period, batch)
 
-    def batch_targets(self, measure: str = "compounds", period: str = schema.PERIOD_FYP14) -> dict[str, int]:
-        """Target per batch of ``period`` at the programme's place (0 where none is set)."""
-        return {b: self.target(measure, period, b) or 0 for b in schema.PERIODS[period]}
+    def has_targets(self, place: str | None = None, measure: str = "compounds",
+                    period: str = schema.PERIOD_FYP14) -> bool:
+        """True when ``place`` (default: the programme's place) has a target for ``period``, set or rolled up."""
+        where = self.place if place is None else place
+        return self.target(measure, period, place=where) is not None or any(
+            self.target(measure, period, b, where) is not None for b in schema.PERIODS[period])
+
+    def batch_targets(self, measure: str = "compounds", period: str = schema.PERIOD_FYP14,
+                      place: str | None = None) -> dict[str, int]:
+        """Target per batch of ``period`` at ``place`` (default: the programme's place; 0 where none is set)."""
+        return {b: self.target(measure, period, b, place) or 0 for b in schema.PERIODS[period]}
 
     def targets_json(self) -> dict[str, dict[str, int]]:
         """The programme place's targets: measure -> period or batch key -> value."""
@@ -221,6 +292,90 @@ class Programme:
         return {"key": self.key, "name": self.name, "name_en": self.en,
                 "place": {"code": root.code, "level": root.level, "name": root.name, "name_en": root.en},
                 "targets": self.targets_json()}
+
+
+#: Levels a page can be scoped to (a place and everything below it).
+SCOPE_LEVELS: tuple[str, ...] = ("nation", "province", "city", "district", "subdistrict")
+
+
+@dataclass
+class _Index:
+    """Look-ups a programme of thousands of places answers often (built once per programme)."""
+
+    by_code: dict[str, Place]
+    levels: dict[str, tuple[Place, ...]]
+    children: dict[str, tuple[Place, ...]]
+    subdistrict_by_name: dict[str, Place]
+    subdistrict_names: tuple[str, ...]
+    key_subdistricts: tuple[str, ...]
+    targets: dict[tuple[str, str, str, str], int]
+    _under: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _rolled: dict[tuple[str, str, str, str], int | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, p: Programme) -> _Index:
+        levels: dict[str, list[Place]] = {}
+        children: dict[str, list[Place]] = {}
+        for place in p.places:
+            levels.setdefault(place.level, []).append(place)
+            if place.parent:
+                children.setdefault(place.parent, []).append(place)
+        subdistricts = levels.get("subdistrict", [])
+        targets: dict[tuple[str, str, str, str], int] = {}
+        for x in p.targets:
+            targets.setdefault((x.place, x.measure, x.period, x.batch), x.value)
+        return cls(by_code={x.code: x for x in p.places}, levels={k: tuple(v) for k, v in levels.items()},
+                   children={k: tuple(v) for k, v in children.items()},
+                   subdistrict_by_name={x.name: x for x in reversed(subdistricts)},
+                   subdistrict_names=tuple(x.name for x in subdistricts),
+                   key_subdistricts=tuple(x.name for x in subdistricts if x.key), targets=targets)
+
+    def under(self, code: str) -> tuple[str, ...]:
+        """Subdistrict names at or below ``code``, in display order (memoised)."""
+        found = self._under.get(code)
+        if found is None:
+            place = self.by_code.get(code)
+            if place is None:
+                found = ()
+            elif place.level == "subdistrict":
+                found = (place.name,)
+            else:
+                names = {n for child in self.children.get(code, ()) for n in self.under(child.code)}
+                found = tuple(n for n in self.subdistrict_names if n in names)
+            self._under[code] = found
+        return found
+
+    def ancestor(self, code: str, level: str) -> str | None:
+        """The code of the place at ``level`` in the lineage of ``code`` (itself included), or None."""
+        place = self.by_code.get(code)
+        seen = 0
+        while place is not None and seen < len(self.by_code):
+            if place.level == level:
+                return place.code
+            place, seen = self.by_code.get(place.parent), seen + 1
+        return None
+
+    def target(self, place: str, measure: str, period: str, batch: str) -> int | None:
+        key = (place, measure, period, batch)
+        if key not in self._rolled:
+            self._rolled[key] = None  # a cycle in bad tables reads as "no target" instead of recursing
+            self._rolled[key] = self._target(*key)
+        return self._rolled[key]
+
+    def _target(self, place: str, measure: str, period: str, batch: str) -> int | None:
+        own = self.targets.get((place, measure, period, batch))
+        if own is not None:
+            return own
+        if not batch:
+            parts = [self.targets[(place, measure, period, b)] for b in schema.PERIODS.get(period, ())
+                     if (place, measure, period, b) in self.targets]
+            if parts:
+                return sum(parts)
+        kids = [c for c in self.children.get(place, ()) if self.under(c.code)]
+        if not kids:
+            return None
+        values = [self.target(c.code, measure, period, batch) for c in kids]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
 
 def slug(text: str, default: str = "") -> str:

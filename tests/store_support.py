@@ -153,6 +153,13 @@ def sample_store_at(url: str) -> Store:
 
 
 # --- either backend -----------------------------------------------------------------------------------
+def scratch_store_url(folder: Path) -> str:
+    """URL of a new, empty store of this run's backend: ``folder``/store.gpkg, or a PostGIS schema."""
+    if backend() == "postgis":
+        return pg_url(Path(folder) / "store")
+    return f"gpkg:{Path(folder) / 'store.gpkg'}"
+
+
 def scratch_sample(folder: Path) -> Store:
     """A fresh store holding the sample, no users: ``folder``/store.gpkg (a byte copy), or a PostGIS schema."""
     if backend() == "postgis":

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from geo import crs, metrics, writes
+from geo import crs, metrics, rollup, writes
 from geo.auth import VIEWER, Refused
 from geo.cli import brief as cli_brief
 from geo.cli import data as cli_data
@@ -25,7 +25,6 @@ from geo.cli.common import (
     OneLineParser,
     Refusal,
     UsageError,
-    load_dataset,
     parse_date,
     sign_in,
     store_from,
@@ -34,15 +33,23 @@ from geo.i18n import bilingual
 from geo.sample.build import SEED, build_sample
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import StoreError
+from geo.synthetic import SEED as SYNTHETIC_SEED
+from geo.synthetic import build_synthetic
 
 
 # --- stats ----------------------------------------------------------------------
 def _cmd_stats(args: argparse.Namespace) -> int:
     as_of = parse_date(args.as_of) if args.as_of else None
-    ds = load_dataset(args)
+    store = store_from(args)
     try:
-        result = metrics.stats(ds, as_of, area=args.area, subdistrict=args.subdistrict)
+        result = rollup.stats_from_store(store, as_of, place=args.place, area=args.area, subdistrict=args.subdistrict)
+        if not args.facts_only:  # the construction blocks read the loaded data set
+            scope = metrics.filter_dataset(store.load().dataset, place=args.place, area=args.area,
+                                           subdistrict=args.subdistrict)
+            result.update(metrics.construction_stats(scope, as_of))
     except metrics.UnknownPlace as exc:
+        raise UsageError(str(exc)) from None
+    except StoreError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -67,9 +74,13 @@ def _print_stats(r: dict) -> None:
 def _register_stats(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stats", help="headline metrics (JSON with --json)")
     p.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--place", help="a place code of the programme to roll up (default: the programme's own)")
     p.add_argument("--area", help="one renovation area (片区)")
     p.add_argument("--subdistrict", help="one subdistrict (街道)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--facts-only", action="store_true",
+                   help="only the figures the store aggregates (SQL on PostGIS), without the construction blocks "
+                        "(sequencing, issues, daily), which load the whole data set")
     p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(func=_cmd_stats)
 
@@ -114,6 +125,37 @@ def _register_build_sample(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_build_sample)
 
 
+# --- build-synthetic --------------------------------------------------------------
+def _cmd_build_synthetic(args: argparse.Namespace) -> int:
+    if args.compounds < args.provinces:
+        raise UsageError(bilingual("cli.too_few_compounds", provinces=args.provinces))
+    ds = build_synthetic(args.compounds, provinces=args.provinces, seed=args.seed)
+    store = store_from(args)
+    actor = sign_in(store, args.user) if args.user else VIEWER
+    try:
+        writes.initialize_store(store, actor, ds)
+    except Refused as exc:
+        raise Refusal(str(exc)) from None
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    p = ds.programme
+    print(f"wrote {store.url}: {len(ds.compounds)} compounds in {len(p.at_level('province'))} provinces, "
+          f"{len(p.at_level('city'))} cities, {len(p.at_level('district'))} districts, {len(p.subdistricts)} subdistricts; "
+          f"{len(ds.works)} works, {len(ds.elevators)} elevators, {len(ds.funding)} funding rows")
+    return 0
+
+
+def _register_build_synthetic(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build-synthetic",
+                       help="a synthetic national programme for tests and benchmarks (a fresh store: history and users restart)")
+    p.add_argument("--compounds", type=int, default=220_000, help="compounds to make (default 220000)")
+    p.add_argument("--provinces", type=int, default=31, help="provinces (default 31)")
+    p.add_argument("--seed", type=int, default=SYNTHETIC_SEED)
+    p.add_argument("--store", required=True, help=STORE_HELP)
+    p.add_argument("--user", help=f"an admin, to replace a store that has one: {USER_HELP}")
+    p.set_defaults(func=_cmd_build_synthetic)
+
+
 def _register_data(sub: argparse._SubParsersAction) -> None:
     """validate / import / export / history / restore / changes / users (geo.cli.data)."""
     for register in cli_data.REGISTRARS:
@@ -138,8 +180,8 @@ def _register_schedule(sub: argparse._SubParsersAction) -> None:
 
 
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _register_stats, _register_convert, _register_build_sample, _register_data, _register_brief, _register_writes,
-    _register_schedule,
+    _register_stats, _register_convert, _register_build_sample, _register_build_synthetic, _register_data,
+    _register_brief, _register_writes, _register_schedule,
 ]
 
 

@@ -28,9 +28,12 @@ from typing import Any
 
 import pandas as pd
 
+from geo.asof import AsOfLike
 from geo.backoff import SignInPolicy, Tally
 from geo.dataset import Dataset
 from geo.i18n import bilingual
+from geo.metrics import By, Facts, facts_from_dataset, filter_dataset
+from geo.programme import Programme
 
 #: Layers a progress edit may change and the columns that key one row of each. Every one of
 #: them has a ``compound_id`` column: :meth:`Store.compound` reads a compound's rows of each.
@@ -283,6 +286,52 @@ class Store(ABC):
     @abstractmethod
     def versions(self) -> list[Version]:
         """Every version, oldest first; the last is current (its edits counted so far)."""
+
+    def load_programme(self) -> tuple[Programme, dict[str, str]]:
+        """The programme (places, areas, targets) and the meta, without the other layers.
+
+        Backends that can read a few tables alone override it; by default: from :meth:`load`.
+        """
+        ds = self._current()
+        return ds.programme, ds.meta
+
+    def _current(self) -> Dataset:
+        """The loaded data set, kept while the fingerprint stays the same (the in-memory defaults read it)."""
+        last: Loaded | None = getattr(self, "_last_loaded", None)
+        if last is None or last.fingerprint != self.fingerprint():
+            last = self.load()
+            self._last_loaded = last
+        return last.dataset
+
+    def compounds_in_box(self, box: tuple[float, float, float, float], *, limit: int | None = None,
+                         subdistricts: Sequence[str] | None = None) -> pd.DataFrame:
+        """The compounds whose point lies in ``box`` (west, south, east, north; WGS-84 degrees), in store order.
+
+        At most ``limit`` rows (None: all); ``subdistricts``: only those of these subdistricts.
+        A GeoDataFrame of the compounds layer's columns in EPSG:4326. Backends with a spatial
+        index answer from it; by default: from :meth:`load`.
+        """
+        west, south, east, north = box
+        c = self._current().compounds
+        c = c[(c.geometry.x >= west) & (c.geometry.x <= east) & (c.geometry.y >= south) & (c.geometry.y <= north)]
+        if subdistricts is not None:
+            c = c[c["subdistrict"].isin(list(subdistricts))]
+        return c if limit is None else c.iloc[:limit]
+
+    def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
+              subdistrict: str | None = None, by: By = None, programme: Programme | None = None,
+              compounds_only: bool = False) -> Facts:
+        """The :class:`geo.metrics.Facts` of the compounds of a scope on ``as_of``, grouped ``by``.
+
+        The scope is as in :func:`geo.metrics.filter_dataset` (a place code, an area, a
+        subdistrict; UnknownPlace for one that is not the programme's). Backends with a
+        database compute them there (PostGIS: SQL); by default they are made in memory from
+        :meth:`load`. Either way the same data give equal facts (tests/geo/store/test_facts.py).
+        ``programme``: the store's programme when the caller has it already; ``compounds_only``:
+        only the compounds facts are needed (the others may come empty, as on PostGIS).
+        """
+        ds = self._current()
+        return facts_from_dataset(filter_dataset(ds, area=area, subdistrict=subdistrict, place=place), as_of, by=by)
 
     @abstractmethod
     def load_version(self, version: int) -> Dataset:

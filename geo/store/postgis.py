@@ -48,10 +48,14 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from geo import metrics
+from geo.asof import AsOf, AsOfLike
 from geo.backoff import SignInPolicy, Tally
 from geo.dataset import DATE_COLUMNS, LAYERS, Dataset, parse_dates
 from geo.i18n import bilingual
+from geo.programme import PROGRAMME_TABLES, Programme, programme_from_tables
 from geo.settings import STORAGE_CRS
+from geo.store import postgis_facts
 from geo.store.base import (
     AUDIT_COLUMNS,
     EDIT_KEYS,
@@ -279,6 +283,58 @@ class PostgisStore(Store):
             columns = self._columns_of(cur, int(version))
             tables = {name: self._read_table(cur, name, columns[name], as_of) for name in TABLES}
         return _dataset(tables)
+
+    def load_programme(self) -> tuple[Programme, dict[str, str]]:
+        """The programme and the meta, read alone (the compounds and the rest stay in the database)."""
+        with self._tx(read_only=True) as cur:
+            return self._programme(cur)
+
+    def _programme(self, cur: psycopg.Cursor) -> tuple[Programme, dict[str, str]]:
+        columns = self._columns_of(cur, None)
+        tables = {name: self._read_table(cur, name, columns[name], None) for name in (*PROGRAMME_TABLES, META)}
+        programme = programme_from_tables(*(tables[name] for name in PROGRAMME_TABLES))
+        return programme, dict(zip(tables[META]["key"], tables[META]["value"]))
+
+    def compounds_in_box(self, box: tuple[float, float, float, float], *, limit: int | None = None,
+                         subdistricts: Sequence[str] | None = None) -> pd.DataFrame:
+        """The compounds in ``box`` through the GiST index (see :meth:`Store.compounds_in_box`)."""
+        west, south, east, north = (float(v) for v in box)
+        with self._tx(read_only=True) as cur:
+            columns = self._columns_of(cur, None)["compounds"]
+            select = sql.SQL(", ").join(_select_expr(c, t) for c, t in columns)
+            where: sql.Composable = sql.SQL("geometry && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)"
+                            " AND ST_Intersects(geometry, ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326))")
+            params: dict[str, Any] = {"w": west, "s": south, "e": east, "n": north}
+            if subdistricts is not None:
+                where = sql.SQL("{} AND subdistrict = ANY(%(names)s)").format(where)
+                params["names"] = list(subdistricts)
+            tail = sql.SQL("") if limit is None else sql.SQL(" LIMIT {}").format(sql.Literal(int(limit)))
+            cur.execute(sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY _ord{}").format(
+                select, self._id("compounds"), where, tail), params)
+            return _frame(cur.fetchall(), columns, TABLES["compounds"])
+
+    def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
+              subdistrict: str | None = None, by: metrics.By = None,
+              programme: Programme | None = None, compounds_only: bool = False) -> metrics.Facts:
+        """The facts of a scope computed in the database (``geo.store.postgis_facts``), in one snapshot."""
+        day = AsOf.of(as_of)
+        with self._tx(read_only=True) as cur:
+            if programme is None:
+                programme = self._programme(cur)[0]
+            metrics.check_scope(programme, area=area, subdistrict=subdistrict, place=place)
+            names = None if place is None or place == programme.place else programme.subdistricts_under(place)
+            columns = self._columns_of(cur, None)
+
+            def read_where(c: psycopg.Cursor, name: str, where: sql.Composable, params: dict[str, Any]) -> pd.DataFrame:
+                select = sql.SQL(", ").join(_select_expr(col, kind) for col, kind in columns[name])
+                c.execute(sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY _ord").format(select, self._id(name), where),
+                          params)
+                return _frame(c.fetchall(), columns[name], TABLES[name])
+
+            frames = postgis_facts.compute_facts(cur, self.schema, read_where, day,
+                                                 postgis_facts.scope_of(names, area, subdistrict), by,
+                                                 compounds_only=compounds_only)
+        return metrics.Facts(as_of=day, **frames)
 
     def _current_version(self, cur: psycopg.Cursor) -> int:
         cur.execute(sql.SQL("SELECT max(version) FROM {}").format(self._id("qy_versions")))

@@ -140,3 +140,46 @@ def test_text_cells_from_a_file_are_read_leniently():
 def test_slug_makes_safe_file_name_parts():
     assert slug("Fangchijie-Baojiaxiang") == "fangchijie-baojiaxiang"
     assert slug("../../etc passwd") == "etc-passwd" and slug("清溪", "area") == "area"
+
+
+# --- the hierarchy below the programme's place (roll-up) ------------------------------------
+def _national() -> Programme:
+    """Nation > 2 provinces > cities > districts > subdistricts (> a community); targets at districts and one province."""
+    places = [Place("N", "nation", "全国", "Nation"),
+              Place("P1", "province", "甲省", "Province 1", "N"), Place("P2", "province", "乙省", "Province 2", "N"),
+              Place("C1", "city", "子市", "City 1", "P1"), Place("C2", "city", "丑市", "City 2", "P1"),
+              Place("C3", "city", "寅市", "City 3", "P2"),
+              Place("D1", "district", "一区", parent="C1"), Place("D2", "district", "二区", parent="C1"),
+              Place("D3", "district", "三区", parent="C2"), Place("D4", "district", "四区", parent="C3")]
+    for i, d in enumerate(("D1", "D1", "D2", "D3", "D4", "D4")):
+        places.append(Place(f"S{i}", "subdistrict", f"街{i}", parent=d, key=i == 0))
+    places.append(Place("S0-01", "community", "社区", parent="S0"))
+    targets = [Target(d, "compounds", schema.PERIOD_FYP14, n, "2022") for d, n in (("D1", 5), ("D2", 3), ("D3", 2))]
+    targets.append(Target("P2", "compounds", schema.PERIOD_FYP14, 7))
+    return Programme("nation", "全国", "Nation", "N", tuple(places), targets=tuple(targets))
+
+
+def test_places_below_the_programme_place():
+    p = _read(tables_from_programme(_national()))
+    assert [c.code for c in p.children("N")] == ["P1", "P2"] and p.get_place("C2").name == "丑市"
+    assert p.subdistricts_under("N") == ("街0", "街1", "街2", "街3", "街4", "街5")
+    assert p.subdistricts_under("C1") == ("街0", "街1", "街2") and p.subdistricts_under("S3") == ("街3",)
+    assert p.subdistricts_under("nowhere") == ()
+    assert p.child_units("P1") == {"街0": "C1", "街1": "C1", "街2": "C1", "街3": "C2"}
+    assert p.unit_codes("N", "district") == {"街0": "D1", "街1": "D1", "街2": "D2", "街3": "D3", "街4": "D4", "街5": "D4"}
+    assert p.levels_below("N") == ("province", "city", "district", "subdistrict")
+    assert p.levels_below("D1") == ("subdistrict",) and p.levels_below("S0") == ()
+    assert p.is_scope("N") and p.is_scope("S2") and not p.is_scope("S0-01") and not p.is_scope("X")
+    assert [c.code for c in p.scope_children("S0")] == [] and p.communities("街0")[0].code == "S0-01"
+    assert p.place_name("D3") == "全国甲省丑市三区" and p.place_name("C3", "en") == "City 3, Province 2, Nation"
+
+
+def test_targets_roll_up_from_children_only_when_every_child_has_one():
+    p = _national()
+    assert p.target("compounds", "fyp14", "2022", place="C1") == 8  # D1 + D2
+    assert p.target("compounds", "fyp14", place="C1") == 8 and p.target("compounds", "fyp14", place="P1") == 10
+    assert p.target("compounds", "fyp14", place="P2") == 7  # its own
+    assert p.target("compounds", "fyp14", place="N") == 17 and p.target("compounds", "fyp14", "2022", place="N") is None
+    assert p.target("compounds", "fyp14", place="D4") is None and p.target("households", "fyp14", place="N") is None
+    assert p.has_targets("C1") and not p.has_targets("D4")
+    assert p.batch_targets(place="C2") == {"2021": 0, "2022": 2, "2023": 0, "2024": 0, "2025": 0}

@@ -1,0 +1,65 @@
+"""The roll-up map: which level is drawn at a zoom, unit circles, viewport dots; rendered to HTML."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo import metrics
+from geo.maps import rollup_map
+from geo.maps.webmap import MapOptions
+from geo.programme import Place, Programme
+from geo.synthetic import build_synthetic
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return build_synthetic(1_200, provinces=4, seed=3)
+
+
+def test_the_level_drawn_follows_the_zoom(ds):
+    p = ds.programme
+    assert rollup_map.level_for_zoom(p, p.place, 3) == "province"
+    assert rollup_map.level_for_zoom(p, p.place, 6) == "city"
+    assert rollup_map.level_for_zoom(p, p.place, 8) == "district"
+    assert rollup_map.level_for_zoom(p, p.place, 10) == "subdistrict"
+    assert rollup_map.level_for_zoom(p, p.place, rollup_map.DOTS_ZOOM) is None
+    district = p.at_level("district")[0].code
+    assert rollup_map.level_for_zoom(p, district, 3) == "subdistrict"  # nothing above it is below the district
+
+
+def _units(ds, level):
+    p = ds.programme
+    facts = metrics.facts_from_dataset(ds, "2024-06-30", by=p.unit_codes(p.place, level))
+    return metrics.status_by_group(facts.compounds, [x.code for x in p.at_level(level)])
+
+
+def test_one_circle_per_unit_with_its_totals(ds):
+    units = _units(ds, "province")
+    data = rollup_map.unit_features(units, ds.programme, lang="en")
+    assert [f["properties"]["code"] for f in data["features"]] == list(units["name"])
+    assert sum(f["properties"]["n"] for f in data["features"]) == len(ds.compounds)
+    first = data["features"][0]["properties"]
+    assert first["t"].startswith(ds.programme.get_place(first["code"]).en) and "compounds" in first["t"]
+    radii = [f["properties"]["r"] for f in data["features"]]
+    assert max(radii) == 28.0 and min(radii) >= 6
+
+
+def test_names_reach_the_page_as_text_not_markup():
+    places = (Place("1", "nation", "N"), Place("2", "province", "<img src=x onerror=alert(1)></script>", parent="1",
+                                                lon=100.0, lat=30.0),
+              Place("3", "subdistrict", "S", parent="2"))
+    p = Programme("x", "X", "X", "1", places)
+    units = pd.DataFrame([{"name": "2", "compounds": 5, "fyp14": 2, "fyp14_completed": 1, "pct_completed": 50.0}])
+    fmap = rollup_map.rollup_map(p)
+    rollup_map.units_group(units, p).add_to(fmap)
+    html = fmap.get_root().render()
+    assert "<img src=x" not in html and "</script>\"" not in html and "textContent" in html
+
+
+def test_the_viewport_sends_at_most_max_dots(ds, monkeypatch):
+    monkeypatch.setattr(rollup_map, "MAX_DOTS", 50)
+    group = rollup_map.viewport_group(ds.compounds, "2024-06-30", ds.programme, options=MapOptions(lang="en"))
+    layer = next(iter(group._children.values()))
+    assert len(layer.data["features"]) == 50
+    html = rollup_map.rollup_map(ds.programme).add_child(group).get_root().render()
+    assert html.count('"s":') >= 50 and len(html) < 400_000
