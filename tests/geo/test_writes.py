@@ -230,8 +230,10 @@ def test_only_editors_and_admins_may_upload_files(store):
         with pytest.raises(Refused):
             writes.may_check_files(store, actor)
     writes.update_user(store, ADMIN_USER, "li", role="viewer")
-    with pytest.raises(Refused, match="editor"):
+    with pytest.raises(Refused, match="sign in again"):  # li's session ended with the change
         writes.may_check_files(store, EDITOR_USER)
+    with pytest.raises(Refused, match="editor"):  # and signed in again, li is a viewer now
+        writes.may_check_files(store, signed_in(store, "li"))
 
 
 _FULL_DISK_IMPORT = """
