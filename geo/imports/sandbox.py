@@ -7,8 +7,9 @@ that has the readers imported once (multiprocessing's "forkserver": no threads, 
 and no data of the app are inherited), under these limits from the settings:
 
 - address space: ``import_memory_mb`` (``RLIMIT_AS``);
-- CPU time: ``import_timeout_seconds`` (``RLIMIT_CPU``), and the same in wall-clock time,
-  after which the child is killed;
+- CPU time: ``import_timeout_seconds`` (``RLIMIT_CPU``), and the same in wall-clock time
+  from the moment the child runs (not counting the fork server's start), after which the
+  child is killed;
 - size of any file it writes (a zip's members): four times ``import_max_mb`` (``RLIMIT_FSIZE``);
 - at most ``import_workers`` files read at once; a caller waits for a free worker for at
   most the time limit.
@@ -37,6 +38,9 @@ _PRELOAD = ["geo.imports.sandbox"]
 _LOCK = threading.Lock()
 _SLOTS: dict[int, threading.BoundedSemaphore] = {}
 _CONTEXT: list[Any] = []
+#: How long a reader process may take to start (the fork server's first start imports the readers).
+_STARTUP_SECONDS = 300
+_READY = b"ready"
 
 
 @dataclass(frozen=True)
@@ -113,9 +117,16 @@ def _run(path: str, name: str, options: dict[str, str | None], limits: ReadLimit
     child.start()
     sender.close()
     try:
-        if not receiver.poll(budget.seconds):
-            raise UnreadableFile("timeout", name, seconds=budget.seconds)
-        message = pickle.loads(receiver.recv_bytes())
+        # the clock starts once the child runs: a fork server that is still starting (it imports
+        # the readers once) on a busy machine is no file's fault
+        if not receiver.poll(_STARTUP_SECONDS):
+            raise UnreadableFile("busy", name)
+        first = receiver.recv_bytes()
+        if first == _READY:
+            if not receiver.poll(budget.seconds):
+                raise UnreadableFile("timeout", name, seconds=budget.seconds)
+            first = receiver.recv_bytes()
+        message = pickle.loads(first)
     except (EOFError, OSError, pickle.UnpicklingError):  # the child died before it answered
         child.join(5)
         raise _died(child.exitcode, name, budget) from None
@@ -167,6 +178,7 @@ def _child(conn: Connection, path: str, name: str, options: dict[str, str | None
     """Read the file and send ("ok", table) or ("unreadable", (code, file, fmt)) back."""
     try:
         _limit(budget)
+        conn.send_bytes(_READY)
         table = read_file(path, name=name, limits=limits, **options)
         message: tuple[Any, ...] = ("ok", table)
     except UnreadableFile as exc:
