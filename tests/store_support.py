@@ -128,11 +128,12 @@ def pg_url(key: str | os.PathLike[str]) -> str:
 
 
 def pg_digest(store: Store) -> str:
-    """SHA-256 of every row of every table in a PostGIS store's schema (layers, history, versions, audit, users)."""
+    """SHA-256 of every row of every table in a PostGIS store's schema (layers, history, versions, audit, users),
+    but the sign-in log: it is not part of the data (a GeoPackage store keeps it in a file of its own)."""
     parts = []
     with store.connection() as con:  # type: ignore[attr-defined]
-        tables = [r[0] for r in con.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1",
-                                            (store.schema,)).fetchall()]  # type: ignore[attr-defined]
+        tables = [r[0] for r in con.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> "
+                                            "'qy_sign_ins' ORDER BY 1", (store.schema,)).fetchall()]  # type: ignore[attr-defined]
         for table in tables:
             query = sql.SQL("SELECT md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {} t").format(
                 sql.Identifier(store.schema, table))  # type: ignore[attr-defined]
