@@ -36,6 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.yi_yuan": ("亿元", "100m yuan"),
     "unit.percent": ("%", "%"),
     "unit.chargers": ("个", "chargers"),
+    "unit.m2_symbol": ("m²", "m²"),
     # --- data model field names (exports, tables, records) -------------------------------
     **{f"field.{f.name}": (f.zh, f.en) for f in schema.COMPOUND_FIELDS},
     "field.status": ("状态", "Status"),
@@ -57,6 +58,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.days": ("天", "days"),
     "unit.degrees": ("度（{crs}）", "degrees ({crs})"),
     "export.units_row": ("单位", "Unit"),
+    "export.as_of_note": ("数据截至 {date}（此后的实际日期不在表中）", "Data as of {date} (later actual dates are not included)"),
     "export.error.format": ("不支持的导出格式「{fmt}」，可选：{valid}", "unsupported export format '{fmt}'; valid: {valid}"),
     "export.error.geometry": ("「{fmt}」格式需要几何列；没有几何的表请导出为 CSV、XLSX 或 GPKG", "format '{fmt}' needs a geometry column; export tables without geometry as CSV, XLSX or GPKG"),
     "record.yes": ("是", "Yes"),
@@ -91,7 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.funding": ("累计资金（万元）", "Funding to date (10k yuan)"),
     "explorer.any": ("不限", "Any"),
     "explorer.reset": ("清除筛选", "Clear filters"),
-    "explorer.link": ("🔗 本视图链接（右键复制即可分享，打开即恢复相同筛选）", "🔗 Link to this view (copy it to share; it reopens the same filters)"),
+    "explorer.link": ("本视图链接（右键复制即可分享，打开即恢复相同筛选、地图视野和档案）", "Link to this view (copy it to share; it reopens the same filters, map view and record)"),
     "explorer.scope": ("选择范围", "Select"),
     "explorer.scope.all": ("全部筛选结果", "All filtered"),
     "explorer.scope.drawn": ("地图上绘制的区域", "Drawn on the map"),
@@ -121,6 +123,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.export_help": ("CSV 为 UTF-8（带 BOM），Excel 可直接打开；XLSX 含中文表头和单位行", "CSV is UTF-8 with BOM (opens in Excel); XLSX has headers and a units row"),
     "explorer.empty": ("没有符合条件的小区，请放宽筛选条件", "No compound matches: relax the filters"),
     "explorer.no_area": ("片区以外", "Outside the areas"),
+    "explorer.no_batch": ("非改造对象", "Not a renovation target"),
+    "explorer.search": ("查找小区", "Find a compound"),
+    "explorer.search_placeholder": ("输入小区名称、地址或编号", "Type a name, address or ID"),
+    "explorer.search_help": ("选中后打开其档案，地图移到该小区", "Opens its record and centres the map on it"),
+    "explorer.as_of_note": ("截至 {date}", "As of {date}"),
+    "explorer.table_as_of": ("表中状态、日期和数量均为截至 {date} 的情况", "Statuses, dates and counts as of {date}"),
+    "explorer.export_as_of": ("导出截至 {date} 的情况（文件名含该日期）", "Exports show the world as of {date} (the date is in the file name)"),
+    "explorer.url_ignored": ("链接中以下参数无法识别，已忽略：{items}", "These link values were not understood and were ignored: {items}"),
+    "explorer.url_ignored_close": ("知道了", "Dismiss"),
+    "explorer.none": ("—", "—"),
     # --- dashboard shell (dashboard/app.py, state.py, cached.py) -------------------------
     "page.briefing": ("总览", "Briefing"),
     "page.explorer": ("筛选", "Explorer"),
@@ -144,6 +156,34 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.key_subdistrict": ("重点街道", "key subdistrict"),
     "map.legend.status": ("小区状态", "Compound status"),
     "map.legend.area_progress": ("片区完成率", "Area completion"),
+    "map.legend.key_subdistricts": ("重点街道", "Key subdistricts"),
+    "map.legend.subdistricts": ("其他街道", "Other subdistricts"),
+    # --- the map's drawing tools (Leaflet.draw's L.drawLocal; geo/maps/filter_layer.py) ------
+    "draw.draw.toolbar.buttons.rectangle": ("画矩形圈选小区", "Draw a rectangle"),
+    "draw.draw.toolbar.buttons.polygon": ("画多边形圈选小区", "Draw a polygon"),
+    "draw.draw.toolbar.actions.title": ("取消绘制", "Cancel drawing"),
+    "draw.draw.toolbar.actions.text": ("取消", "Cancel"),
+    "draw.draw.toolbar.finish.title": ("完成绘制", "Finish drawing"),
+    "draw.draw.toolbar.finish.text": ("完成", "Finish"),
+    "draw.draw.toolbar.undo.title": ("删除最后一个点", "Delete the last point drawn"),
+    "draw.draw.toolbar.undo.text": ("撤销一点", "Delete last point"),
+    "draw.draw.handlers.rectangle.tooltip.start": ("按住鼠标拖动，画出矩形", "Click and drag to draw a rectangle"),
+    "draw.draw.handlers.simpleshape.tooltip.end": ("松开鼠标完成绘制", "Release the mouse to finish drawing"),
+    "draw.draw.handlers.polygon.tooltip.start": ("单击地图开始画多边形", "Click to start drawing the shape"),
+    "draw.draw.handlers.polygon.tooltip.cont": ("单击继续画下一个点", "Click to continue drawing the shape"),
+    "draw.draw.handlers.polygon.tooltip.end": ("单击第一个点闭合多边形", "Click the first point to close the shape"),
+    "draw.draw.handlers.polyline.error": ("边线不能交叉", "Shape edges cannot cross"),
+    "draw.edit.toolbar.buttons.edit": ("编辑图形", "Edit the shapes"),
+    "draw.edit.toolbar.buttons.editDisabled": ("没有可编辑的图形", "No shape to edit"),
+    "draw.edit.toolbar.buttons.remove": ("删除绘制的图形", "Delete drawn shapes"),
+    "draw.edit.toolbar.buttons.removeDisabled": ("没有可删除的图形", "No shape to delete"),
+    "draw.edit.toolbar.actions.save.title": ("保存修改", "Save changes"),
+    "draw.edit.toolbar.actions.save.text": ("保存", "Save"),
+    "draw.edit.toolbar.actions.cancel.title": ("取消，放弃所有修改", "Cancel, discard all changes"),
+    "draw.edit.toolbar.actions.cancel.text": ("取消", "Cancel"),
+    "draw.edit.toolbar.actions.clearAll.title": ("删除全部图形", "Delete every shape"),
+    "draw.edit.toolbar.actions.clearAll.text": ("全部删除", "Delete all"),
+    "draw.edit.handlers.remove.tooltip.text": ("单击要删除的图形", "Click a shape to delete it"),
     "map.tip.elevators": ("{name}：加装电梯 {n} 台（已完工 {done}）", "{name}: {n} elevators added ({done} completed)"),
     "map.tip.ev_chargers": ("{name}：充电桩 {n} 个", "{name}: {n} EV chargers"),
     "map.basemap": ("底图", "Basemap"),
@@ -584,6 +624,16 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     zh, en = TEXT[key]
     text = en if lang == "en" else zh
     return text.format(**fmt) if fmt else text
+
+
+def with_unit(label: str, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A column header with its unit: 户数（户）, Floor area (m²); a label already in brackets
+    takes the unit inside them: 加装电梯（已建/在建，台）, EV chargers (installed, count)."""
+    if not unit:
+        return label
+    if lang == "en":
+        return f"{label[:-1]}, {unit})" if label.endswith(")") else f"{label} ({unit})"
+    return f"{label[:-1]}，{unit}）" if label.endswith("）") else f"{label}（{unit}）"
 
 
 def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels | None = None) -> str:
