@@ -50,7 +50,7 @@ from geo import crs as geo_crs
 from geo import schema
 from geo.asof import AsOf, AsOfLike, known_on
 from geo.dataset import DATE_COLUMNS
-from geo.i18n import t, vocab
+from geo.i18n import t, vocab, with_unit
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson", "gpkg")
 MEDIA_TYPES: dict[str, str] = {
@@ -105,9 +105,14 @@ def unit_label(unit: str, lang: str = "zh") -> str:
     return t(_UNIT_KEYS[unit], lang) if unit in _UNIT_KEYS else unit
 
 
+#: Units a CSV/XLSX header names itself, as the explorer's table does: 建筑面积（m²）, 累计资金（万元）.
+_HEADER_UNITS = {"m²": "unit.m2_symbol", "万元": "unit.wan_yuan"}
+
+
 def column_headers(lang: str = "zh", fields: Sequence[schema.Field] = schema.COMPOUND_FIELDS) -> dict[str, str]:
     """Field name -> CSV/XLSX header in ``lang``, including summary and lon/lat columns."""
-    heads = {f.name: _label(f, lang) for f in (*fields, *SUMMARY_FIELDS) if f.name != "geometry"}
+    heads = {f.name: with_unit(_label(f, lang), t(_HEADER_UNITS[f.unit], lang) if f.unit in _HEADER_UNITS else "", lang)
+             for f in (*fields, *SUMMARY_FIELDS) if f.name != "geometry"}
     for extra in ("lon", "lat", "geometry_wkt"):
         heads[extra] = t(f"field.{extra}", lang)
     return heads
@@ -212,8 +217,9 @@ def _header_cells(ws: Any, texts: list[str], font: Font, fill: PatternFill | Non
     return cells
 
 
-def _xlsx(table: pd.DataFrame, headers: list[str], units: list[str], sheet: str) -> bytes:
+def _xlsx(table: pd.DataFrame, headers: list[str], units: list[str], sheet: str, note: str) -> bytes:
     wb = Workbook(write_only=True)
+    wb.properties.description = note
     ws = wb.create_sheet(sheet[:31])
     for i, col in enumerate(table.columns, start=1):
         sample = table[col].head(500)
@@ -230,11 +236,12 @@ def _xlsx(table: pd.DataFrame, headers: list[str], units: list[str], sheet: str)
     return buffer.getvalue()
 
 
-def _geojson(frame: gpd.GeoDataFrame, props: pd.DataFrame, crs: str) -> bytes:
+def _geojson(frame: gpd.GeoDataFrame, props: pd.DataFrame, crs: str, day: AsOf) -> bytes:
     geoms = _geometry_in(frame, crs)
     gdf = gpd.GeoDataFrame(props.reset_index(drop=True), geometry=geoms.reset_index(drop=True).values, crs="EPSG:4326")
     data = json.loads(gdf.to_json(na="null", drop_id=True))
-    data = {"type": "FeatureCollection", "coordinate_system": crs, **{k: v for k, v in data.items() if k != "type"}}
+    data = {"type": "FeatureCollection", "coordinate_system": crs, "as_of": day.isoformat(),
+            **{k: v for k, v in data.items() if k != "type"}}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -273,20 +280,21 @@ def export_table(frame: pd.DataFrame, fmt: str, *, fields: Sequence[schema.Field
     Raises ExportError for a bad format / CRS, or GeoJSON of a frame without geometry.
     """
     fmt, crs = _check(fmt, crs)
-    frame = known_on(frame, as_of)
+    day = AsOf.of(as_of)
+    frame = known_on(frame, day)
     cols = export_fields(frame, fields)
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
     if fmt == "geojson" and not has_geometry:
         raise ExportError(f"{t('export.error.geometry', 'zh', fmt=fmt)} / {t('export.error.geometry', 'en', fmt=fmt)}")
     if fmt in ("geojson", "gpkg"):
         props = _machine_frame(frame, cols)
-        return _geojson(frame, props, crs) if fmt == "geojson" else _gpkg(frame, props, crs, layer)
+        return _geojson(frame, props, crs, day) if fmt == "geojson" else _gpkg(frame, props, crs, layer)
     table = _with_coordinates(frame, _table_values(frame, cols, lang), crs)
     heads = column_headers(lang, fields)
     if fmt == "csv":
         return _csv(table, heads)
     units = [_unit_cell(c, cols, lang, crs) for c in table.columns]
-    return _xlsx(table, [heads[c] for c in table.columns], units, layer)
+    return _xlsx(table, [heads[c] for c in table.columns], units, layer, t("export.as_of_note", lang, date=day.isoformat()))
 
 
 def _unit_cell(column: str, fields: list[schema.Field], lang: str, crs: str) -> str:

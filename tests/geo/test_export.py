@@ -30,12 +30,12 @@ def test_csv_has_bom_and_chinese_headers(tiny_frame):
     assert data.startswith(b"\xef\xbb\xbf")
     header, *rows = _csv_rows(data)
     assert header[:3] == ["小区编号", "小区名称", "地址"]
-    assert {"状态", "累计资金", "经度", "纬度"} <= set(header)
+    assert {"状态", "累计资金（万元）", "经度", "纬度"} <= set(header)
     assert len(rows) == 3
     row = dict(zip(header, rows[0]))
     assert row["小区编号"] == "QY-A" and row["状态"] == "已完工" and row["实际竣工"] == "2022-10-01"
     assert row["是否老旧小区"] == "true" and row["改造认定"] == "eligible"
-    assert row["累计资金"] == "120.5" and row["充电桩（已建）"] == "12"
+    assert row["累计资金（万元）"] == "120.5" and row["充电桩（已建）"] == "12"
     assert row["改造内容"] == "加装电梯、外立面及屋面、充电桩"
     assert float(row["经度"]) == pytest.approx(104.033) and float(row["纬度"]) == pytest.approx(30.675)
     assert dict(zip(header, rows[2]))["实际竣工"] == ""  # NaT -> empty
@@ -86,7 +86,7 @@ def test_xlsx_headers_units_freeze_and_widths(tiny_frame):
     header = [c.value for c in ws[1]]
     units = dict(zip(header, (c.value for c in ws[2])))
     assert header[0] == "小区编号" and ws.freeze_panes == "A3"
-    assert units["户数"] == "户" and units["累计资金"] == "万元" and units["经度"] == "度（WGS-84）"
+    assert units["户数"] == "户" and units["累计资金（万元）"] == "万元" and units["经度"] == "度（WGS-84）"
     assert ws[1][0].font.b
     first = dict(zip(header, (c.value for c in ws[3])))
     assert first["小区名称"] == "甲小区" and first["户数"] == 120
@@ -201,10 +201,10 @@ def test_explorer_export_as_of_a_past_date_shows_no_later_dates(sample):
     qy113 = by_id["QY-0113"]  # started 2024-03-10, finished 2025-04-25
     assert qy113["状态"] == "计划" and qy113["实际开工"] == "" and qy113["实际竣工"] == ""
     assert qy113["计划开工"] == "2024-03-10"  # plans are known in advance
-    assert (qy113["加装电梯（已建/在建）"], qy113["充电桩（已建）"], qy113["累计资金"]) == ("0", "0", "0.0")
+    assert (qy113["加装电梯（已建/在建）"], qy113["充电桩（已建）"], qy113["累计资金（万元）"]) == ("0", "0", "0.0")
     qy77 = by_id["QY-0077"]  # started 2022-04-29, finished 2023-02-17; 2 elevators started 2022, finished 2024
     assert qy77["状态"] == "在建" and qy77["实际开工"] == "2022-04-29" and qy77["实际竣工"] == ""
-    assert qy77["加装电梯（已建/在建）"] == "2" and qy77["累计资金"] == "4091.93"  # 2022 money only
+    assert qy77["加装电梯（已建/在建）"] == "2" and qy77["累计资金（万元）"] == "4091.93"  # 2022 money only
     late = [(cid, head, r[head]) for cid, r in by_id.items() for head in ("实际开工", "实际竣工")
             if r[head] and r[head] > REPORT_DAY.isoformat()]
     assert late == []
@@ -222,3 +222,14 @@ def test_export_blanks_later_dates_of_a_raw_layer_too(tiny_frame):
     works = tiny_dataset().works
     header, first, *_ = _csv_rows(E.export_table(works, "csv", fields=schema.WORK_FIELDS, as_of="2022-07-19"))
     assert dict(zip(header, first))["实际完成"] == ""
+
+
+def test_headers_carry_units_and_files_their_date(tiny_frame):
+    header = _csv_rows(E.export_compounds(tiny_frame, "csv", as_of="2022-12-09"))[0]
+    assert {"建筑面积（m²）", "累计资金（万元）"} <= set(header)
+    en = _csv_rows(E.export_compounds(tiny_frame, "csv", lang="en"))[0]
+    assert {"Floor area (m²)", "Funding to date (10k yuan)"} <= set(en)
+    assert all(E.field_for_header(h) for h in header)  # still read back to their fields
+    assert json.loads(E.export_compounds(tiny_frame, "geojson", as_of="2022-12-09"))["as_of"] == "2022-12-09"
+    wb = openpyxl.load_workbook(io.BytesIO(E.export_compounds(tiny_frame, "xlsx", as_of="2022-12-09")))
+    assert "2022-12-09" in wb.properties.description
