@@ -247,10 +247,24 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def facts_markdown(facts: Sequence[tuple[str, str]], field_label: str, value_label: str) -> str:
-    """(label, text) rows as a two-column Markdown table (a ``|`` in a text is written ``/``)."""
-    rows = (f"| {label} | {text.replace('|', '/')} |" for label, text in facts)
-    return "\n".join([f"| {field_label} | {value_label} |", "|---|---|", *rows])
+_FACTS_CSS = ("<style>.qy-facts{width:100%;border-collapse:collapse;font-size:.92rem}"
+              ".qy-facts th,.qy-facts td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e6eaee;"
+              "vertical-align:top}.qy-facts th{color:#4a5663;font-weight:600;white-space:nowrap}"
+              ".qy-facts td:first-child{color:#5d6b78;white-space:nowrap}</style>")
+
+
+def facts_html(facts: Sequence[tuple[str, str]], field_label: str, value_label: str) -> str:
+    """(label, text) rows as a two-column HTML table; every text escaped (names and addresses are
+    data: nothing in them becomes markup, a link or a format)."""
+    rows = "".join(f"<tr><td>{escape(label)}</td><td>{escape(text)}</td></tr>" for label, text in facts)
+    return (f'{_FACTS_CSS}<table class="qy-facts"><thead><tr><th>{escape(field_label)}</th>'
+            f"<th>{escape(value_label)}</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def title_html(title: str, note: str) -> str:
+    """A bold title (data: escaped) with a small grey note after it (e.g. the as-of date)."""
+    return (f'<div style="font-weight:700;font-size:1.05rem;line-height:1.4">{escape(title)}'
+            f' <span style="font-weight:400;font-size:.85rem;color:#6b7785">{escape(note)}</span></div>')
 
 
 def table_html(frame: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None) -> str:
