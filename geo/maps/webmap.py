@@ -298,6 +298,12 @@ def _district_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     return _geojson(data, name, style=style, show="district" in o.show_layers)
 
 
+def _dots_on_top(o: MapOptions) -> bool:
+    """Whether the shapes go on the dots' shared canvas (under the dots, which then get the pointer):
+    yes, unless the areas are coloured by progress, where the colour is the message and covers the dots."""
+    return o.area_values is None
+
+
 def _subdistrict_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     c = THEMES[o.theme]
     key_tag = t("map.key_subdistrict", o.lang)
@@ -309,7 +315,7 @@ def _subdistrict_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
              f" weight: k ? 2.5 : 1, dashArray: k ? null : '4 3', fillColor: '{c['key_sub']}',"
              f" fillOpacity: k ? 0.06 : 0}}; }}")
     layer = _geojson(_collection(_shift(subs, o.basemap), props),
-                     t("map.layer.subdistricts", o.lang), style=style, show="subdistricts" in o.show_layers, canvas=True)
+                     t("map.layer.subdistricts", o.lang), style=style, show="subdistricts" in o.show_layers, canvas=_dots_on_top(o))
     if o.tooltips:
         _bind_tooltip(layer)
     return layer
@@ -373,7 +379,7 @@ def _area_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
              f" weight: p.h ? 4 : 2, fillColor: p.fc || '{c['area_fill']}',"
              f" fillOpacity: p.fc ? 0.75 : (p.h ? 0.3 : 0.12)}}; }}")
     layer = _geojson(_collection(_shift(ds.areas, o.basemap), _area_props(ds, o)),
-                     t("map.layer.areas", o.lang), style=style, show="areas" in o.show_layers, canvas=True)
+                     t("map.layer.areas", o.lang), style=style, show="areas" in o.show_layers, canvas=_dots_on_top(o))
     if o.area_labels:
         _add_labels(layer)
     elif o.tooltips:
@@ -395,7 +401,7 @@ def _greenway_layer(ds: Dataset, as_of: AsOfLike, o: MapOptions) -> folium.GeoJs
     styles = json.dumps(GREENWAY_STYLE)
     style = f"function (f) {{ var s = ({styles})[f.properties.lv] || {{}}; return Object.assign({{opacity: 0.9}}, s); }}"
     layer = _geojson(_collection(_shift(g, o.basemap), props), t("map.layer.greenways", o.lang),
-                     style=style, show="greenways" in o.show_layers, canvas=True)
+                     style=style, show="greenways" in o.show_layers, canvas=_dots_on_top(o))
     if o.tooltips:
         _bind_tooltip(layer)
     _count_attr(layer, "greenways")

@@ -202,3 +202,5 @@ def test_dots_and_the_shapes_under_them_share_one_canvas(sample_map):
     shared = webmap.SHARED_CANVAS_JS
     assert html.count(f"\"renderer\": {shared}") == 3 and f"renderer: {shared}" in html  # 3 shape layers, the dots
     assert "L.canvas({padding: 0.3}); return function" not in html  # no canvas of their own
+    coloured = _render(webmap.map_from_dataset(tiny_dataset(), options=webmap.MapOptions(area_values={"清溪片区": 50.0})))
+    assert f'"renderer": {shared}' not in coloured  # areas coloured by progress stay above the dots
