@@ -67,6 +67,11 @@ def _explorer(browser, app_url: str, query: str, **size):
         yield visit, runs
 
 
+def _only_fragments(kinds: list[str]) -> bool:
+    """Only fragment runs (some cut short by the next one: the map reports each move of its view)."""
+    return "fragment" in kinds and set(kinds) <= {"fragment", "FINISHED_EARLY_FOR_RERUN"}
+
+
 def _metric_values(page) -> list[int]:
     return [int(v.replace(",", "")) for v in page.locator('[data-testid="stMetricValue"]').all_inner_texts()]
 
@@ -106,7 +111,7 @@ def test_deep_link_map_and_record(browser, app_url, ds):
                 if attempt == 2:
                     raise
         kinds = runs.wait_for(page, before + 1)
-        assert set(kinds[before:]) == {"fragment"}, kinds  # clicks reran the fragment only, never the page
+        assert _only_fragments(kinds[before:]), kinds  # clicks reran the fragment only, never the page
         page.wait_for_timeout(500)
         save_screenshot(page, "explorer")
         _assert_clean(visit)
@@ -136,7 +141,7 @@ def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
         page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 17)  # first row's selection checkbox
         page.get_by_text("当前选择 1 个").wait_for(timeout=20_000)
         frame.locator("[data-qy-selected='1']").wait_for(state="attached", timeout=20_000)  # highlighted on the map
-        assert set(runs.kinds[1:]) == {"fragment"}, runs.kinds
+        assert _only_fragments(runs.kinds[1:]), runs.kinds
 
         with page.expect_download(timeout=30_000) as download:  # the selection, as Excel-ready CSV
             page.get_by_role("button", name="下载 CSV").click()
@@ -311,7 +316,7 @@ def test_scope_view_lists_what_is_in_view(browser, app_url, ds):
         dragged, _ = _in_view(page, everything)
         assert dragged != n, "the drag should bring other compounds into view"
         page.get_by_text(f"当前选择 {dragged:,} 个").wait_for(timeout=20_000)
-        assert set(runs.kinds[1:]) == {"fragment"}, runs.kinds  # the map's moves reran only the fragment
+        assert _only_fragments(runs.kinds[1:]), runs.kinds  # the map's moves reran only the fragment
         save_screenshot(page, "explorer_scope_view")
         _assert_clean(visit)
 
