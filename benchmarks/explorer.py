@@ -20,7 +20,7 @@ funding; the app runs with QY_STORE pointing at it) it starts ``streamlit run``,
 - "script alone": the same filter steps run in-process by streamlit's AppTest (no browser,
   no websocket): the server's own work, which the machine's load distorts least.
 
-Targets (issue 3): sample filter change <= 0.5 s server time; at 10k beat the reference
+Targets: sample filter change <= 0.5 s server time; at 10k beat the reference
 (11.8 s first full map, 1.9-6.6 s per rerun, plain st_folium + GeoJSON) by 5x or more.
 """
 from __future__ import annotations

@@ -27,7 +27,7 @@ A one-line Streamlit app is timed the same way, as the floor every page pays on 
 machine at that moment (the load average is printed too: other processes slow
 everything down on a 2-core machine).
 
-Target (issue 3): each page fully drawn <= 1.5 s after the server is warm (sample).
+Target: each page fully drawn <= 1.5 s after the server is warm (sample).
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A popover with one download button per format (PPTX, PDF). The file is made only
 when a button is clicked (Streamlit's deferred download: no rerun, nothing built on
 page load) by the cached ``dashboard.cached.briefing_pack`` for the page's as-of
-date and language. Called from the briefing page's slot.
+date and language. The briefing page shows it at the right of its header.
 """
 from __future__ import annotations
 

@@ -2,14 +2,17 @@
 tag is the concurrency check), the save through ``geo.writes`` and the message it leaves.
 
 No widgets here (the page draws them): functions take the session state
-(``st.session_state``, or a dict in tests) and the store.
+(``st.session_state``, or a dict in tests) and the store; :func:`column_config` turns
+``geo.audit.editor_columns`` into the tables' ``st.column_config``.
 """
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from dashboard import state
 from geo import audit, writes
@@ -18,6 +21,15 @@ from geo.i18n import t
 from geo.store import EditConflict, Store, StoreError
 
 Session = MutableMapping[Any, Any]
+_COLUMN: dict[str, Callable[..., Any]] = {  # the kinds of geo.audit.editor_columns
+    "select": st.column_config.SelectboxColumn, "number": st.column_config.NumberColumn,
+    "text": st.column_config.TextColumn, "date": partial(st.column_config.DateColumn, format="YYYY-MM-DD"),
+}
+
+
+def column_config(columns: Mapping[str, audit.Column]) -> dict[str, Any]:
+    """``st.column_config`` of one table from its ``audit.editor_columns`` entry (kind, label, options)."""
+    return {c: _COLUMN[kind](label, **options) for c, (kind, label, options) in columns.items()}
 
 
 def start_in_own_subdistrict(session: Session, user: User) -> None:

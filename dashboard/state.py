@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from geo.i18n import DEFAULT_LANG, LANGS
+from geo.i18n import DEFAULT_LANG, LANGS, t
 
 # --- session keys -------------------------------------------------------------------
 LANG = "lang"  # current UI language, "zh" | "en"
@@ -39,10 +39,10 @@ EXPLORER_EXPORT_CRS = "explorer_export_crs"  # wgs84 | gcj02 for exports
 EXPLORER_SEARCH = "explorer_search"  # the find-a-compound box (a compound id; emptied once taken)
 EXPLORER_VIEW = "explorer_view"  # geo.links.MapView the map last reported (or was asked for): the link's view
 EXPLORER_VIEW_SEEN = "explorer_view_seen"  # the map's last (center, zoom) report already taken
-EXPLORER_VIEW_ASK = "explorer_view_ask"  # geo.maps.filter_layer.ViewRequest: a view the map is to take once
+EXPLORER_VIEW_ASK = "explorer_view_ask"  # geo.links.ViewRequest: a view the map is to take once
 EXPLORER_LINK_READ = "explorer_link_read"  # True once this session has read the URL's view and record
 EXPLORER_URL_IGNORED = "explorer_url_ignored"  # (key, value) pairs of the URL the explorer ignored
-# data import and progress edits (issue 4: dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
+# data import and progress edits (dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
 USER = "user"  # geo.auth.User signed in; absent = anonymous viewer
 LOGIN_FORM = "login_form"  # the sidebar login form (its name and password widgets: + "_name" / "_password")
 IMPORT_UPLOAD = "import_upload"  # the file uploader
@@ -166,7 +166,7 @@ def lang_switch(label: str) -> None:
     st.session_state[LANG_WIDGET] = lang()
     st.segmented_control(
         label, options=list(LANGS), key=LANG_WIDGET, on_change=_on_lang_widget,
-        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        format_func=lambda code: t(f"app.lang.{code}", code),
         selection_mode="single",
     )
 

@@ -36,6 +36,7 @@ import pandas as pd
 
 from geo import schema
 from geo.dataset import Dataset
+from geo.i18n import bilingual
 
 #: Dates on which something happened: not known before they are reached.
 EVENT_DATES: tuple[str, ...] = ("actual_start", "actual_finish", "completed_date")
@@ -76,9 +77,9 @@ class AsOf:
         try:
             stamp = pd.Timestamp(value)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"not an as-of date: {value!r} (use YYYY-MM-DD) / 不是有效的截至日期（格式 YYYY-MM-DD）") from exc
+            raise ValueError(bilingual("error.as_of", value=repr(value))) from exc
         if pd.isna(stamp):
-            raise ValueError(f"not an as-of date: {value!r} (use YYYY-MM-DD) / 不是有效的截至日期（格式 YYYY-MM-DD）")
+            raise ValueError(bilingual("error.as_of", value=repr(value)))
         return cls(stamp.date())
 
     @property

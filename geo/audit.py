@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo import schema
-from geo.i18n import TEXT, t, vocab
+from geo.i18n import TEXT, Bilingual, Reason, bilingual, both, choices, reason_of, t, vocab, vocab_both
 from geo.store.base import Change, CompoundRows
 
 Day = dt.date | None
@@ -26,9 +26,9 @@ class EditError(ValueError):
     """An edit that cannot be saved; the message is bilingual (中文 / English)."""
 
 
-def _ordered(start: Day, finish: Day, what: str) -> None:
+def _ordered(start: Day, finish: Day, what: Bilingual | str) -> None:
     if start and finish and finish < start:
-        raise ValueError(f"{what}: finish {finish} before start {start}")
+        raise Reason("edit.why.order", what=what, finish=finish, start=start)
 
 
 class WorkProgress(BaseModel):
@@ -44,12 +44,12 @@ class WorkProgress(BaseModel):
     @classmethod
     def _known(cls, value: str) -> str:
         if value not in schema.WORK_KEYS:
-            raise ValueError(f"unknown work '{value}'; valid: {', '.join(schema.WORK_KEYS)}")
+            raise Reason("edit.why.unknown_work", value=value, valid=choices(schema.WORK_KEYS))
         return value
 
     @model_validator(mode="after")
     def _dates(self) -> WorkProgress:
-        _ordered(self.actual_start, self.actual_finish, self.work)
+        _ordered(self.actual_start, self.actual_finish, vocab_both("work", self.work))
         return self
 
 
@@ -65,7 +65,7 @@ class ElevatorProgress(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> ElevatorProgress:
-        _ordered(self.actual_start, self.actual_finish, self.elevator_id or "new elevator")
+        _ordered(self.actual_start, self.actual_finish, self.elevator_id or both("edit.what.new_elevator"))
         return self
 
 
@@ -81,7 +81,7 @@ class FundingProgress(BaseModel):
     @classmethod
     def _known(cls, value: str) -> str:
         if value not in schema.FUNDING_KEYS:
-            raise ValueError(f"unknown source '{value}'; valid: {', '.join(schema.FUNDING_KEYS)}")
+            raise Reason("edit.why.unknown_source", value=value, valid=choices(schema.FUNDING_KEYS))
         return value
 
 
@@ -100,10 +100,10 @@ class ProgressRecord(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> ProgressRecord:
-        _ordered(self.plan_start, self.plan_finish, "plan")
-        _ordered(self.actual_start, self.actual_finish, "actual")
+        _ordered(self.plan_start, self.plan_finish, both("edit.what.plan"))
+        _ordered(self.actual_start, self.actual_finish, both("edit.what.actual"))
         if self.actual_finish and not self.actual_start:
-            raise ValueError("actual finish without actual start")
+            raise Reason("edit.why.finish_without_start")
         return self
 
 
@@ -112,8 +112,7 @@ def _day(value: Any) -> Day:
 
 
 def _unknown(compound_id: str) -> EditError:
-    return EditError(f"{t('edit.unknown_compound', 'zh', compound=compound_id)} / "
-                     f"{t('edit.unknown_compound', 'en', compound=compound_id)}")
+    return EditError(bilingual("edit.unknown_compound", compound=compound_id))
 
 
 def _record(compound_id: str, compounds: pd.DataFrame, works: pd.DataFrame, elevators: pd.DataFrame,
@@ -147,10 +146,10 @@ def record_from_input(data: dict[str, Any]) -> ProgressRecord:
         lines = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"]) or "record"
-            why = err["msg"].removeprefix("Value error, ")
+            reason = (err.get("ctx") or {}).get("error")
+            why = reason_of(reason) if isinstance(reason, Exception) else err["msg"].removeprefix("Value error, ")
             value = err.get("input") if not isinstance(err.get("input"), dict) else ""
-            lines.append(f"{t('edit.bad_value', 'zh', field=where, value=value, why=why)} / "
-                         f"{t('edit.bad_value', 'en', field=where, value=value, why=why)}")
+            lines.append(bilingual("edit.bad_value", field=where, value=value, why=why))
         raise EditError("; ".join(lines)) from None
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from geo.i18n import t
+from geo.i18n import bilingual, choices
 from geo.programme import Programme
 from geo.store.base import Store, UserRecord
 
@@ -31,10 +31,6 @@ class AuthError(ValueError):
 
 class Refused(AuthError):
     """The acting user may not do this: not signed in, wrong password, removed, or no right."""
-
-
-def _bi(key: str, **fmt: object) -> str:
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +60,7 @@ VIEWER = User()
 def hash_password(password: str) -> str:
     """Argon2id hash of ``password`` (AuthError when shorter than MIN_PASSWORD)."""
     if len(password) < MIN_PASSWORD:
-        raise AuthError(_bi("auth.short_password", n=MIN_PASSWORD))
+        raise AuthError(bilingual("auth.short_password", n=MIN_PASSWORD))
     return _HASHER.hash(password)
 
 
@@ -79,7 +75,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 def check_role(role: str) -> str:
     """The role, or AuthError naming the valid ones."""
     if role not in ROLES:
-        raise AuthError(_bi("auth.bad_role", role=role))
+        raise AuthError(bilingual("auth.bad_role", role=role))
     return role
 
 
@@ -87,8 +83,7 @@ def check_subdistricts(names: Sequence[str], programme: Programme) -> tuple[str,
     """Subdistrict names validated against the programme's (AuthError naming the valid ones)."""
     bad = [n for n in names if n not in programme.subdistrict_names]
     if bad:
-        valid = "、".join(programme.subdistrict_names)
-        raise AuthError(f"未知街道 {'、'.join(bad)}，可选：{valid} / unknown subdistrict {', '.join(bad)}; valid: {valid}")
+        raise AuthError(bilingual("auth.unknown_subdistricts", names=choices(bad), valid=choices(programme.subdistrict_names)))
     return tuple(names)
 
 
@@ -101,7 +96,7 @@ def authenticate(store: Store, name: str, password: str) -> User:
     """The active user with this name and password (Refused otherwise; same message either way)."""
     record = store.user(name) if name else None
     if record is None or not record.active or not verify_password(record.password_hash, password):
-        raise Refused(_bi("auth.bad_login"))
+        raise Refused(bilingual("auth.bad_login"))
     return user_from_record(record)
 
 
@@ -119,12 +114,12 @@ def refresh_user(store: Store, user: User) -> User:
 def require_edit(user: User, subdistrict: str | None) -> None:
     """Refused unless ``user`` may edit a compound of ``subdistrict`` (pass the stored user and subdistrict)."""
     if not user.can_write:
-        raise Refused(_bi("edit.viewer"))
+        raise Refused(bilingual("edit.viewer"))
     if not user.can_edit(subdistrict):
-        raise Refused(_bi("edit.forbidden", subdistrict=subdistrict or "-"))
+        raise Refused(bilingual("edit.forbidden", subdistrict=subdistrict or "-"))
 
 
 def require_admin(user: User) -> None:
     """Refused unless ``user`` is an admin (pass the stored user)."""
     if not user.is_admin:
-        raise Refused(_bi("auth.admin_only"))
+        raise Refused(bilingual("auth.admin_only"))

@@ -15,6 +15,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo.i18n import bilingual, choices
+
 CRS_NAMES: tuple[str, ...] = ("wgs84", "cgcs2000", "gcj02", "bd09")
 _ALIASES = {
     "wgs84": "wgs84", "wgs-84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84",
@@ -38,9 +40,7 @@ def normalize_crs_name(name: str) -> str:
     """
     key = str(name).strip().lower()
     if key not in _ALIASES:
-        raise ValueError(
-            f"unknown CRS '{name}'; valid: {', '.join(CRS_NAMES)} / 未知坐标系 '{name}'，可选：{'、'.join(CRS_NAMES)}"
-        )
+        raise ValueError(bilingual("error.unknown_crs", name=name, valid=choices(CRS_NAMES)))
     return _ALIASES[key]
 
 

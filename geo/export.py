@@ -50,7 +50,7 @@ from geo import crs as geo_crs
 from geo import schema
 from geo.asof import AsOf, AsOfLike, known_on
 from geo.dataset import DATE_COLUMNS
-from geo.i18n import t, vocab, with_unit
+from geo.i18n import bilingual, choices, t, vocab, with_unit
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson", "gpkg")
 MEDIA_TYPES: dict[str, str] = {
@@ -260,14 +260,13 @@ def _gpkg(frame: pd.DataFrame, props: pd.DataFrame, crs: str, layer: str) -> byt
 def _check(fmt: str, crs: str) -> tuple[str, str]:
     fmt = str(fmt).strip().lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
-        valid = ", ".join(EXPORT_FORMATS)
-        raise ExportError(f"{t('export.error.format', 'zh', fmt=fmt, valid=valid)} / {t('export.error.format', 'en', fmt=fmt, valid=valid)}")
+        raise ExportError(bilingual("export.error.format", fmt=fmt, valid=choices(EXPORT_FORMATS)))
     try:
         name = geo_crs.normalize_crs_name(crs)
     except ValueError as exc:
         raise ExportError(str(exc)) from None
     if name not in EXPORT_CRS:
-        raise ExportError(f"export CRS must be one of {', '.join(EXPORT_CRS)} / 导出坐标系可选：{'、'.join(EXPORT_CRS)}")
+        raise ExportError(bilingual("export.error.crs", crs=crs, valid=choices(EXPORT_CRS)))
     return fmt, name
 
 
@@ -285,7 +284,7 @@ def export_table(frame: pd.DataFrame, fmt: str, *, fields: Sequence[schema.Field
     cols = export_fields(frame, fields)
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
     if fmt == "geojson" and not has_geometry:
-        raise ExportError(f"{t('export.error.geometry', 'zh', fmt=fmt)} / {t('export.error.geometry', 'en', fmt=fmt)}")
+        raise ExportError(bilingual("export.error.geometry", fmt=fmt))
     if fmt in ("geojson", "gpkg"):
         props = _machine_frame(frame, cols)
         return _geojson(frame, props, crs, day) if fmt == "geojson" else _gpkg(frame, props, crs, layer)

@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import asof, schema
 from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
-from geo.i18n import t, vocab, with_unit
+from geo.i18n import bilingual, choices, t, vocab, with_unit
 from geo.programme import Programme
 from geo.spatial import select_within
 
@@ -82,7 +82,7 @@ def _canonical(values: Iterable[str], allowed: tuple[str, ...] | None, what: str
         return tuple(sorted(chosen))
     unknown = chosen - set(allowed)
     if unknown:
-        raise ValueError(f"unknown {what}: {sorted(unknown)}; valid: {', '.join(allowed)}")
+        raise ValueError(bilingual("error.unknown_values", what=what, values=choices(sorted(unknown)), valid=choices(allowed)))
     return tuple(v for v in allowed if v in chosen)
 
 

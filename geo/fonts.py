@@ -19,10 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
-from matplotlib import font_manager
 
+from geo.i18n import bilingual, both
 from geo.settings import get_settings
 
 if TYPE_CHECKING:
@@ -63,11 +62,9 @@ def css_font_family() -> str:
     return ", ".join(f'"{face}"' for face in CJK_FONT_STACK) + ", sans-serif"
 
 
-def _install_hint() -> str:
-    return (f"install it with: sudo apt-get install -y {CJK_FONT_PACKAGE} (or run scripts/setup.sh), "
-            f"or set QY_CJK_FONT to a TrueType-outline CJK .ttf/.ttc / "
-            f"请安装字体包 {CJK_FONT_PACKAGE}（sudo apt-get install -y {CJK_FONT_PACKAGE}，或运行 scripts/setup.sh），"
-            f"或用 QY_CJK_FONT 指定 TrueType 轮廓的中文字体文件")
+def _missing(key: str, **fmt: object) -> FontMissing:
+    """The font problem ``key`` (``font.*``), with how to install the default font, in both languages."""
+    return FontMissing(bilingual(key, install=both("font.install", package=CJK_FONT_PACKAGE), **fmt))
 
 
 def _open_face(path: Path, index: int) -> TTFont:
@@ -79,20 +76,19 @@ def _open_face(path: Path, index: int) -> TTFont:
 @lru_cache(maxsize=4)
 def _load(path: Path, index: int) -> CjkFont:
     if not path.is_file():
-        raise FontMissing(f"CJK font not found: {path}; {_install_hint()}")
+        raise _missing("font.not_found", path=path)
     try:
         face = _open_face(path, index)
         outlines_ok = "glyf" in face
         family = str(face["name"].getDebugName(1))
         codepoints = frozenset(face.getBestCmap())
     except (TTLibError, OSError, IndexError, KeyError) as exc:
-        raise FontMissing(f"cannot read CJK font {path} (face {index}): {exc}; {_install_hint()}") from None
+        raise _missing("font.unreadable", path=path, face=index, error=exc) from None
     if not outlines_ok:
-        raise FontMissing(f"{path} has CFF (PostScript) outlines, which the PDF writer cannot embed; "
-                          f"use a TrueType-outline font / 该字体为 CFF 轮廓，PDF 无法嵌入; {_install_hint()}")
+        raise _missing("font.cff", path=path)
     lacking = [ch for ch in _PROBE if ord(ch) not in codepoints]
     if lacking:
-        raise FontMissing(f"{path} lacks Chinese glyphs ({''.join(lacking)}); {_install_hint()}")
+        raise _missing("font.no_glyphs", path=path, chars="".join(lacking))
     return CjkFont(path=path, index=index, family=family, codepoints=codepoints)
 
 
@@ -124,6 +120,8 @@ _MPL_LOCK = threading.RLock()
 @contextmanager
 def mpl_context(font: CjkFont | None = None) -> Iterator[None]:
     """Draw with matplotlib in the CJK font: ``rc_context(mpl_rc())`` held under a process-wide lock."""
+    import matplotlib  # imported on first use: web maps and the CLI read the stack without it (~0.5 s at start-up)
+
     rc = mpl_rc(font)
     with _MPL_LOCK, matplotlib.rc_context(rc):
         yield
@@ -131,4 +129,6 @@ def mpl_context(font: CjkFont | None = None) -> Iterator[None]:
 
 @lru_cache(maxsize=4)
 def _register_mpl(path: str) -> None:
+    from matplotlib import font_manager  # on first use, as in mpl_context
+
     font_manager.fontManager.addfont(path)

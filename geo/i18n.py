@@ -1,14 +1,19 @@
 """The one translation table: every label, tooltip, unit and message shown to people.
 
 ``t("key", lang)`` returns the Chinese (default) or English text; ``{name}`` fields are
-filled from keyword arguments. Vocabulary labels (statuses, works, funding sources)
-come from ``geo.schema`` and place labels from the programme (``geo.programme``), both
-through :func:`vocab`. Add keys in the section of
-the feature they belong to; a missing key raises KeyError in tests, never silently.
+filled from keyword arguments (a :class:`Bilingual` field, e.g. a place name or a list
+from :func:`choices`, is filled in the text's own language). :func:`bilingual` writes a
+message in both at once ("中文 / English": errors raised in geo/, the command line);
+:class:`Reason` is a ValueError carrying a key, so whoever catches it can write it in
+either language. Vocabulary labels (statuses, works, funding sources) come from
+``geo.schema`` and place labels from the programme (``geo.programme``), both through
+:func:`vocab`. Add keys in the section of the feature they belong to; a missing key
+raises KeyError in tests, never silently.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable
+from typing import Any, NamedTuple, Protocol
 
 from geo import schema
 
@@ -27,6 +32,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.title_default": ("老旧小区连片改造“一张图”", "Old-Compound Renovation Map"),
     "app.illustrative": ("示意数据：位置、边界及未公开数字为生成的示意值", "Illustrative data: positions, boundaries and unreported figures are generated"),
     "app.language": ("语言 / Language", "语言 / Language"),
+    "app.lang.zh": ("中文", "中文"),
+    "app.lang.en": ("English", "English"),
     "app.as_of": ("截至日期", "As of"),
     "unit.compounds": ("个", "compounds"),
     "unit.households": ("户", "households"),
@@ -264,7 +271,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.district.funding": ("累计筹集资金（亿元）", "Funding raised (100m yuan)"),
     "screen.of_target": ("目标 {target}", "target {target}"),
     "screen.updated": ("数据读取于 {time}", "Data read at {time}"),
-    # --- briefing pack (issue 5: geo/brief*.py, geo/maps/staticmap.py, python -m geo brief) ------
+    # --- briefing pack (geo/brief/, geo/maps/staticmap.py, python -m geo brief) ---------------
     "brief.button": ("生成汇报材料", "Briefing pack"),
     "brief.button_help": ("按当前截至日期生成 PPT 与 PDF 汇报材料", "Make the slide deck (PPTX) and PDF for the chosen as-of date"),
     "brief.format": ("格式", "Format"),
@@ -357,7 +364,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.source": ("数据来源：{source}", "Source: {source}"),
     "brief.illustrative_short": ("示意数据", "Illustrative data"),
     "brief.other_area": ("其他（片区外）", "Outside the areas"),
-    # --- data in and out (issue 4: geo/imports/readers.py, validate.py, store.py, audit.py, auth.py, cli_data.py) ---
+    # --- data in and out (geo/imports/, geo/store/, geo/audit.py, geo/auth.py, geo/cli/data.py) ---
     "unreadable.not_found": ("找不到文件 {file}", "file not found: {file}"),
     "unreadable.empty": ("{file} 是空文件（0 字节），请重新导出后再上传", "{file} is empty (0 bytes); export it again and upload the new file"),
     "unreadable.too_big": ("{file} 太大（{size_mb} MB），单个文件最多 {limit_mb} MB；请按街道拆分后分批导入", "{file} is too big ({size_mb} MB); at most {limit_mb} MB per file: split it, e.g. by subdistrict"),
@@ -476,10 +483,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "fields.no_row": ("小区 {compound} 没有 {items} 「{row}」；现有：{known}", "compound {compound} has no {items} '{row}'; it has: {known}"),
     "cli.needs_user": ("此命令会写入数据：请用 --user 用户名 登录（密码取自 QY_PASSWORD、终端或标准输入的一行）", "this command writes: sign in with --user NAME (password from QY_PASSWORD, the terminal, or one line of stdin)"),
     "cli.no_password": ("标准输入中没有密码", "no password on standard input"),
-    "store.missing": ("找不到数据：{store}", "data store not found: {store}"),
+    "store.missing": ("找不到数据：{store}（用 QY_STORE 指定，或运行 python -m geo build-sample 生成）", "data store not found: {store} (set QY_STORE, or run python -m geo build-sample)"),
     "store.missing_layers": ("数据缺少图层 {layers}", "the store lacks the layers {layers}"),
     "store.unavailable": ("本版本不支持 {scheme} 数据库存储（QY_STORE={url}）；请使用 GeoPackage 文件（gpkg:路径 或 文件路径）", "{scheme} stores are not available in this build (QY_STORE={url}); use a GeoPackage file (gpkg:PATH or a file path)"),
-    "store.bad_url": ("无法识别的数据存储地址「{url}」；可用：gpkg:路径 或 文件路径（postgresql:// 暂不支持）", "unknown store URL '{url}'; use gpkg:PATH or a file path (postgresql:// is not available yet)"),
+    "store.bad_url": ("无法识别的数据存储地址「{url}」；可用：gpkg:路径、文件路径 或 postgresql://用户@主机:端口/数据库?schema=名称", "unknown store URL '{url}'; use gpkg:PATH, a file path or postgresql://USER@HOST:PORT/DATABASE?schema=NAME"),
+    "store.server": ("无法访问数据库 {store}：{error}（本机开发服务器：bash scripts/postgis.sh start）", "cannot use the database {store}: {error} (a local development server: bash scripts/postgis.sh start)"),
+    "store.bad_schema": ("数据库模式名「{schema}」无效：应为小写字母、数字和下划线，且不以数字开头", "invalid schema name '{schema}': use lower-case letters, digits and underscores, not starting with a digit"),
+    "store.same": ("源和目标是同一个数据存储：{store}", "the source and the target are the same store: {store}"),
+    "store.copied": ("已复制 {versions} 个版本、{audit} 条修改记录、{users} 个用户到 {store}", "copied {versions} versions, {audit} audit rows and {users} users to {store}"),
+    "store.no_column": ("数据表 {layer} 没有字段 {column}", "the table {layer} has no column {column}"),
     "edit.conflict": ("保存被拒绝：{compound} 的记录在您打开后已被 {user} 于 {at} 修改；请重新打开，核对后再保存", "not saved: the record of {compound} changed since you opened it ({user}, {at}); reopen it, check, and save again"),
     "edit.forbidden": ("您没有修改「{subdistrict}」街道小区的权限", "you may not edit compounds of {subdistrict}"),
     "edit.viewer": ("只读账号不能修改数据，请登录编辑账号", "viewers cannot change data; log in as an editor"),
@@ -532,6 +544,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.upload": ("选择文件", "Choose a file"),
     "imp.crs": ("坐标系", "Coordinate system"),
     "imp.crs_help": ("经纬度的来源：GPS/天地图为 WGS-84 或 CGCS2000；高德/腾讯为 GCJ-02；百度为 BD-09。带 .prj 或坐标系的地理文件按文件读取。", "Where the coordinates come from: GPS/Tianditu WGS-84 or CGCS2000; AMap/Tencent GCJ-02; Baidu BD-09. GIS files with a .prj or layer CRS use that."),
+    "imp.crs.wgs84": ("WGS-84", "WGS-84"),
+    "imp.crs.cgcs2000": ("CGCS2000", "CGCS2000"),
+    "imp.crs.gcj02": ("GCJ-02（高德）", "GCJ-02 (AMap)"),
+    "imp.crs.bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
     "imp.encoding": ("文字编码（CSV）", "Text encoding (CSV)"),
     "imp.encoding_auto": ("自动识别", "Detect"),
     "imp.sheet": ("工作表", "Sheet"),
@@ -601,6 +617,63 @@ TEXT: dict[str, tuple[str, str]] = {
     "edit.col.changes": ("修改项数", "Changes"),
     "edit.col.last_at": ("最近修改", "Last change"),
     "edit.col.users": ("修改人", "By"),
+    # --- messages of the core and the command line (written with bilingual()) --------------------
+    "place.area": ("片区", "area"),
+    "place.subdistrict": ("街道", "subdistrict"),
+    "programme.what.code": ("编码", "code"),
+    "programme.what.target": ("目标", "target"),
+    "error.unknown_place": ("未知{what}「{name}」，可选：{valid}", "unknown {what} '{name}'; valid: {valid}"),
+    "error.unknown_crs": ("未知坐标系「{name}」，可选：{valid}", "unknown CRS '{name}'; valid: {valid}"),
+    "error.unknown_epsg": ("未知坐标系「{name}」，可选：{valid} 或 EPSG:编号", "unknown CRS '{name}'; valid: {valid} or EPSG:nnnn"),
+    "error.not_projected": ("「{name}」不是投影坐标系，可选：{valid} 或投影坐标系的 EPSG:编号", "'{name}' is not a projected CRS; valid: {valid} or a projected EPSG:nnnn"),
+    "error.unknown_values": ("未知{what}：{values}，可选：{valid}", "unknown {what}: {values}; valid: {valid}"),
+    "error.no_crs": ("几何数据未声明坐标系；请明确指定（如 EPSG:4326）", "geometry has no CRS; set it explicitly (e.g. EPSG:4326)"),
+    "error.as_of": ("不是有效的截至日期：{value}（格式 YYYY-MM-DD）", "not an as-of date: {value} (use YYYY-MM-DD)"),
+    "export.error.crs": ("导出坐标系「{crs}」无效，可选：{valid}", "export CRS must be one of {valid}, not '{crs}'"),
+    "brief.error.format": ("不支持的汇报材料格式「{fmt}」，可选：{valid}", "unknown format '{fmt}'; valid: {valid}"),
+    "auth.unknown_subdistricts": ("未知街道 {names}，可选：{valid}", "unknown subdistrict {names}; valid: {valid}"),
+    "font.install": ("请安装字体包 {package}（sudo apt-get install -y {package}，或运行 scripts/setup.sh），或用 QY_CJK_FONT 指定 TrueType 轮廓的中文字体文件", "install it with: sudo apt-get install -y {package} (or run scripts/setup.sh), or set QY_CJK_FONT to a TrueType-outline CJK .ttf/.ttc"),
+    "font.not_found": ("找不到中文字体 {path}；{install}", "CJK font not found: {path}; {install}"),
+    "font.unreadable": ("无法读取中文字体 {path}（第 {face} 个字形集）：{error}；{install}", "cannot read CJK font {path} (face {face}): {error}; {install}"),
+    "font.cff": ("{path} 为 CFF（PostScript）轮廓，PDF 无法嵌入；请使用 TrueType 轮廓的字体；{install}", "{path} has CFF (PostScript) outlines, which the PDF writer cannot embed; use a TrueType-outline font; {install}"),
+    "font.no_glyphs": ("{path} 缺少中文字形（{chars}）；{install}", "{path} lacks Chinese glyphs ({chars}); {install}"),
+    "edit.what.plan": ("计划", "plan"),
+    "edit.what.actual": ("实际", "actual"),
+    "edit.what.new_elevator": ("新增电梯", "new elevator"),
+    "edit.why.order": ("{what}：完成日期 {finish} 早于开始日期 {start}", "{what}: finish {finish} before start {start}"),
+    "edit.why.unknown_work": ("未知改造内容「{value}」，可选：{valid}", "unknown work '{value}'; valid: {valid}"),
+    "edit.why.unknown_source": ("未知资金来源「{value}」，可选：{valid}", "unknown source '{value}'; valid: {valid}"),
+    "edit.why.finish_without_start": ("有实际竣工日期却没有实际开工日期", "actual finish without actual start"),
+    "fields.expect.date": ("YYYY-MM-DD，如 2024-05-01", "YYYY-MM-DD, e.g. 2024-05-01"),
+    "fields.expect.count": ("整数，如 12", "a whole number, e.g. 12"),
+    "fields.expect.amount": ("数字，如 12.5", "a number, e.g. 12.5"),
+    "fields.expect.one_of": ("以下之一：{valid}", "one of {valid}"),
+    "cli.bad_date": ("日期「{text}」格式不对：应为 YYYY-MM-DD，如 2022-12-09", "malformed date '{text}'; expected YYYY-MM-DD, e.g. 2022-12-09"),
+    "cli.password_of": ("{name} 的密码", "password of {name}"),
+    "cli.new_password_of": ("{name} 的新密码", "new password of {name}"),
+    "cli.password_again": ("再次输入", "again"),
+    "cli.passwords_differ": ("两次输入的密码不同", "passwords differ"),
+    "cli.needs_name": ("users {action} 需要用户名", "users {action} needs NAME"),
+    "cli.user_added": ("已添加用户 {name}（{role}）", "added {name} ({role})"),
+    "cli.user_updated": ("已修改用户 {name}（{role}）", "updated {name} ({role})"),
+    "cli.password_changed": ("{name} 的密码已修改", "password changed for {name}"),
+    "cli.user_removed": ("已删除用户 {name}", "removed {name}"),
+    "cli.brief_suffix": ("输出文件「{file}」须以 .pptx 或 .pdf 结尾", "output '{file}' must end in .pptx or .pdf"),
+    "cli.no_folder": ("目录「{folder}」不存在", "folder '{folder}' does not exist"),
+    "cli.cannot_write": ("无法写入「{file}」：{error}", "cannot write '{file}': {error}"),
+    "cli.brief_written": ("已写入 {file}（{mb} MB，{slides} 页）", "wrote {file} ({mb} MB, {slides} slides)"),
+    "cli.unknown_status": ("未知状态「{status}」，可选：{valid}", "unknown status '{status}'; valid: {valid}"),
+    "cli.exported": ("已写入 {file}：{n} 个小区（{fmt}，{crs}）", "wrote {file}: {n} compounds ({fmt}, {crs})"),
+    "cli.edit_needs_set": ("edit 需要 --set 字段=值；可用字段：{fields}", "edit needs --set FIELD=VALUE; fields: {fields}"),
+    "cli.stats.fyp14": ("“十四五”目标 {target} 个，已完工 {completed} 个", "14th FYP target {target}, completed {completed}"),
+    "cli.stats.survey": ("摸排 {surveyed} 个，老旧 {old} 个，符合改造 {eligible} 个，暂无需改造 {no_need} 个，已棚改 {redeveloped} 个", "surveyed {surveyed}, old {old}, eligible {eligible}, no need {no_need}, redeveloped {redeveloped}"),
+    "cli.stats.status": ("已完工 {completed} 个，在建 {under_construction} 个，计划 {planned} 个", "completed {completed}, under construction {under_construction}, planned {planned}"),
+    "cli.stats.batches": ("批次 {batches}", "batches {batches}"),
+    "cli.stats.elevators": ("加装电梯 {total} 部（已完工 {completed}，在建 {under_construction}，计划 {planned}）", "elevators {total} (completed {completed}, building {under_construction}, planned {planned})"),
+    "cli.stats.greenways": ("天府绿道 {tianfu_km} km，社区绿道 {community_count} 条", "greenways: Tianfu {tianfu_km} km, community {community_count}"),
+    "cli.stats.funding": ("资金合计 {total} 万元", "funding total {total} 万元"),
+    "cli.as_of": ("截至 {date}", "as of {date}"),
+    "cli.illustrative": ("示意数据", "illustrative"),
     # --- the programme's places and targets (geo/programme.py) ---------------------------------
     "programme.error.columns": ("规划表 {table} 缺少列：{columns}", "programme table {table} lacks columns: {columns}"),
     "programme.error.info": ("规划表 programme_info 应恰有 1 行，现有 {n} 行", "programme table programme_info must have exactly 1 row, not {n}"),
@@ -619,11 +692,59 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+class Bilingual(NamedTuple):
+    """A ``fmt`` value written in the language of the text it fills (a place name, a list)."""
+
+    zh: str
+    en: str
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     """Text for ``key`` in ``lang`` ('zh' or 'en'), with ``{fields}`` filled from ``fmt``."""
     zh, en = TEXT[key]
     text = en if lang == "en" else zh
-    return text.format(**fmt) if fmt else text
+    if not fmt:
+        return text
+    return text.format(**{k: (v.en if lang == "en" else v.zh) if isinstance(v, Bilingual) else v
+                          for k, v in fmt.items()})
+
+
+def bilingual(key: str, /, **fmt: object) -> str:
+    """``中文 / English`` of one key: how geo/ writes a message for whoever reads it (errors, the CLI)."""
+    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
+
+
+def both(key: str, /, **fmt: object) -> Bilingual:
+    """Both texts of ``key``, as a ``fmt`` value for another text (e.g. a word inside a message)."""
+    return Bilingual(t(key, "zh", **fmt), t(key, "en", **fmt))
+
+
+def choices(values: Iterable[object]) -> Bilingual:
+    """A list of values as a ``fmt`` value: joined with '、' in Chinese, ', ' in English."""
+    items = [str(v) for v in values]
+    return Bilingual("、".join(items), ", ".join(items))
+
+
+class Reason(ValueError):
+    """What is wrong, or what would be right, as a translation key and its fields (the exception's
+    own text is the English one); ``text(lang)`` / ``both()`` write it for a message."""
+
+    def __init__(self, key: str, /, **fmt: Any) -> None:
+        self.key, self.fmt = key, fmt
+        super().__init__(t(key, "en", **fmt))
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """The reason in ``lang``."""
+        return t(self.key, lang, **self.fmt)
+
+    def both(self) -> Bilingual:
+        """The reason in both languages, as a ``fmt`` value."""
+        return Bilingual(self.text("zh"), self.text("en"))
+
+
+def reason_of(exc: BaseException) -> Bilingual | str:
+    """A caught exception as a ``fmt`` value: a :class:`Reason` in both languages, else its text."""
+    return exc.both() if isinstance(exc, Reason) else str(exc)
 
 
 def with_unit(label: str, unit: str, lang: str = DEFAULT_LANG) -> str:
@@ -654,3 +775,8 @@ def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels 
               "elevator_stage": schema.ELEVATOR_STAGE_LABELS, "greenway_level": schema.GREENWAY_LEVELS,
               "site_kind": schema.SITE_KINDS}
     return schema.label(tables[kind], key, lang)
+
+
+def vocab_both(kind: str, key: str, programme: PlaceLabels | None = None) -> Bilingual:
+    """Both labels of a vocabulary value (see :func:`vocab`), as a ``fmt`` value."""
+    return Bilingual(vocab(kind, key, "zh", programme), vocab(kind, key, "en", programme))

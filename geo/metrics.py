@@ -14,6 +14,7 @@ import pandas as pd
 from geo import asof, schema
 from geo.asof import AsOf, AsOfLike, days_late, derive_status, elevator_stage
 from geo.dataset import Dataset
+from geo.i18n import bilingual, both, choices
 from geo.programme import Programme
 
 
@@ -21,9 +22,9 @@ class UnknownPlace(ValueError):
     """An area or subdistrict name that is not the programme's; the message lists valid ones."""
 
 
-def _check(name: str | None, valid: tuple[str, ...] | list[str], what_zh: str, what_en: str) -> None:
+def _check(name: str | None, valid: tuple[str, ...] | list[str], what: str) -> None:
     if name is not None and name not in valid:
-        raise UnknownPlace(f"unknown {what_en} '{name}'; valid: {', '.join(valid)} / 未知{what_zh}「{name}」，可选：{'、'.join(valid)}")
+        raise UnknownPlace(bilingual("error.unknown_place", what=both(f"place.{what}"), name=name, valid=choices(valid)))
 
 
 def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | None = None) -> Dataset:
@@ -31,8 +32,8 @@ def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | N
 
     Greenways and sites are kept where they intersect the area polygon / lie in the subdistrict.
     """
-    _check(area, ds.programme.area_names, "片区", "area")
-    _check(subdistrict, ds.programme.subdistrict_names, "街道", "subdistrict")
+    _check(area, ds.programme.area_names, "area")
+    _check(subdistrict, ds.programme.subdistrict_names, "subdistrict")
     if area is None and subdistrict is None:
         return ds
     c, greenways, sites = ds.compounds, ds.greenways, ds.sites

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo import schema
-from geo.i18n import t
+from geo.i18n import bilingual, both
 
 #: Table name -> its columns, in order (the store keeps them as non-spatial layers).
 PROGRAMME_TABLES: dict[str, tuple[str, ...]] = {
@@ -251,7 +251,7 @@ def _flag(value: object) -> bool:
 def _records(frame: pd.DataFrame, table: str) -> list[dict[str, object]]:
     missing = [c for c in PROGRAMME_TABLES[table] if c not in frame.columns]
     if missing:
-        raise ProgrammeError(_bi("programme.error.columns", table=table, columns=", ".join(missing)))
+        raise ProgrammeError(bilingual("programme.error.columns", table=table, columns=", ".join(missing)))
     return frame.to_dict(orient="records")
 
 
@@ -264,7 +264,7 @@ def programme_from_tables(info: pd.DataFrame, places: pd.DataFrame, areas: pd.Da
     """
     rows = _records(info, "programme_info")
     if len(rows) != 1:
-        raise ProgrammeError(_bi("programme.error.info", n=len(rows)))
+        raise ProgrammeError(bilingual("programme.error.info", n=len(rows)))
     head = rows[0]
     place_list = tuple(Place(_text(r["code"]), _text(r["level"]), _text(r["name"]), _text(r["name_en"]),
                              _text(r["parent"]), _flag(r["is_key"]), _number(r["lon"]), _number(r["lat"]))
@@ -291,12 +291,12 @@ def check_programme(p: Programme) -> list[str]:
     """Every inconsistency of ``p`` as a bilingual message (empty when it is sound)."""
     problems: list[str] = []
     if not _KEY_RE.match(p.key):
-        problems.append(_bi("programme.error.key", name=p.key))
+        problems.append(bilingual("programme.error.key", name=p.key))
     problems += _place_problems(p)
     if p.place not in {x.code for x in p.places}:
-        problems.append(_bi("programme.error.root", code=p.place))
+        problems.append(bilingual("programme.error.root", code=p.place))
     if not p.subdistricts:
-        problems.append(_bi("programme.error.no_subdistricts"))
+        problems.append(bilingual("programme.error.no_subdistricts"))
     problems += _area_problems(p)
     problems += _target_problems(p)
     return problems
@@ -309,28 +309,28 @@ def _duplicates(values: Iterable[str]) -> list[str]:
 def _place_problems(p: Programme) -> list[str]:
     levels = list(schema.PLACE_LEVELS)
     by_code = {x.code: x for x in p.places}
-    out = [_bi("programme.error.duplicate", what="code", value=v) for v in _duplicates(x.code for x in p.places)]
-    out += [_bi("programme.error.duplicate", what="subdistrict", value=v) for v in _duplicates(p.subdistrict_names)]
+    out = [bilingual("programme.error.duplicate", what=both("programme.what.code"), value=v) for v in _duplicates(x.code for x in p.places)]
+    out += [bilingual("programme.error.duplicate", what=both("place.subdistrict"), value=v) for v in _duplicates(p.subdistrict_names)]
     for x in p.places:
         if not x.code or not x.name:
-            out.append(_bi("programme.error.place_blank", code=x.code, name=x.name))
+            out.append(bilingual("programme.error.place_blank", code=x.code, name=x.name))
         if x.level not in levels:
-            out.append(_bi("programme.error.level", code=x.code, level=x.level, valid=", ".join(levels)))
+            out.append(bilingual("programme.error.level", code=x.code, level=x.level, valid=", ".join(levels)))
             continue
         parent = by_code.get(x.parent)
         if x.parent and (parent is None or parent.level not in levels
                          or levels.index(parent.level) >= levels.index(x.level)):
-            out.append(_bi("programme.error.parent", code=x.code, parent=x.parent))
+            out.append(bilingual("programme.error.parent", code=x.code, parent=x.parent))
     return out
 
 
 def _area_problems(p: Programme) -> list[str]:
-    out = [_bi("programme.error.duplicate", what="area", value=v) for v in _duplicates(p.area_names)]
+    out = [bilingual("programme.error.duplicate", what=both("place.area"), value=v) for v in _duplicates(p.area_names)]
     names = set(p.subdistrict_names)
-    out += [_bi("programme.error.area_subdistrict", area=a.name, subdistrict=a.subdistrict)
+    out += [bilingual("programme.error.area_subdistrict", area=a.name, subdistrict=a.subdistrict)
             for a in p.areas if a.subdistrict not in names]
-    out += [_bi("programme.error.place_blank", code="", name=a.name) for a in p.areas if not a.name]
-    out += [_bi("programme.error.area_reserved", name=a.name) for a in p.areas if a.name == schema.NO_AREA]
+    out += [bilingual("programme.error.place_blank", code="", name=a.name) for a in p.areas if not a.name]
+    out += [bilingual("programme.error.area_reserved", name=a.name) for a in p.areas if a.name == schema.NO_AREA]
     return out
 
 
@@ -341,10 +341,10 @@ def _target_problems(p: Programme) -> list[str]:
         ok = (x.place in codes and x.measure in schema.TARGET_MEASURES and x.period in schema.PERIODS
               and (not x.batch or x.batch in schema.PERIODS[x.period]) and x.value >= 0)
         if not ok:
-            out.append(_bi("programme.error.target", place=x.place, measure=x.measure, period=x.period,
+            out.append(bilingual("programme.error.target", place=x.place, measure=x.measure, period=x.period,
                            batch=x.batch or "-", value=x.value))
     keys = [f"{x.place}/{x.measure}/{x.period}/{x.batch}" for x in p.targets]
-    out += [_bi("programme.error.duplicate", what="target", value=v) for v in _duplicates(keys)]
+    out += [bilingual("programme.error.duplicate", what=both("programme.what.target"), value=v) for v in _duplicates(keys)]
     return out
 
 
@@ -366,6 +366,3 @@ def tables_from_programme(p: Programme) -> dict[str, pd.DataFrame]:
                                                          for x in p.targets]).astype({"value": "int64"}),
     }
 
-
-def _bi(text_key: str, **fmt: object) -> str:
-    return f"{t(text_key, 'zh', **fmt)} / {t(text_key, 'en', **fmt)}"

@@ -23,17 +23,13 @@ from typing import Any
 
 from geo import schema
 from geo.audit import ProgressRecord, record_from_input
-from geo.i18n import t
+from geo.i18n import Reason, bilingual, choices, reason_of
 
 Reader = Callable[[str], Any]  # the value of a text; ValueError naming what was expected
 
 
 class FieldError(ValueError):
     """An unknown field, a malformed value or a row the record does not have (bilingual)."""
-
-
-def _bi(key: str, /, **fmt: object) -> str:
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
 
 
 def read_date(text: str) -> dt.date | None:
@@ -43,7 +39,7 @@ def read_date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError("YYYY-MM-DD, e.g. 2024-05-01") from None
+        raise Reason("fields.expect.date") from None
 
 
 def read_count(text: str) -> int:
@@ -51,7 +47,7 @@ def read_count(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise ValueError("a whole number, e.g. 12") from None
+        raise Reason("fields.expect.count") from None
 
 
 def read_amount(text: str) -> float:
@@ -59,7 +55,7 @@ def read_amount(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError("a number, e.g. 12.5") from None
+        raise Reason("fields.expect.amount") from None
 
 
 def read_text(text: str) -> str | None:
@@ -67,11 +63,11 @@ def read_text(text: str) -> str | None:
     return text or None
 
 
-def one_of(choices: Sequence[str]) -> Reader:
-    """A reader accepting only ``choices``."""
+def one_of(valid: Sequence[str]) -> Reader:
+    """A reader accepting only the ``valid`` texts."""
     def read(text: str) -> str:
-        if text not in choices:
-            raise ValueError(", ".join(choices))
+        if text not in valid:
+            raise Reason("fields.expect.one_of", valid=choices(valid))
         return text
     return read
 
@@ -131,23 +127,23 @@ def _section_of(name: str, sections: Sequence[Section]) -> tuple[Section, list[s
             keys = [".".join(middle)] if len(section.keys) == 1 else middle
             if len(keys) == len(section.keys):
                 return section, keys, parts[-1]
-    raise FieldError(_bi("fields.unknown", field=name, valid=", ".join(field_names(sections))))
+    raise FieldError(bilingual("fields.unknown", field=name, valid=", ".join(field_names(sections))))
 
 
 def parse_assignment(text: str, sections: Sequence[Section] = SECTIONS) -> Assignment:
     """``FIELD=VALUE`` -> Assignment; FieldError for an unknown field or a malformed value or key."""
     name, sep, raw = text.partition("=")
     if not sep:
-        raise FieldError(_bi("fields.no_equals", text=text))
+        raise FieldError(bilingual("fields.no_equals", text=text))
     section, parts, field = _section_of(name.strip(), sections)
     try:
         key = tuple(read(part) for (_, read), part in zip(section.keys, parts))
     except ValueError as exc:
-        raise FieldError(_bi("fields.malformed", field=name, value=".".join(parts), expected=exc)) from None
+        raise FieldError(bilingual("fields.malformed", field=name, value=".".join(parts), expected=reason_of(exc))) from None
     try:
         value = section.fields[field](raw.strip())
     except ValueError as exc:
-        raise FieldError(_bi("fields.malformed", field=name, value=raw, expected=exc)) from None
+        raise FieldError(bilingual("fields.malformed", field=name, value=raw, expected=reason_of(exc))) from None
     return Assignment(section, key, field, value)
 
 
@@ -159,7 +155,7 @@ def _row(items: list[dict[str, Any]], assignment: Assignment, compound_id: str) 
             return item
     if not assignment.section.adds_rows:
         known = ", ".join(str(i.get(names[0])) for i in items) or "-"
-        raise FieldError(_bi("fields.no_row", items=assignment.section.items, row=".".join(map(str, assignment.key)),
+        raise FieldError(bilingual("fields.no_row", items=assignment.section.items, row=".".join(map(str, assignment.key)),
                              compound=compound_id, known=known))
     items.append(dict(wanted))
     return items[-1]

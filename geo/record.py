@@ -17,7 +17,7 @@ from geo import asof, schema
 from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
 from geo.formatting import number
-from geo.i18n import t, vocab
+from geo.i18n import bilingual, t, vocab
 from geo.programme import Programme
 
 _WORK_COLUMNS = ("work", "underground", "quantity", "plan_start", "plan_finish", "actual_start", "actual_finish")
@@ -99,7 +99,7 @@ def compound_record(ds: Dataset, compound_id: str, as_of: AsOfLike = None) -> Co
     day = AsOf.of(as_of)
     hits = ds.compounds[ds.compounds["compound_id"] == compound_id]
     if hits.empty:
-        raise UnknownCompound(f"unknown compound '{compound_id}' / 找不到小区「{compound_id}」")
+        raise UnknownCompound(bilingual("edit.unknown_compound", compound=compound_id))
     row = hits.iloc[[0]]
     known = asof.known_on(row, day)
     attrs = {f.name: _plain(known.iloc[0][f.name]) for f in schema.COMPOUND_FIELDS

@@ -10,12 +10,13 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import bilingual
 from geo.settings import METRIC_CRS, STORAGE_CRS
 
 
 def _require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
     if frame.crs is None:
-        raise ValueError("geometry has no CRS; set it explicitly (e.g. EPSG:4326) / 几何数据未声明坐标系")
+        raise ValueError(bilingual("error.no_crs"))
 
 
 def locate(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, name_col: str) -> pd.Series:

@@ -5,8 +5,8 @@ acting user from the store (role, subdistricts, active): of the :class:`geo.auth
 a session holds only the name counts, so a removed, disabled or demoted user can no
 longer write and a role claimed by the caller gains nothing. Rights come from stored data:
 
-- :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`: an
-  admin once the store has one;
+- :func:`commit_import`, :func:`restore_version`: an admin; :func:`initialize_store`,
+  :func:`copy_store`: an admin of the store written, once it has one;
 - :func:`save_progress`: an editor of the compound's *stored* subdistrict, or an admin;
 - :func:`add_user`, :func:`update_user`, :func:`remove_user`, :func:`list_users`: an admin;
   :func:`change_password`: an admin, or the user for their own password;
@@ -24,8 +24,10 @@ from geo import auth
 from geo.audit import EditError, ProgressRecord, diff_records, record_from_rows
 from geo.auth import Refused, User
 from geo.dataset import Dataset
+from geo.i18n import bilingual
 from geo.imports.planning import ImportPlan
-from geo.store.base import EditConflict, Store, StoreError, UserRecord, bilingual
+from geo.store import migrate
+from geo.store.base import EditConflict, History, Store, StoreError, UserRecord
 
 
 def acting_user(store: Store, actor: User) -> User:
@@ -58,6 +60,21 @@ def initialize_store(store: Store, actor: User, dataset: Dataset) -> None:
     if guarded:
         _admin(store, actor)
     store.initialize(dataset)
+
+
+def copy_store(source: Store, target: Store, actor: User) -> History:
+    """Replace everything in ``target`` with a copy of ``source`` (``python -m geo migrate``); return what was copied.
+
+    Like :func:`initialize_store`: anyone may fill a target that does not exist yet or has
+    no active admin; replacing one that has an admin takes one of its admins.
+    """
+    try:
+        guarded = admin_exists(target)
+    except StoreError:  # nothing there yet
+        guarded = False
+    if guarded:
+        _admin(target, actor)
+    return migrate.copy_store(source, target)
 
 
 def commit_import(store: Store, actor: User, plan: ImportPlan, *, expected: str, note: str = "") -> int:

@@ -3,11 +3,12 @@
 # backend, its tests and benchmarks). Nothing is downloaded but Debian packages.
 #
 #   scripts/postgis.sh start    install postgresql + postgis when root (else print the apt line),
-#                               create the project's cluster on first use, start it, create the
-#                               database with the postgis extension, print the store URL
+#                               create the project's cluster on first use, start it (unless a
+#                               server already answers on the port: then that one is used), create
+#                               the database with the postgis extension, print the store URL
 #   scripts/postgis.sh stop     stop the project's cluster (its data stay)
 #   scripts/postgis.sh url      print the store URL (for QY_STORE)
-#   scripts/postgis.sh status   say whether it runs
+#   scripts/postgis.sh status   say whether it runs (or another checkout's server answers on the port)
 #
 # Environment: QY_PGDATA (cluster folder, default .pgdata/ in the repo, git-ignored),
 # QY_PGPORT (default 54329), QY_PGDATABASE (default qingyang).
@@ -66,6 +67,13 @@ running() {
   [ -n "$bin" ] && [ -f "$PGDATA/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
 }
 
+# A server answers on the port (this cluster, or one started from another checkout of the project).
+answering() {
+  local bin
+  bin="$(bindir || true)"
+  [ -n "$bin" ] && "$bin/pg_isready" -q -h 127.0.0.1 -p "$PORT" >/dev/null 2>&1
+}
+
 init_cluster() {
   local bin="$1"
   [ -f "$PGDATA/PG_VERSION" ] && return 0
@@ -94,10 +102,12 @@ start() {
     local dir="$PGDATA"
     while [ "$dir" != "/" ]; do dir="$(dirname "$dir")"; chmod o+x "$dir" 2>/dev/null || true; done
   fi
-  init_cluster "$bin"
   if running; then
     say "already running on port $PORT"
+  elif answering; then
+    say "a server already answers on port $PORT (another checkout's cluster); using it"
   else
+    init_cluster "$bin"
     as_owner "$bin/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start >/dev/null ||
       die "the server did not start; see $PGDATA/server.log"
     say "started on 127.0.0.1:$PORT (data in $PGDATA)"
@@ -122,7 +132,10 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   url) url ;;
-  status) if running; then say "running on port $PORT: $(url)"; else say "not running"; exit 1; fi ;;
+  status)
+    if running; then say "running on port $PORT: $(url)"
+    elif answering; then say "a server answers on port $PORT (not this checkout's cluster $PGDATA): $(url)"
+    else say "not running"; exit 1; fi ;;
   -h|--help|"") awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; [ -n "${1:-}" ] ;;
   *) die "unknown command '$1' (usage: scripts/postgis.sh start|stop|url|status)" ;;
 esac

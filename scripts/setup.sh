@@ -7,7 +7,9 @@
 #                             briefing, and fonts-noto-cjk: installed when root,
 #                             a warning otherwise)
 #   scripts/setup.sh --test   the same, and also chromium, the CJK fonts and
-#                             poppler-utils for the tests (exit 1 if missing)
+#                             poppler-utils for the tests (exit 1 if missing), and what
+#                             --postgis does: the tests run the store contract and the
+#                             page tests on PostGIS too
 #   scripts/setup.sh --postgis
 #                             the same as no option, then start the project's local
 #                             PostgreSQL + PostGIS server (scripts/postgis.sh start: installs
@@ -121,7 +123,7 @@ main() {
   local with_tests=0 with_postgis=0
   case "${1:-}" in
     "") ;;
-    --test) with_tests=1 ;;
+    --test) with_tests=1; with_postgis=1 ;;
     --postgis) with_postgis=1 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (usage: scripts/setup.sh [--test|--postgis])" ;;

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Set up including the system packages the tests need, check the code with ruff and mypy
-# (any finding stops here), then run pytest from the repo root. Arguments go to pytest, e.g.
+# Set up including the system packages the tests need and the project's PostGIS server,
+# check the code with ruff and mypy (any finding stops here; settings in pyproject.toml),
+# then run pytest from the repo root. With no arguments: the whole suite (the store
+# contract on both backends), then the tests that read and write stores (page tests,
+# writes, command line, migrate) again with every scratch store on PostGIS
+# (QY_TEST_BACKEND=postgis). Arguments go to pytest and run once, e.g.
 #   scripts/test.sh -m "not browser"      scripts/test.sh tests/test_offline_probe.py
-# Settings of both checkers: pyproject.toml.
+#   QY_TEST_BACKEND=postgis scripts/test.sh tests/dashboard/test_page_data.py
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,4 +17,13 @@ echo "ruff: geo dashboard tests benchmarks docs"
 .venv/bin/ruff check geo dashboard tests benchmarks docs
 echo "mypy: geo dashboard"
 .venv/bin/mypy
-exec .venv/bin/python -m pytest -q "$@"
+if [ "$#" -gt 0 ]; then
+  exec .venv/bin/python -m pytest -q "$@"
+fi
+status=0
+.venv/bin/python -m pytest -q || status=$?
+printf '\ntest: the store-backed tests again, every store on PostGIS (QY_TEST_BACKEND=postgis)\n'
+QY_TEST_BACKEND=postgis .venv/bin/python -m pytest -q -m "not browser" \
+  tests/dashboard tests/geo/cli tests/geo/test_writes.py tests/geo/test_audit.py tests/geo/test_auth.py \
+  tests/geo/store/test_migrate.py || status=$?
+exit "$status"

@@ -23,17 +23,17 @@ def pytest_configure(config: pytest.Config) -> None:
     """Run the whole session on a scratch copy of the sample unless QY_STORE is given.
 
     Tests must never read a developer's working store (it may hold edits) nor write
-    the committed sample; tests that write make their own copy in tmp_path.
+    the committed sample; tests that write make their own copy in tmp_path. With
+    ``QY_TEST_BACKEND=postgis`` the copy is a PostGIS store (tests/store_support.py).
     """
     if os.environ.get("QY_STORE"):
         return
-    import shutil
     import tempfile
 
-    from geo.settings import SAMPLE_GPKG
-    scratch = Path(tempfile.mkdtemp(prefix="qy-test-store-")) / "store.gpkg"
-    shutil.copyfile(SAMPLE_GPKG, scratch)
-    os.environ["QY_STORE"] = str(scratch)
+    from tests.store_support import backend, pg_server_problem, scratch_sample
+    if backend() == "postgis" and (problem := pg_server_problem()):
+        raise pytest.UsageError(f"QY_TEST_BACKEND=postgis: {problem}")
+    os.environ["QY_STORE"] = scratch_sample(Path(tempfile.mkdtemp(prefix="qy-test-store-"))).url
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,6 @@ concurrency check) and geo.audit (tables) -> render."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
-from typing import Any
 
 import streamlit as st
 
@@ -19,8 +16,6 @@ from geo.i18n import t, vocab
 from geo.store import Loaded
 
 ss = st.session_state
-_COLUMN: dict[str, Callable[..., Any]] = {"select": st.column_config.SelectboxColumn, "number": st.column_config.NumberColumn,  # audit.editor_columns kinds
-           "text": st.column_config.TextColumn, "date": partial(st.column_config.DateColumn, format="YYYY-MM-DD")}
 
 
 def _pick_compound(loaded: Loaded, user: User, lang: str) -> str | None:
@@ -49,8 +44,7 @@ def _form(record: audit.ProgressRecord, can_edit: bool, lang: str) -> tuple[dict
             st.markdown(f"**{t(f'edit.{name}', lang)}**")
             edited[name] = st.data_editor(table, num_rows="dynamic", hide_index=True, disabled=not can_edit,
                                           key=f"{name}_{record.compound_id}", width="stretch",
-                                          column_config={c: _COLUMN[kind](label, **options)
-                                                         for c, (kind, label, options) in columns[name].items()})
+                                          column_config=progress_form.column_config(columns[name]))
         saved = st.form_submit_button(t("edit.save", lang), type="primary", disabled=not can_edit, icon=":material/save:")
     return dates, edited, saved
 

@@ -23,7 +23,6 @@ from geo.imports.readers import ACCEPTED, ENCODINGS
 from geo.store import Loaded, StoreError
 
 CRS_CHOICES = geo_crs.CRS_NAMES  # wgs84, cgcs2000, gcj02, bd09
-_CRS_LABELS = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02 (高德/AMap)", "bd09": "BD-09 (百度/Baidu)"}
 
 
 def _template(ds, lang: str) -> None:
@@ -35,7 +34,7 @@ def _template(ds, lang: str) -> None:
 def _options(lang: str) -> tuple[str, str]:
     left, right = st.columns(2)
     with left:
-        crs = st.selectbox(t("imp.crs", lang), CRS_CHOICES, format_func=lambda c: _CRS_LABELS.get(c, c), key=state.IMPORT_CRS,
+        crs = st.selectbox(t("imp.crs", lang), CRS_CHOICES, format_func=lambda c: t(f"imp.crs.{c}", lang), key=state.IMPORT_CRS,
                            help=t("imp.crs_help", lang))
     with right:
         encodings = ["", "utf-8", "gbk", "gb18030", *[e for e in ENCODINGS if e not in ("utf-8", "gb18030")]]

@@ -9,6 +9,7 @@ from geo.brief.model import FORMATS, Brief
 from geo.brief.pdf_writer import pdf_bytes
 from geo.brief.pptx_writer import pptx_bytes
 from geo.dataset import Dataset
+from geo.i18n import bilingual, choices
 from geo.programme import Programme, slug
 
 
@@ -18,14 +19,18 @@ def render(brief: Brief, fmt: str) -> bytes:
         return pptx_bytes(brief)
     if fmt == "pdf":
         return pdf_bytes(brief)
-    raise ValueError(f"unknown format '{fmt}'; valid: {', '.join(FORMATS)} / 未知格式「{fmt}」，可选：{'、'.join(FORMATS)}")
+    raise _unknown_format(fmt)
+
+
+def _unknown_format(fmt: str) -> ValueError:
+    return ValueError(bilingual("brief.error.format", fmt=fmt, valid=choices(FORMATS)))
 
 
 def pack_bytes(ds: Dataset, as_of: AsOfLike = None, *, area: str | None = None, lang: str = "zh",
                fmt: str = "pptx", audit: pd.DataFrame | None = None) -> bytes:
     """Build and render the briefing pack in one call (what the CLI and the dashboard use)."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format '{fmt}'; valid: {', '.join(FORMATS)} / 未知格式「{fmt}」，可选：{'、'.join(FORMATS)}")
+        raise _unknown_format(fmt)
     return render(brief_from_dataset(ds, as_of, area=area, lang=lang, audit=audit), fmt)
 
 

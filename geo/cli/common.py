@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from geo import auth
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import bilingual
 from geo.settings import cli_password
 from geo.store import Store, StoreError, open_store
 
@@ -40,7 +40,7 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"malformed date '{text}'; expected YYYY-MM-DD, e.g. 2022-12-09 / 日期格式应为 YYYY-MM-DD") from None
+        raise UsageError(bilingual("cli.bad_date", text=text)) from None
 
 
 def store_from(args: argparse.Namespace) -> Store:
@@ -67,21 +67,21 @@ def read_secret(prompt: str, *, confirm: bool = False, stdin: bool = False) -> s
     if stdin or not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
-            raise UsageError(f"{t('cli.no_password', 'zh')} / {t('cli.no_password', 'en')}")
+            raise UsageError(bilingual("cli.no_password"))
         return line.rstrip("\r\n")
     first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("again / 再次输入: ") != first:
-        raise UsageError("passwords differ / 两次输入的密码不同")
+    if confirm and getpass.getpass(f"{bilingual('cli.password_again')}: ") != first:
+        raise UsageError(bilingual("cli.passwords_differ"))
     return first
 
 
 def sign_in(store: Store, name: str | None, *, stdin: bool = False) -> auth.User:
     """The user ``--user`` names, signed in with their password; UsageError without a name, Refusal if wrong."""
     if not name:
-        raise UsageError(f"{t('cli.needs_user', 'zh')} / {t('cli.needs_user', 'en')}")
+        raise UsageError(bilingual("cli.needs_user"))
     password = cli_password()
     if password is None:
-        password = read_secret(f"password of {name} / {name} 的密码: ", stdin=stdin)
+        password = read_secret(f"{bilingual('cli.password_of', name=name)}: ", stdin=stdin)
     try:
         return auth.authenticate(store, name, password)
     except auth.Refused as exc:

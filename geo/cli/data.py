@@ -25,7 +25,7 @@ from geo.audit import changes_since, history_frame
 from geo.cli.common import STORE_HELP, USER_HELP, Refusal, UsageError, parse_date, sign_in, store_from
 from geo.crs import normalize_crs_name
 from geo.export import ExportError, export_compounds
-from geo.i18n import t
+from geo.i18n import bilingual, choices, t
 from geo.imports.issues import UnreadableFile
 from geo.imports.planning import plan_import
 from geo.imports.readers import read_file
@@ -141,7 +141,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     """The stored compound fields and the status, as known on --as-of (re-importable)."""
     day = AsOf.of(parse_date(args.as_of) if args.as_of else None)
     if args.status and args.status not in schema.STATUSES:
-        raise UsageError(f"unknown status '{args.status}'; valid: {', '.join(schema.STATUSES)} / 未知状态")
+        raise UsageError(bilingual("cli.unknown_status", status=args.status, valid=choices(schema.STATUSES)))
     try:
         ds = store_from(args).load().dataset
         ds = metrics.filter_dataset(ds, area=args.area, subdistrict=args.subdistrict)
@@ -155,7 +155,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise UsageError(str(exc)) from None
     Path(args.output).write_bytes(data)
-    print(f"wrote {args.output}: {len(frame)} compounds ({args.format}, {args.crs})")
+    print(bilingual("cli.exported", file=args.output, n=len(frame), fmt=args.format, crs=args.crs))
     return 0
 
 
@@ -198,7 +198,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         raise Refusal(str(exc)) from None
     except StoreError as exc:
         raise UsageError(str(exc)) from None
-    print(f"{t('store.restored', 'zh', version=args.version, new=new)} / {t('store.restored', 'en', version=args.version, new=new)}")
+    print(bilingual("store.restored", version=args.version, new=new))
     return 0
 
 

@@ -21,12 +21,13 @@ import argparse
 from geo import auth, progress_fields, writes
 from geo.audit import EditError
 from geo.cli.common import STORE_HELP, USER_HELP, Refusal, UsageError, sign_in, store_from
+from geo.i18n import bilingual
 from geo.store import EditConflict, StoreError
 
 
 def _assignments(texts: list[str]) -> list[progress_fields.Assignment]:
     if not texts or texts == ["help"]:
-        raise UsageError(f"edit needs --set FIELD=VALUE; fields: {', '.join(progress_fields.field_names())}")
+        raise UsageError(bilingual("cli.edit_needs_set", fields=", ".join(progress_fields.field_names())))
     try:
         return [progress_fields.parse_assignment(text) for text in texts]
     except progress_fields.FieldError as exc:

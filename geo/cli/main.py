@@ -16,6 +16,7 @@ from geo.auth import VIEWER, Refused
 from geo.cli import brief as cli_brief
 from geo.cli import data as cli_data
 from geo.cli import edit as cli_edit
+from geo.cli import migrate as cli_migrate
 from geo.cli import users as cli_users
 from geo.cli.common import (
     STORE_HELP,
@@ -28,6 +29,7 @@ from geo.cli.common import (
     sign_in,
     store_from,
 )
+from geo.i18n import bilingual
 from geo.sample.build import SEED, build_sample
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import StoreError
@@ -52,14 +54,13 @@ def _print_stats(r: dict) -> None:
     c, e, g, f = r["compounds"], r["elevators"], r["greenways"], r["funding_wan_yuan"]
     p = r["programme"]
     print(f"{p['name']} / {p['name_en']}")
-    print(f"截至 / as of {r['as_of']}" + ("  （示意数据 / illustrative）" if r["illustrative"] else ""))
-    print(f"  14th FYP target {r['fyp14']['target']}, completed {r['fyp14']['completed']}")
-    print(f"  surveyed {c['surveyed']}, old {c['old']}, eligible {c['eligible']}, no need {c['no_need']}, redeveloped {c['redeveloped']}")
-    print(f"  completed {c['completed']}, under construction {c['under_construction']}, planned {c['planned']}")
-    print("  batches " + ", ".join(f"{k}: {v}" for k, v in r["batches"].items()))
-    print(f"  elevators {e['total']} (completed {e['completed']}, building {e['under_construction']}, planned {e['planned']})")
-    print(f"  greenways: Tianfu {g['tianfu_km']} km, community {g['community_count']}")
-    print(f"  funding total {f['total']} 万元")
+    print(bilingual("cli.as_of", date=r["as_of"]) + (f"  ({bilingual('cli.illustrative')})" if r["illustrative"] else ""))
+    batches = {"batches": ", ".join(f"{k}: {v}" for k, v in r["batches"].items())}
+    lines = [("cli.stats.fyp14", r["fyp14"]), ("cli.stats.survey", c), ("cli.stats.status", c),
+             ("cli.stats.batches", batches), ("cli.stats.elevators", e), ("cli.stats.greenways", g),
+             ("cli.stats.funding", f)]
+    for key, values in lines:
+        print(f"  {bilingual(key, **values)}")
 
 
 def _register_stats(sub: argparse._SubParsersAction) -> None:
@@ -124,9 +125,10 @@ def _register_brief(sub: argparse._SubParsersAction) -> None:
 
 
 def _register_writes(sub: argparse._SubParsersAction) -> None:
-    """edit: a progress edit (geo.cli.edit); users: user management (geo.cli.users)."""
+    """edit: a progress edit (geo.cli.edit); users: user management (geo.cli.users); migrate (geo.cli.migrate)."""
     cli_edit.register(sub)
     cli_users.register(sub)
+    cli_migrate.register(sub)
 
 
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [

@@ -22,11 +22,12 @@ import argparse
 
 from geo import auth, writes
 from geo.cli.common import STORE_HELP, USER_HELP, Refusal, UsageError, read_secret, sign_in, store_from
+from geo.i18n import bilingual
 from geo.store import Store, StoreError
 
 
 def _new_password(args: argparse.Namespace, name: str) -> str:
-    return read_secret(f"new password of {name} / {name} 的新密码: ", confirm=True, stdin=args.password_stdin)
+    return read_secret(f"{bilingual('cli.new_password_of', name=name)}: ", confirm=True, stdin=args.password_stdin)
 
 
 def _actor(store: Store, args: argparse.Namespace) -> auth.User:
@@ -40,7 +41,7 @@ def _add(store: Store, args: argparse.Namespace) -> str:
     else:
         actor = sign_in(store, args.user, stdin=args.password_stdin)
         user = writes.add_user(store, actor, args.name, _new_password(args, args.name), role, args.subdistrict or ())
-    return f"added {user.name} ({user.role}) / 已添加用户"
+    return bilingual("cli.user_added", name=user.name, role=user.role)
 
 
 def _list(store: Store, args: argparse.Namespace) -> str:
@@ -55,18 +56,18 @@ def _set(store: Store, args: argparse.Namespace) -> str:
     actor = sign_in(store, args.user, stdin=args.password_stdin)
     user = writes.update_user(store, actor, args.name, role=args.role, subdistricts=args.subdistrict,
                               active=args.active)
-    return f"updated {user.name} ({user.role}) / 已修改用户"
+    return bilingual("cli.user_updated", name=user.name, role=user.role)
 
 
 def _passwd(store: Store, args: argparse.Namespace) -> str:
     actor = sign_in(store, args.user, stdin=args.password_stdin)
     writes.change_password(store, actor, args.name, _new_password(args, args.name))
-    return f"password changed for {args.name} / 密码已修改"
+    return bilingual("cli.password_changed", name=args.name)
 
 
 def _remove(store: Store, args: argparse.Namespace) -> str:
     writes.remove_user(store, sign_in(store, args.user, stdin=args.password_stdin), args.name)
-    return f"removed {args.name} / 已删除用户"
+    return bilingual("cli.user_removed", name=args.name)
 
 
 SIGN_IN_RULES = (
@@ -81,7 +82,7 @@ _ACTIONS = {"add": _add, "list": _list, "set": _set, "passwd": _passwd, "remove"
 
 def _cmd_users(args: argparse.Namespace) -> int:
     if args.action != "list" and not args.name:
-        raise UsageError(f"users {args.action} needs NAME / 需要用户名")
+        raise UsageError(bilingual("cli.needs_name", action=args.action))
     store = store_from(args)
     try:
         message = _ACTIONS[args.action](store, args)

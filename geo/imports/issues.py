@@ -9,19 +9,12 @@ does not). Texts come from ``geo.i18n`` keys ``issue.<code>`` (the problem) and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-from geo.i18n import t
+from geo.i18n import bilingual, t
 
 ERROR = "error"
 WARNING = "warning"
-
-
-class Bilingual(NamedTuple):
-    """A ``fmt`` value shown in the language of the text (e.g. a place name)."""
-
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -45,13 +38,7 @@ class Issue:
         return t(f"issue.{self.code}.ok", lang, **self._fmt(lang))
 
     def _fmt(self, lang: str) -> dict[str, Any]:
-        fmt = {k: (v.en if lang == "en" else v.zh) if isinstance(v, Bilingual) else v for k, v in self.fmt.items()}
-        return {"column": self.column, "value": self.value, "row": self.row, **fmt}
-
-
-def bilingual(key: str, **fmt: Any) -> str:
-    """'中文 / English' for one i18n key (command-line and log messages)."""
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
+        return {"column": self.column, "value": self.value, "row": self.row, **self.fmt}
 
 
 class UnreadableFile(Exception):
@@ -67,4 +54,4 @@ class UnreadableFile(Exception):
 
     def bilingual(self) -> str:
         """The message in Chinese and English on one line."""
-        return f"{self.message('zh')} / {self.message('en')}"
+        return bilingual(f"unreadable.{self.code}", **self.fmt)

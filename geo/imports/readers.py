@@ -23,6 +23,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 
+from geo.i18n import choices
 from geo.imports.columns import header_score, is_units_row
 from geo.imports.issues import WARNING, Issue, UnreadableFile
 from geo.settings import get_settings
@@ -230,7 +231,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     sheets = book.sheetnames
     chosen = sheet if sheet is not None else _first_sheet(book)
     if chosen not in sheets:
-        raise UnreadableFile("unknown_sheet", name, sheet=chosen, valid="、".join(sheets))
+        raise UnreadableFile("unknown_sheet", name, sheet=chosen, valid=choices(sheets))
     ws, wf = book[chosen], formulas[chosen]
     _check_rows(ws.max_row, name)
     values = _sheet_values(ws)
@@ -281,11 +282,11 @@ def _read_zip(path: Path, layer: str | None, encoding: str | None) -> RawTable:
         members = [i.filename for i in archive.infolist() if not i.is_dir()]
         shps = sorted(m for m in members if m.lower().endswith(".shp") and not _unsafe(m))
         if not shps:
-            raise UnreadableFile("zip_no_shp", name, files="、".join(members[:6]) or "-")
+            raise UnreadableFile("zip_no_shp", name, files=choices(members[:6]) if members else "-")
         stems = [Path(s).stem for s in shps]
         chosen = layer if layer is not None else stems[0]
         if chosen not in stems:
-            raise UnreadableFile("unknown_layer", name, layer=chosen, valid="、".join(stems))
+            raise UnreadableFile("unknown_layer", name, layer=chosen, valid=choices(stems))
         shp = shps[stems.index(chosen)]
         parts = {m.lower(): m for m in members if m.lower().startswith(shp[:-4].lower() + ".")}
         for ext in (".dbf", ".shx"):
@@ -336,7 +337,7 @@ def _read_gis(path: Path, name: str, layer: str | None, encoding: str | None,
         raise UnreadableFile("gis_unreadable", name, reason=str(exc).splitlines()[0][:120]) from None
     chosen = layer or _default_layer(path, layers)
     if chosen not in layers:
-        raise UnreadableFile("unknown_layer", name, layer=chosen, valid="、".join(layers))
+        raise UnreadableFile("unknown_layer", name, layer=chosen, valid=choices(layers))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

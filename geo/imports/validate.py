@@ -23,9 +23,9 @@ import shapely
 from geo import crs as crs_mod
 from geo import schema
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import Bilingual, bilingual, choices, t
 from geo.imports import columns, values
-from geo.imports.issues import ERROR, WARNING, Bilingual, Issue
+from geo.imports.issues import ERROR, WARNING, Issue
 from geo.imports.readers import RawTable
 from geo.programme import Programme
 from geo.settings import METRIC_CRS, STORAGE_CRS
@@ -265,9 +265,9 @@ def _projected(crs: str) -> str | None:
     try:
         parsed = pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError:
-        raise ValueError(f"unknown CRS '{crs}'; valid: {', '.join(crs_mod.CRS_NAMES)} or EPSG:nnnn") from None
+        raise ValueError(bilingual("error.unknown_epsg", name=crs, valid=choices(crs_mod.CRS_NAMES))) from None
     if not parsed.is_projected:
-        raise ValueError(f"'{crs}' is not a projected CRS; valid: {', '.join(crs_mod.CRS_NAMES)} or a projected EPSG:nnnn")
+        raise ValueError(bilingual("error.not_projected", name=crs, valid=choices(crs_mod.CRS_NAMES)))
     return crs
 
 

@@ -4,7 +4,8 @@
 store URL; without one it opens the configured store (``QY_STORE``, see geo.settings):
 
 - ``gpkg:PATH`` or a plain file path: one GeoPackage file (``geo.store.gpkg``);
-- ``postgresql://...``: reserved for the server database; not available in this build.
+- ``postgresql://USER@HOST:PORT/DATABASE?schema=NAME``: one schema of a PostgreSQL +
+  PostGIS database (``geo.store.postgis``; schema default ``qy``).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from geo.store.base import (
     Change,
     CompoundRows,
     EditConflict,
+    History,
     Loaded,
     Store,
     StoreBusy,
@@ -32,8 +34,9 @@ from geo.store.base import (
 from geo.store.gpkg import open_gpkg
 
 __all__ = [
-    "AUDIT_COLUMNS", "EDIT_KEYS", "Change", "CompoundRows", "EditConflict", "Loaded", "Store", "StoreBusy",
-    "StoreChanged", "StoreError", "StoreUnavailable", "UserRecord", "Version", "open_store", "scratch_url",
+    "AUDIT_COLUMNS", "EDIT_KEYS", "Change", "CompoundRows", "EditConflict", "History", "Loaded", "Store", "StoreBusy",
+    "StoreChanged", "StoreError", "StoreUnavailable", "UserRecord", "Version", "display_url", "open_store",
+    "scratch_url",
 ]
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")  # two letters at least: "C:\\..." is a path
@@ -43,8 +46,8 @@ _SERVER_SCHEMES = ("postgresql", "postgres")
 def open_store(url: str | os.PathLike[str] | None = None) -> Store:
     """The store at ``url`` (default: ``QY_STORE``, else the working copy of the sample).
 
-    StoreUnavailable for a server database URL (not in this build), StoreError for an
-    unknown scheme; both bilingual.
+    StoreUnavailable when the PostgreSQL driver is not installed, StoreError for an
+    unknown scheme or a bad schema name; all bilingual. Nothing is connected yet.
     """
     text = os.fspath(url) if url is not None else get_settings().store_url
     match = _SCHEME.match(text)
@@ -55,7 +58,11 @@ def open_store(url: str | os.PathLike[str] | None = None) -> Store:
     if not scheme:
         return open_gpkg(text)
     if scheme in _SERVER_SCHEMES:
-        raise StoreUnavailable(bilingual("store.unavailable", scheme=scheme, url=_without_password(text)))
+        try:
+            from geo.store.postgis import open_postgis
+        except ImportError:  # psycopg missing: the GeoPackage store still works
+            raise StoreUnavailable(bilingual("store.unavailable", scheme=scheme, url=display_url(text))) from None
+        return open_postgis(text)
     raise StoreError(bilingual("store.bad_url", url=text))
 
 
@@ -64,6 +71,6 @@ def scratch_url(folder: str | os.PathLike[str], name: str = "store") -> str:
     return f"gpkg:{Path(folder) / name}.gpkg"
 
 
-def _without_password(url: str) -> str:
+def display_url(url: str) -> str:
     """The URL with any ``user:password@`` reduced to ``user@`` (for messages)."""
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1@", url)

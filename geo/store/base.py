@@ -16,25 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import bilingual
 
 #: Layers a progress edit may change and the columns that key one row of each.
 EDIT_KEYS: dict[str, tuple[str, ...]] = {
     "compounds": ("compound_id",), "works": ("compound_id", "work"),
     "elevators": ("elevator_id",), "funding": ("compound_id", "year", "source"),
 }
-
-
-def bilingual(key: str, /, **fmt: Any) -> str:
-    """``中文 / English`` text of a translation key (messages of store errors)."""
-    return f"{t(key, 'zh', **fmt)} / {t(key, 'en', **fmt)}"
 
 
 def now_text() -> str:
@@ -94,6 +89,7 @@ class Version:
     compounds: int
     edits: int  # progress edits made while it was current
     current: bool
+    superseded_at: str | None = None  # when the next version replaced it (None: current)
 
 
 @dataclass(frozen=True)
@@ -146,6 +142,30 @@ class CompoundRows:
 
 
 AUDIT_COLUMNS = ["id", "at", "user", "version", "compound_id", "layer", "record", "field", "before", "after"]
+REVISION_COLUMNS = ["compound_id", "revision", "at", "user"]
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything a store keeps besides the data: what :func:`geo.store.migrate.copy_store` carries over.
+
+    ``audit`` has ``AUDIT_COLUMNS`` (oldest first), ``revisions`` ``REVISION_COLUMNS``
+    (the counters the edit tags are made of).
+    """
+
+    versions: tuple[Version, ...]
+    audit: pd.DataFrame
+    revisions: pd.DataFrame
+    users: tuple[UserRecord, ...]
+
+
+def audit_text(value: Any) -> str | None:
+    """How an audit row writes a value: dates as YYYY-MM-DD, booleans as 1/0, None stays None."""
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return str(int(value))
+    return None if value is None else str(value)
 
 
 class Store(ABC):
@@ -233,3 +253,16 @@ class Store(ABC):
     @abstractmethod
     def delete_user(self, name: str) -> bool:
         """Remove one user; False when there was none."""
+
+    # --- copying a whole store (python -m geo migrate) ---------------------------------------------
+    @abstractmethod
+    def history(self) -> History:
+        """Versions, audit, revisions and users, read together."""
+
+    @abstractmethod
+    def replace_with(self, history: History, data: Callable[[int], Dataset]) -> None:
+        """Replace everything with a copy of another store: ``history`` and, per version, ``data(version)``.
+
+        One write (all or nothing); afterwards every version's data, the audit, the tags
+        and the users are those of the source.
+        """

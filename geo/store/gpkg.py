@@ -19,6 +19,7 @@ layers and reads again when a write landed in between.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import io
@@ -33,11 +34,12 @@ import uuid
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -48,9 +50,11 @@ from geo.settings import SAMPLE_GPKG, STORAGE_CRS, WORK_STORE
 from geo.store.base import (
     AUDIT_COLUMNS,
     EDIT_KEYS,
+    REVISION_COLUMNS,
     Change,
     CompoundRows,
     EditConflict,
+    History,
     Loaded,
     Store,
     StoreBusy,
@@ -58,6 +62,7 @@ from geo.store.base import (
     StoreError,
     UserRecord,
     Version,
+    audit_text,
     bilingual,
     now_text,
 )
@@ -67,7 +72,7 @@ LOCK_TIMEOUT_S = 30.0
 AUX_TABLES: dict[str, str] = {
     "qy_versions": "version INTEGER PRIMARY KEY, created_at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL, "
                    "note TEXT NOT NULL DEFAULT '', compounds INTEGER NOT NULL DEFAULT 0, edits INTEGER NOT NULL DEFAULT 0, "
-                   "superseded_at TEXT, snapshot BLOB",
+                   "superseded_at TEXT, snapshot BLOB, meta TEXT",
     "qy_audit": "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user TEXT NOT NULL, version INTEGER NOT NULL, "
                 "compound_id TEXT NOT NULL, layer TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL, "
                 "before TEXT, after TEXT",
@@ -78,7 +83,7 @@ AUX_TABLES: dict[str, str] = {
 
 
 def _missing(path: Path) -> StoreError:
-    return StoreError(f"{bilingual('store.missing', store=path)} (QY_STORE; python -m geo build-sample)")
+    return StoreError(bilingual("store.missing", store=path))
 
 
 class GpkgStore(Store):
@@ -176,21 +181,51 @@ class GpkgStore(Store):
 
     def versions(self) -> list[Version]:
         """Every version, oldest first; the last is current (its edits counted so far)."""
-        rows = self._query("SELECT version, created_at, user, kind, note, compounds, edits, snapshot IS NULL "
+        rows = self._query("SELECT version, created_at, user, kind, note, compounds, edits, superseded_at "
                            "FROM qy_versions ORDER BY version")
         counts = dict(self._query("SELECT version, COUNT(*) FROM qy_audit GROUP BY version"))
-        out = []
-        for v, at, user, kind, note, n, edits, live in rows:
-            out.append(Version(v, at, user, kind, note, n, counts.get(v, edits) if live else edits, bool(live)))
-        return out
+        last = rows[-1][0] if rows else None
+        return [Version(v, at, user, kind, note, n, counts.get(v, 0) if v == last else edits, v == last, sup)
+                for v, at, user, kind, note, n, edits, sup in rows]
 
     def load_version(self, version: int) -> Dataset:
         """The data of one version (the live layers for the current one)."""
-        rows = self._query("SELECT snapshot FROM qy_versions WHERE version = ?", (int(version),))
+        rows = self._query("SELECT snapshot, version = (SELECT MAX(version) FROM qy_versions) FROM qy_versions "
+                           "WHERE version = ?", (int(version),))
         if not rows:
             valid = ", ".join(str(v.version) for v in self.versions())
             raise StoreError(bilingual("store.unknown_version", version=version, valid=valid))
-        return self.load().dataset if rows[0][0] is None else dataset_from_snapshot(rows[0][0])
+        snapshot, current = rows[0]
+        if snapshot is not None:
+            return dataset_from_snapshot(snapshot)
+        return self.load().dataset if current else self._reconstruct(int(version))
+
+    def _reconstruct(self, version: int, *, locked: bool = False) -> Dataset:
+        """The data of a superseded version: a scratch copy of the file with the history put back, read by GDAL."""
+        folder = tempfile.mkdtemp(prefix="qy-version-")  # not beside the store: writers clear temporaries there
+        scratch = Path(folder) / "version.gpkg"
+        try:
+            with self._reading() as con, (nullcontext() if locked else self._locked(shared=True)):
+                con.execute("BEGIN")  # one snapshot of the file
+                try:
+                    target = sqlite3.connect(scratch)
+                    try:
+                        con.backup(target)
+                    finally:
+                        target.close()
+                finally:
+                    con.execute("COMMIT")
+            with _edit_connection(scratch) as con:
+                con.execute("BEGIN")
+                current = con.execute("SELECT MAX(version) FROM qy_versions").fetchone()[0]
+                for name in LAYERS:
+                    _stage_history(con, name, version, current)
+                    _apply_stage(con, name, None)
+                meta = _version_meta(con, version)
+                con.execute("COMMIT")
+            return dataclasses.replace(GpkgStore(scratch)._read_dataset(), meta=meta)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def audit(self, *, compound_id: str | None = None, since: str | None = None) -> pd.DataFrame:
         """Audit rows (newest first), optionally for one compound or since an ISO date/time."""
@@ -209,12 +244,17 @@ class GpkgStore(Store):
 
     def etag(self, compound_id: str) -> str:
         """The record's version tag: changes with every edit of it and every import/restore."""
-        with self._reading() as con:
+        with self._reading() as con, self._locked(shared=True):
             return _etag(con, compound_id)
 
     def compound(self, compound_id: str) -> CompoundRows:
-        """One compound's rows of the edit layers and its tag, in one read transaction."""
-        with self._reading() as con:
+        """One compound's rows of the edit layers and its tag, read together while no writer runs.
+
+        The shared lock matters: SQLite's own locks do not hold between GDAL's and Python's
+        SQLite in one process (closing a file drops the process's POSIX locks), so without
+        it a read racing a save could pair an old tag with new rows.
+        """
+        with self._reading() as con, self._locked(shared=True):
             con.execute("BEGIN")
             try:
                 tag = _etag(con, compound_id)
@@ -252,8 +292,10 @@ class GpkgStore(Store):
                expected: str | None = None) -> int:
         """Make ``dataset`` the new current version (all layers or nothing); return its number.
 
-        The data being replaced (its last import or restore plus the edits since) is kept
-        as a snapshot of the previous version. Users, audit and revisions are carried over.
+        Only the rows that differ are written, in one SQLite transaction, and what they
+        replace is kept as history of the superseded version (``qy_history_<layer>``).
+        When a layer's columns change, the whole file is written anew instead (see
+        :meth:`_rewrite`). Users, audit and revisions are kept.
         """
         with self._locked():
             if expected is not None and self.path.exists() and self.fingerprint() != expected:
@@ -262,20 +304,84 @@ class GpkgStore(Store):
                 self._write(dataset, lambda con: _init_history(con, dataset, user, note, kind))
                 return 1
             self._recover_locked()
-            current = self._read_dataset()
-            old = self._current_version()
-            blob = snapshot_bytes(current)
+            return self._commit_locked(dataset, user=user, kind=kind, note=note, at=now_text())
 
-            def history(con: sqlite3.Connection) -> None:
-                _copy_aux(con, self.path)
-                con.execute("UPDATE qy_versions SET snapshot = ?, superseded_at = ?, edits = "
-                            "(SELECT COUNT(*) FROM qy_audit WHERE version = ?) WHERE version = ?",
-                            (blob, now_text(), old, old))
-                con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", (old + 1, now_text(), user, kind, note, len(dataset.compounds)))
+    def _commit_locked(self, dataset: Dataset, *, user: str, kind: str, note: str, at: str) -> int:
+        incoming = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
+        try:
+            for name, kind_ in LAYERS.items():
+                _write_layer(incoming, name, kind_, getattr(dataset, name))
+            if not _same_columns(self.path, incoming):
+                return self._rewrite(dataset, user=user, kind=kind, note=note, at=at)
+            with _edit_connection(self.path) as con:
+                con.execute("ATTACH DATABASE ? AS incoming", (str(incoming),))
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    new = _close_version(con) + 1
+                    for name in LAYERS:
+                        _stage_file(con, name)
+                        _apply_stage(con, name, new)
+                    _add_version(con, new, at, user, kind, note, len(dataset.compounds), dataset.meta)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("DETACH DATABASE incoming")
+            return new
+        finally:
+            incoming.unlink(missing_ok=True)
 
-            self._write(dataset, history)
-            return old + 1
+    def restore(self, version: int, *, user: str) -> int:
+        """Make the data of ``version`` current again as a new version (by SQL from the history, when it has one)."""
+        with self._locked():
+            self._recover_locked()
+            rows = self._query("SELECT snapshot IS NOT NULL, compounds FROM qy_versions WHERE version = ?",
+                               (int(version),))
+            if not rows:
+                valid = ", ".join(str(v.version) for v in self.versions())
+                raise StoreError(bilingual("store.unknown_version", version=version, valid=valid))
+            at, note = now_text(), f"restore {int(version)}"
+            if rows[0][0]:  # a version kept whole (by an earlier format or a change of columns)
+                return self._commit_locked(self.load_version(version), user=user, kind="restore", note=note, at=at)
+            with _edit_connection(self.path) as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    current = con.execute("SELECT MAX(version) FROM qy_versions").fetchone()[0]
+                    meta = _version_meta(con, int(version))
+                    new = _close_version(con) + 1
+                    for name in LAYERS:
+                        _stage_history(con, name, int(version), current)
+                        _apply_stage(con, name, new)
+                    _add_version(con, new, at, user, "restore", note, rows[0][1], meta)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            return new
+
+    def _rewrite(self, dataset: Dataset, *, user: str, kind: str, note: str, at: str) -> int:
+        """Write the whole file anew (the columns of a layer changed): every earlier version is kept whole first.
+
+        The history tables address rows of the file being replaced, so each superseded
+        version that relies on them becomes a snapshot (Parquet in a zip) before they go.
+        """
+        blobs = {v.version: snapshot_bytes(self._read_dataset() if v.current else self._reconstruct(v.version, locked=True))
+                 for v in self.versions() if v.current or not self._has_snapshot(v.version)}
+        old = self._current_version()
+
+        def history(con: sqlite3.Connection) -> None:
+            _copy_aux(con, self.path)
+            for version, blob in blobs.items():
+                con.execute("UPDATE qy_versions SET snapshot = ? WHERE version = ?", (blob, version))
+            con.execute("UPDATE qy_versions SET superseded_at = ?, edits = (SELECT COUNT(*) FROM qy_audit "
+                        "WHERE version = ?) WHERE version = ?", (now_text(), old, old))
+            _add_version(con, old + 1, at, user, kind, note, len(dataset.compounds), dataset.meta)
+
+        self._write(dataset, history)
+        return old + 1
+
+    def _has_snapshot(self, version: int) -> bool:
+        return bool(self._query("SELECT snapshot IS NOT NULL FROM qy_versions WHERE version = ?", (version,))[0][0])
 
     def _current_version(self) -> int:
         rows = self._query("SELECT MAX(version) FROM qy_versions")
@@ -292,11 +398,11 @@ class GpkgStore(Store):
                 version = con.execute("SELECT MAX(version) FROM qy_versions").fetchone()[0]
                 stamp = now_text()
                 for change in changes:
-                    _apply_change(con, change)
+                    _apply_change(con, change, version)
                     con.execute("INSERT INTO qy_audit (at, user, version, compound_id, layer, record, field, before, after)"
                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 (stamp, user, version, compound_id, change.layer, "|".join(map(str, change.key)),
-                                 change.field, _text(change.before), _text(change.after)))
+                                 change.field, audit_text(change.before), audit_text(change.after)))
                 con.execute("INSERT INTO qy_revisions VALUES (?, 1, ?, ?) ON CONFLICT(compound_id) DO UPDATE SET "
                             "revision = revision + 1, at = excluded.at, user = excluded.user", (compound_id, stamp, user))
                 con.execute("COMMIT")
@@ -318,7 +424,46 @@ class GpkgStore(Store):
             gone = con.execute("DELETE FROM qy_users WHERE name = ?", (name,)).rowcount
         return bool(gone)
 
-# --- plumbing ---------------------------------------------------------------------------------
+    def history(self) -> History:
+        """Versions, audit (oldest first), revisions and users."""
+        with self._reading() as con:
+            con.execute("BEGIN")
+            try:
+                audit = pd.DataFrame(con.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM qy_audit ORDER BY id")
+                                     .fetchall(), columns=AUDIT_COLUMNS)
+                revisions = pd.DataFrame(con.execute(f"SELECT {', '.join(REVISION_COLUMNS)} FROM qy_revisions "
+                                                     "ORDER BY compound_id").fetchall(), columns=REVISION_COLUMNS)
+            finally:
+                con.execute("COMMIT")
+        return History(tuple(self.versions()), audit, revisions, tuple(self.users()))
+
+    def replace_with(self, history: History, data: Callable[[int], Dataset]) -> None:
+        """Replace the file with a copy of another store: built in a temporary file, then renamed over it.
+
+        Version 1 is written whole, every later one as its difference to the one before.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            scratch = GpkgStore(self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg"))
+            try:
+                for v in history.versions:
+                    dataset = data(v.version)
+                    if v.version == 1:
+                        scratch._write(dataset, _first_version(v, len(dataset.compounds)))
+                    else:
+                        scratch._commit_locked(dataset, user=v.user, kind=v.kind, note=v.note, at=v.created_at)
+                with _edit_connection(scratch.path) as con:
+                    con.execute("BEGIN IMMEDIATE")
+                    _copy_history(con, history)
+                    con.execute("COMMIT")
+                _fsync(scratch.path)
+                os.replace(scratch.path, self.path)
+                _fsync(self.path.parent)
+            finally:
+                for path in scratch.path.parent.glob(f"{scratch.path.name}*"):
+                    path.unlink(missing_ok=True)
+
+    # --- plumbing ---------------------------------------------------------------------------------
     def _recover(self) -> None:
         """Roll back an edit whose process died mid-transaction (its hot journal is left).
 
@@ -359,22 +504,23 @@ class GpkgStore(Store):
             return con.execute(sql, args).fetchall()
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Exclusive write lock on ``<store>.lock`` (released if the process dies)."""
+    def _locked(self, *, shared: bool = False) -> Iterator[None]:
+        """The lock on ``<store>.lock``: exclusive for writers, shared for small consistent reads (released if the process dies)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a") as handle:
             deadline = time.monotonic() + LOCK_TIMEOUT_S
             while True:
                 try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise StoreBusy(bilingual("store.busy")) from None
-                    time.sleep(0.05)
+                    time.sleep(0.005 if shared else 0.05)
             try:
-                self._remove_stale_temporaries()
+                if not shared:
+                    self._remove_stale_temporaries()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
@@ -416,6 +562,29 @@ def _write_layer(path: Path, name: str, kind: str, frame: pd.DataFrame) -> None:
     pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", promote_to_multi=kind == "polygon")
 
 
+def _first_version(v: Version, compounds: int) -> Callable[[sqlite3.Connection], None]:
+    """Write ``v`` as the first version of a freshly built file (its stamp, user, kind and note kept)."""
+    def history(con: sqlite3.Connection) -> None:
+        con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds) VALUES (1, ?, ?, ?, ?, ?)",
+                    (v.created_at, v.user, v.kind, v.note, compounds))
+    return history
+
+
+def _copy_history(con: sqlite3.Connection, history: History) -> None:
+    """Write another store's version details, audit, revisions and users into a freshly built file."""
+    for v in history.versions:
+        con.execute("UPDATE qy_versions SET edits = ?, superseded_at = ?, compounds = ? WHERE version = ?",
+                    (0 if v.current else v.edits, v.superseded_at, v.compounds, v.version))
+    con.executemany(f"INSERT INTO qy_audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(AUDIT_COLUMNS))})",
+                    [tuple(_sql_value(x) for x in row) for row in history.audit[AUDIT_COLUMNS].itertuples(index=False)])
+    con.executemany(f"INSERT INTO qy_revisions ({', '.join(REVISION_COLUMNS)}) VALUES (?, ?, ?, ?)",
+                    [tuple(_sql_value(x) for x in row)
+                     for row in history.revisions[REVISION_COLUMNS].itertuples(index=False)])
+    con.executemany("INSERT INTO qy_users VALUES (?, ?, ?, ?, ?, ?)",
+                    [(u.name, u.role, json.dumps(list(u.subdistricts), ensure_ascii=False), u.password_hash,
+                      u.created_at, int(u.active)) for u in history.users])
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -444,11 +613,138 @@ def _copy_aux(con: sqlite3.Connection, old: Path) -> None:
     present = {r[0] for r in con.execute("SELECT name FROM old.sqlite_master WHERE type = 'table'")}
     for table in AUX_TABLES:
         if table in present:
-            con.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
+            common = [c for c, _ in _columns(con, table, "old") if c in {n for n, _ in _columns(con, table)}]
+            cols = ", ".join(_q(c) for c in common)
+            con.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM old.{table}")
     if "qy_versions" not in present:
         con.execute("INSERT INTO qy_versions (version, created_at, user, kind) VALUES (1, '', 'system', 'init')")
     con.commit()
     con.execute("DETACH DATABASE old")
+
+
+# --- versions as changed rows (qy_history_<layer>) -------------------------------------------------------
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns(con: sqlite3.Connection, table: str, schema: str = "main") -> list[tuple[str, str]]:
+    """(name, declared type) of a table's columns, without the fid."""
+    return [(r[1], r[2]) for r in con.execute(f"PRAGMA {schema}.table_info({_q(table)})") if r[1] != "fid"]
+
+
+def _same_columns(store: Path, incoming: Path) -> bool:
+    """True when every layer of ``incoming`` has the store's columns, types and geometry type."""
+    con = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        con.execute("ATTACH DATABASE ? AS incoming", (f"file:{incoming}?mode=ro",))
+        geometry = "SELECT table_name, geometry_type_name FROM {}.gpkg_geometry_columns ORDER BY 1"
+        if con.execute(geometry.format("main")).fetchall() != con.execute(geometry.format("incoming")).fetchall():
+            return False
+        return all(_columns(con, name) == _columns(con, name, "incoming") for name in LAYERS)
+    finally:
+        con.close()
+
+
+def _history_table(con: sqlite3.Connection, layer: str) -> str:
+    """The layer's history table (made on first use with the layer's columns)."""
+    table = f"qy_history_{layer}"
+    cols = "".join(f", {_q(c)} {t}" for c, t in _columns(con, layer))
+    con.execute(f"CREATE TABLE IF NOT EXISTS {_q(table)} (_fid INTEGER NOT NULL, _to INTEGER NOT NULL, "
+                f"_absent INTEGER NOT NULL DEFAULT 0{cols}, PRIMARY KEY (_fid, _to))")
+    return table
+
+
+def _has_table(con: sqlite3.Connection, table: str) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
+
+
+def _stage_file(con: sqlite3.Connection, layer: str) -> None:
+    """``temp._stage`` = the layer of the attached ``incoming`` file, its i-th row at the i-th current row's fid.
+
+    Rows beyond the current ones get new fids. So an import that keeps the order of the
+    rows it read (and appends new ones) rewrites only the rows whose content changed.
+    """
+    cols = ", ".join(_q(c) for c, _ in _columns(con, layer, "incoming"))
+    base = max(
+        con.execute(f"SELECT COALESCE(MAX(fid), 0) FROM main.{_q(layer)}").fetchone()[0],
+        (con.execute("SELECT seq FROM main.sqlite_sequence WHERE name = ?", (layer,)).fetchone() or (0,))[0],
+        con.execute(f"SELECT COALESCE(MAX(_fid), 0) FROM {_q(f'qy_history_{layer}')}").fetchone()[0]
+        if _has_table(con, f"qy_history_{layer}") else 0)
+    live = con.execute(f"SELECT COUNT(*) FROM main.{_q(layer)}").fetchone()[0]
+    _new_stage(con, layer)
+    con.execute(f"INSERT INTO temp._stage (fid, {cols}) SELECT COALESCE(l.fid, {int(base)} + i._pos - {int(live)}) AS fid, {cols} "
+                f"FROM (SELECT *, row_number() OVER (ORDER BY fid) AS _pos FROM incoming.{_q(layer)}) i "
+                f"LEFT JOIN (SELECT fid, row_number() OVER (ORDER BY fid) AS _pos FROM main.{_q(layer)}) l "
+                "ON l._pos = i._pos")
+
+
+def _stage_history(con: sqlite3.Connection, layer: str, version: int, current: int) -> None:
+    """``temp._stage`` = the layer's rows at the end of ``version``, at their own fids."""
+    cols = ", ".join(_q(c) for c, _ in _columns(con, layer))
+    table = f"qy_history_{layer}"
+    _new_stage(con, layer)
+    if version == current or not _has_table(con, table):
+        con.execute(f"INSERT INTO temp._stage (fid, {cols}) SELECT fid, {cols} FROM main.{_q(layer)}")
+        return
+    con.execute(f"INSERT INTO temp._stage (fid, {cols}) SELECT h._fid AS fid, {', '.join(f'h.{_q(c)}' for c, _ in _columns(con, layer))} "
+                f"FROM {_q(table)} h WHERE h._absent = 0 AND h._to = "
+                f"(SELECT MIN(_to) FROM {_q(table)} WHERE _fid = h._fid AND _to > :v) "
+                f"UNION ALL SELECT fid, {cols} FROM main.{_q(layer)} "
+                f"WHERE fid NOT IN (SELECT _fid FROM {_q(table)} WHERE _to > :v)", {"v": version})
+
+
+def _new_stage(con: sqlite3.Connection, layer: str) -> None:
+    """An empty ``temp._stage`` with the layer's columns, keyed by fid."""
+    con.execute("DROP TABLE IF EXISTS temp._stage")
+    cols = "".join(f", {_q(c)} {t}" for c, t in _columns(con, layer))
+    con.execute(f"CREATE TEMP TABLE _stage (fid INTEGER PRIMARY KEY{cols})")
+
+
+def _apply_stage(con: sqlite3.Connection, layer: str, version: int | None) -> None:
+    """Make the layer equal ``temp._stage``, keeping what it replaces as history of ``version`` (None: keep none).
+
+    Rows are compared by fid and content; unchanged rows are not written.
+    """
+    names = [_q(c) for c, _ in _columns(con, layer)]
+    live = f"main.{_q(layer)}"
+    differs = " OR ".join(f"{_q(layer)}.{c} IS NOT s.{c}" for c in names)
+    if version is not None:
+        table = _q(_history_table(con, layer))
+        con.execute(f"INSERT INTO {table} (_fid, _to, _absent, {', '.join(names)}) SELECT {_q(layer)}.fid, ?, 0, "
+                    f"{', '.join(f'{_q(layer)}.{c}' for c in names)} FROM {live} LEFT JOIN temp._stage s "
+                    f"ON s.fid = {_q(layer)}.fid WHERE s.fid IS NULL OR {differs}", (version,))
+        con.execute(f"INSERT INTO {table} (_fid, _to, _absent) SELECT fid, ?, 1 FROM temp._stage "
+                    f"WHERE fid NOT IN (SELECT fid FROM {live})", (version,))
+    con.execute(f"DELETE FROM {live} WHERE fid NOT IN (SELECT fid FROM temp._stage)")
+    con.execute(f"UPDATE {live} SET {', '.join(f'{c} = s.{c}' for c in names)} FROM temp._stage s "
+                f"WHERE s.fid = {_q(layer)}.fid AND ({differs})")
+    con.execute(f"INSERT INTO {live} (fid, {', '.join(names)}) SELECT fid, {', '.join(names)} FROM temp._stage "
+                f"WHERE fid NOT IN (SELECT fid FROM {live})")
+
+
+def _close_version(con: sqlite3.Connection) -> int:
+    """Mark the current version superseded (its edits counted, its meta kept); return its number."""
+    old = con.execute("SELECT MAX(version) FROM qy_versions").fetchone()[0]
+    con.execute("UPDATE qy_versions SET superseded_at = ?, edits = (SELECT COUNT(*) FROM qy_audit WHERE version = ?), "
+                f"meta = COALESCE(meta, (SELECT json_group_object(key, value) FROM {META_TABLE})) WHERE version = ?",
+                (now_text(), old, old))
+    return int(old)
+
+
+def _add_version(con: sqlite3.Connection, version: int, at: str, user: str, kind: str, note: str, compounds: int,
+                 meta: dict[str, str]) -> None:
+    con.execute(f"DELETE FROM {META_TABLE}")
+    con.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)", sorted(meta.items()))
+    con.execute("INSERT INTO qy_versions (version, created_at, user, kind, note, compounds, meta) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", (version, at, user, kind, note, compounds,
+                                                 json.dumps(meta, ensure_ascii=False)))
+
+
+def _version_meta(con: sqlite3.Connection, version: int) -> dict[str, str]:
+    row = con.execute("SELECT meta FROM qy_versions WHERE version = ?", (version,)).fetchone()
+    if row and row[0]:
+        return json.loads(row[0])
+    return dict(con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall())
 
 
 # --- snapshots of a whole data set (zip of Parquet files) ---------------------------------------------
@@ -512,6 +808,8 @@ def _edit_connection(path: Path) -> Iterator[sqlite3.Connection]:
         if "qy_versions" not in present:
             con.execute("INSERT INTO qy_versions (version, created_at, user, kind) VALUES (1, ?, 'system', 'init')",
                         (now_text(),))
+        if "meta" not in {c for c, _ in _columns(con, "qy_versions")}:  # a store made before versions kept their meta
+            con.execute("ALTER TABLE qy_versions ADD COLUMN meta TEXT")
         yield con
     finally:
         con.close()
@@ -531,17 +829,22 @@ def _last_change(con: sqlite3.Connection, compound_id: str) -> dict[str, str]:
     return {"at": row[0], "user": row[1]} if row else {"at": "", "user": ""}
 
 
-def _apply_change(con: sqlite3.Connection, change: Change) -> None:
-    """UPDATE the field of the keyed row, or INSERT the row when it does not exist yet."""
+def _apply_change(con: sqlite3.Connection, change: Change, version: int) -> None:
+    """UPDATE the field of the keyed rows (keeping what they were before this version), or INSERT the row."""
     keys = EDIT_KEYS[change.layer]
     where = " AND ".join(f'"{k}" = ?' for k in keys)
     value = _sql_value(change.after)
+    table = _q(_history_table(con, change.layer))
+    names = ", ".join(_q(c) for c, _ in _columns(con, change.layer))
+    con.execute(f'INSERT OR IGNORE INTO {table} (_fid, _to, _absent, {names}) SELECT fid, ?, 0, {names} '
+                f'FROM "{change.layer}" WHERE {where}', (version, *change.key))
     done = con.execute(f'UPDATE "{change.layer}" SET "{change.field}" = ? WHERE {where}',
                        (value, *change.key)).rowcount
     if done == 0:
         names = ", ".join(f'"{c}"' for c in (*keys, change.field) if c)
         marks = ", ".join("?" for _ in (*keys, change.field))
-        con.execute(f'INSERT INTO "{change.layer}" ({names}) VALUES ({marks})', (*change.key, value))
+        cursor = con.execute(f'INSERT INTO "{change.layer}" ({names}) VALUES ({marks})', (*change.key, value))
+        con.execute(f"INSERT INTO {table} (_fid, _to, _absent) VALUES (?, ?, 1)", (cursor.lastrowid, version))
 
 
 def _put_user(con: sqlite3.Connection, row: tuple[Any, ...]) -> None:
@@ -561,16 +864,15 @@ def _compound_rows(con: sqlite3.Connection, layer: str, compound_id: str) -> pd.
 
 
 def _sql_value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if isinstance(value, bool):
         return int(value)
     return value
-
-
-def _text(value: Any) -> str | None:
-    value = _sql_value(value)
-    return None if value is None else str(value)
 
 
 def open_gpkg(path: str | os.PathLike[str]) -> GpkgStore:

@@ -44,7 +44,7 @@ def test_none_is_today_and_an_as_of_is_returned_as_is():
 
 @pytest.mark.parametrize("bad", ["2022-13-01", "soon", "", pd.NaT, float("nan"), [2022, 12, 9]])
 def test_what_is_not_a_day_is_refused_in_both_languages(bad):
-    with pytest.raises(ValueError, match="YYYY-MM-DD.*截至日期"):
+    with pytest.raises(ValueError, match="截至日期.*YYYY-MM-DD.* / not an as-of date"):
         AsOf.of(bad)
 
 

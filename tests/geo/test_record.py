@@ -53,7 +53,7 @@ def test_record_of_a_compound_with_nothing(tiny):
 
 
 def test_unknown_compound_is_a_bilingual_error(tiny):
-    with pytest.raises(UnknownCompound, match="QY-Z.*找不到小区"):
+    with pytest.raises(UnknownCompound, match="没有编号为 QY-Z 的小区 / no compound with ID QY-Z"):
         compound_record(tiny, "QY-Z")
 
 

@@ -36,3 +36,35 @@ def test_every_store_table_is_documented():
     assert tables
     for table in tables:
         assert f"`{table}`" in README, table
+
+
+def _documented(table: str) -> bool:
+    if table.startswith("qy_history_"):
+        return "`qy_history_<layer>`" in README and table.removeprefix("qy_history_") in (*LAYERS, "meta")
+    return f"`{table}`" in README
+
+
+def test_every_table_of_a_used_store_is_documented_on_both_backends(tmp_path):
+    """The tables a store has after an import and an edit, GeoPackage and PostGIS, are all in data/README."""
+    from geo.store import Change, open_store
+    from tests.geo.tiny_data import tiny_dataset
+    from tests.store_support import pg_url
+
+    found = set()
+    for url in (f"gpkg:{tmp_path / 's.gpkg'}", pg_url(tmp_path / "s")):
+        store = open_store(url)
+        store.initialize(tiny_dataset())
+        store.commit(tiny_dataset(), user="admin")
+        store.apply_changes("QY-B", [Change("compounds", ("QY-B",), "actual_finish", None, "2023-06-30")],
+                            user="ed", etag=store.etag("QY-B"))
+        if url.startswith("gpkg:"):
+            with sqlite3.connect(tmp_path / "s.gpkg") as con:
+                found |= {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                                    "AND name NOT LIKE 'gpkg%' AND name NOT LIKE 'rtree%' "
+                                                    "AND name NOT LIKE 'sqlite%'")}
+        else:
+            with store.connection() as con:
+                found |= {r[0] for r in con.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s",
+                                                    (store.schema,))}
+    assert {"qy_history_compounds", "qy_serial", "qy_versions"} <= found
+    assert [t for t in sorted(found) if not _documented(t)] == []

@@ -1,7 +1,7 @@
 """The store contract: what every backend of geo.store.base.Store must do, tested through the interface only.
 
 Parametrised over backends by the ``backend`` fixture: one entry of ``BACKENDS`` per
-backend (GeoPackage today). A new backend adds an entry (how to make an empty store,
+backend (GeoPackage, PostGIS). A new backend adds an entry (how to make an empty store,
 how to digest everything it holds, how to pause a child process in the middle of a
 write) and must pass every test here unchanged.
 """
@@ -24,6 +24,7 @@ from geo.dataset import LAYERS
 from geo.settings import ROOT
 from geo.store import EDIT_KEYS, Change, EditConflict, Store, StoreChanged, StoreError, open_store, scratch_url
 from tests.geo.tiny_data import tiny_dataset
+from tests.store_support import pg_digest, pg_url
 
 MARK = "MID-WRITE"
 
@@ -49,25 +50,49 @@ GPKG = Backend(
     raw_digest=_gpkg_digest,
     pause_commit=textwrap.dedent(f"""
         import time, geo.store.gpkg as backend
-        real = backend._write_layer
-        def paused(path, name, kind, frame):
-            real(path, name, kind, frame)
-            if name == "compounds":  # some layers are in the temporary file, others not yet
+        real = backend._apply_stage
+        def paused(con, layer, version):
+            real(con, layer, version)
+            if layer == "compounds":  # some layers are changed inside the open transaction, others not yet
                 print({MARK!r}, flush=True)
                 time.sleep(60)
-        backend._write_layer = paused
+        backend._apply_stage = paused
     """),
     pause_edit=textwrap.dedent(f"""
         import time, geo.store.gpkg as backend
         real = backend._apply_change
-        def paused(con, change):
-            real(con, change)  # the row is changed inside the open transaction
+        def paused(con, change, version):
+            real(con, change, version)  # the row is changed inside the open transaction
             print({MARK!r}, flush=True)
             time.sleep(60)
         backend._apply_change = paused
     """),
 )
-BACKENDS = [GPKG]
+POSTGIS = Backend(
+    name="postgis",
+    make_url=lambda folder: pg_url(folder),
+    raw_digest=pg_digest,
+    pause_commit=textwrap.dedent(f"""
+        import time, geo.store.postgis as backend
+        real = backend.PostgisStore._apply_stage
+        def paused(self, cur, name, columns, version):
+            real(self, cur, name, columns, version)
+            if name == "compounds":  # some tables are changed inside the open transaction, others not yet
+                print({MARK!r}, flush=True)
+                time.sleep(60)
+        backend.PostgisStore._apply_stage = paused
+    """),
+    pause_edit=textwrap.dedent(f"""
+        import time, geo.store.postgis as backend
+        real = backend._apply_change
+        def paused(cur, schema, change, version):
+            real(cur, schema, change, version)  # the row is changed inside the open transaction
+            print({MARK!r}, flush=True)
+            time.sleep(60)
+        backend._apply_change = paused
+    """),
+)
+BACKENDS = [GPKG, POSTGIS]
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda b: b.name)

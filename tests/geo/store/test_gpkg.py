@@ -122,3 +122,39 @@ def test_an_import_killed_from_the_command_line_leaves_the_file_byte_identical(t
     assert main(["import", str(source), "--store", store.url, "--user", "admin"]) == 0
     assert not any(p.name.endswith(".tmp.gpkg") for p in tmp_path.iterdir())
     assert len(store.load().dataset.compounds) == 1892 and len(store.versions()) == 2
+
+
+def _history_rows(path: Path, layer: str) -> int:
+    with sqlite3.connect(path) as con:
+        return con.execute(f'SELECT COUNT(*) FROM "qy_history_{layer}"').fetchone()[0]
+
+
+def test_an_import_writes_only_the_rows_it_changes_and_no_snapshot(tmp_path, sample):
+    store = scratch_sample(tmp_path)
+    path = Path(store.url.removeprefix("gpkg:"))
+    compounds = sample.compounds.copy()
+    compounds.loc[[3, 700], "households"] += 1
+    store.commit(sample.with_layers(compounds=compounds), user="admin")
+    assert _history_rows(path, "compounds") == 2 and _history_rows(path, "works") == 0
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT COUNT(*) FROM qy_versions WHERE snapshot IS NOT NULL").fetchone()[0] == 0
+    assert store.load_version(1).compounds.to_csv(index=False) == sample.compounds.to_csv(index=False)
+    store.restore(1, user="admin")
+    assert store.load().dataset.compounds.to_csv(index=False) == sample.compounds.to_csv(index=False)
+    assert _history_rows(path, "compounds") == 4
+
+
+def test_a_change_of_columns_writes_the_file_anew_and_keeps_every_version_whole(tmp_path, sample):
+    store = scratch_sample(tmp_path)
+    path = Path(store.url.removeprefix("gpkg:"))
+    compounds = sample.compounds.copy()
+    compounds.loc[3, "households"] += 1
+    store.commit(sample.with_layers(compounds=compounds), user="admin")
+    store.commit(sample.with_layers(works=sample.works.assign(contractor="甲公司")), user="admin")
+    with sqlite3.connect(path) as con:
+        kept = [r[0] for r in con.execute("SELECT version FROM qy_versions WHERE snapshot IS NOT NULL")]
+    assert kept == [1, 2]
+    assert store.load_version(2).compounds.to_csv(index=False) == compounds.to_csv(index=False)
+    assert "contractor" in store.load().dataset.works.columns
+    store.restore(2, user="admin")
+    assert store.load().dataset.compounds.to_csv(index=False) == compounds.to_csv(index=False)

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from geo.settings import ROOT
-from geo.store import Store, StoreError, StoreUnavailable, open_store, scratch_url
+from geo.store import Store, StoreError, open_store, scratch_url
+from geo.store.postgis import PostgisStore
 
 
 @pytest.mark.parametrize("form", ["{p}", "gpkg:{p}", "gpkg://{p}"])
@@ -23,13 +24,26 @@ def test_the_store_comes_from_qy_store_as_a_url_or_a_path(monkeypatch, tmp_path)
     assert open_store(scratch_url(tmp_path, "c")).url == f"gpkg:{tmp_path / 'c.gpkg'}"
 
 
-def test_a_server_database_is_not_available_in_this_build(monkeypatch):
-    monkeypatch.setenv("QY_STORE", "postgresql://editor:s3cret@db.example/qingyang")
-    with pytest.raises(StoreUnavailable) as info:
-        open_store()
-    message = str(info.value)
-    assert "not available in this build" in message and "本版本不支持" in message
-    assert "s3cret" not in message and "postgresql://editor@db.example/qingyang" in message
+def test_a_postgresql_url_opens_the_postgis_backend_without_connecting(monkeypatch):
+    monkeypatch.setenv("QY_STORE", "postgresql://editor:s3cret@db.example/qingyang?schema=district_a&sslmode=require")
+    store = open_store()  # nothing is connected until the first read or write
+    assert isinstance(store, PostgisStore) and store.schema == "district_a"
+    assert store.target.conninfo == "postgresql://editor:s3cret@db.example/qingyang?sslmode=require"
+    assert "s3cret" not in store.target.label and "postgresql://editor@db.example/qingyang" in store.target.label
+    assert open_store("postgres://db.example/qingyang").schema == "qy"  # the default schema
+
+
+def test_a_bad_schema_name_is_refused_in_both_languages():
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://db.example/qingyang?schema=Bad-Name;drop")
+    assert "Bad-Name;drop" in str(info.value) and "模式名" in str(info.value)
+
+
+def test_an_unreachable_server_is_a_clear_store_error():
+    store = open_store("postgresql://nobody@127.0.0.1:9/qingyang?connect_timeout=2")  # port 9: nothing listens
+    with pytest.raises(StoreError) as info:
+        store.fingerprint()
+    assert "127.0.0.1:9" in str(info.value) and "无法访问数据库" in str(info.value)
 
 
 def test_an_unknown_scheme_names_the_valid_ones():
