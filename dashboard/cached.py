@@ -163,6 +163,12 @@ def explorer_map(loaded: Loaded, as_of: dt.date, lang: str) -> PreparedMap:
     return prepare_map(filter_layer.explorer_map(loaded.dataset, as_of=as_of, lang=lang), _assets())
 
 
+@st.cache_resource(ttl=_TTL, max_entries=4, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
+def finder(loaded: Loaded) -> record.Finder:
+    """The explorer's search box: every compound's label and point (``geo.record.Finder``; read-only)."""
+    return record.finder_from_compounds(loaded.dataset.compounds)
+
+
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
 def record_view(loaded: Loaded, compound_id: str, as_of: dt.date, lang: str) -> record.RecordView | None:
     """The explorer's record of one compound as known on ``as_of``, labelled in ``lang``

@@ -22,6 +22,7 @@ LANG = "lang"  # current UI language, "zh" | "en"
 LANG_WIDGET = "lang_switch"  # the sidebar language switch
 AS_OF = "as_of"  # datetime.date every figure is computed for
 AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
+SHELL_IGNORED = "shell_url_ignored"  # (key, value) of a ?lang= / ?as_of= the shell could not use
 SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
 SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, geo.store.Loaded), re-read every M minutes
 BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
@@ -37,6 +38,12 @@ EXPLORER_DRAWN = "explorer_drawn"  # last shape drawn on the map (GeoJSON), kept
 EXPLORER_RECORD = "explorer_record"  # compound id whose record is open
 EXPLORER_CLICK = "explorer_click"  # the map click already handled (so a closed record stays closed)
 EXPLORER_EXPORT_CRS = "explorer_export_crs"  # wgs84 | gcj02 for exports
+EXPLORER_SEARCH = "explorer_search"  # the find-a-compound box (a compound id; emptied once taken)
+EXPLORER_VIEW = "explorer_view"  # geo.links.MapView the map last reported (or was asked for): the link's view
+EXPLORER_VIEW_SEEN = "explorer_view_seen"  # the map's last (center, zoom) report already taken
+EXPLORER_VIEW_ASK = "explorer_view_ask"  # geo.links.ViewRequest: a view the map is to take once
+EXPLORER_LINK_READ = "explorer_link_read"  # True once this session has read the URL's view and record
+EXPLORER_URL_IGNORED = "explorer_url_ignored"  # (key, value) pairs of the URL the explorer ignored
 # data import and progress edits (dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
 USER = "user"  # geo.auth.User signed in; absent = anonymous viewer
 USER_SEEN = "user_seen"  # time.monotonic() of the signed-in session's last run (the idle timeout)
@@ -105,6 +112,10 @@ def init_session(default_lang: str = DEFAULT_LANG) -> None:
 
     Call once at the top of every run (``dashboard/app.py`` does).
     """
+    bad = [(k, str(st.query_params.get(k))) for k, ok in ((Q_LANG, _valid_lang), (Q_AS_OF, _parse_date))
+           if k in st.query_params and ok(st.query_params.get(k)) is None]
+    if bad:  # pages say so (the explorer names what a shared link had that it ignored)
+        st.session_state[SHELL_IGNORED] = bad
     url_lang = _valid_lang(st.query_params.get(Q_LANG))
     if url_lang:
         st.session_state[LANG] = url_lang

@@ -332,6 +332,13 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def title_html(title: str, note: str) -> str:
+    """A compound's title (data: escaped, on one line) with a small grey note after it (e.g. the as-of date)."""
+    return (f'<div class="qy-record-title" style="font-weight:700;font-size:1.05rem;line-height:1.4">'
+            f'{_one_line(title)} <span style="font-weight:400;font-size:.85rem;color:#6b7785">{_one_line(note)}</span>'
+            f'</div>')
+
+
 def table_html(frame: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None) -> str:
     """A plain HTML table (first column left-aligned, numbers right); ``formats``: column ->
     text of a value, e.g. ``{"完成率": lambda v: number(v, 1, unit="%")}`` (default: numbers by

@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import asof, schema
 from geo.asof import AsOf, AsOfLike
 from geo.dataset import Dataset
-from geo.i18n import bilingual, choices, t, vocab
+from geo.i18n import bilingual, choices, t, vocab, with_unit
 from geo.programme import Programme
 from geo.spatial import select_within
 
@@ -281,23 +281,36 @@ def filter_from_url(params: Mapping[str, Any], programme: Programme,
 
 
 def from_query_params(params: Mapping[str, Any], programme: Programme) -> CompoundFilter:
-    """A filter from URL query parameters; unknown keys and malformed values are dropped,
-    and so are areas and subdistricts that are not ``programme``'s.
+    """A filter from URL query parameters; unknown keys and malformed values are dropped
+    (:func:`parse_query_params` says which), and so are areas and subdistricts that are not ``programme``'s.
 
     Values may be strings (comma-separated lists) or lists of strings (repeated keys).
     Never raises for bad input: the worst case is the empty filter.
     """
+    return parse_query_params(params, programme)[0]
+
+
+def parse_query_params(params: Mapping[str, Any], programme: Programme) -> tuple[CompoundFilter, list[tuple[str, str]]]:
+    """The filter of the URL's query ``params`` and the (key, value) pairs of ``QUERY_KEYS`` it
+    ignored because they are malformed or unknown (an unknown area, ``hh_min=lots``), in URL order."""
     places = {"area": area_options(programme), "subdistrict": programme.subdistrict_names}
     fields: dict[str, Any] = {}
+    ignored: list[tuple[str, str]] = []
     for key, (name, allowed) in _LIST_PARAMS.items():
         if key in params:
-            fields[name] = tuple(v for v in _values(params[key]) if v in (allowed or places[key]))
+            items = [v for v in _values(params[key]) if v]
+            fields[name] = tuple(v for v in items if v in (allowed or places[key]))
+            ignored += [(key, v) for v in items if v not in fields[name]]
     if key_value := _values(params.get("works_all", "")):
         fields["works_all"] = key_value[-1].lower() in ("1", "true", "yes")
+        if key_value[-1].lower() not in ("", "0", "1", "true", "false", "yes", "no"):
+            ignored.append(("works_all", key_value[-1]))
     for key, (name, integer) in _RANGE_PARAMS.items():
         if key in params:
             fields[name] = _parse_number(params[key], integer)
-    return CompoundFilter(**fields)
+            if fields[name] is None:
+                ignored.append((key, ",".join(_values(params[key]))))
+    return CompoundFilter(**fields), ignored
 
 
 # --- spatial selection (map drawings and the map view) -------------------------------------
@@ -435,22 +448,43 @@ def option_label(kind: str, key: str, lang: str, programme: Programme) -> str:
 #: Columns of the explorer's table, in order.
 TABLE_COLUMNS: tuple[str, ...] = (
     "compound_id", "name", "subdistrict", "area", "status", "batch", "year_built", "households",
-    "elevators", "ev_chargers", "funding_wan_yuan", "days_late",
+    "floor_area_m2", "elevators", "ev_chargers", "funding_wan_yuan", "days_late",
 )
+#: Units in the table's headers (``geo.i18n`` keys): every one in Chinese, in English those a
+#: count word does not already say (m², 10k yuan).
+_TABLE_UNITS = {"households": "unit.households", "floor_area_m2": "unit.m2_symbol", "elevators": "unit.elevators",
+                "ev_chargers": "unit.chargers", "funding_wan_yuan": "unit.wan_yuan", "days_late": "unit.days"}
+_EN_UNITS = frozenset({"floor_area_m2", "funding_wan_yuan"})
+#: What an empty place or batch means, as the table says it (never a blank or ``None``).
+_NONE_LABELS = {"subdistrict": "explorer.none", "area": "explorer.no_area", "batch": "explorer.no_batch"}
+
+
+def table_header(column: str, lang: str) -> str:
+    """The explorer table's header of ``column`` in ``lang``, with its unit: 累计资金（万元）."""
+    unit = _TABLE_UNITS.get(column) if lang != "en" or column in _EN_UNITS else None
+    return with_unit(t(f"field.{column}", lang), t(unit, lang) if unit else "", lang)
+
+
+def _labels(values: pd.Series, kind: str, lang: str, programme: Programme) -> pd.Series:
+    """Codes as labels in ``lang``; empty ones (no area, no batch) as what they mean."""
+    empty = t(_NONE_LABELS[kind], lang)
+    return values.map(lambda v: vocab(kind, v, lang, programme) if isinstance(v, str) and v else empty)
 
 
 def table_view(frame: pd.DataFrame, lang: str, programme: Programme) -> pd.DataFrame:
-    """The explorer's table: ``TABLE_COLUMNS`` with labelled values and headers in ``lang``.
+    """The explorer's table: ``TABLE_COLUMNS`` with labelled values and headers (with units) in ``lang``.
 
-    Same row order as ``frame`` (row i of the view is row i of the frame).
+    Same row order as ``frame`` (row i of the view is row i of the frame). No cell is blank: a
+    compound outside every area says so (片区以外), one with no batch is no renovation target
+    (非改造对象). Floor area in m² (1 decimal), funding in 万元.
     """
     out = pd.DataFrame(frame[list(TABLE_COLUMNS)]).reset_index(drop=True)
-    out["subdistrict"] = out["subdistrict"].map(lambda v: vocab("subdistrict", v, lang, programme) if isinstance(v, str) else "")
-    out["area"] = out["area"].map(lambda v: vocab("area", v, lang, programme) if isinstance(v, str) and v else "")
+    for kind in ("subdistrict", "area", "batch"):
+        out[kind] = _labels(out[kind], kind, lang, programme)
     out["status"] = out["status"].map(lambda v: vocab("status", v, lang))
-    out["batch"] = out["batch"].map(lambda v: vocab("batch", v, lang) if isinstance(v, str) and v else "")
+    out["floor_area_m2"] = out["floor_area_m2"].astype(float).round(1)
     # Sent to the browser as Arrow: labels with few distinct values as categories (dictionary-
     # encoded) and counts as int32 take 1.41 MB down to 0.75 MB at 10,000 rows.
     out = out.astype({c: "category" for c in ("subdistrict", "area", "status", "batch")})
     out = out.astype({c: "int32" for c in out.columns if pd.api.types.is_integer_dtype(out[c])})
-    return out.rename(columns={c: t(f"field.{c}", lang) for c in TABLE_COLUMNS})
+    return out.rename(columns={c: table_header(c, lang) for c in TABLE_COLUMNS})

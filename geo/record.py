@@ -120,9 +120,11 @@ def compound_record(ds: Dataset, compound_id: str, as_of: AsOfLike = None) -> Co
 # --- labelled view for a page ---------------------------------------------------------------
 @dataclass(frozen=True)
 class RecordView:
-    """A record labelled in one language: (label, text) rows and display tables."""
+    """A record labelled in one language: (label, text) rows and display tables, as known on ``as_of``.
+    Texts from the data (name, address) are plain text: render them as text, never Markdown."""
 
     title: str
+    as_of: dt.date
     facts: list[tuple[str, str]]
     works: pd.DataFrame
     elevators: pd.DataFrame
@@ -141,9 +143,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: Units written after a fact's value (``geo.i18n`` keys): 13,033.3 m², 165 户.
+_FACT_UNITS = {"floor_area_m2": "unit.m2_symbol", "households": "unit.households", "buildings": "unit.buildings"}
+
+
 def _fact_value(name: str, value: Any, lang: str, programme: Programme) -> str:
     if value is None or value == "":
         return "—"
+    if name in _FACT_UNITS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value, 1 if isinstance(value, float) else 0, trim=True, unit=t(_FACT_UNITS[name], lang))
     if name in ("subdistrict", "area"):
         return vocab(name, value, lang, programme)
     if name == "decision":
@@ -195,6 +203,27 @@ def record_view(rec: CompoundRecord, lang: str, programme: Programme) -> RecordV
     facts.append((t("record.location", lang), f"{rec.lon:.6f}, {rec.lat:.6f} (WGS-84)"))
     return RecordView(
         title=f"{rec.name}（{rec.compound_id}）" if lang != "en" else f"{rec.name} ({rec.compound_id})",
-        facts=facts, works=_works_view(rec, lang), elevators=_elevators_view(rec, lang),
+        as_of=rec.as_of, facts=facts, works=_works_view(rec, lang), elevators=_elevators_view(rec, lang),
         funding=_funding_view(rec, lang),
     )
+
+
+# --- finding a compound ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finder:
+    """What a search box offers: compound id -> label (name · address · id, by name) and id ->
+    (lat, lon) WGS-84 to centre a map on. Labels are data: show them as plain text."""
+
+    labels: dict[str, str]
+    points: dict[str, tuple[float, float]]
+
+
+def finder_from_compounds(compounds: pd.DataFrame) -> Finder:
+    """A :class:`Finder` over ``compounds`` (a WGS-84 point layer)."""
+    rows = compounds.sort_values(["name", "compound_id"])
+    labels = {}
+    for cid, name, address in zip(rows["compound_id"], rows["name"], rows["address"]):
+        parts = [str(name), str(address) if isinstance(address, str) and address and address != name else "", str(cid)]
+        labels[str(cid)] = " · ".join(p for p in parts if p)
+    points = {str(c): (float(g.y), float(g.x)) for c, g in zip(rows["compound_id"], rows.geometry)}
+    return Finder(labels, points)

@@ -322,15 +322,16 @@ def timed_visit(context: BrowserContext, url: str, ready: Callable[[Page], None]
 def wait_for_map(
     page: Page, *, min_features: int = 1, timeout_ms: int = 30_000
 ) -> FrameLocator:
-    """Wait until a streamlit-folium map has drawn ``min_features`` vector features.
+    """Wait until a streamlit-folium map has drawn ``min_features`` vector features, or
+    (a programme map, whose shapes and dots are on a canvas) its compounds layer.
 
-    Features are Leaflet's ``.leaflet-interactive`` SVG paths and markers inside
-    the component iframe; returns the iframe's FrameLocator for further checks.
+    Features are Leaflet's ``.leaflet-interactive`` SVG paths and markers inside the
+    component iframe; a programme map says it has drawn its compounds with
+    ``data-qy-compounds`` on its container. Returns the iframe's FrameLocator.
     """
     frame = page.frame_locator(FOLIUM_IFRAME).first
-    frame.locator(".leaflet-interactive").nth(min_features - 1).wait_for(
-        state="attached", timeout=timeout_ms
-    )
+    svg = frame.locator(".leaflet-interactive").nth(min_features - 1)
+    svg.or_(frame.locator("[data-qy-compounds]")).first.wait_for(state="attached", timeout=timeout_ms)
     return frame
 
 

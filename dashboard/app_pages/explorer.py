@@ -2,8 +2,10 @@
 read a compound's full record, export the selection.
 
 Widgets -> session state (``dashboard.filter_form``, ``dashboard.selection``) -> geo.filters /
-geo.record / geo.export -> render. The filter lives in the URL, so a copied link reopens the view. Map, record, table and export
-sit in one ``st.fragment``: a map click or a row selection reruns only that part. The map
+geo.record / geo.export -> render. The filter, the map's view and the open record live in the URL
+(``geo.filters``, ``geo.links``), so a copied link reopens the view; what a link had that could not
+be used is named on the page. Map, record, table and export sit in one ``st.fragment``: a map
+click, a pan or a row selection reruns only that part. The search box (above) opens a record. The map
 of all compounds is rendered once per date and language (``cached.explorer_map``); the
 filter, highlighted rows and drawn shape reach it as small feature groups
 (``filter_layer.explorer_groups``), so it is never rebuilt or reloaded.
@@ -16,9 +18,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import cached, filter_form, selection, state, timing_panel, ui
+from dashboard import cached, filter_form, selection, state
 from dashboard.map_component import show_map
-from geo import export, filters, kpis
+from dashboard.record_panel import record_panel, search_box
+from geo import export, filters, kpis, links
 from geo.formatting import number
 from geo.i18n import t
 from geo.maps import filter_layer
@@ -53,28 +56,13 @@ def _filter_widgets(lang: str, extents: dict[str, tuple[float, float]], programm
         st.button(t("explorer.reset", lang), on_click=_clear_filters, icon=":material/filter_alt_off:")
 
 
-def _record_panel(loaded: Loaded, day: Any, lang: str) -> None:
-    cid = ss.get(state.EXPLORER_RECORD)
-    st.markdown(f"#### {t('explorer.record', lang)}")
-    view = cached.record_view(loaded, cid, day, lang) if cid else None
-    if view is None:
-        selection.close_record(ss)
-        st.info(t("explorer.record_hint", lang), icon=":material/touch_app:")
-        return
-    head, close = st.columns([4, 1])
-    head.html(ui.record_title_html(view.title))
-    close.button("✕", key="explorer_record_close", on_click=selection.close_record, args=(ss,), help=t("explorer.record.close", lang))
-    box = st.container(height=MAP_HEIGHT - 70, border=False)  # as tall as the map beside it
-    tabs = box.tabs([t(k, lang) for k in ("explorer.record", "explorer.record.works", "explorer.record.elevators",
-                                           "explorer.record.funding", "explorer.record.schedule")])
-    # names and addresses are data: escaped HTML, never Markdown
-    tabs[0].html(ui.facts_html(view.facts, (t("record.col.field", lang), t("record.col.value", lang))))
-    for tab, table in zip(tabs[1:4], (view.works, view.elevators, view.funding)):
-        if table.empty:
-            tab.caption(t("explorer.record.none", lang))
-        else:
-            tab.dataframe(table, hide_index=table is not view.funding, width="stretch")
-    timing_panel.record_chart(tabs[4], loaded, str(cid), day, lang)  # the handover timing chart of /schedule
+def _ignored_notice(lang: str) -> None:
+    """What the URL had that the explorer could not use (shown as text: a URL can carry anything)."""
+    ignored = ss.get(state.EXPLORER_URL_IGNORED)
+    if ignored:
+        text, close = st.container(border=True).columns([6, 1], vertical_alignment="center")
+        text.text(links.ignored_text(ignored, lang))
+        close.button(t("explorer.url_ignored_close", lang), on_click=ss.pop, args=(state.EXPLORER_URL_IGNORED, None))
 
 
 def _export_panel(selected: Any, day: Any, lang: str, programme: Programme) -> None:
@@ -87,7 +75,7 @@ def _export_panel(selected: Any, day: Any, lang: str, programme: Programme) -> N
             data=partial(export.export_compounds, selected, fmt, as_of=day, lang=lang, crs=crs, programme=programme),
             file_name=export.export_filename("compounds", fmt, day), mime=export.MEDIA_TYPES[fmt],
             on_click="ignore", key=f"explorer_export_{fmt}", icon=":material/download:", disabled=selected.empty)
-    st.caption(t("explorer.export_help", lang))
+    st.caption(t("explorer.export_as_of", lang, date=day.isoformat()) + " · " + t("explorer.export_help", lang))
 
 
 @st.fragment
@@ -98,6 +86,7 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
     above it are filled afterwards from their session state.
     """
     selection.take_map_events(ss, frame)
+    state.write_query(selection.link_params(ss), links.QUERY_KEYS)  # the link keeps the view and the record
     scope = selection.scope(ss)
     chosen = selection.selection(ss, frame, scope)
     controls = st.container()
@@ -105,9 +94,11 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
     with left:
         groups = filter_layer.explorer_groups(loaded.dataset, shown=None if flt.is_empty() else list(frame["compound_id"]),
                                               fit_key=flt.model_dump_json(), highlight=chosen.highlight,
-                                              drawings=ss.get(state.EXPLORER_DRAWN), as_of=day, lang=lang)
+                                              drawings=ss.get(state.EXPLORER_DRAWN), as_of=day, lang=lang,
+                                              view=ss.get(state.EXPLORER_VIEW_ASK))
         show_map(cached.explorer_map(loaded, day, lang), key=state.EXPLORER_MAP, height=MAP_HEIGHT,
                  returned_objects=filter_layer.returned_objects(scope), feature_groups=groups)
+        st.caption(f":material/link: [{t('explorer.link', lang)}]({st.context.url or ''}?{urlencode(st.query_params.to_dict())})")
     with controls:
         st.segmented_control(t("explorer.scope", lang), filters.SCOPES, key=state.EXPLORER_SCOPE, required=True,
                              format_func=lambda s: t(f"explorer.scope.{s}", lang))  # a click on the chosen one keeps it
@@ -119,9 +110,9 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
         if frame.empty:
             st.warning(t("explorer.empty", lang))
     with right:
-        _record_panel(loaded, day, lang)
+        record_panel(loaded, day, lang, MAP_HEIGHT)
     st.markdown(f"#### {t('explorer.table', lang)}")
-    st.caption(t("explorer.table_hint", lang))
+    st.caption(t("explorer.table_as_of", lang, date=day.isoformat()) + " · " + t("explorer.table_hint", lang))
     st.dataframe(filters.table_view(chosen.scoped, lang, loaded.dataset.programme), key=chosen.table_key,
                  on_select="rerun", selection_mode="multi-row", hide_index=True, height=360, width="stretch")
     _export_panel(chosen.selected, day, lang, loaded.dataset.programme)
@@ -130,20 +121,23 @@ def workspace(loaded: Loaded, day: Any, flt: filters.CompoundFilter, frame: Any,
 def main() -> None:
     """Read the filters, keep them in the URL, show the workspace."""
     lang = state.lang()
-    st.title(t("page.explorer", lang))
+    head, search = st.columns([3, 2], vertical_alignment="bottom")  # the search box is filled last
+    head.title(t("page.explorer", lang))
     loaded, day = cached.loaded_or_stop(lang), state.as_of()
     if loaded.dataset.illustrative:
         st.caption(t("app.illustrative", lang))
-    programme = loaded.dataset.programme
+    programme, params = loaded.dataset.programme, st.query_params.to_dict()
+    selection.read_link(ss, params, programme, cached.finder(loaded).points, tuple(loaded.dataset.district.total_bounds))
+    _ignored_notice(lang)
     extents = filters.range_extents(cached.compound_summary(loaded, day))
-    filter_form.seed(ss, st.query_params.to_dict(), programme, extents)
+    filter_form.seed(ss, params, programme, extents)
     flt = filter_form.current(ss, extents)  # read before the widgets are drawn: the map goes out first
     state.write_query(filters.to_query_params(flt), filters.QUERY_KEYS)  # a copied link reopens this view
     frame = cached.filtered_compounds(loaded, day, flt.model_dump_json())
     workspace(loaded, day, flt, frame, lang)
+    with search:
+        search_box(loaded, lang)
     _filter_widgets(lang, extents, programme)  # after the workspace: the map goes out first
-    with st.sidebar:  # below the filters: the link that reopens this view (a plain link: st.code costs ~0.2 s)
-        st.caption(f"[{t('explorer.link', lang)}]({st.context.url or ''}?{urlencode(st.query_params.to_dict())})")
 
 
 main()

@@ -24,7 +24,8 @@ from folium.utilities import JsCode
 from geo import colors
 from geo.asof import AsOfLike
 from geo.dataset import Dataset
-from geo.i18n import t
+from geo.i18n import TEXT, t
+from geo.links import ViewRequest
 from geo.maps import alerts, webmap
 from geo.maps.offline import add_draw, add_to_head
 
@@ -55,8 +56,42 @@ def explorer_map(ds: Dataset, compounds: gpd.GeoDataFrame | None = None, *, as_o
                                  extra_layers=[alerts.alert_layer(ds, as_of, lang=lang)],
                                  extra_legend=alerts.alert_legend(lang))
     add_to_head(fmap, _CSS, "qy_explorer_css")
+    _DrawLocale(draw_locale(lang)).add_to(fmap)  # before the control: it reads its texts when made
     add_draw(fmap, position="topleft", export=False, edit_options={"edit": False}, draw_options=DRAW_OPTIONS)
     return fmap
+
+
+_DRAW_PREFIX = "draw."
+
+
+def draw_locale(lang: str) -> dict[str, Any]:
+    """Leaflet.draw's texts in ``lang`` as a nested object for ``L.drawLocal`` (from the ``draw.*``
+    keys of ``geo.i18n``: ``draw.draw.toolbar.buttons.rectangle`` -> ``{draw: {toolbar: ...}}``)."""
+    out: dict[str, Any] = {}
+    for key in TEXT:
+        if key.startswith(_DRAW_PREFIX):
+            *path, leaf = key[len(_DRAW_PREFIX):].split(".")
+            node = out
+            for part in path:
+                node = node.setdefault(part, {})
+            node[leaf] = t(key, lang)
+    return out
+
+
+class _DrawLocale(MacroElement):
+    """JS: merge our texts into Leaflet.draw's locale table (``L.drawLocal``), leaf by leaf."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function merge(into, texts) {
+  Object.keys(texts).forEach(function (k) {
+    if (typeof texts[k] === 'object') { merge(into[k] = into[k] || {}, texts[k]); } else { into[k] = texts[k]; } });
+})(L.drawLocal = L.drawLocal || {}, {{ this.texts_json }});
+{% endmacro %}""")
+
+    def __init__(self, texts: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "DrawLocale"
+        self.texts_json = json.dumps(texts, ensure_ascii=False)
 
 
 class _ShowOnly(MacroElement):
@@ -80,8 +115,14 @@ class _ShowOnly(MacroElement):
     if (on) { if (!group.hasLayer(dot)) { group.addLayer(dot); } shown += 1; box.extend(dot.getLatLng()); }
     else if (group.hasLayer(dot)) { group.removeLayer(dot); } });
   map.getContainer().setAttribute({{ this.attr_json }}, String(shown));
-  var fit = {{ this.fit_json }};
-  if (fit !== null && map._qyFit !== fit) {
+  var fit = {{ this.fit_json }}, view = {{ this.view_json }};
+  if (view !== null && map._qyView !== view.key) {  /* a view asked for (a link, a search) wins over the fit */
+    map._qyView = view.key; map._qyFit = fit;
+    /* after any zoom still pending (the map's own first fit runs in the next frame; Leaflet
+       ignores a new view while a zoom animates), so the asked view is the one that stays */
+    var take = function () { map.setView([view.lat, view.lng], view.zoom, {animate: false}); };
+    L.Util.requestAnimFrame(function () { if (map._animatingZoom) { map.once('zoomend', take); } else { take(); } });
+  } else if (fit !== null && map._qyFit !== fit) {
     map._qyFit = fit;
     if (keep !== null && shown > 0) { map.fitBounds(box, {padding: [24, 24], maxZoom: {{ this.max_zoom }}}); }
     else { map.fitBounds(map._qyHome); }
@@ -89,11 +130,13 @@ class _ShowOnly(MacroElement):
 })({{ this.map_name() }});
 {% endmacro %}""")
 
-    def __init__(self, ids: Sequence[str] | None, fit_key: str | None) -> None:
+    def __init__(self, ids: Sequence[str] | None, fit_key: str | None, view: ViewRequest | None = None) -> None:
         super().__init__()
         self._name = "ShowOnly"
         self.ids_json = "null" if ids is None else json.dumps(list(ids), ensure_ascii=False)
         self.fit_json = json.dumps(fit_key)
+        self.view_json = "null" if view is None else json.dumps(
+            {"lat": view.view.lat, "lng": view.view.lng, "zoom": view.view.zoom, "key": view.key})
         self.attr_json = json.dumps(SHOWN_ATTR)
         self.max_zoom = MAX_FIT_ZOOM
 
@@ -105,16 +148,18 @@ class _ShowOnly(MacroElement):
         return node.get_name() if node is not None else "null"
 
 
-def filter_group(ids: Sequence[str] | None, *, fit_key: str | None = None) -> folium.FeatureGroup:
+def filter_group(ids: Sequence[str] | None, *, fit_key: str | None = None,
+                 view: ViewRequest | None = None) -> folium.FeatureGroup:
     """A FeatureGroup (for ``feature_group_to_add``) that shows only the compounds ``ids``.
 
     ``ids`` None shows every compound. When ``fit_key`` is given and differs from the
     last one applied to the map, the view fits the shown compounds (the district view
     when all are shown), so re-sending the same filter keeps the user's pan and zoom.
+    A ``view`` whose key the map has not taken yet sets the view instead (no fit then).
     The map container gets ``data-qy-shown="<count>"``.
     """
     group = folium.FeatureGroup(name="filter", control=False)
-    _ShowOnly(ids, fit_key).add_to(group)
+    _ShowOnly(ids, fit_key, view).add_to(group)
     return group
 
 
@@ -134,9 +179,10 @@ def drawing_group(drawings: Sequence[dict[str, Any]] | None, *, lang: str = "zh"
     return group
 
 
-#: What the explorer reads back from ``st_folium``: clicks (with the tooltip naming the compound)
-#: and drawings always, the map's bounds only while the table lists the compounds in view.
-CLICK_OBJECTS: tuple[str, ...] = ("last_object_clicked", "last_object_clicked_tooltip", "all_drawings")
+#: What the explorer reads back from ``st_folium``: clicks (with the tooltip naming the compound),
+#: drawings and the view (centre, zoom: for the shared link) always, the map's bounds only while
+#: the table lists the compounds in view.
+CLICK_OBJECTS: tuple[str, ...] = ("last_object_clicked", "last_object_clicked_tooltip", "all_drawings", "center", "zoom")
 
 
 def returned_objects(scope: str) -> list[str]:
@@ -146,11 +192,12 @@ def returned_objects(scope: str) -> list[str]:
 
 def explorer_groups(ds: Dataset, *, shown: Sequence[str] | None, fit_key: str, highlight: Collection[str],
                     drawings: Sequence[dict[str, Any]] | None, as_of: AsOfLike = None,
-                    lang: str = "zh") -> list[folium.FeatureGroup]:
+                    lang: str = "zh", view: ViewRequest | None = None) -> list[folium.FeatureGroup]:
     """The small layers the explorer sends to its prepared map (``feature_group_to_add``):
-    the filter (``shown`` ids, None = all; the view fits them when ``fit_key`` changes), the
-    ``highlight`` ed compounds (ticked rows, the open record) and the kept drawing."""
-    groups = [filter_group(shown, fit_key=fit_key)]
+    the filter (``shown`` ids, None = all; the view fits them when ``fit_key`` changes, or takes
+    ``view`` when that is a new request), the ``highlight`` ed compounds (ticked rows, the open
+    record) and the kept drawing."""
+    groups = [filter_group(shown, fit_key=fit_key, view=view)]
     if highlight:
         groups.append(webmap.selection_group(ds, highlight, as_of=as_of,
                                              options=webmap.MapOptions(lang=lang, popups=False)))

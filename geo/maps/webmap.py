@@ -279,12 +279,14 @@ def _count_attr(layer: folium.GeoJson, key: str, *, sum_of: str | None = None) -
 
 
 def _geojson(data: dict[str, Any], name: str, *, style: str | None = None, point: str | None = None,
-             each: str | None = None, show: bool = True, control: bool = True) -> folium.GeoJson:
-    """A folium GeoJson styled in JS (``style``/``pointToLayer`` are JS function sources).
+             each: str | None = None, show: bool = True, control: bool = True,
+             canvas: bool = False) -> folium.GeoJson:
+    """A folium GeoJson styled in JS (``style``/``pointToLayer`` are JS function sources);
+    ``canvas``: its shapes drawn on the shared canvas (``SHARED_CANVAS_JS``), under the dots.
 
     A point collection is embedded as compact columns (``geo.maps.points``), ~3x smaller.
     """
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"renderer": JsCode(SHARED_CANVAS_JS)} if canvas else {}
     if style:
         kwargs["style"] = JsCode(style)
     if point:
@@ -307,6 +309,12 @@ def _district_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     return _geojson(data, name, style=style, show="district" in o.show_layers)
 
 
+def _dots_on_top(o: MapOptions) -> bool:
+    """Whether the shapes go on the dots' shared canvas (under the dots, which then get the pointer):
+    yes, unless the areas are coloured by progress, where the colour is the message and covers the dots."""
+    return o.area_values is None
+
+
 def _subdistrict_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
     c = THEMES[o.theme]
     key_tag = t("map.key_subdistrict", o.lang)
@@ -318,7 +326,7 @@ def _subdistrict_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
              f" weight: k ? 2.5 : 1, dashArray: k ? null : '4 3', fillColor: '{c['key_sub']}',"
              f" fillOpacity: k ? 0.06 : 0}}; }}")
     layer = _geojson(_collection(_shift(subs, o.basemap), props),
-                     t("map.layer.subdistricts", o.lang), style=style, show="subdistricts" in o.show_layers)
+                     t("map.layer.subdistricts", o.lang), style=style, show="subdistricts" in o.show_layers, canvas=_dots_on_top(o))
     if o.tooltips:
         _bind_tooltip(layer)
     return layer
@@ -382,7 +390,7 @@ def _area_layer(ds: Dataset, o: MapOptions) -> folium.GeoJson:
              f" weight: p.h ? 4 : 2, fillColor: p.fc || '{c['area_fill']}',"
              f" fillOpacity: p.fc ? 0.75 : (p.h ? 0.3 : 0.12)}}; }}")
     layer = _geojson(_collection(_shift(ds.areas, o.basemap), _area_props(ds, o)),
-                     t("map.layer.areas", o.lang), style=style, show="areas" in o.show_layers)
+                     t("map.layer.areas", o.lang), style=style, show="areas" in o.show_layers, canvas=_dots_on_top(o))
     if o.area_labels:
         _add_labels(layer)
     elif o.tooltips:
@@ -404,7 +412,7 @@ def _greenway_layer(ds: Dataset, as_of: AsOfLike, o: MapOptions) -> folium.GeoJs
     styles = json.dumps(GREENWAY_STYLE)
     style = f"function (f) {{ var s = ({styles})[f.properties.lv] || {{}}; return Object.assign({{opacity: 0.9}}, s); }}"
     layer = _geojson(_collection(_shift(g, o.basemap), props), t("map.layer.greenways", o.lang),
-                     style=style, show="greenways" in o.show_layers)
+                     style=style, show="greenways" in o.show_layers, canvas=_dots_on_top(o))
     if o.tooltips:
         _bind_tooltip(layer)
     _count_attr(layer, "greenways")
@@ -455,8 +463,12 @@ def _compound_style_js(o: MapOptions, radius: float, selected: bool = False) -> 
             f" opacity: 1, fillColor: ({fills})[f.properties.s] || '#999', fillOpacity: m ? 0.45 : 0.92}}; }}")
 
 
-#: Compound dots share one canvas renderer per layer (thousands of points stay fast).
-_CANVAS_POINT = "(function () { var r = L.canvas({padding: 0.3}); return function (f, ll) { return L.circleMarker(ll, {renderer: r}); }; })()"
+#: One canvas renderer per map window for the compound dots and the hoverable shapes under them
+#: (subdistricts, areas, greenways). Leaflet stacks every SVG above every canvas, so an SVG area
+#: would take the pointer from the dots on it; on one canvas the last drawn wins, the dot.
+SHARED_CANVAS_JS = "(window.qyCanvas || (window.qyCanvas = L.canvas({padding: 0.3})))"
+#: Compound dots on the shared canvas (thousands of points stay fast).
+_CANVAS_POINT = f"function (f, ll) {{ return L.circleMarker(ll, {{renderer: {SHARED_CANVAS_JS}}}); }}"
 _SVG_POINT = "function (f, ll) { return L.circleMarker(ll); }"
 
 
@@ -556,12 +568,31 @@ def _add_basemap(fmap: folium.Map, o: MapOptions, s: Settings) -> None:
 def _swatch(color: str, label: str, shape: str = "dot") -> str:
     css = {"dot": f"background:{color};border-radius:50%;width:.8em;height:.8em",
            "line": f"background:{color};width:1.4em;height:.25em",
-           "box": f"background:{color};width:1em;height:.8em;border-radius:2px"}[shape]
+           "box": f"background:{color};width:1em;height:.8em;border-radius:2px",
+           "outline": f"border:2.5px solid {color};width:1.1em;height:.7em;box-sizing:border-box",
+           "dashed": f"border:1.5px dashed {color};width:1.1em;height:.7em;box-sizing:border-box",
+           "area": f"border:2px solid {color};background:{color}33;width:1.1em;height:.7em;box-sizing:border-box"}[shape]
     return f'<div class="qy-row"><span class="qy-sw" style="{css}"></span>{escape(label)}</div>'
 
 
+def _boundary_rows(o: MapOptions) -> list[str]:
+    """Legend rows of the outlines drawn: the district, key and other subdistricts, the areas
+    (the areas only when not coloured by progress: the ramp explains those)."""
+    c, shown = THEMES[o.theme], [k for k in o.layers if k in o.show_layers]
+    rows = []
+    if "district" in shown:
+        rows.append(_swatch(c["district"], t("map.layer.district", o.lang), "outline"))
+    if "subdistricts" in shown:
+        rows += [_swatch(c["key_sub"], t("map.legend.key_subdistricts", o.lang), "outline"),
+                 _swatch(c["sub"], t("map.legend.subdistricts", o.lang), "dashed")]
+    if "areas" in shown and o.area_values is None:
+        rows.append(_swatch(c["area"], t("map.layer.areas", o.lang), "area"))
+    return rows
+
+
 def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES, extra_rows: Sequence[str] = ()) -> str:
-    """The legend's HTML: statuses, area progress ramp (if coloured), additions, greenways, then
+    """The legend's HTML: statuses, area progress ramp (if coloured), additions, greenways, the
+    outlines (district, subdistricts with the key ones, areas) of the layers shown, then
     ``extra_rows`` (trusted HTML, e.g. of an extra layer; see :func:`legend_row`)."""
     rows = [f'<div class="qy-legend-title">{escape(t("map.legend.status", o.lang))}</div>']
     rows += [_swatch(colors.STATUS[s], vocab("status", s, o.lang)) for s in statuses]
@@ -579,6 +610,7 @@ def legend_html(o: MapOptions, statuses: Sequence[str] = schema.STATUSES, extra_
     if "greenways" in o.layers:
         rows += [_swatch(colors.GREENWAY[lv], vocab("greenway_level", lv, o.lang), "line")
                  for lv in schema.GREENWAY_LEVELS]
+    rows += _boundary_rows(o)
     return '<div class="qy-legend">' + "".join([*rows, *extra_rows]) + "</div>"
 
 

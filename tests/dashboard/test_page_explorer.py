@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import state
 from geo import filters as F
-from geo import metrics
+from geo import links, metrics
 from geo.settings import ROOT
 from geo.store import open_store
 from tests.store_support import scratch_sample
@@ -119,7 +119,8 @@ def test_map_click_opens_the_record(ds):
     click = {"last_object_clicked": {"lat": row.geometry.y, "lng": row.geometry.x},
              "last_object_clicked_tooltip": f"{row['name']} {row['compound_id']} 已完工"}
     at = _run(session={state.EXPLORER_MAP: click})
-    assert any(row["compound_id"] in h and row["name"] in h for h in _html(at))
+    title = at.get("html")[0].proto.body  # the name is data: escaped HTML, never Markdown
+    assert row["compound_id"] in title and row["name"] in title and f"截至 {dt.date.today().isoformat()}" in title
     assert at.session_state[state.EXPLORER_RECORD] == row["compound_id"]
     at.button(key="explorer_record_close").click()
     at.run()
@@ -177,5 +178,60 @@ def test_no_match_says_so_and_disables_export():
 
 def test_link_to_this_view_is_shown():
     at = _run({"area": "清溪片区", "status": "completed"})
-    links = [c.value for c in at.sidebar.caption if "](" in c.value]
+    links = [c.value for c in at.caption if "](" in c.value]  # in the workspace: it follows the map's moves
     assert len(links) == 1 and "area=%E6%B8%85%E6%BA%AA%E7%89%87%E5%8C%BA" in links[0] and "status=completed" in links[0]
+
+
+def test_a_link_keeps_the_map_view_and_the_open_record(ds):
+    at = _run({"record": "QY-0057", "view": "30.66,104.05,16", "area": "清溪片区"})
+    assert at.session_state[state.EXPLORER_RECORD] == "QY-0057"
+    assert "QY-0057" in at.get("html")[0].proto.body
+    assert at.session_state[state.EXPLORER_VIEW_ASK].view == links.MapView(30.66, 104.05, 16.0)  # the map is sent there
+    assert at.query_params["record"] == "QY-0057" and at.query_params["view"] == "30.66000,104.05000,16"
+    link = next(c.value for c in at.caption if "](" in c.value)
+    assert "record=QY-0057" in link and "view=30.66000%2C104.05000%2C16" in link
+    assert not at.text  # nothing was ignored
+    # the map reports where the user moved it: the link follows
+    at.session_state[state.EXPLORER_MAP] = {"center": {"lat": 30.67, "lng": 104.06}, "zoom": 15}
+    at.run()
+    assert at.query_params["view"] == "30.67000,104.06000,15"
+    at.button(key="explorer_record_close").click()
+    at.run()
+    assert "record" not in at.query_params
+
+
+def test_bad_link_values_are_named_not_dropped_silently():
+    at = _run({"area": "nowhere", "hh_min": "lots", "view": "somewhere", "record": "QY-9999", "status": "completed",
+               "as_of": "yesterday"})
+    (notice,) = [t.value for t in at.text]
+    assert notice.startswith("链接中以下参数无法识别，已忽略：")
+    for item in ("as_of=yesterday", "area=nowhere", "hh_min=lots", "view=somewhere", "record=QY-9999"):
+        assert item in notice
+    assert state.EXPLORER_RECORD not in at.session_state and at.query_params["status"] == "completed"
+    at.button[0].click()  # 知道了
+    at.run()
+    assert not at.text
+
+
+def test_search_opens_the_record_and_centres_the_map(ds):
+    at = _run()
+    box = at.selectbox(key=state.EXPLORER_SEARCH)
+    assert box.label == "查找小区" and len(box.options) == len(ds.compounds)
+    row = ds.compounds.set_index("compound_id").loc["QY-0057"]
+    assert f"{row['name']} · {row['address']} · QY-0057" in box.options
+    box.set_value("QY-0057")
+    at.run()
+    assert at.session_state[state.EXPLORER_RECORD] == "QY-0057" and at.query_params["record"] == "QY-0057"
+    ask = at.session_state[state.EXPLORER_VIEW_ASK]
+    assert (ask.view.lat, ask.view.lng, ask.view.zoom) == (row.geometry.y, row.geometry.x, 17.0)
+    assert at.selectbox(key=state.EXPLORER_SEARCH).value is None  # emptied for the next search
+
+
+def test_table_shows_no_blank_and_says_its_date():
+    at = _run({"as_of": "2022-12-09"})
+    table = at.dataframe[0].value
+    assert {"片区", "改造批次", "累计资金（万元）", "建筑面积（m²）"} <= set(table.columns)
+    assert not (table[["片区", "改造批次"]].astype(str).isin(["", "None", "nan"])).any().any()
+    assert {"片区以外", "非改造对象"} <= set(table["片区"]) | set(table["改造批次"])
+    captions = [c.value for c in at.caption]
+    assert any("截至 2022-12-09" in c for c in captions if "表中" in c) and any("导出截至 2022-12-09" in c for c in captions)

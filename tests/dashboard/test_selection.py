@@ -5,6 +5,8 @@ import pytest
 
 from dashboard import selection, state
 from geo import filters as F
+from geo import links
+from geo.record import finder_from_compounds
 from tests.geo.tiny_data import tiny_dataset
 
 SQUARE = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[
@@ -42,3 +44,42 @@ def test_ticked_rows_are_the_selection_and_the_record_is_highlighted(frame):
     assert chosen.rows == [1] and list(chosen.selected["compound_id"]) == ["QY-B"]
     assert chosen.highlight == ["QY-B", "QY-C"]
     assert selection.selection(session, frame.iloc[:2], "all").table_key != chosen.table_key  # new rows, new ticks
+
+
+BOUNDS = (104.0, 30.6, 104.1, 30.7)
+
+
+def test_a_link_is_read_once_and_what_it_ignored_is_kept(frame):
+    session: dict = {}
+    params = {"record": "QY-B", "view": "30.65,104.05,15", "area": "nowhere"}
+    selection.read_link(session, params, tiny_dataset().programme, frame["compound_id"], BOUNDS)
+    assert session[state.EXPLORER_RECORD] == "QY-B"
+    ask = session[state.EXPLORER_VIEW_ASK]
+    assert ask.view == links.MapView(30.65, 104.05, 15.0) and session[state.EXPLORER_VIEW] == ask.view
+    assert session[state.EXPLORER_URL_IGNORED] == [("area", "nowhere")]
+    selection.close_record(session)
+    selection.read_link(session, params, tiny_dataset().programme, frame["compound_id"], BOUNDS)  # the next run
+    assert state.EXPLORER_RECORD not in session and session[state.EXPLORER_VIEW_ASK] is ask
+    assert selection.link_params(session) == {"view": "30.65000,104.05000,15"}
+
+
+def test_the_map_reports_its_view_once_per_move(frame):
+    session: dict = {state.EXPLORER_MAP: {"center": {"lat": 30.66, "lng": 104.04}, "zoom": 14}}
+    selection.take_map_events(session, frame)
+    assert session[state.EXPLORER_VIEW] == links.MapView(30.66, 104.04, 14.0)
+    selection.ask_view(session, links.MapView(30.61, 104.01, 17.0))  # a search, after that report
+    selection.take_map_events(session, frame)  # the same (older) report, seen again: the search's view stays
+    assert session[state.EXPLORER_VIEW] == links.MapView(30.61, 104.01, 17.0)
+
+
+def test_a_search_opens_the_record_and_asks_for_its_view(frame):
+    finder = finder_from_compounds(tiny_dataset().compounds)
+    session: dict = {state.EXPLORER_SEARCH: "QY-C"}
+    selection.take_search(session, finder)
+    lat, lng = finder.points["QY-C"]
+    assert session[state.EXPLORER_RECORD] == "QY-C" and session[state.EXPLORER_SEARCH] is None
+    first = session[state.EXPLORER_VIEW_ASK]
+    assert first.view == links.MapView(lat, lng, selection.FOUND_ZOOM)
+    session[state.EXPLORER_SEARCH] = "QY-C"  # the same compound again (the user panned away): a new request
+    selection.take_search(session, finder)
+    assert session[state.EXPLORER_VIEW_ASK].key != first.key

@@ -15,3 +15,10 @@ def test_facts_html_is_a_two_column_table_of_escaped_one_line_text():
     assert html.count("<tr>") == 3 and "字段" in html and "&lt;img src=x&gt;" in html and "<img" not in html
     assert "**[甲](http://evil.example)** | x |" in html  # as text: Markdown is not read, the line break is a space
     assert "<strong>" not in ui.record_title_html("**名** QY-0001") and "**名** QY-0001" in ui.record_title_html("**名** QY-0001")
+
+
+def test_title_with_a_note_is_escaped_text():
+    title = ui.title_html("[链接](http://x)<b>", "截至 2022-12-09")
+    assert "&lt;b&gt;" in title and "[链接](http://x)" in title and "截至 2022-12-09" in title
+
+

@@ -83,7 +83,8 @@ def test_raw_layer_without_summary_columns(tiny_frame):
 def test_table_export_uses_its_own_field_specs():
     works = tiny_dataset().works
     header, first, *_ = _csv_rows(E.export_table(works, "csv", fields=schema.WORK_FIELDS))
-    assert header == ["小区编号", "改造内容", "地下工程", "数量（个）", "计划开工", "计划完成", "实际开工", "实际完成"]
+    assert header == ["小区编号", "改造内容", "地下工程", "数量（个）", "计划开工", "计划完成", "实际开工", "实际完成",
+                      "施工顺序类别", "施工单位", "作业面"]
     assert first[:4] == ["QY-A", "充电桩", "否", "12"]
 
 
@@ -270,3 +271,14 @@ def test_export_blanks_later_dates_of_a_raw_layer_too(tiny_frame):
     works = tiny_dataset().works
     header, first, *_ = _csv_rows(E.export_table(works, "csv", fields=schema.WORK_FIELDS, as_of="2022-07-19"))
     assert dict(zip(header, first))["实际完成"] == ""
+
+
+def test_headers_carry_units_and_files_their_date(tiny_frame):
+    header = _csv_rows(E.export_compounds(tiny_frame, "csv", as_of="2022-12-09"))[0]
+    assert {"建筑面积（m²）", "累计资金（万元）"} <= set(header)
+    en = _csv_rows(E.export_compounds(tiny_frame, "csv", lang="en"))[0]
+    assert {"Floor area (m²)", "Funding to date (10k yuan)"} <= set(en)
+    assert all(E.field_for_header(h) for h in header)  # still read back to their fields
+    assert json.loads(E.export_compounds(tiny_frame, "geojson", as_of="2022-12-09"))["as_of"] == "2022-12-09"
+    wb = openpyxl.load_workbook(io.BytesIO(E.export_compounds(tiny_frame, "xlsx", as_of="2022-12-09")))
+    assert "2022-12-09" in wb.properties.description

@@ -269,9 +269,33 @@ def test_range_extents_and_table_view(tiny):
     assert F.range_extents(s) == {"year_built": (1985, 2010), "households": (80, 300), "funding": (0, 121)}
     view = F.table_view(s, "zh", tiny.programme)
     assert list(view.columns)[:3] == ["小区编号", "小区名称", "所属街道"]
-    assert list(view["状态"]) == ["已完工", "计划", "非老旧小区"] and list(view["片区"]) == ["清溪片区", "", ""]
+    assert list(view["状态"]) == ["已完工", "计划", "非老旧小区"] and list(view["片区"]) == ["清溪片区", "片区以外", "片区以外"]
     en = F.table_view(s, "en", tiny.programme)
     assert en["Status"].iloc[0] == "Completed" and list(en["Subdistrict"]) == ["Funan", "Guanghua", "Shaocheng"]
+
+
+def test_table_view_has_no_blank_cell_and_units_in_its_headers(tiny):
+    """Outside every area and without a batch say so (a blank category shows as 'None' in the grid)."""
+    s = F.summarize_compounds(tiny, AS_OF)
+    view = F.table_view(s, "zh", tiny.programme)
+    not_old = s.index[s["batch"].isna() | (s["batch"] == "")]
+    assert len(not_old) and set(view.loc[not_old, "改造批次"]) == {"非改造对象"}
+    for col in view.columns:
+        assert not view[col].isna().any() and not (view[col].astype(str).str.strip() == "").any(), col
+    assert {"累计资金（万元）", "建筑面积（m²）", "户数（户）"} <= set(view.columns)
+    assert view["建筑面积（m²）"].tolist() == s["floor_area_m2"].round(1).tolist()
+    en = F.table_view(s, "en", tiny.programme)
+    assert {"Funding to date (10k yuan)", "Floor area (m²)"} <= set(en.columns)
+    assert set(en.loc[not_old, "Programme batch"]) == {"Not a renovation target"}
+
+
+def test_parse_query_params_names_what_it_ignored():
+    flt, ignored = F.parse_query_params(
+        {"area": "nowhere,清溪片区", "status": "finished,,completed", "hh_min": "lots", "built_max": "2000",
+         "works_all": "maybe", "lang": "xx"}, QINGYANG)
+    assert flt == F.CompoundFilter(areas=("清溪片区",), statuses=("completed",), year_built_max=2000)
+    assert ignored == [("area", "nowhere"), ("status", "finished"), ("works_all", "maybe"), ("hh_min", "lots")]
+    assert F.parse_query_params(F.to_query_params(flt), QINGYANG) == (flt, [])
 
 
 def test_option_labels():

@@ -4,7 +4,7 @@ import pytest
 
 from geo import filters as F
 from geo import schema
-from geo.record import UnknownCompound, compound_record, record_view
+from geo.record import UnknownCompound, compound_record, finder_from_compounds, record_view
 from tests.geo.tiny_data import tiny_dataset
 
 
@@ -86,3 +86,21 @@ def test_view_is_labelled_in_english(tiny):
     assert facts["Subdistrict"] == "Guanghua" and facts["Status"] == "Under construction"
     assert facts["Renovation area"] == "—" and facts["Actual finish"] == "—"
     assert view.works.iloc[0]["Work"] == schema.WORKS["gas"].en and view.works.iloc[0]["Above/below ground"] == "Underground"
+
+
+def test_view_gives_units_and_its_date(tiny):
+    rec = compound_record(tiny, "QY-A", "2022-12-09")
+    view = record_view(rec, "zh", tiny.programme)
+    facts = dict(view.facts)
+    assert facts["建筑面积"].endswith(" m²") and facts["户数"].endswith(" 户") and facts["累计资金"].endswith(" 万元")
+    assert view.as_of == dt.date(2022, 12, 9)
+    assert dict(record_view(rec, "en", tiny.programme).facts)["Floor area"].endswith(" m²")
+
+
+def test_finder_labels_name_address_and_id(tiny):
+    finder = finder_from_compounds(tiny.compounds)
+    assert set(finder.labels) == set(tiny.compounds["compound_id"]) == set(finder.points)
+    row = tiny.compounds.iloc[0]
+    assert finder.labels[row["compound_id"]].startswith(str(row["name"]))
+    assert finder.labels[row["compound_id"]].endswith(row["compound_id"])
+    assert finder.points[row["compound_id"]] == (row.geometry.y, row.geometry.x)

@@ -2,7 +2,16 @@ import json
 import re
 
 from geo import filters as F
-from geo.maps.filter_layer import SHOWN_ATTR, drawing_group, explorer_groups, explorer_map, filter_group, returned_objects
+from geo.links import MapView, ViewRequest
+from geo.maps.filter_layer import (
+    SHOWN_ATTR,
+    draw_locale,
+    drawing_group,
+    explorer_groups,
+    explorer_map,
+    filter_group,
+    returned_objects,
+)
 from geo.maps.offline import offline_map
 from tests.geo.tiny_data import tiny_dataset
 from tests.offline_support import external_urls, remote_assets
@@ -71,3 +80,23 @@ def test_explorer_groups_filter_highlight_and_drawing():
     html = _html(fmap)
     assert len(groups) == 3 and '["QY-A"]' in html and "data-qy-selected" in html and "dashArray: '6 4'" in html
     assert returned_objects("view")[-1] == "bounds" and "bounds" not in returned_objects("drawn")
+
+
+def test_draw_texts_come_from_our_translations_before_the_control():
+    texts = draw_locale("zh")
+    assert texts["draw"]["toolbar"]["buttons"]["rectangle"] == "画矩形圈选小区"
+    assert texts["draw"]["handlers"]["rectangle"]["tooltip"]["start"] == "按住鼠标拖动，画出矩形"
+    assert texts["edit"]["toolbar"]["buttons"]["removeDisabled"] == "没有可删除的图形"
+    assert draw_locale("en")["draw"]["toolbar"]["actions"]["text"] == "Cancel"
+    html = _html(explorer_map(tiny_dataset(), as_of="2022-12-09"))
+    merged = html.index("L.drawLocal = L.drawLocal || {}")
+    assert "画多边形圈选小区" in html[merged:] and merged < html.index("new L.Control.Draw(")
+
+
+def test_a_view_request_is_taken_once_and_wins_over_the_fit():
+    ask = ViewRequest(MapView(30.66, 104.05, 16.0), "ask-7")
+    html = _script(filter_group(["QY-A"], fit_key="f", view=ask))
+    assert '"lat": 30.66, "lng": 104.05, "zoom": 16.0, "key": "ask-7"' in html
+    assert "map._qyView !== view.key" in html and "setView([view.lat, view.lng], view.zoom" in html
+    assert 'var fit = "f", view = null' in _script(filter_group(["QY-A"], fit_key="f"))
+    assert returned_objects("all")[-2:] == ["center", "zoom"]  # the map reports its view for the link

@@ -188,3 +188,25 @@ def test_clicked_compound_id(tiny):
     assert webmap.clicked_compound_id({"last_object_clicked": {"lat": 30.6751, "lng": 104.0331}}, c) == "QY-A"
     assert webmap.clicked_compound_id({"last_object_clicked": {"lat": 30.0, "lng": 104.0}}, c) is None
     assert webmap.clicked_compound_id(None, c) is None
+
+
+def test_legend_explains_the_outlines_drawn(tiny):
+    zh = webmap.legend_html(webmap.MapOptions())
+    for label in ("区界", "重点街道", "其他街道", "片区", "天府绿道"):
+        assert f"</span>{label}</div>" in zh, label
+    en = webmap.legend_html(webmap.MapOptions(lang="en"))
+    assert all(f"</span>{w}</div>" in en for w in ("District boundary", "Key subdistricts", "Renovation areas"))
+    coloured = webmap.legend_html(webmap.MapOptions(area_values={}))  # the ramp explains coloured areas
+    assert "</span>片区</div>" not in coloured and "片区完成率" in coloured
+    bare = webmap.legend_html(webmap.MapOptions(layers=("compounds",)))
+    assert "区界" not in bare and "重点街道" not in bare
+
+
+def test_dots_and_the_shapes_under_them_share_one_canvas(sample_map):
+    """Leaflet stacks every SVG above every canvas: an SVG area would take the pointer from its dots."""
+    _, html = sample_map
+    shared = webmap.SHARED_CANVAS_JS
+    assert html.count(f"\"renderer\": {shared}") == 3 and f"renderer: {shared}" in html  # 3 shape layers, the dots
+    assert "L.canvas({padding: 0.3}); return function" not in html  # no canvas of their own
+    coloured = _render(webmap.map_from_dataset(tiny_dataset(), options=webmap.MapOptions(area_values={"清溪片区": 50.0})))
+    assert f'"renderer": {shared}' not in coloured  # areas coloured by progress stay above the dots
