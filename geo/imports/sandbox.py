@@ -6,7 +6,7 @@ of them run for ever or take all memory. :func:`read_isolated` runs
 that has the readers imported once (multiprocessing's "forkserver": no threads, no sockets
 and no data of the app are inherited), under these limits from the settings:
 
-- address space: ``import_memory_mb`` (``RLIMIT_AS``);
+- address space: ``import_memory_mb`` more than the reader starts with (``RLIMIT_AS``);
 - CPU time: ``import_timeout_seconds`` (``RLIMIT_CPU``), and the same in wall-clock time
   from the moment the child runs (not counting the fork server's start), after which the
   child is killed;
@@ -157,9 +157,22 @@ def _answer(message: tuple[Any, ...], name: str, budget: Budget) -> RawTable:
 
 
 # --- in the child ----------------------------------------------------------------------------------
+def _address_space() -> int:
+    """Bytes of address space this process holds now (0 where /proc is not there)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit(budget: Budget) -> None:
-    """Apply the budget to this process; a limit already lower (set for the whole server) stays."""
-    _lower(resource.RLIMIT_AS, budget.memory_mb * 2**20)
+    """Apply the budget to this process; a limit already lower (set for the whole server) stays.
+
+    The memory budget is what the read may add to the address space the reader starts with:
+    that start depends on what the fork server preloaded (the app preloads Streamlit, whose
+    libraries reserve hundreds of MB), and an absolute limit left some readers no room at all.
+    """
+    _lower(resource.RLIMIT_AS, _address_space() + budget.memory_mb * 2**20)
     _lower(resource.RLIMIT_CPU, budget.seconds, slack=1)
     _lower(resource.RLIMIT_FSIZE, budget.file_mb * 2**20)
     _lower(resource.RLIMIT_CORE, 0)
