@@ -369,3 +369,12 @@ def is_rerun_request(payload: object) -> bool:
     except Exception:
         return False
     return msg.WhichOneof("type") == "rerun_script"
+
+
+def sign_in(page: Page, name: str, password: str) -> None:
+    """Sign in through the sidebar's box of a Chinese page and wait until it names the user."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_label("用户名").fill(name)
+    sidebar.get_by_label("密码").fill(password)
+    sidebar.get_by_role("button", name="登录").click()
+    sidebar.get_by_text(f"当前用户：{name}").wait_for(state="attached", timeout=30_000)  # the box may fold

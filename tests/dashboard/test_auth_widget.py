@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from geo import auth, writes
 from geo.settings import ROOT
+from tests.page_support import log_in as _login
 from tests.store_support import ADMIN, ADMIN_USER, EDITOR, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -29,14 +30,6 @@ def _page(page: str = EDIT) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _login(at: AppTest, name: str, password: str) -> AppTest:
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_name").input(name)
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_password").input(password)
-    next(b for b in at.sidebar.button if b.label in ("登录", "Log in")).click().run()
     assert not at.exception, at.exception
     return at
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import REPO_ROOT, offline_page, save_screenshot, streamlit_server
+from tests.browser_support import sign_in as _login
 from tests.store_support import ADMIN, scratch_store_with_users
 
 pytestmark = pytest.mark.browser
@@ -23,14 +24,6 @@ def schedule_app(tmp_path_factory):
     store = scratch_store_with_users(tmp_path_factory.mktemp("browser-schedule"))
     with streamlit_server(REPO_ROOT / "dashboard" / "app.py", env={"QY_STORE": store.url}) as url:
         yield url, store
-
-
-def _login(page, name: str, password: str) -> None:
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_label("用户名").fill(name)
-    sidebar.get_by_label("密码").fill(password)
-    sidebar.get_by_role("button", name="登录").click()
-    sidebar.get_by_text(f"当前用户：{name}").wait_for(state="attached", timeout=30_000)
 
 
 def _choose(page, label: str, text: str) -> None:

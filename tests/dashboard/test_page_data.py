@@ -12,6 +12,7 @@ from dashboard import state
 from geo import writes
 from geo.audit import Change
 from geo.settings import ROOT, get_settings
+from tests.page_support import log_in as _login
 from tests.store_support import ADMIN, ADMIN_USER, EDITOR, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -35,14 +36,6 @@ def _page(page: str, params: dict | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()  # st.navigation registers the pages (their URL paths differ from the file names)
     at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _login(at: AppTest, name: str, password: str) -> AppTest:
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_name").input(name)
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_password").input(password)
-    next(b for b in at.sidebar.button if b.label in ("登录", "Log in")).click().run()
     assert not at.exception, at.exception
     return at
 

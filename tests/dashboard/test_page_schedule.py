@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from geo import metrics
 from geo.settings import ROOT
+from tests.page_support import log_in as _login
 from tests.store_support import ADMIN, scratch_store_with_users
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -73,14 +74,6 @@ def test_the_table_issues_and_findings_views_and_english(store):
     at.segmented_control(key=state.SCHEDULE_VIEW).set_value("issues").run()
     assert not at.exception and len(at.dataframe) == 1
     assert any(b.proto.label == "Download Excel" for b in at.get("download_button"))
-
-
-def _login(at: AppTest, name: str, password: str) -> AppTest:
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_name").input(name)
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_password").input(password)
-    next(b for b in at.sidebar.button if b.label in ("登录", "Log in")).click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_an_admin_raises_an_issue_today_through_the_use_case(store):

@@ -12,6 +12,7 @@ from dashboard import state
 from geo.sample.programme import QINGYANG
 from geo.settings import ROOT
 from tests.apptest_support import html_blocks
+from tests.page_support import log_in as _login
 from tests.second_programme import AREAS, EDITOR, FYP14_TARGET, SUBDISTRICTS, second_store
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -106,14 +107,6 @@ def test_import_page():
     text = _text(at)
     assert "Jinjiang Old-Compound Renovation Map" in text
     _no_qingyang(text)
-
-
-def _login(at: AppTest, name: str, password: str) -> AppTest:
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_name").input(name)
-    at.sidebar.text_input(key=f"{state.LOGIN_FORM}_password").input(password)
-    next(b for b in at.sidebar.button if b.label in ("登录", "Log in")).click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_edit_page_offers_its_subdistricts_and_its_editor_edits_them():
