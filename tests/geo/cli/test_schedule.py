@@ -76,7 +76,7 @@ def test_progress_import_of_a_bad_sheet_prints_the_report_and_writes_nothing(sto
     before = store_digest(store)
     assert main(["progress", "import", str(bad), "--store", store.url]) == 1
     out = capsys.readouterr().out
-    assert "bad.csv:2 [累计完成(%)]" in out and "0 到 100" in out and "未保存任何进度" in out
+    assert "bad.csv:2 [累计完成（%）]" in out and "0 到 100" in out and "未保存任何进度" in out
     assert store_digest(store) == before
 
 
