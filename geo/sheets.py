@@ -40,12 +40,17 @@ def csv_text(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     value = printable(value)
-    return f"'{value}" if is_formula_like(value) else value
+    return f"'{value}" if _needs_quote(value) else value
+
+
+def _needs_quote(text: str) -> bool:
+    """Formula-like, or apostrophes before a formula-like text (so that unquoting gives it back as it was)."""
+    return is_formula_like(text) or (text.startswith("'") and _needs_quote(text[1:]))
 
 
 def unquote_csv_text(text: str) -> str:
-    """Undo :func:`csv_text`: drop the apostrophe it put before a formula-like text."""
-    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
+    """Undo :func:`csv_text`: drop the apostrophe it put before a text that needed one."""
+    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
 
 
 def text_cell(ws: Any, value: Any) -> Any:

@@ -41,3 +41,7 @@ def test_xlsx_cells_are_typed_strings_without_control_characters():
         cells = list(openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows())[0]
         assert all(c.data_type == "s" for c in cells if isinstance(c.value, str))
     assert [c.value for c in cells][:1] == [HOSTILE[0]]
+
+
+def test_an_apostrophe_before_a_formula_survives_the_round_trip():
+    assert sheets.csv_text("'=1+1") == "''=1+1" and sheets.unquote_csv_text("''=1+1") == "'=1+1"
