@@ -32,6 +32,7 @@ def _choose(page, label: str, text: str) -> None:
     page.keyboard.type(text)
     page.wait_for_timeout(300)
     page.keyboard.press("Enter")
+    page.wait_for_timeout(1200)  # the choice reruns the page: the next input must not land in that rerun
 
 
 def _drawn_marks(page) -> list[int]:
@@ -76,14 +77,18 @@ def test_a_daily_progress_edit_is_saved(browser, schedule_app):
         grid.wait_for(timeout=30_000)
         box = grid.bounding_box()
         page.wait_for_timeout(2000)  # the grid is a canvas: drawn a moment after its element (longer on a busy machine)
-        page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # the first row's first cell
-        for _ in range(5):  # to 累计完成 (compound, ID, work, contractor, planned, percent)
-            page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")  # open the cell's editor
-        page.wait_for_timeout(800)
-        page.keyboard.type("66")
-        page.keyboard.press("Enter")
-        page.wait_for_timeout(1500)  # the edit reaches the server before the save
+        copy = page.locator('[data-testid="stDataFrame"] table').first  # the grid's accessible copy
+        for _ in range(3):  # keystrokes into the canvas can be lost on a busy machine: type again until it shows
+            page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # the first row's first cell
+            for _ in range(5):  # to 累计完成 (compound, ID, work, contractor, planned, percent)
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")  # open the cell's editor
+            page.wait_for_timeout(800)
+            page.keyboard.type("66")
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(1500)  # the edit reaches the server before the save
+            if "66" in copy.inner_text():
+                break
         save_screenshot(page, "schedule_daily_edited")
         page.get_by_role("button", name="保存日进度").click()
         page.get_by_text("已保存 1 个小区的 1 条日进度").wait_for(timeout=60_000)
@@ -103,6 +108,8 @@ def test_a_violation_shows_after_a_handover_is_recorded_late(browser, schedule_a
         _login(page, *ADMIN)
         expect(page.get_by_text("R4 作业面移交后方可进场")).to_have_count(0)
         page.get_by_text("登记作业面移交").click()
+        page.get_by_label("移交方工程", exact=True).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)  # the sign-in's rerun settles before the first choice
         _choose(page, "移交方工程", "雨污分流")
         _choose(page, "接收方工程", "充电桩")
         field = page.get_by_label("移交日期", exact=True)  # a date field of segments: type year, month, day
