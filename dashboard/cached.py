@@ -17,6 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,7 @@ from geo.i18n import t
 from geo.imports import pipeline, sandbox
 from geo.imports.issues import UnreadableFile
 from geo.maps import filter_layer, webmap
+from geo.programme import Programme
 from geo.reports import daily as daily_report
 from geo.schedule import chart
 from geo.schedule.daily import daily_table
@@ -71,10 +73,49 @@ def load() -> Loaded:
     return _loaded(current.url, current.fingerprint())
 
 
+@dataclass(frozen=True)
+class Scale:
+    """What a page needs to choose between the loaded data set and the roll-up (``geo.rollup``).
+
+    ``rollup``: the store holds ``settings.rollup_from_compounds`` compounds or more, so pages
+    read totals and the viewport's compounds from the store and never call :func:`load`.
+    """
+
+    store_url: str
+    fingerprint: str
+    compounds: int
+    programme: Programme
+    meta: dict[str, str]
+    rollup: bool
+
+
+@st.cache_resource(ttl=_TTL, max_entries=4, show_spinner=False)
+def _scale(url: str, probe: str) -> Scale:
+    current = open_store(url)
+    count = current.compound_count()
+    programme, meta = current.load_programme()
+    return Scale(url, probe, count, programme, meta, count >= get_settings().rollup_from_compounds)
+
+
+def scale() -> Scale:
+    """The configured store's size, programme and mode, cached per fingerprint. Raises StoreError."""
+    current = store()
+    return _scale(current.url, current.fingerprint())
+
+
 def loaded_or_stop(lang: str) -> Loaded:
     """:func:`load`, or a clear bilingual error on the page and a stop (no traceback)."""
+    return _or_stop(load, lang)
+
+
+def scale_or_stop(lang: str) -> Scale:
+    """:func:`scale`, or the same clear error and a stop as :func:`loaded_or_stop`."""
+    return _or_stop(scale, lang)
+
+
+def _or_stop(read: Callable[[], Any], lang: str) -> Any:
     try:
-        return load()
+        return read()
     except (StoreError, OSError, ValueError) as exc:
         st.error(t("error.store", lang, detail=str(exc)))
         st.stop()

@@ -81,6 +81,9 @@ class Settings:
     screen_reload_at: dt.time | None = dt.time(4, 30)  # QY_SCREEN_RELOAD_AT: HH:MM | off
     asset_base: str = "/app/static/vendor"  # QY_ASSET_BASE: where Leaflet is served from
     cache_ttl_seconds: int = 300  # QY_CACHE_TTL
+    # QY_ROLLUP_FROM: from this many compounds the pages read totals and the viewport's compounds
+    # from the store (the roll-up) and never load every compound into the server
+    rollup_from_compounds: int = 50_000
     import_max_rows: int = 20_000  # QY_IMPORT_MAX_ROWS: rows one imported file may hold
     import_max_mb: int = 50  # QY_IMPORT_MAX_MB: largest file accepted for import (MB); also Streamlit's upload limit
     import_max_columns: int = 200  # QY_IMPORT_MAX_COLUMNS: columns one imported file may hold
@@ -118,6 +121,7 @@ def get_settings() -> Settings:
         screen_reload_at=_env_clock("QY_SCREEN_RELOAD_AT", Settings.screen_reload_at),
         asset_base=_env("QY_ASSET_BASE", "/app/static/vendor"),
         cache_ttl_seconds=_env_int("QY_CACHE_TTL", 300),
+        rollup_from_compounds=_env_int("QY_ROLLUP_FROM", 50_000),
         import_max_rows=_env_int("QY_IMPORT_MAX_ROWS", 20_000),
         import_max_mb=_env_int("QY_IMPORT_MAX_MB", 50),
         import_max_columns=_env_int("QY_IMPORT_MAX_COLUMNS", 200),

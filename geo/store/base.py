@@ -295,6 +295,13 @@ class Store(ABC):
         ds = self._current()
         return ds.programme, ds.meta
 
+    def compound_count(self) -> int:
+        """How many compounds the current data hold, read cheaply (pages choose the roll-up by it).
+
+        Backends that can count alone override it; by default: from :meth:`load`.
+        """
+        return len(self._current().compounds)
+
     def _current(self) -> Dataset:
         """The loaded data set, kept while the fingerprint stays the same (the in-memory defaults read it)."""
         last: Loaded | None = getattr(self, "_last_loaded", None)

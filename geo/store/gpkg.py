@@ -135,6 +135,18 @@ class GpkgStore(Store):
                 raise StoreBusy(bilingual("store.busy"))
             time.sleep(0.01)
 
+    def compound_count(self) -> int:
+        """The compounds layer's feature count from the GeoPackage's metadata (no rows read).
+
+        A count read while a writer works may be the old or the new one: it only picks a page's mode.
+        """
+        if not self.path.exists():
+            raise _missing(self.path)
+        try:
+            return int(pyogrio.read_info(self.path, layer="compounds")["features"])
+        except pyogrio.errors.DataLayerError:
+            return 0
+
     def _being_written(self, fingerprint: str) -> bool:
         """True while a writer holds the lock, or when a write has landed since ``fingerprint`` was read."""
         return self._writer_active() or (self.path.exists() and self.fingerprint() != fingerprint)

@@ -295,6 +295,12 @@ class PostgisStore(Store):
         programme = programme_from_tables(*(tables[name] for name in PROGRAMME_TABLES))
         return programme, dict(zip(tables[META]["key"], tables[META]["value"]))
 
+    def compound_count(self) -> int:
+        """The compounds table's row count (see :meth:`Store.compound_count`)."""
+        with self._tx(read_only=True) as cur:
+            cur.execute(sql.SQL("SELECT count(*) FROM {}").format(self._id("compounds")))
+            return int(_one(cur)[0])
+
     def compounds_in_box(self, box: tuple[float, float, float, float], *, limit: int | None = None,
                          subdistricts: Sequence[str] | None = None) -> pd.DataFrame:
         """The compounds in ``box`` through the GiST index (see :meth:`Store.compounds_in_box`)."""

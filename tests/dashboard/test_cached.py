@@ -57,3 +57,12 @@ def test_a_record_is_read_per_handle_and_none_for_an_unknown_id(store):
                         user="ed", etag=store.etag("QY-0001"))
     facts = dict(cached.record_view(cached.load(), "QY-0001", DAY, "en").facts)
     assert facts["Actual finish"] == "—" and dict(cached.record_view(first, "QY-0001", DAY, "en").facts)["Actual finish"] != "—"
+
+
+def test_the_scale_picks_the_rollup_from_the_configured_compound_count(store, monkeypatch):
+    sample = cached.scale()
+    assert (sample.compounds, sample.rollup) == (1891, False)
+    assert sample.programme.place == store.load_programme()[0].place and sample.fingerprint == store.fingerprint()
+    monkeypatch.setenv("QY_ROLLUP_FROM", "1891")
+    cached._scale.clear()
+    assert cached.scale().rollup

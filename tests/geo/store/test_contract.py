@@ -14,7 +14,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -173,6 +173,16 @@ def test_a_load_racing_writers_never_pairs_data_with_another_fingerprint(store):
         assert seen.setdefault(loaded.fingerprint, amount) == amount  # one fingerprint, one content
     thread.join()
     assert _amount(store) == 24.0
+
+
+def test_the_compound_count_follows_the_current_version(store):
+    assert store.compound_count() == len(tiny_dataset().compounds) == 3
+    full = tiny_dataset()
+    smaller = replace(full, compounds=full.compounds.iloc[:2])
+    store.commit(smaller, user="system", kind="import")
+    assert store.compound_count() == 2
+    store.restore(1, user="system")
+    assert store.compound_count() == 3
 
 
 def test_a_missing_store_is_a_clear_error(backend, tmp_path):
