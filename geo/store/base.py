@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo import asof
 from geo.asof import AsOfLike
 from geo.backoff import SignInPolicy, Tally
 from geo.dataset import Dataset
@@ -265,6 +266,14 @@ class SignInLog(ABC):
         """The failures ``begin`` would count now for the account and for the client."""
 
 
+def page_known_on(compounds: pd.DataFrame, as_of: AsOfLike = None) -> pd.DataFrame:
+    """Rows of the compounds layer (a page) with their ``status`` on ``as_of`` and their dates as known
+    then (:meth:`Store.compounds_page`), in a new frame indexed 0..n-1."""
+    out = asof.known_on(compounds, as_of)
+    out["status"] = asof.derive_status(compounds, as_of).to_numpy()
+    return out.reset_index(drop=True)
+
+
 class Store(ABC):
     """A versioned data set with an audit trail, edit tags and users (one backend per subclass)."""
 
@@ -324,6 +333,24 @@ class Store(ABC):
         if subdistricts is not None:
             c = c[c["subdistrict"].isin(list(subdistricts))]
         return c if limit is None else c.iloc[:limit]
+
+    def compounds_page(self, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,
+                       statuses: Sequence[str] | None = None, offset: int = 0,
+                       limit: int = 100) -> tuple[pd.DataFrame, int]:
+        """One page of the compounds of a scope as known on ``as_of``, and how many the scope holds.
+
+        The scope: the compounds of ``subdistricts`` (names; None: all) whose status on
+        ``as_of`` is one of ``statuses`` (None: any). The page: its rows ``offset`` to
+        ``offset + limit`` in store order, a GeoDataFrame (EPSG:4326) of the compounds layer's
+        columns as known on ``as_of`` (``geo.asof.known_on``) plus ``status``. Backends with a
+        database count and cut the page there (PostGIS: SQL, LIMIT/OFFSET); by default: from :meth:`load`.
+        """
+        c = self._current().compounds
+        if subdistricts is not None:
+            c = c[c["subdistrict"].isin(list(subdistricts))]
+        if statuses is not None:
+            c = c[asof.derive_status(c, as_of).isin(list(statuses))]
+        return page_known_on(c.iloc[max(int(offset), 0):max(int(offset), 0) + max(int(limit), 0)], as_of), len(c)
 
     def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
               subdistrict: str | None = None, by: By = None, programme: Programme | None = None,

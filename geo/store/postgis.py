@@ -49,7 +49,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo import metrics
-from geo.asof import AsOf, AsOfLike
+from geo.asof import AsOf, AsOfLike, sql_status
 from geo.backoff import SignInPolicy, Tally
 from geo.dataset import DATE_COLUMNS, LAYERS, Dataset, parse_dates
 from geo.i18n import bilingual
@@ -77,6 +77,7 @@ from geo.store.base import (
     Version,
     audit_text,
     now_text,
+    page_known_on,
     write_error,
 )
 
@@ -318,6 +319,29 @@ class PostgisStore(Store):
             cur.execute(sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY _ord{}").format(
                 select, self._id("compounds"), where, tail), params)
             return _frame(cur.fetchall(), columns, TABLES["compounds"])
+
+    def compounds_page(self, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,
+                       statuses: Sequence[str] | None = None, offset: int = 0,
+                       limit: int = 100) -> tuple[pd.DataFrame, int]:
+        """The page cut and counted in SQL (status by ``geo.asof.sql_status``), in one snapshot
+        (see :meth:`Store.compounds_page`)."""
+        conditions: list[sql.Composable] = []
+        params: dict[str, Any] = {"offset": max(int(offset), 0), "limit": max(int(limit), 0)}
+        if subdistricts is not None:
+            conditions.append(sql.SQL("subdistrict = ANY(%(names)s)"))
+            params["names"] = list(subdistricts)
+        if statuses is not None:
+            conditions.append(sql.SQL("{} = ANY(%(statuses)s)").format(sql.SQL(sql_status(as_of))))
+            params["statuses"] = list(statuses)
+        where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+        with self._tx(read_only=True) as cur:
+            columns = self._columns_of(cur, None)["compounds"]
+            cur.execute(sql.SQL("SELECT count(*) FROM {}{}").format(self._id("compounds"), where), params)
+            total = int(_one(cur)[0])
+            cur.execute(sql.SQL("SELECT {} FROM {}{} ORDER BY _ord LIMIT %(limit)s OFFSET %(offset)s").format(
+                sql.SQL(", ").join(_select_expr(c, t) for c, t in columns), self._id("compounds"), where), params)
+            rows = _frame(cur.fetchall(), columns, TABLES["compounds"])
+        return page_known_on(rows, as_of), total
 
     def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
               subdistrict: str | None = None, by: metrics.By = None,

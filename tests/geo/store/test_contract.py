@@ -463,3 +463,20 @@ def test_an_edit_killed_mid_transaction_is_rolled_back(store, backend):
                       " Change('compounds', ('QY-B',), 'plan_finish', None, '2023-07-31')], user='x', etag='v1.r0')")
     assert _state(store) == before
     assert store.apply_changes("QY-B", [_change()], user="next", etag="v1.r0") == store.etag("QY-B")
+
+
+def test_a_page_of_compounds_is_cut_counted_and_known_as_of_its_date(store):
+    day = "2022-06-30"  # QY-A started (finished only in October), QY-B not yet
+    page, total = store.compounds_page(day, offset=0, limit=2)
+    assert total == 3 and list(page["compound_id"]) == ["QY-A", "QY-B"]
+    assert list(page["status"]) == ["under_construction", "planned"]
+    assert page.crs.to_epsg() == 4326 and page.geometry.iloc[0].x == pytest.approx(104.033)
+    assert pd.isna(page["actual_finish"].iloc[0]) and page["actual_start"].iloc[0] == pd.Timestamp("2022-03-10")
+    rest, again = store.compounds_page(day, offset=2, limit=2)
+    assert again == 3 and list(rest["compound_id"]) == ["QY-C"]
+    later, _ = store.compounds_page("2023-01-01", offset=0, limit=1)
+    assert later["status"].iloc[0] == "completed" and later["actual_finish"].iloc[0] == pd.Timestamp("2022-10-01")
+    scoped, n = store.compounds_page(day, subdistricts=["光华", "少城"], statuses=["planned"], limit=10)
+    assert (n, list(scoped["compound_id"])) == (1, ["QY-B"])
+    empty, none = store.compounds_page(day, subdistricts=[], limit=10)
+    assert (none, len(empty)) == (0, 0) and "status" in empty.columns
