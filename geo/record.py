@@ -8,6 +8,7 @@ rows and tables in Chinese or English for a page to render as they are. Dates ar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from geo.dataset import Dataset
 from geo.formatting import number
 from geo.i18n import bilingual, t, vocab
 from geo.programme import Programme
+from geo.store.base import CompoundRows
 
 _WORK_COLUMNS = ("work", "underground", "quantity", "plan_start", "plan_finish", "actual_start", "actual_finish")
 _ELEVATOR_COLUMNS = ("elevator_id", "building", "plan_start", "actual_start", "actual_finish")
@@ -70,21 +72,21 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _works(ds: Dataset, cid: str, day: AsOf) -> pd.DataFrame:
-    rows = ds.works.loc[ds.works["compound_id"] == cid, list(_WORK_COLUMNS)]
+def _works(works: pd.DataFrame, cid: str, day: AsOf) -> pd.DataFrame:
+    rows = works.loc[works["compound_id"] == cid, list(_WORK_COLUMNS)]
     order = {k: i for i, k in enumerate(schema.WORK_KEYS)}
     rows = asof.known_on(rows, day).assign(done=asof.works_done(rows, day), _o=rows["work"].map(order))
     return rows.sort_values(["_o", "plan_start"]).drop(columns="_o").reset_index(drop=True)
 
 
-def _elevators(ds: Dataset, cid: str, day: AsOf) -> pd.DataFrame:
-    rows = ds.elevators.loc[ds.elevators["compound_id"] == cid, list(_ELEVATOR_COLUMNS)]
+def _elevators(elevators: pd.DataFrame, cid: str, day: AsOf) -> pd.DataFrame:
+    rows = elevators.loc[elevators["compound_id"] == cid, list(_ELEVATOR_COLUMNS)]
     rows = asof.known_on(rows, day).assign(stage=asof.elevator_stage(rows, day))
     return rows.sort_values("elevator_id").reset_index(drop=True)
 
 
-def _funding(ds: Dataset, cid: str, day: AsOf) -> pd.DataFrame:
-    rows = ds.funding[(ds.funding["compound_id"] == cid) & asof.funding_to_date(ds.funding, day)]
+def _funding(funding: pd.DataFrame, cid: str, day: AsOf) -> pd.DataFrame:
+    rows = funding[(funding["compound_id"] == cid) & asof.funding_to_date(funding, day)]
     table = rows.pivot_table(index="source", columns="year", values="amount_wan_yuan", aggfunc="sum", fill_value=0.0)
     table = table.reindex([k for k in schema.FUNDING_KEYS if k in table.index])
     table.columns = [int(c) for c in table.columns]
@@ -94,27 +96,41 @@ def _funding(ds: Dataset, cid: str, day: AsOf) -> pd.DataFrame:
     return table
 
 
-def compound_record(ds: Dataset, compound_id: str, as_of: AsOfLike = None) -> CompoundRecord:
-    """The full record of ``compound_id`` on ``as_of`` (None = today). Raises UnknownCompound."""
-    day = AsOf.of(as_of)
-    hits = ds.compounds[ds.compounds["compound_id"] == compound_id]
-    if hits.empty:
-        raise UnknownCompound(bilingual("edit.unknown_compound", compound=compound_id))
-    row = hits.iloc[[0]]
+def _record(row: pd.DataFrame, layers: Mapping[str, pd.DataFrame], compound_id: str, day: AsOf,
+            lon: float, lat: float) -> CompoundRecord:
+    """The record of the one-row compounds frame ``row`` with the ``works``, ``elevators`` and ``funding`` of ``layers``."""
     known = asof.known_on(row, day)
     attrs = {f.name: _plain(known.iloc[0][f.name]) for f in schema.COMPOUND_FIELDS
              if f.name != "geometry" and f.name in row.columns}
-    funding = _funding(ds, compound_id, day)
+    funding = _funding(layers["funding"], compound_id, day)
     groups = funding["total"].groupby(lambda s: schema.SOURCE_GROUP[s]).sum()
-    point = row.geometry.iloc[0]
     return CompoundRecord(
         compound_id=compound_id, as_of=day.date, attributes=attrs,
         status=str(asof.derive_status(row, day).iloc[0]), days_late=int(asof.days_late(row, day).iloc[0]),
-        lon=float(point.x), lat=float(point.y),
-        works=_works(ds, compound_id, day), elevators=_elevators(ds, compound_id, day), funding=funding,
-        funding_total=round(float(funding["total"].sum()), 2),
+        lon=lon, lat=lat,
+        works=_works(layers["works"], compound_id, day), elevators=_elevators(layers["elevators"], compound_id, day),
+        funding=funding, funding_total=round(float(funding["total"].sum()), 2),
         funding_by_group={g: round(float(groups.get(g, 0.0)), 2) for g in schema.FUNDING_GROUPS},
     )
+
+
+def compound_record(ds: Dataset, compound_id: str, as_of: AsOfLike = None) -> CompoundRecord:
+    """The full record of ``compound_id`` on ``as_of`` (None = today). Raises UnknownCompound."""
+    hits = ds.compounds[ds.compounds["compound_id"] == compound_id]
+    if hits.empty:
+        raise UnknownCompound(bilingual("edit.unknown_compound", compound=compound_id))
+    point = hits.geometry.iloc[0]
+    layers = {"works": ds.works, "elevators": ds.elevators, "funding": ds.funding}
+    return _record(hits.iloc[[0]], layers, compound_id, AsOf.of(as_of), float(point.x), float(point.y))
+
+
+def record_from_rows(rows: CompoundRows, as_of: AsOfLike = None, *, lon: float, lat: float) -> CompoundRecord:
+    """The same record from one compound's rows as the store reads them (``Store.compound``), without
+    loading the data set; ``lon``/``lat``: its point (WGS-84), which those rows do not carry.
+    Raises UnknownCompound."""
+    if not rows.exists:
+        raise UnknownCompound(bilingual("edit.unknown_compound", compound=rows.compound_id))
+    return _record(rows.layers["compounds"].iloc[[0]], rows.layers, rows.compound_id, AsOf.of(as_of), lon, lat)
 
 
 # --- labelled view for a page ---------------------------------------------------------------

@@ -1,11 +1,14 @@
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from geo import filters as F
 from geo import schema
-from geo.record import UnknownCompound, compound_record, finder_from_compounds, record_view
+from geo.record import UnknownCompound, compound_record, finder_from_compounds, record_from_rows, record_view
+from geo.store import open_store
 from tests.geo.tiny_data import tiny_dataset
+from tests.store_support import scratch_store_url
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +107,19 @@ def test_finder_labels_name_address_and_id(tiny):
     assert finder.labels[row["compound_id"]].startswith(str(row["name"]))
     assert finder.labels[row["compound_id"]].endswith(row["compound_id"])
     assert finder.points[row["compound_id"]] == (row.geometry.y, row.geometry.x)
+
+
+@pytest.mark.parametrize("day", ["2022-06-01", "2022-12-09", "2024-01-01"])
+def test_a_record_from_the_stores_rows_equals_the_one_from_the_data_set(tiny, tmp_path, day):
+    store = open_store(scratch_store_url(tmp_path))
+    store.initialize(tiny)
+    for cid in tiny.compounds["compound_id"]:
+        want = compound_record(tiny, cid, day)
+        got = record_from_rows(store.compound(cid), day, lon=want.lon, lat=want.lat)
+        assert (got.attributes, got.status, got.days_late, got.funding_total) == \
+            (want.attributes, want.status, want.days_late, want.funding_total)
+        for name in ("works", "elevators", "funding"):
+            pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), check_dtype=False, obj=name)
+        assert record_view(got, "en", tiny.programme).facts == record_view(want, "en", tiny.programme).facts
+    with pytest.raises(UnknownCompound):
+        record_from_rows(store.compound("QY-NONE"), day, lon=0.0, lat=0.0)
