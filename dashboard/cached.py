@@ -26,14 +26,14 @@ import streamlit as st
 from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
-from geo import filters, metrics, record
+from geo import filters, metrics, record, rollup
 from geo.asof import issues_known_on
 from geo.audit import compound_choices as choices
 from geo.brief import render
 from geo.i18n import t
 from geo.imports import pipeline, sandbox
 from geo.imports.issues import UnreadableFile
-from geo.maps import filter_layer, webmap
+from geo.maps import filter_layer, rollup_map, webmap
 from geo.programme import Programme
 from geo.reports import daily as daily_report
 from geo.schedule import chart
@@ -219,6 +219,66 @@ def record_view(loaded: Loaded, compound_id: str, as_of: dt.date, lang: str) -> 
                                   loaded.dataset.programme)
     except record.UnknownCompound:
         return None
+
+
+# --- the explorer at scale (dashboard/rollup_workspace.py): read through the store, never load() -------
+#: Roll-up caches take the Scale and key it by its store and fingerprint (the programme comes with it).
+_BY_SCALE: dict[str | type[Any], Callable[[Any], Any]] = {Scale: lambda s: f"{s.store_url}|{s.fingerprint}"}
+
+
+def _scope_subdistricts(scale: Scale, place: str) -> tuple[str, ...] | None:
+    """The subdistrict names of ``place`` for a store read (None: the programme's whole place)."""
+    return None if place == scale.programme.place else scale.programme.subdistricts_under(place)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_stats(scale: Scale, as_of: dt.date, place: str) -> dict[str, Any]:
+    """``geo.rollup.stats_from_store`` of ``place`` on ``as_of`` (SQL on PostGIS)."""
+    return rollup.stats_from_store(open_store(scale.store_url), as_of, place=place, programme=scale.programme,
+                                   meta=scale.meta)
+
+
+@st.cache_resource(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_units(scale: Scale, as_of: dt.date, place: str, level: str) -> pd.DataFrame:
+    """``geo.rollup.units_from_store``: the totals per unit of ``level`` under ``place`` on ``as_of`` (read-only)."""
+    return rollup.units_from_store(open_store(scale.store_url), as_of, place=place, level=level,
+                                   programme=scale.programme)
+
+
+@st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_base_map(scale: Scale, place: str, lang: str) -> PreparedMap:
+    """The roll-up base map of ``place`` (``geo.maps.rollup_map.rollup_map``), rendered once per place and
+    language: the totals and the viewport's compounds reach it as small feature groups."""
+    fmap = rollup_map.rollup_map(scale.programme, place, options=webmap.MapOptions(lang=lang))
+    return prepare_map(fmap, _assets())
+
+
+@st.cache_resource(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_SCALE)
+def viewport_compounds(scale: Scale, box: tuple[float, float, float, float], place: str) -> pd.DataFrame:
+    """The compounds of ``place`` in ``box`` (west, south, east, north; WGS-84), at most
+    ``rollup_map.MAX_DOTS`` + 1 (one more tells a view is too dense); read-only."""
+    return open_store(scale.store_url).compounds_in_box(box, limit=rollup_map.MAX_DOTS + 1,
+                                                        subdistricts=_scope_subdistricts(scale, place))
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
+def compounds_page(scale: Scale, as_of: dt.date, place: str, statuses: tuple[str, ...] | None, offset: int,
+                   limit: int) -> tuple[pd.DataFrame, int]:
+    """``Store.compounds_page`` of ``place`` (and ``statuses``) on ``as_of``: one page and the count."""
+    return open_store(scale.store_url).compounds_page(as_of, subdistricts=_scope_subdistricts(scale, place),
+                                                      statuses=statuses, offset=offset, limit=limit)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_record(scale: Scale, compound_id: str, as_of: dt.date, lang: str, lon: float,
+                  lat: float) -> record.RecordView | None:
+    """The record of one compound from the store's rows of it (``geo.record.record_from_rows``), labelled
+    in ``lang``; ``lon``/``lat``: its point. None for an id the store does not have."""
+    try:
+        rec = record.record_from_rows(open_store(scale.store_url).compound(compound_id), as_of, lon=lon, lat=lat)
+    except record.UnknownCompound:
+        return None
+    return record.record_view(rec, lang, scale.programme)
 
 
 # --- briefing pack (dashboard/briefing_pack.py) ------------------------------------------------

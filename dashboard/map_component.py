@@ -208,23 +208,33 @@ def frame_upkeep_js(returned_objects: Sequence[str] | None) -> str:
     return _FRAME_UPKEEP_JS.replace("__RETURNED__", json.dumps(asked))
 
 
+#: Makes a new map report its view once, as soon as it is drawn (streamlit-folium reports it only
+#: after the first pan or zoom): for a page that draws by the view (the roll-up explorer).
+REPORT_VIEW_JS = "if (window.map && !window.qyViewReported) { window.qyViewReported = true; window.map.fire('moveend'); }\n"
+
+
 def feature_group_script(prepared: PreparedMap, groups: Sequence[folium.FeatureGroup],
-                         returned_objects: Sequence[str] | None = None) -> str:
+                         returned_objects: Sequence[str] | None = None, *, report_view: bool = False) -> str:
     """The JS that adds ``groups`` to a prepared map, after :func:`frame_upkeep_js`.
 
     Never empty, even without groups: the frame upkeep has to run when the last group goes.
+    ``report_view``: the map reports its view once when it is first drawn (``REPORT_VIEW_JS``).
     """
     host = folium.Map(tiles=None)  # a stand-in parent with the prepared map's JS name
     host._id = prepared.map_id.split("_", 1)[1]
     return frame_upkeep_js(returned_objects) + "".join(
-        stf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
+        stf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups)) + (
+        REPORT_VIEW_JS if report_view else "")
 
 
 def show_map(prepared: PreparedMap, *, key: str, height: int = 600, width: int | None = None,
              returned_objects: Iterable[str] | None = None, feature_groups: Sequence[folium.FeatureGroup] = (),
              center: tuple[float, float] | None = None, zoom: int | None = None,
-             on_change: Callable[[], None] | None = None) -> dict[str, Any]:
-    """Show a prepared map; returns what ``st_folium`` returns (the user's interactions)."""
+             on_change: Callable[[], None] | None = None, report_view: bool = False) -> dict[str, Any]:
+    """Show a prepared map; returns what ``st_folium`` returns (the user's interactions).
+
+    ``report_view``: the map reports its bounds and zoom once as soon as it is drawn (see
+    :func:`feature_group_script`), for a page that draws what it sends by the view."""
     returned = None if returned_objects is None else list(returned_objects)
     defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
                 "last_object_clicked_tooltip": None, "last_object_clicked_popup": None,
@@ -242,7 +252,7 @@ def show_map(prepared: PreparedMap, *, key: str, height: int = 600, width: int |
     return stf._component_func(
         script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
         key=hash_key, height=height, width=width, returned_objects=returned, default=defaults,
-        zoom=zoom, center=center, feature_group=feature_group_script(prepared, list(feature_groups), returned),
+        zoom=zoom, center=center, feature_group=feature_group_script(prepared, list(feature_groups), returned, report_view=report_view),
         return_on_hover=False, layer_control=None, pixelated=False,
         css_links=list(prepared.css_links), js_links=list(prepared.js_links),
         on_change=_on_change, wrap_longitude=False,

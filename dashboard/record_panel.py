@@ -8,11 +8,14 @@ the state ``dashboard.selection``'s.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
 from dashboard import cached, selection, state, timing_panel, ui
 from geo.i18n import t
+from geo.record import RecordView
 from geo.store import Loaded
 
 ss = st.session_state
@@ -36,17 +39,26 @@ def record_panel(loaded: Loaded, day: dt.date, lang: str, height: int) -> None:
         selection.close_record(ss)
         st.info(t("explorer.record_hint", lang), icon=":material/touch_app:")
         return
+    tabs = record_tabs(view, lang, height, on_close=selection.close_record, close_args=(ss,))
+    timing_panel.record_chart(tabs[-1], loaded, str(cid), day, lang)  # the handover timing chart of /schedule
+
+
+def record_tabs(view: RecordView, lang: str, height: int, *, on_close: Callable[..., None],
+                close_args: tuple[Any, ...] = (), schedule: bool = True) -> list[Any]:
+    """A record's title, close button and tabs (facts, works, elevators, funding and, with
+    ``schedule``, an empty timing-chart tab, returned last for the caller to fill) in ``height`` px."""
     head, close = st.columns([5, 1])
     head.html(ui.title_html(view.title, t("explorer.as_of_note", lang, date=view.as_of.isoformat())))
-    close.button("✕", key="explorer_record_close", on_click=selection.close_record, args=(ss,),
+    close.button("✕", key="explorer_record_close", on_click=on_close, args=close_args,
                  help=t("explorer.record.close", lang))
     box = st.container(height=height - 70, border=False)  # as tall as the map beside it
-    tabs = box.tabs([t(k, lang) for k in ("explorer.record", "explorer.record.works", "explorer.record.elevators",
-                                           "explorer.record.funding", "explorer.record.schedule")])
+    keys = ("explorer.record", "explorer.record.works", "explorer.record.elevators", "explorer.record.funding",
+            *(("explorer.record.schedule",) if schedule else ()))
+    tabs = box.tabs([t(k, lang) for k in keys])
     tabs[0].html(ui.facts_html(view.facts, (t("record.col.field", lang), t("record.col.value", lang))))
     for tab, table in zip(tabs[1:4], (view.works, view.elevators, view.funding)):
         if table.empty:
             tab.caption(t("explorer.record.none", lang))
         else:
             tab.dataframe(table, hide_index=table is not view.funding, width="stretch")
-    timing_panel.record_chart(tabs[4], loaded, str(cid), day, lang)  # the handover timing chart of /schedule
+    return list(tabs)

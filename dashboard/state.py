@@ -44,6 +44,16 @@ EXPLORER_VIEW_SEEN = "explorer_view_seen"  # the map's last (center, zoom) repor
 EXPLORER_VIEW_ASK = "explorer_view_ask"  # geo.links.ViewRequest: a view the map is to take once
 EXPLORER_LINK_READ = "explorer_link_read"  # True once this session has read the URL's view and record
 EXPLORER_URL_IGNORED = "explorer_url_ignored"  # (key, value) pairs of the URL the explorer ignored
+# the explorer at scale (dashboard/rollup_workspace.py; cached.scale().rollup); its place lives in the URL (?place=)
+EXPLORER_PLACE = "explorer_place"  # code of the place shown (programme place or one below it, to the subdistricts)
+EXPLORER_PLACE_DOWN = "explorer_place_down"  # the "go down a level" chooser
+EXPLORER_ROLLUP_MAP = "explorer_rollup_map"  # st_folium key of the roll-up map
+EXPLORER_ROLLUP_CLICK = "explorer_rollup_click"  # the roll-up map click already handled
+EXPLORER_ROLLUP_RECORD = "explorer_rollup_record"  # (compound id, lon, lat) whose record is open
+EXPLORER_ROLLUP_STATUS = "explorer_rollup_status"  # statuses the table lists (empty: any)
+EXPLORER_ROLLUP_PAGE = "explorer_rollup_page"  # the table's page (0-based)
+EXPLORER_ROLLUP_TABLE = "explorer_rollup_table"  # prefix of the table page's key (+ what it shows)
+Q_PLACE = "place"
 # data import and progress edits (dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
 USER = "user"  # geo.auth.User signed in; absent = anonymous viewer
 USER_SEEN = "user_seen"  # time.monotonic() of the signed-in session's last run (the idle timeout)

@@ -196,6 +196,14 @@ def facts_html(facts: Sequence[tuple[str, str]], head: tuple[str, str]) -> str:
             f'<tbody>{rows}</tbody></table>')
 
 
+def breadcrumb_html(names: Sequence[str]) -> str:
+    """A path of places from the top down (nation › province › …; the last is the current one).
+    Names are data: HTML-escaped, never Markdown."""
+    parts = [f'<span style="color:#5b6b7b">{_one_line(n)}</span>' for n in names[:-1]]
+    parts += [f'<span style="font-weight:700">{_one_line(n)}</span>' for n in names[-1:]]
+    return f'<div class="qy-breadcrumb" style="font-size:1rem;line-height:1.6">{" › ".join(parts)}</div>'
+
+
 def note_html(text: str, css_class: str = "qy-note") -> str:
     """A small note line."""
     return f'<div class="{css_class}">{escape(text)}</div>'

@@ -128,6 +128,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.record.none": ("无", "None"),
     "explorer.record.schedule": ("施工时序", "Timing chart"),
     "explorer.record.close": ("关闭档案", "Close record"),
+    # the explorer at scale (roll-up: totals by place, the viewport's compounds, the table page by page)
+    "explorer.rollup.note": ("数据量大（{n} 个小区）：地图按地区汇总、放大后只显示视野内小区，表格分页读取",
+                             "Large data set ({n} compounds): the map shows totals by place and, zoomed in, only the compounds in view; the table is read page by page"),
+    "explorer.rollup.place": ("地区", "Place"),
+    "explorer.rollup.up": ("返回 {name}", "Back to {name}"),
+    "explorer.rollup.down": ("下一级（{level}）", "Go down ({level})"),
+    "explorer.rollup.down_placeholder": ("选择{level}", "Choose a {level}"),
+    "explorer.rollup.map_units": ("地图按{level}汇总：圆圈大小表示小区数，颜色表示“十四五”完工率；放大可见各小区",
+                                  "The map shows totals per {level}: circle size is the compounds, colour the 14th FYP % completed; zoom in to see each compound"),
+    "explorer.rollup.map_dots": ("地图显示视野内 {n} 个小区，点击小区查看档案", "The map shows the {n} compounds in view; click one to open its record"),
+    "explorer.rollup.map_dense": ("视野内小区超过 {max} 个，按{level}汇总显示；请继续放大",
+                                  "More than {max} compounds in view: totals per {level} shown; zoom in further"),
+    "explorer.rollup.kpi.compounds": ("小区（个）", "Compounds"),
+    "explorer.rollup.kpi.fyp14": ("“十四五”已完工（个）", "14th FYP completed"),
+    "explorer.rollup.kpi.fyp14_ref": ("目标 {target} 个 · 完成 {pct}%", "target {target} · {pct}% done"),
+    "explorer.rollup.kpi.households": ("惠及居民（户）", "Households benefited"),
+    "explorer.rollup.kpi.elevators": ("加装电梯（台）", "Elevators added"),
+    "explorer.rollup.kpi.funding": ("累计资金（万元）", "Funding (10k yuan)"),
+    "explorer.rollup.kpi_as_of": ("以上数字均为截至 {date} 的情况", "Figures as of {date}"),
+    "explorer.rollup.page": ("第 {page}/{pages} 页 · 共 {total} 个小区 · 每页 {size} 个",
+                             "Page {page} of {pages} · {total} compounds · {size} a page"),
+    "explorer.rollup.first": ("首页", "First page"),
+    "explorer.rollup.prev": ("上一页", "Previous page"),
+    "explorer.rollup.next": ("下一页", "Next page"),
+    "explorer.rollup.last": ("末页", "Last page"),
+    "explorer.rollup.table_hint": ("选中一行即打开该小区档案", "Select a row to open that compound's record"),
+    "explorer.rollup.record_hint": ("点击地图上的小区（放大后可见）或表格中的一行，查看其档案",
+                                    "Click a compound on the map (zoom in to see them) or a row of the table to open its record"),
+    "explorer.rollup.record_note": ("数据量大时档案不含施工时序图（见“施工”页面）",
+                                    "At this scale the record has no timing chart (see the Construction page)"),
     "explorer.export": ("导出所选小区", "Export the selection"),
     "explorer.export_crs": ("坐标系", "Coordinates"),
     "explorer.export_crs.wgs84": ("WGS-84（天地图/GPS）", "WGS-84 (Tianditu/GPS)"),
@@ -1142,7 +1172,7 @@ def with_unit(label: str, unit: str, lang: str = DEFAULT_LANG) -> str:
 def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels | None = None) -> str:
     """Label of a vocabulary value: kind is status, decision, batch, period, work, source, group,
     elevator_stage, greenway_level, site_kind, sequence_class, issue_category, severity, finding
-    (violation / warning), or (from ``programme``) subdistrict or area."""
+    (violation / warning), level (of a place), or (from ``programme``) subdistrict or area."""
     if kind in ("subdistrict", "area"):
         if programme is None:
             raise TypeError(f"vocab({kind!r}) needs the programme (Dataset.programme)")
@@ -1158,7 +1188,7 @@ def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels 
               "elevator_stage": schema.ELEVATOR_STAGE_LABELS, "greenway_level": schema.GREENWAY_LEVELS,
               "site_kind": schema.SITE_KINDS, "sequence_class": schedule_model.SEQUENCE_LABELS,
               "issue_category": schedule_model.ISSUE_CATEGORIES, "severity": schedule_model.SEVERITIES,
-              "finding": schedule_model.FINDING_KINDS}
+              "finding": schedule_model.FINDING_KINDS, "level": schema.PLACE_LEVELS}
     return schema.label(tables[kind], key, lang)
 
 

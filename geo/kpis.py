@@ -88,6 +88,26 @@ def briefing_kpis(stats: Mapping[str, Any], lang: str) -> list[Kpi]:
     ]
 
 
+# --- explorer at scale (the roll-up workspace) -----------------------------------------------
+def place_kpis(stats: Mapping[str, Any], lang: str) -> list[Kpi]:
+    """The roll-up explorer's tiles for the chosen place (``geo.rollup.stats_from_store``): compounds,
+    14th-FYP completed against its target, households benefited, elevators added, funding (万元)."""
+    f14 = stats["fyp14"]
+    return [
+        kpi_from_stats(stats, "compounds", t("explorer.rollup.kpi.compounds", lang), ("compounds.surveyed",),
+                       unit=t("unit.compounds", lang)),
+        Kpi("fyp14", t("explorer.rollup.kpi.fyp14", lang), number(f14["completed"]), t("unit.compounds", lang),
+            t("explorer.rollup.kpi.fyp14_ref", lang, target=number(f14["target"] or 0),
+              pct=percent(f14["completed"], f14["target"] or 0)), ("fyp14.completed", "fyp14.target")),
+        kpi_from_stats(stats, "households", t("explorer.rollup.kpi.households", lang), ("households.benefited",),
+                       unit=t("unit.households", lang)),
+        kpi_from_stats(stats, "elevators", t("explorer.rollup.kpi.elevators", lang), ("elevators.total",),
+                       unit=t("unit.elevators", lang)),
+        kpi_from_stats(stats, "funding", t("explorer.rollup.kpi.funding", lang), ("funding_wan_yuan.total",),
+                       unit=t("unit.wan_yuan", lang), fmt=lambda v: number(v, 1)),
+    ]
+
+
 # --- exhibition screen ---------------------------------------------------------------------
 def district_kpis(stats: Mapping[str, Any], lang: str) -> list[Kpi]:
     """The exhibition screen's district-wide strip (aggregates only, no personal data)."""

@@ -9,6 +9,10 @@ click, a pan or a row selection reruns only that part. The search box (above) op
 of all compounds is rendered once per date and language (``cached.explorer_map``); the
 filter, highlighted rows and drawn shape reach it as small feature groups
 (``filter_layer.explorer_groups``), so it is never rebuilt or reloaded.
+
+A store too large to load (``cached.scale().rollup``) gets the roll-up workspace instead
+(``dashboard.rollup_workspace``): a place picker, totals by place, the viewport's compounds, the
+table page by page.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import cached, filter_form, selection, state
+from dashboard import cached, filter_form, rollup_workspace, selection, state
 from dashboard.map_component import show_map
 from dashboard.record_panel import record_panel, search_box
 from geo import export, filters, kpis, links
@@ -123,6 +127,10 @@ def main() -> None:
     lang = state.lang()
     head, search = st.columns([3, 2], vertical_alignment="bottom")  # the search box is filled last
     head.title(t("page.explorer", lang))
+    scale = cached.scale_or_stop(lang)
+    if scale.rollup:  # too many compounds to load: read through the store
+        rollup_workspace.main(scale, lang, state.as_of())
+        return
     loaded, day = cached.loaded_or_stop(lang), state.as_of()
     if loaded.dataset.illustrative:
         st.caption(t("app.illustrative", lang))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import folium
@@ -57,6 +58,38 @@ def level_for_zoom(programme: Programme, place: str, zoom: float) -> str | None:
     if wanted in below:
         return wanted
     return below[0] if below else None
+
+
+def box_from_bounds(bounds: Mapping[str, Any] | None) -> tuple[float, float, float, float] | None:
+    """streamlit-folium's returned ``bounds`` (``_southWest`` / ``_northEast`` lat, lng) as (west, south,
+    east, north) in WGS-84 degrees, rounded outwards to 0.001° (~100 m) so that views a few pixels
+    apart share one store read; None when the map has not reported a view."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
+        west, south, east, north = (float(v) for v in (sw["lng"], sw["lat"], ne["lng"], ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (west < east and south < north):
+        return None
+    return (math.floor(west * 1000) / 1000, math.floor(south * 1000) / 1000,
+            math.ceil(east * 1000) / 1000, math.ceil(north * 1000) / 1000)
+
+
+def units_in_box(units: pd.DataFrame, programme: Programme, box: tuple[float, float, float, float] | None,
+                 *, margin: float = 0.25) -> pd.DataFrame:
+    """The rows of ``units`` (``geo.rollup.units_from_store``) whose place centre lies in ``box``
+    widened by ``margin`` of its size on each side (a circle near the edge still shows); all when None."""
+    if box is None or units.empty:
+        return units
+    west, south, east, north = box
+    dx, dy = (east - west) * margin, (north - south) * margin
+
+    def inside(code: object) -> bool:
+        place = programme.get_place(str(code))
+        return (place is not None and place.lon is not None and place.lat is not None
+                and west - dx <= place.lon <= east + dx and south - dy <= place.lat <= north + dy)
+
+    return units[units["name"].map(inside).astype(bool)]
 
 
 def _radius(n: int, largest: int) -> float:

@@ -63,3 +63,23 @@ def test_the_viewport_sends_at_most_max_dots(ds, monkeypatch):
     assert len(layer.data["features"]) == 50
     html = rollup_map.rollup_map(ds.programme).add_child(group).get_root().render()
     assert html.count('"s":') >= 50 and len(html) < 400_000
+
+
+def test_a_reported_view_becomes_a_box_rounded_outwards():
+    bounds = {"_southWest": {"lat": 30.6612, "lng": 104.0101}, "_northEast": {"lat": 30.7009, "lng": 104.0809}}
+    assert rollup_map.box_from_bounds(bounds) == (104.01, 30.661, 104.081, 30.701)
+    assert rollup_map.box_from_bounds(None) is None
+    assert rollup_map.box_from_bounds({"_southWest": {"lat": None, "lng": None}, "_northEast": {}}) is None
+    flat = {"_southWest": {"lat": 30.0, "lng": 104.0}, "_northEast": {"lat": 30.0, "lng": 104.0}}
+    assert rollup_map.box_from_bounds(flat) is None
+
+
+def test_only_the_units_near_the_view_are_kept(ds):
+    units, p = _units(ds, "province"), ds.programme
+    first = p.get_place(str(units["name"].iloc[0]))
+    box = (first.lon - 0.01, first.lat - 0.01, first.lon + 0.01, first.lat + 0.01)
+    kept = rollup_map.units_in_box(units, p, box)
+    assert first.code in set(kept["name"]) and len(kept) < len(units)
+    assert rollup_map.units_in_box(units, p, None) is units
+    everything = rollup_map.units_in_box(units, p, (-180.0, -90.0, 180.0, 90.0))
+    assert list(everything["name"]) == list(units["name"])

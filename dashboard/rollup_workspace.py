@@ -1,0 +1,235 @@
+"""The explorer at scale: used when the store holds ``settings.rollup_from_compounds`` compounds or
+more (``cached.scale().rollup``). It reads through the store and never loads the data set.
+
+- a place (``?place=CODE``, the programme's place or one below it down to a subdistrict): its path
+  from the top as text, a button per level to go back up, and a chooser of the places one level down;
+- the place's figures as tiles (``geo.rollup.stats_from_store``: SQL on PostGIS);
+- the map: the base map of the place, rendered once per place and language
+  (``cached.rollup_base_map``). What is drawn on it is one small feature group, chosen by the view the
+  map reports (bounds, zoom): totals per unit of the level in view (``geo.maps.rollup_map.units_group``)
+  or, from ``DOTS_ZOOM`` on, the viewport's compounds only (``viewport_group``, at most ``MAX_DOTS``;
+  a denser view shows the subdistricts' totals instead);
+- the record of a compound clicked on the map or chosen in the table, made from the store's rows of it;
+- the table: the place's compounds (of the statuses chosen) one page at a time (``Store.compounds_page``).
+
+Map, record and table sit in one ``st.fragment``: a pan, a zoom, a click or a page turn reruns only them.
+Everything is as of the chosen date; names are data, shown as escaped text, never Markdown.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from dashboard import cached, record_panel, state, ui
+from dashboard.cached import Scale
+from dashboard.map_component import show_map
+from geo import filters, kpis
+from geo.formatting import number
+from geo.i18n import t, vocab
+from geo.maps import rollup_map, webmap
+from geo.programme import Programme
+
+PAGE_SIZE = 100
+MAP_HEIGHT = 560
+RETURNED = ("bounds", "zoom", "last_object_clicked")
+ss = st.session_state
+
+
+# --- the place ---------------------------------------------------------------------------------------
+def _go(code: str, programme: Programme) -> None:
+    """Show the place ``code``: its URL, a fresh map view, the table from its first page, no record."""
+    ss[state.EXPLORER_PLACE] = code
+    if code == programme.place:
+        st.query_params.pop(state.Q_PLACE, None)
+    else:
+        st.query_params[state.Q_PLACE] = code
+    for key in (state.EXPLORER_ROLLUP_MAP, state.EXPLORER_ROLLUP_RECORD, state.EXPLORER_PLACE_DOWN):
+        ss.pop(key, None)
+    ss[state.EXPLORER_ROLLUP_PAGE] = 0
+
+
+def _go_down(programme: Programme) -> None:
+    code = ss.get(state.EXPLORER_PLACE_DOWN)
+    if isinstance(code, str) and programme.is_scope(code):
+        _go(code, programme)
+
+
+def current_place(programme: Programme, lang: str) -> str:
+    """The place shown: the URL's (``?place=``) when it is one of the programme's scopes, else the
+    session's, else the programme's own place. A place the URL names that is none is said (as text)."""
+    asked = st.query_params.get(state.Q_PLACE)
+    if asked is not None and programme.is_scope(asked):
+        ss[state.EXPLORER_PLACE] = asked
+    elif asked is not None:
+        st.text(t("explorer.url_ignored", lang, items=f"{state.Q_PLACE}={''.join(c for c in asked[:40] if c.isprintable())}"))
+    code = ss.get(state.EXPLORER_PLACE)
+    place = code if isinstance(code, str) and programme.is_scope(code) else programme.place
+    state.write_query({} if place == programme.place else {state.Q_PLACE: place}, (state.Q_PLACE,))
+    return place
+
+
+def place_picker(programme: Programme, place: str, lang: str) -> None:
+    """The path from the top (text), a button per level above to go back up, a chooser one level down."""
+    chain = programme.lineage(place)
+    chain = chain[next((i for i, p in enumerate(chain) if p.code == programme.place), 0):]
+    st.html(ui.breadcrumb_html([p.label(lang) for p in chain]))
+    below = programme.scope_children(place)
+    ups = list(chain[:-1])
+    columns = st.columns([1] * len(ups) + [3 if below else 1] + [max(1, 6 - len(ups))], vertical_alignment="bottom")
+    for col, p in zip(columns, ups):  # labels name the level (fixed words), never a place name (data)
+        col.button(t("explorer.rollup.up", lang, level=vocab("level", p.level, lang)), key=f"explorer_up_{p.level}",
+                   on_click=_go, args=(p.code, programme), icon=":material/arrow_upward:")
+    if below:
+        level = vocab("level", below[0].level, lang)
+        labels = {p.code: p.label(lang) for p in below}
+        columns[len(ups)].selectbox(t("explorer.rollup.down", lang, level=level), list(labels), index=None,
+                                    key=state.EXPLORER_PLACE_DOWN, format_func=labels.__getitem__,
+                                    placeholder=t("explorer.rollup.down_placeholder", lang, level=level),
+                                    on_change=_go_down, args=(programme,))
+
+
+def kpi_tiles(scale: Scale, day: dt.date, place: str, lang: str) -> None:
+    """The place's figures on ``day``."""
+    for col, kpi in zip(st.columns(5), kpis.place_kpis(cached.rollup_stats(scale, day, place), lang)):
+        col.metric(kpi.label, kpi.value, help=kpi.ref or None)
+    st.caption(t("explorer.rollup.kpi_as_of", lang, date=day.isoformat()))
+
+
+# --- the map -----------------------------------------------------------------------------------------
+def map_layer(scale: Scale, day: dt.date, place: str, lang: str, view: dict[str, Any]
+              ) -> tuple[folium.FeatureGroup, str, pd.DataFrame | None]:
+    """What the map draws for the ``view`` it reported: (feature group, caption, the compounds drawn or None)."""
+    programme, box, zoom = scale.programme, rollup_map.box_from_bounds(view.get("bounds")), view.get("zoom")
+    below = programme.levels_below(place)
+    level = rollup_map.level_for_zoom(programme, place, float(zoom)) if isinstance(zoom, (int, float)) else \
+        (below[0] if below else None)
+    dense = False
+    if level is None and box is not None:
+        dots = cached.viewport_compounds(scale, box, place)
+        if len(dots) <= rollup_map.MAX_DOTS or "subdistrict" not in below:
+            group = rollup_map.viewport_group(dots, day, programme, options=webmap.MapOptions(lang=lang))
+            return group, t("explorer.rollup.map_dots", lang, n=number(min(len(dots), rollup_map.MAX_DOTS))), dots
+        level, dense = "subdistrict", True
+    if level is None:  # a subdistrict before its map reported a view (it does so at once)
+        return folium.FeatureGroup(control=False), "", None
+    units = rollup_map.units_in_box(cached.rollup_units(scale, day, place, level), programme, box)
+    name = vocab("level", level, lang)
+    caption = t("explorer.rollup.map_dense", lang, max=number(rollup_map.MAX_DOTS), level=name) if dense else \
+        t("explorer.rollup.map_units", lang, level=name)
+    return rollup_map.units_group(units, programme, lang=lang), caption, None
+
+
+def _take_click(view: dict[str, Any], dots: pd.DataFrame | None) -> None:
+    """A new click on a compound dot opens its record."""
+    click = view.get("last_object_clicked")
+    if not click or click == ss.get(state.EXPLORER_ROLLUP_CLICK):
+        return
+    ss[state.EXPLORER_ROLLUP_CLICK] = click
+    cid = webmap.clicked_compound_id(view, dots) if dots is not None and not dots.empty else None
+    if cid:
+        point = dots.loc[dots["compound_id"] == cid].geometry.iloc[0]  # type: ignore[union-attr]
+        ss[state.EXPLORER_ROLLUP_RECORD] = (cid, float(point.x), float(point.y))
+
+
+def _record(scale: Scale, day: dt.date, lang: str) -> None:
+    st.markdown(f"#### {t('explorer.record', lang)}")
+    opened = ss.get(state.EXPLORER_ROLLUP_RECORD)
+    view = cached.rollup_record(scale, opened[0], day, lang, opened[1], opened[2]) if opened else None
+    if view is None:
+        ss.pop(state.EXPLORER_ROLLUP_RECORD, None)
+        st.info(t("explorer.rollup.record_hint", lang), icon=":material/touch_app:")
+        return
+    record_panel.record_tabs(view, lang, MAP_HEIGHT - 30, on_close=ss.pop, close_args=(state.EXPLORER_ROLLUP_RECORD, None),
+                             schedule=False)
+    st.caption(t("explorer.rollup.record_note", lang))
+
+
+# --- the table ---------------------------------------------------------------------------------------
+def _set_page(page: int) -> None:
+    ss[state.EXPLORER_ROLLUP_PAGE] = max(page, 0)
+
+
+def _table_key(place: str, page: int, statuses: tuple[str, ...], day: dt.date) -> str:
+    return f"{state.EXPLORER_ROLLUP_TABLE}_{place}_{page}_{'-'.join(statuses)}_{day.isoformat()}"
+
+
+def _take_row(key: str, frame: pd.DataFrame) -> None:
+    """A newly selected row of the table page opens its compound's record."""
+    picked = ss.get(key)
+    rows = list(picked["selection"]["rows"]) if picked and "selection" in picked else []
+    seen = f"{key}_seen"
+    if rows != ss.get(seen):
+        ss[seen] = rows
+        if rows and rows[0] < len(frame):
+            row = frame.iloc[rows[0]]
+            ss[state.EXPLORER_ROLLUP_RECORD] = (str(row["compound_id"]), float(row.geometry.x), float(row.geometry.y))
+
+
+def _page_controls(page: int, pages: int, total: int, lang: str) -> None:
+    steps = (("first", 0, ":material/first_page:"), ("prev", page - 1, ":material/chevron_left:"),
+             ("next", page + 1, ":material/chevron_right:"), ("last", pages - 1, ":material/last_page:"))
+    cols = st.columns([1, 1, 1, 1, 6], vertical_alignment="center")
+    for col, (name, target, icon) in zip(cols, steps):
+        col.button(t(f"explorer.rollup.{name}", lang), key=f"explorer_page_{name}", icon=icon, on_click=_set_page,
+                   args=(target,), disabled=target == page or not 0 <= target < pages)
+    cols[-1].caption(t("explorer.rollup.page", lang, page=number(page + 1), pages=number(pages), total=number(total),
+                       size=number(PAGE_SIZE)))
+
+
+def _table(scale: Scale, day: dt.date, place: str, lang: str) -> None:
+    programme = scale.programme
+    statuses = tuple(ss.get(state.EXPLORER_ROLLUP_STATUS) or ())
+    page = int(ss.get(state.EXPLORER_ROLLUP_PAGE, 0))
+    frame, total = cached.compounds_page(scale, day, place, statuses or None, page * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if page >= pages:  # fewer pages than before (another status chosen, the data changed): the last one
+        page = pages - 1
+        ss[state.EXPLORER_ROLLUP_PAGE] = page
+        frame, total = cached.compounds_page(scale, day, place, statuses or None, page * PAGE_SIZE, PAGE_SIZE)
+    key = _table_key(place, page, statuses, day)
+    _page_controls(page, pages, total, lang)
+    st.dataframe(filters.table_view(frame, lang, programme, columns=filters.PAGE_COLUMNS), key=key,
+                 on_select="rerun", selection_mode="single-row", hide_index=True, height=360, width="stretch")
+
+
+@st.fragment
+def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
+    """Map and record, then the table: reruns alone on a pan, zoom, click, row choice or page turn."""
+    view = ss.get(state.EXPLORER_ROLLUP_MAP) or {}  # what the map reported on the last run
+    group, caption, dots = map_layer(scale, day, place, lang, view)
+    _take_click(view, dots)
+    statuses = tuple(ss.get(state.EXPLORER_ROLLUP_STATUS) or ())
+    page = int(ss.get(state.EXPLORER_ROLLUP_PAGE, 0))
+    picked_key = _table_key(place, page, statuses, day)
+    if ss.get(picked_key) is not None:  # a row chosen on the last run opens its record in this one
+        frame, _ = cached.compounds_page(scale, day, place, statuses or None, page * PAGE_SIZE, PAGE_SIZE)
+        _take_row(picked_key, frame)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        show_map(cached.rollup_base_map(scale, place, lang), key=state.EXPLORER_ROLLUP_MAP, height=MAP_HEIGHT,
+                 returned_objects=RETURNED, feature_groups=[group], report_view=True)
+        st.caption(caption)
+    with right:
+        _record(scale, day, lang)
+    st.markdown(f"#### {t('explorer.table', lang)}")
+    st.multiselect(t("explorer.status", lang), filters.form_options("status", scale.programme),
+                   key=state.EXPLORER_ROLLUP_STATUS, placeholder=t("explorer.any", lang),
+                   format_func=lambda s: vocab("status", s, lang), on_change=_set_page, args=(0,))
+    st.caption(t("explorer.table_as_of", lang, date=day.isoformat()) + " · " + t("explorer.rollup.table_hint", lang))
+    _table(scale, day, place, lang)
+
+
+def main(scale: Scale, lang: str, day: dt.date) -> None:
+    """The roll-up explorer of the store ``scale`` describes, on ``day``."""
+    st.caption(t("explorer.rollup.note", lang, n=number(scale.compounds)))
+    if scale.meta.get("illustrative", "false") == "true":
+        st.caption(t("app.illustrative", lang))
+    place = current_place(scale.programme, lang)
+    place_picker(scale.programme, place, lang)
+    kpi_tiles(scale, day, place, lang)
+    workspace(scale, day, place, lang)
