@@ -102,7 +102,7 @@ def _sign_in(name: str, password: str, lang: str) -> str | None:
     st.session_state[state.USER_SEEN] = time.monotonic()
     st.session_state.pop(state.LOGIN_NOTICE, None)
     if user.is_admin and auth.password_problem(password, role="admin", name=user.name,
-                                               words=auth.place_words(cached.load().dataset.programme)):
+                                               words=auth.place_words(cached.scale().programme)):
         st.session_state[state.LOGIN_NOTICE] = t("login.weak_admin", lang, name=user.name)
     return None
 

@@ -93,8 +93,13 @@ class Scale:
 def _scale(url: str, probe: str) -> Scale:
     current = open_store(url)
     count = current.compound_count()
-    programme, meta = current.load_programme()
-    return Scale(url, probe, count, programme, meta, count >= get_settings().rollup_from_compounds)
+    rollup = count >= get_settings().rollup_from_compounds
+    if rollup:
+        programme, meta = current.load_programme()
+    else:  # the pages load these data anyway: take the programme from that one load (GeoPackage has no cheaper read)
+        ds = _loaded(url, probe).dataset
+        programme, meta = ds.programme, ds.meta
+    return Scale(url, probe, count, programme, meta, rollup)
 
 
 def scale() -> Scale:

@@ -132,7 +132,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.rollup.note": ("数据量大（{n} 个小区）：地图按地区汇总、放大后只显示视野内小区，表格分页读取",
                              "Large data set ({n} compounds): the map shows totals by place and, zoomed in, only the compounds in view; the table is read page by page"),
     "explorer.rollup.place": ("地区", "Place"),
-    "explorer.rollup.up": ("返回 {name}", "Back to {name}"),
+    "explorer.rollup.up": ("返回{level}", "Up to {level}"),
     "explorer.rollup.down": ("下一级（{level}）", "Go down ({level})"),
     "explorer.rollup.down_placeholder": ("选择{level}", "Choose a {level}"),
     "explorer.rollup.map_units": ("地图按{level}汇总：圆圈大小表示小区数，颜色表示“十四五”完工率；放大可见各小区",

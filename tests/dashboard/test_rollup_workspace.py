@@ -1,0 +1,183 @@
+"""The explorer at scale (dashboard/rollup_workspace.py) under AppTest, on a synthetic national store.
+
+``QY_ROLLUP_FROM=1`` makes a 2,000-compound store (5 provinces) take the roll-up; the store follows
+the run's backend (``QY_TEST_BACKEND``). The page must never load the data set (``cached.load``
+would fail here), and every figure must equal the in-memory reference on the same data.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import cached, state
+from geo import asof, metrics
+from geo.maps import rollup_map
+from geo.settings import ROOT
+from geo.store import open_store
+from geo.synthetic import build_synthetic
+from tests.apptest_support import html_blocks
+from tests.store_support import scratch_store_url
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE = "app_pages/explorer.py"
+DAY = "2024-06-30"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """(store URL, the data set it holds) of a small national programme."""
+    ds = build_synthetic(2_000, provinces=5, seed=11)
+    store = open_store(scratch_store_url(tmp_path_factory.mktemp("rollup-explorer")))
+    store.initialize(ds)
+    return store.url, store.load().dataset
+
+
+@pytest.fixture(autouse=True)
+def _rollup_env(synthetic, monkeypatch):
+    monkeypatch.setenv("QY_STORE", synthetic[0])
+    monkeypatch.setenv("QY_ROLLUP_FROM", "1")
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("the roll-up explorer loaded the whole data set")
+
+    monkeypatch.setattr(cached, "_loaded", no_load)
+
+
+def _run(params=None, session=None, at: AppTest | None = None) -> AppTest:
+    if at is None:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.switch_page(PAGE)
+        for key, value in {"as_of": DAY, **(params or {})}.items():
+            at.query_params[key] = value
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _kpis(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _map_args(at: AppTest) -> dict:
+    return json.loads(at.get("component_instance")[0].proto.json_args)
+
+
+def _drawn(at: AppTest) -> tuple[list[str], list[str]]:
+    """(codes of the unit circles, ids of the compound dots) the map's feature group carries."""
+    script = _map_args(at)["feature_group"]
+    return re.findall(r'"code": "([^"]+)"', script), re.findall(r'"id": "([^"]+)"', script)
+
+
+def _page_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith(("第 ", "Page ")))
+
+
+def test_the_nation_by_province_with_its_figures_never_loading_every_compound(synthetic):
+    _, ds = synthetic
+    at = _run()
+    s = metrics.stats(ds, DAY)
+    kpis = _kpis(at)
+    assert kpis["小区（个）"] == f"{s['compounds']['surveyed']:,}"
+    assert kpis["“十四五”已完工（个）"] == f"{s['fyp14']['completed']:,}"
+    assert kpis["加装电梯（台）"] == f"{s['elevators']['total']:,}"
+    codes, ids = _drawn(at)
+    assert codes == [p.code for p in ds.programme.at_level("province")] and ids == []  # totals, no compound
+    assert "全国" in " ".join(html_blocks(at))
+    assert _page_caption(at) == "第 1/20 页 · 共 2,000 个小区 · 每页 100 个"
+    table = at.dataframe[0].value
+    assert len(table) == 100 and list(table["小区编号"]) == list(ds.compounds["compound_id"][:100])
+
+
+def test_a_place_in_the_url_its_path_and_the_way_back_up(synthetic):
+    _, ds = synthetic
+    p = ds.programme
+    city = p.at_level("city")[0]
+    province = p.get_place(city.parent)
+    at = _run({"place": city.code})
+    s = metrics.stats(ds, DAY, place=city.code)
+    assert _kpis(at)["小区（个）"] == f"{s['compounds']['surveyed']:,}"
+    crumbs = next(h for h in html_blocks(at) if "qy-breadcrumb" in h)
+    assert crumbs.index("全国") < crumbs.index(province.name) < crumbs.index(city.name)
+    codes, _ = _drawn(at)
+    assert set(codes) == {x.code for x in p.at_level("district") if x.parent == city.code}
+    under = ds.compounds["subdistrict"].isin(p.subdistricts_under(city.code))
+    assert f"共 {int(under.sum()):,} 个小区" in _page_caption(at)
+    next(b for b in at.button if b.label == "返回省").click()
+    at = _run(at=at)
+    assert at.query_params["place"] == province.code
+    assert _kpis(at)["小区（个）"] == f"{metrics.stats(ds, DAY, place=province.code)['compounds']['surveyed']:,}"
+    next(b for b in at.button if b.label == "返回国家").click()
+    at = _run(at=at)
+    assert "place" not in at.query_params and _kpis(at)["小区（个）"] == f"{len(ds.compounds):,}"
+
+
+def test_going_down_a_level_and_a_place_the_url_cannot_use(synthetic):
+    _, ds = synthetic
+    p = ds.programme
+    at = _run({"place": "no-such-place"})
+    assert any("place=no-such-place" in x.value for x in at.text)
+    province = p.at_level("province")[1]
+    at.selectbox(key=state.EXPLORER_PLACE_DOWN).select(province.code)
+    at = _run(at=at)
+    assert at.query_params["place"] == province.code
+    assert [b.label for b in at.button if b.label.startswith("返回")] == ["返回国家"]
+    assert at.selectbox(key=state.EXPLORER_PLACE_DOWN).label == "下一级（市）"
+
+
+def test_table_pages_and_the_status_filter_are_read_as_of_the_date(synthetic):
+    _, ds = synthetic
+    at = _run()
+    next(b for b in at.button if b.label == "下一页").click()
+    at = _run(at=at)
+    assert _page_caption(at).startswith("第 2/20 页")
+    assert list(at.dataframe[0].value["小区编号"]) == list(ds.compounds["compound_id"][100:200])
+    at.multiselect(key=state.EXPLORER_ROLLUP_STATUS).select("under_construction")
+    at = _run(at=at)
+    building = ds.compounds[asof.derive_status(ds.compounds, DAY) == "under_construction"]
+    pages = -(-len(building) // 100)
+    assert pages > 1 and _page_caption(at) == f"第 1/{pages} 页 · 共 {len(building):,} 个小区 · 每页 100 个"
+    table = at.dataframe[0].value
+    assert list(table["小区编号"]) == list(building["compound_id"][:100]) and set(table["状态"]) == {"在建"}
+    assert set(table["实际竣工"]) == {"—"}  # finished later than the date: not known on it
+
+
+def test_zoomed_in_the_map_draws_only_the_viewports_compounds_and_a_click_opens_the_record(synthetic):
+    _, ds = synthetic
+    c = ds.compounds
+    target = c.iloc[7]
+    x, y = target.geometry.x, target.geometry.y
+    bounds = {"_southWest": {"lat": y - 0.02, "lng": x - 0.02}, "_northEast": {"lat": y + 0.02, "lng": x + 0.02}}
+    view = {"bounds": bounds, "zoom": rollup_map.DOTS_ZOOM + 2,
+            "last_object_clicked": {"lat": y, "lng": x}}
+    at = _run(session={state.EXPLORER_ROLLUP_MAP: view})
+    inside = c[(c.geometry.x.between(x - 0.021, x + 0.021)) & (c.geometry.y.between(y - 0.021, y + 0.021))]
+    codes, ids = _drawn(at)
+    assert codes == [] and target["compound_id"] in ids and set(ids) <= set(inside["compound_id"])
+    assert len(ids) < len(c)
+    assert any(f"{target['name']}（{target['compound_id']}）" in h for h in html_blocks(at))  # its record
+    assert any(x.value.startswith("数据量大时档案不含施工时序图") for x in at.caption)
+
+
+def test_a_record_chosen_from_a_row_shows_what_was_known_on_the_date(synthetic):
+    _, ds = synthetic
+    done = ds.compounds[asof.derive_status(ds.compounds, "2030-01-01") == "completed"]
+    row = done[done["actual_finish"] > pd.Timestamp(DAY)].iloc[0]
+    at = _run(session={state.EXPLORER_ROLLUP_RECORD: (row["compound_id"], row.geometry.x, row.geometry.y)})
+    facts = next(h for h in html_blocks(at) if "qy-facts" in h)
+    assert row["name"] in facts and row["actual_finish"].date().isoformat() not in facts
+    at.button(key="explorer_record_close").click()
+    at = _run(at=at)
+    assert not any("qy-facts" in h for h in html_blocks(at))
+
+
+def test_in_english(synthetic):
+    at = _run({"lang": "en"})
+    assert "Compounds" in _kpis(at) and _page_caption(at) == "Page 1 of 20 · 2,000 compounds · 100 a page"
+    assert at.selectbox(key=state.EXPLORER_PLACE_DOWN).label == "Go down (Province)"
+    assert any(c.value.startswith("The map shows totals per Province") for c in at.caption)
