@@ -10,6 +10,7 @@ more (``cached.scale().rollup``). It reads through the store and never loads the
   or, from ``DOTS_ZOOM`` on, the viewport's compounds only (``viewport_group``, at most ``MAX_DOTS``;
   a denser view shows the subdistricts' totals instead);
 - the record of a compound clicked on the map or chosen in the table, made from the store's rows of it;
+  a click on a place's circle goes down to that place;
 - the table: the place's compounds (of the statuses chosen) one page at a time (``Store.compounds_page``).
 
 Map, record and table sit in one ``st.fragment``: a pan, a zoom, a click or a page turn reruns only them.
@@ -74,23 +75,24 @@ def current_place(programme: Programme, lang: str) -> str:
 
 
 def place_picker(programme: Programme, place: str, lang: str) -> None:
-    """The path from the top (text), a button per level above to go back up, a chooser one level down."""
+    """On one line: the path from the top (text), a button per level above to go back up, a chooser
+    of the places one level down."""
     chain = programme.lineage(place)
     chain = chain[next((i for i, p in enumerate(chain) if p.code == programme.place), 0):]
-    st.html(ui.breadcrumb_html([p.label(lang) for p in chain]))
     below = programme.scope_children(place)
     ups = list(chain[:-1])
-    columns = st.columns([1] * len(ups) + [3 if below else 1] + [max(1, 6 - len(ups))], vertical_alignment="bottom")
+    path, *columns = st.columns([4, *([1.3] * len(ups)), 3 if below else 0.1], vertical_alignment="bottom")
+    path.html(ui.breadcrumb_html([p.label(lang) for p in chain]))
     for col, p in zip(columns, ups):  # labels name the level (fixed words), never a place name (data)
         col.button(t("explorer.rollup.up", lang, level=vocab("level", p.level, lang)), key=f"explorer_up_{p.level}",
-                   on_click=_go, args=(p.code, programme), icon=":material/arrow_upward:")
+                   on_click=_go, args=(p.code, programme), icon=":material/arrow_upward:", width="stretch")
     if below:
         level = vocab("level", below[0].level, lang)
         labels = {p.code: p.label(lang) for p in below}
-        columns[len(ups)].selectbox(t("explorer.rollup.down", lang, level=level), list(labels), index=None,
-                                    key=state.EXPLORER_PLACE_DOWN, format_func=labels.__getitem__,
-                                    placeholder=t("explorer.rollup.down_placeholder", lang, level=level),
-                                    on_change=_go_down, args=(programme,))
+        columns[-1].selectbox(t("explorer.rollup.down", lang, level=level), list(labels), index=None,
+                              key=state.EXPLORER_PLACE_DOWN, format_func=labels.__getitem__,
+                              placeholder=t("explorer.rollup.down_placeholder", lang, level=level),
+                              on_change=_go_down, args=(programme,))
 
 
 def kpi_tiles(scale: Scale, day: dt.date, place: str, lang: str) -> None:
@@ -102,8 +104,9 @@ def kpi_tiles(scale: Scale, day: dt.date, place: str, lang: str) -> None:
 
 # --- the map -----------------------------------------------------------------------------------------
 def map_layer(scale: Scale, day: dt.date, place: str, lang: str, view: dict[str, Any]
-              ) -> tuple[folium.FeatureGroup, str, pd.DataFrame | None]:
-    """What the map draws for the ``view`` it reported: (feature group, caption, the compounds drawn or None)."""
+              ) -> tuple[folium.FeatureGroup, str, pd.DataFrame | None, pd.DataFrame | None]:
+    """What the map draws for the ``view`` it reported: (feature group, caption, the compounds drawn
+    or None, the units drawn or None)."""
     programme, box, zoom = scale.programme, rollup_map.box_from_bounds(view.get("bounds")), view.get("zoom")
     below = programme.levels_below(place)
     level = rollup_map.level_for_zoom(programme, place, float(zoom)) if isinstance(zoom, (int, float)) else \
@@ -113,27 +116,33 @@ def map_layer(scale: Scale, day: dt.date, place: str, lang: str, view: dict[str,
         dots = cached.viewport_compounds(scale, box, place)
         if len(dots) <= rollup_map.MAX_DOTS or "subdistrict" not in below:
             group = rollup_map.viewport_group(dots, day, programme, options=webmap.MapOptions(lang=lang))
-            return group, t("explorer.rollup.map_dots", lang, n=number(min(len(dots), rollup_map.MAX_DOTS))), dots
+            return group, t("explorer.rollup.map_dots", lang, n=number(min(len(dots), rollup_map.MAX_DOTS))), dots, None
         level, dense = "subdistrict", True
     if level is None:  # a subdistrict before its map reported a view (it does so at once)
-        return folium.FeatureGroup(control=False), "", None
+        return folium.FeatureGroup(control=False), "", None, None
     units = rollup_map.units_in_box(cached.rollup_units(scale, day, place, level), programme, box)
     name = vocab("level", level, lang)
     caption = t("explorer.rollup.map_dense", lang, max=number(rollup_map.MAX_DOTS), level=name) if dense else \
         t("explorer.rollup.map_units", lang, level=name)
-    return rollup_map.units_group(units, programme, lang=lang), caption, None
+    return rollup_map.units_group(units, programme, lang=lang), caption, None, units
 
 
-def _take_click(view: dict[str, Any], dots: pd.DataFrame | None) -> None:
-    """A new click on a compound dot opens its record."""
+def _take_click(view: dict[str, Any], dots: pd.DataFrame | None, units: pd.DataFrame | None,
+                programme: Programme) -> None:
+    """A new click on a compound dot opens its record; one on a place's circle goes down to that place."""
     click = view.get("last_object_clicked")
     if not click or click == ss.get(state.EXPLORER_ROLLUP_CLICK):
         return
     ss[state.EXPLORER_ROLLUP_CLICK] = click
     cid = webmap.clicked_compound_id(view, dots) if dots is not None and not dots.empty else None
-    if cid:
-        point = dots.loc[dots["compound_id"] == cid].geometry.iloc[0]  # type: ignore[union-attr]
+    if cid and dots is not None:
+        point = dots.loc[dots["compound_id"] == cid].geometry.iloc[0]
         ss[state.EXPLORER_ROLLUP_RECORD] = (cid, float(point.x), float(point.y))
+        return
+    code = rollup_map.clicked_unit(click, units, programme) if units is not None else None
+    if code is not None and programme.is_scope(code):
+        _go(code, programme)
+        st.rerun()  # the whole page: the place's path, figures and base map change
 
 
 def _record(scale: Scale, day: dt.date, lang: str) -> None:
@@ -201,8 +210,8 @@ def _table(scale: Scale, day: dt.date, place: str, lang: str) -> None:
 def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
     """Map and record, then the table: reruns alone on a pan, zoom, click, row choice or page turn."""
     view = ss.get(state.EXPLORER_ROLLUP_MAP) or {}  # what the map reported on the last run
-    group, caption, dots = map_layer(scale, day, place, lang, view)
-    _take_click(view, dots)
+    group, caption, dots, units = map_layer(scale, day, place, lang, view)
+    _take_click(view, dots, units, scale.programme)
     statuses = tuple(ss.get(state.EXPLORER_ROLLUP_STATUS) or ())
     page = int(ss.get(state.EXPLORER_ROLLUP_PAGE, 0))
     picked_key = _table_key(place, page, statuses, day)
@@ -226,9 +235,10 @@ def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
 
 def main(scale: Scale, lang: str, day: dt.date) -> None:
     """The roll-up explorer of the store ``scale`` describes, on ``day``."""
-    st.caption(t("explorer.rollup.note", lang, n=number(scale.compounds)))
+    note = t("explorer.rollup.note", lang, n=number(scale.compounds))
     if scale.meta.get("illustrative", "false") == "true":
-        st.caption(t("app.illustrative", lang))
+        note += " · " + t("app.illustrative", lang)
+    st.caption(note)
     place = current_place(scale.programme, lang)
     place_picker(scale.programme, place, lang)
     kpi_tiles(scale, day, place, lang)

@@ -222,14 +222,19 @@ class Programme:
         return tuple(a for a in self.areas if a.subdistrict in names)
 
     def levels_below(self, code: str) -> tuple[str, ...]:
-        """The scope levels present below the place ``code``, from the top down (roll-up units)."""
+        """The scope levels present below the place ``code``, from the top down (roll-up units; memoised)."""
+        found = self._index.levels_below.get(code)
+        if found is not None:
+            return found
         place = self._by_code.get(code)
         if place is None or place.level not in SCOPE_LEVELS:
             return ()
         present = {p.level for name in self.subdistricts_under(code)
                    for p in self.lineage(self._index.subdistrict_by_name[name].code)}
         below = list(schema.PLACE_LEVELS)[list(schema.PLACE_LEVELS).index(place.level) + 1:]
-        return tuple(level for level in below if level in present and level in SCOPE_LEVELS)
+        found = tuple(level for level in below if level in present and level in SCOPE_LEVELS)
+        self._index.levels_below[code] = found
+        return found
 
     def place_name(self, code: str, lang: str = "zh") -> str:
         """The place's full name: the covered place's ancestors and the place (see :meth:`full_name`)."""
@@ -311,6 +316,7 @@ class _Index:
     targets: dict[tuple[str, str, str, str], int]
     _under: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _rolled: dict[tuple[str, str, str, str], int | None] = field(default_factory=dict)
+    levels_below: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Programme.levels_below, memoised
 
     @classmethod
     def of(cls, p: Programme) -> _Index:

@@ -92,6 +92,24 @@ def units_in_box(units: pd.DataFrame, programme: Programme, box: tuple[float, fl
     return units[units["name"].map(inside).astype(bool)]
 
 
+def clicked_unit(click: Mapping[str, Any] | None, units: pd.DataFrame, programme: Programme) -> str | None:
+    """The code of the unit (a row of ``units``) whose centre is nearest a click ({lat, lng}), or None.
+
+    Only the circles are clickable on a map of totals, so the nearest centre is the circle clicked.
+    """
+    try:
+        lat, lng = float(click["lat"]), float(click["lng"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None
+    best: tuple[float, str] | None = None
+    for code in units["name"].astype(str) if len(units) else ():
+        place = programme.get_place(code)
+        if place is not None and place.lon is not None and place.lat is not None:
+            d2 = (place.lon - lng) ** 2 + (place.lat - lat) ** 2
+            best = (d2, code) if best is None or d2 < best[0] else best
+    return None if best is None else best[1]
+
+
 def _radius(n: int, largest: int) -> float:
     return round(6 + 22 * math.sqrt(n / largest), 1) if largest else 6.0
 

@@ -24,7 +24,7 @@ from tests.store_support import scratch_store_url
 pytestmark = pytest.mark.browser
 
 #: What the map has drawn: unit circles (``code``), compound dots (``id``) and dots outside the view.
-_DRAWN = """() => { const m = window.map_div; if (!m) { return null; }
+_DRAWN = """() => { const m = window.map_div; if (!m || !m.getZoom) { return null; }
   const view = m.getBounds().pad(0.02), out = {units: 0, dots: 0, outside: 0, zoom: m.getZoom()};
   m.eachLayer(l => { const p = l.feature && l.feature.properties; if (!p || !l.getLatLng) { return; }
     if (p.code) { out.units++; } else if (p.id) { out.dots++; if (!view.contains(l.getLatLng())) { out.outside++; } } });
@@ -74,7 +74,7 @@ def test_zoomed_out_totals_per_place_zoomed_in_only_the_viewports_compounds(brow
 
         before = len(kinds)
         target = ds.compounds.iloc[len(ds.compounds) // 2].geometry
-        _map_frame(page).evaluate(f"() => window.map_div.setView([{target.y}, {target.x}], {rollup_map.DOTS_ZOOM + 2})")
+        _map_frame(page).evaluate(f"() => void window.map_div.setView([{target.y}, {target.x}], {rollup_map.DOTS_ZOOM + 2})")
         out = _wait_drawn(page, "d.dots > 0 && d.units === 0")
         assert out["outside"] == 0 and out["dots"] < len(ds.compounds)  # only the view's compounds were sent
         page.get_by_text("地图显示视野内").first.wait_for(timeout=10_000)
@@ -82,6 +82,6 @@ def test_zoomed_out_totals_per_place_zoomed_in_only_the_viewports_compounds(brow
         assert kinds[before:] and set(kinds[before:]) <= {"fragment", "FINISHED_EARLY_FOR_RERUN"}, kinds  # a pan: fragment only
         save_screenshot(page, "explorer_rollup_zoomed_1600x1000")
 
-        _map_frame(page).evaluate(f"() => window.map_div.setZoom({rollup_map.DOTS_ZOOM - 5})")
+        _map_frame(page).evaluate(f"() => void window.map_div.setZoom({rollup_map.DOTS_ZOOM - 5})")
         out = _wait_drawn(page, "d.units > 0 && d.dots === 0")
         assert visit.errors == [] and visit.blocked == [], (visit.errors, visit.blocked)

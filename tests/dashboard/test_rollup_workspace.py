@@ -130,6 +130,19 @@ def test_going_down_a_level_and_a_place_the_url_cannot_use(synthetic):
     assert at.selectbox(key=state.EXPLORER_PLACE_DOWN).label == "下一级（市）"
 
 
+def test_a_click_on_a_places_circle_goes_down_to_that_place(synthetic):
+    _, ds = synthetic
+    p = ds.programme
+    province = p.at_level("province")[2]
+    view = {"bounds": {"_southWest": {"lat": 15.0, "lng": 95.0}, "_northEast": {"lat": 45.0, "lng": 125.0}}, "zoom": 4,
+            "last_object_clicked": {"lat": province.lat + 0.05, "lng": province.lon + 0.05}}
+    at = _run(session={state.EXPLORER_ROLLUP_MAP: view})
+    assert at.query_params["place"] == province.code
+    s = metrics.stats(ds, DAY, place=province.code)
+    assert _kpis(at)["小区（个）"] == f"{s['compounds']['surveyed']:,}"
+    assert province.name in next(h for h in html_blocks(at) if "qy-breadcrumb" in h)
+
+
 def test_table_pages_and_the_status_filter_are_read_as_of_the_date(synthetic):
     _, ds = synthetic
     at = _run()

@@ -22,3 +22,10 @@ def test_title_with_a_note_is_escaped_text():
     assert "&lt;b&gt;" in title and "[链接](http://x)" in title and "截至 2022-12-09" in title
 
 
+
+
+def test_a_breadcrumb_is_escaped_text_from_the_top_down():
+    html = ui.breadcrumb_html(["全国", "<img src=x onerror=alert(1)>", "**市**\n[x](http://e.invalid)"])
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert html.index("全国") < html.index("&lt;img") < html.index("**市** [x](http://e.invalid)")
+    assert html.count(" › ") == 2 and 'font-weight:700">**市**' in html  # the current place, last and bold

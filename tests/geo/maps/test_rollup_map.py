@@ -83,3 +83,11 @@ def test_only_the_units_near_the_view_are_kept(ds):
     assert rollup_map.units_in_box(units, p, None) is units
     everything = rollup_map.units_in_box(units, p, (-180.0, -90.0, 180.0, 90.0))
     assert list(everything["name"]) == list(units["name"])
+
+
+def test_a_click_on_a_circle_names_its_unit(ds):
+    units, p = _units(ds, "province"), ds.programme
+    second = p.get_place(str(units["name"].iloc[1]))
+    assert rollup_map.clicked_unit({"lat": second.lat + 0.001, "lng": second.lon - 0.001}, units, p) == second.code
+    assert rollup_map.clicked_unit(None, units, p) is None
+    assert rollup_map.clicked_unit({"lat": 30.0, "lng": 104.0}, units.iloc[:0], p) is None
