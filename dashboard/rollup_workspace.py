@@ -241,5 +241,7 @@ def main(scale: Scale, lang: str, day: dt.date) -> None:
     st.caption(note)
     place = current_place(scale.programme, lang)
     place_picker(scale.programme, place, lang)
-    kpi_tiles(scale, day, place, lang)
+    tiles = st.container()  # filled after the map: the map goes out first, the place's figures follow
     workspace(scale, day, place, lang)
+    with tiles:
+        kpi_tiles(scale, day, place, lang)

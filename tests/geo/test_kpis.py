@@ -97,3 +97,17 @@ def test_the_site_schedules_figures_are_the_construction_stats(sample):
         assert tile.sources and all(kpis.stat_value(figures, p) is not None or p.endswith("rate") for p in tile.sources)
     notes = kpis.site_notes(metrics.stats(sample, DAY), "en")
     assert notes[0][1] == "qy-alert" and notes[1][1] == "qy-note"
+
+
+def test_the_rollup_explorers_tiles_of_a_place(stats):
+    tiles = {k.key: k for k in kpis.place_kpis(stats, "zh")}
+    assert list(tiles) == ["compounds", "fyp14", "households", "elevators", "funding"]
+    assert tiles["compounds"].value == f"{stats['compounds']['surveyed']:,}" and tiles["compounds"].unit == "个"
+    assert tiles["fyp14"].value == f"{stats['fyp14']['completed']:,}" and f"{stats['fyp14']['target']:,}" in tiles["fyp14"].ref
+    assert tiles["households"].value == f"{stats['households']['benefited']:,}"
+    assert tiles["elevators"].value == f"{stats['elevators']['total']:,}"
+    assert _shown(tiles["funding"]) == [round(stats["funding_wan_yuan"]["total"], 1)]
+    assert [k.label for k in kpis.place_kpis(stats, "en")][:2] == ["Compounds", "14th FYP completed"]
+    for tile in tiles.values():
+        assert set(tile.sources) <= {"compounds.surveyed", "fyp14.completed", "fyp14.target", "households.benefited",
+                                     "elevators.total", "funding_wan_yuan.total"}
