@@ -177,6 +177,18 @@ def test_zoomed_in_the_map_draws_only_the_viewports_compounds_and_a_click_opens_
     assert any(x.value.startswith("数据量大时档案不含施工时序图") for x in at.caption)
 
 
+def test_a_view_denser_than_max_dots_shows_the_subdistricts_totals(synthetic, monkeypatch):
+    _, ds = synthetic
+    monkeypatch.setattr(rollup_map, "MAX_DOTS", 3)
+    c = ds.compounds
+    bounds = {"_southWest": {"lat": float(c.geometry.y.min()) - 0.5, "lng": float(c.geometry.x.min()) - 0.5},
+              "_northEast": {"lat": float(c.geometry.y.max()) + 0.5, "lng": float(c.geometry.x.max()) + 0.5}}
+    at = _run(session={state.EXPLORER_ROLLUP_MAP: {"bounds": bounds, "zoom": rollup_map.DOTS_ZOOM}})
+    codes, ids = _drawn(at)
+    assert ids == [] and set(codes) == {x.code for x in ds.programme.subdistricts}
+    assert any(x.value.startswith("视野内小区超过 3 个，按街道（镇）汇总显示") for x in at.caption)
+
+
 def test_a_record_chosen_from_a_row_shows_what_was_known_on_the_date(synthetic):
     _, ds = synthetic
     done = ds.compounds[asof.derive_status(ds.compounds, "2030-01-01") == "completed"]
