@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard import cached, state
 from dashboard.auth_widget import login_box
-from dashboard.ui import notice_html
+from dashboard.ui import NO_VALUE, notice_html
 from geo import audit, writes
 from geo import crs as geo_crs
 from geo.auth import AuthError
@@ -90,7 +90,7 @@ def _preview(plan, loaded: Loaded, lang: str) -> None:
         _note(issue.problem(lang), "warning")
     frame = preview.changes_frame(plan, lang, loaded.dataset.programme)
     if not frame.empty:
-        st.dataframe(frame, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(frame)))
+        st.dataframe(frame, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(frame)), placeholder=NO_VALUE)
 
 
 def _ask(key: str, value: object) -> None:
