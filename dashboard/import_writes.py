@@ -32,7 +32,7 @@ def _confirmed(key: str, value: object, ask: str, question: str, lang: str) -> b
     return yes.button(t("imp.confirm", lang), type="primary", icon=":material/check:")
 
 
-def commit(plan, report, user, loaded: Loaded, lang: str) -> None:
+def confirmed_import(plan, report, user, loaded: Loaded, lang: str) -> None:
     if not plan.changed:
         return
     if not user.is_admin:

@@ -802,7 +802,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.user_updated": ("已修改用户 {name}（{role}）", "updated {name} ({role})"),
     "cli.password_changed": ("{name} 的密码已修改", "password changed for {name}"),
     "cli.user_removed": ("已删除用户 {name}", "removed {name}"),
-    "cli.brief_suffix": ("输出文件「{file}」须以 .pptx 或 .pdf 结尾", "output '{file}' must end in .pptx or .pdf"),
+    "cli.out_suffix": ("输出文件「{file}」须以 {suffixes} 结尾", "output '{file}' must end in {suffixes}"),
     "cli.no_folder": ("目录「{folder}」不存在", "folder '{folder}' does not exist"),
     "cli.cannot_write": ("无法写入「{file}」：{error}", "cannot write '{file}': {error}"),
     "cli.brief_written": ("已写入 {file}（{mb} MB，{slides} 页）", "wrote {file} ({mb} MB, {slides} slides)"),

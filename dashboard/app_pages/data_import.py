@@ -55,7 +55,7 @@ def _checked_upload(upload, loaded: Loaded, crs: str, encoding: str, user, lang:
         note(t("imp.errors_block", lang, errors=len(report.errors)), "error")
         return
     import_panels.preview_panel(checked.plan, loaded, lang)
-    import_writes.commit(checked.plan, report, user, loaded, lang)
+    import_writes.confirmed_import(checked.plan, report, user, loaded, lang)
 
 
 def main() -> None:
