@@ -60,5 +60,5 @@ def record_tabs(view: RecordView, lang: str, height: int, *, on_close: Callable[
         if table.empty:
             tab.caption(t("explorer.record.none", lang))
         else:
-            tab.dataframe(table, hide_index=table is not view.funding, width="stretch")
+            tab.dataframe(table, hide_index=table is not view.funding, width="stretch", placeholder=ui.NO_VALUE)
     return list(tabs)
