@@ -48,7 +48,7 @@ def app_title(lang: str) -> str:
     """The app's title: the stored programme's, or a general one while the store cannot be read
     (the page then says why)."""
     try:
-        programme = cached.load().dataset.programme
+        programme = cached.scale().programme  # not load(): a large store is not loaded to name the app
     except (StoreError, OSError, ValueError):
         return t("app.title_default", lang)
     return t("app.title", lang, title=programme.title(lang))

@@ -26,14 +26,14 @@ import streamlit as st
 from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
-from geo import filters, metrics, record
+from geo import filters, metrics, record, rollup
 from geo.asof import issues_known_on
 from geo.audit import compound_choices as choices
 from geo.brief import render
 from geo.i18n import t
 from geo.imports import pipeline, sandbox
 from geo.imports.issues import UnreadableFile
-from geo.maps import filter_layer, webmap
+from geo.maps import filter_layer, rollup_map, webmap
 from geo.programme import Programme
 from geo.reports import daily as daily_report
 from geo.schedule import chart
@@ -174,6 +174,45 @@ def page_map(loaded: Loaded, page: str, key: tuple, *, _as_of: Any,
     (date, language, basemap, ...): it is the cache key together with the data's fingerprint.
     """
     return prepare_map(webmap.map_from_dataset(loaded.dataset, as_of=_as_of, options=_options), _assets())
+
+
+# --- roll-up briefing and screen (dashboard/rollup_panels.py): figures read off the store ------------
+#: Roll-up caches take the Scale and key it by its store and fingerprint (never by the programme it holds).
+_BY_SCALE: dict[str | type[Any], Callable[[Any], Any]] = {Scale: lambda s: f"{s.store_url}|{s.fingerprint}"}
+
+
+@st.cache_data(ttl=_TTL, max_entries=256, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_stats(scale: Scale, as_of: dt.date, place: str) -> dict[str, Any]:
+    """``geo.rollup.stats_from_store`` of ``place`` on ``as_of`` (no compound is loaded)."""
+    return rollup.stats_from_store(open_store(scale.store_url), as_of, place=place, programme=scale.programme,
+                                   meta=scale.meta)
+
+
+@st.cache_data(ttl=_TTL, max_entries=256, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_units(scale: Scale, as_of: dt.date, place: str) -> pd.DataFrame:
+    """``geo.rollup.units_from_store``: the children of ``place`` by status on ``as_of`` (one row each)."""
+    return rollup.units_from_store(open_store(scale.store_url), as_of, place=place, programme=scale.programme)
+
+
+@st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_base_map(scale: Scale, place: str, lang: str, theme: str) -> PreparedMap:
+    """The base map of ``place`` (``geo.maps.rollup_map.rollup_map``: no data layers), rendered once per
+    store, place, language and theme; the units go on it as a feature group."""
+    options = webmap.MapOptions(lang=lang, theme=theme, zoom_control=theme != "dark")
+    fmap = rollup_map.rollup_map(scale.programme, place, options=options)
+    if theme == "dark":
+        rollup_map.dark_background(fmap)
+    return prepare_map(fmap, _assets())
+
+
+def scale_every(minutes: int) -> Scale:
+    """:func:`scale` as re-read at most every ``minutes`` (the roll-up screen's refresh), kept per session."""
+    now = time.monotonic()
+    entry = st.session_state.get(state.SCREEN_SCALE)
+    if entry is None or now - entry[0] >= max(minutes, 1) * 60:
+        entry = (now, scale())
+        st.session_state[state.SCREEN_SCALE] = entry
+    return entry[1]
 
 
 # --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------

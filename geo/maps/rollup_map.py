@@ -25,7 +25,7 @@ from folium.utilities import JsCode
 from geo import colors
 from geo.asof import AsOfLike
 from geo.i18n import t
-from geo.maps.offline import offline_map
+from geo.maps.offline import add_to_head, offline_map
 from geo.maps.webmap import MapOptions, features_from_compounds, progress_color
 from geo.programme import Programme
 
@@ -118,4 +118,14 @@ def rollup_map(programme: Programme, place: str | None = None, *, options: MapOp
     fmap = offline_map(location=[(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2],
                        zoom_start=options.zoom_start, asset_base=s.asset_base, zoom_control=options.zoom_control)
     fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    return fmap
+
+
+_DARK_CSS = """<style>.leaflet-container { background: #0b1622 !important; }
+.leaflet-tooltip { background: #10263b; color: #e8f1fa; border-color: #1f4a6e; }</style>"""
+
+
+def dark_background(fmap: folium.Map) -> folium.Map:
+    """Give a roll-up map the exhibition screen's dark background (no basemap under the circles)."""
+    add_to_head(fmap, _DARK_CSS, "qy_rollup_dark")
     return fmap
