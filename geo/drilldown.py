@@ -113,15 +113,14 @@ def child_level(programme: Programme, code: str) -> str | None:
 def view_of(programme: Programme, code: str, *, aspect: float = 1.6) -> tuple[tuple[float, float], int]:
     """((lat, lon) centre, web-map zoom) that shows ``code`` and its subdistricts' centres (WGS-84).
 
-    ``aspect``: the map's width / height. A place with no known centre below it gives its own
-    (or the programme's) centre at the widest zoom.
+    ``aspect``: the map's width / height. A place with no subdistrict centre below it gives its
+    own centre (or the programme's), at the widest zoom for a nation or province, else the closest.
     """
     below = [programme.subdistrict(name) for name in programme.subdistricts_under(code)]
-    spots = [(p.lat, p.lon) for p in (programme.get_place(code), *below)
-             if p is not None and p.lat is not None and p.lon is not None]
+    spots = [(p.lat, p.lon) for p in below if p is not None and p.lat is not None and p.lon is not None]
     if not spots:
-        root = programme.get_place(code) or programme.root
-        return ((root.lat or 30.66, root.lon or 104.06), MIN_ZOOM)
+        own = programme.get_place(code) or programme.root
+        return ((own.lat or 30.66, own.lon or 104.06), MIN_ZOOM if own.level in ("nation", "province") else MAX_ZOOM)
     lats, lons = [s[0] for s in spots], [s[1] for s in spots]
     centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
     span = max(max(lons) - min(lons), (max(lats) - min(lats)) * aspect, 1e-6) * 1.3

@@ -1,0 +1,178 @@
+"""The roll-up briefing and screen under AppTest, on a small synthetic national store (QY_ROLLUP_FROM=1).
+
+Figures equal ``geo.rollup.stats_from_store`` / ``units_from_store`` of the place shown; the
+breadcrumb goes up, the children's choice goes down, ``?place=`` says where; the screen
+rotates through the children of its place; no compound is loaded or sent. The store follows
+``QY_TEST_BACKEND`` (tests/store_support.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import cached, state
+from geo import drilldown, kpis, rollup
+from geo.store import open_store
+from geo.synthetic import NATION_CODE, build_synthetic
+from tests.apptest_support import html_blocks
+from tests.store_support import scratch_store_url
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+SYNTHETIC = build_synthetic(2_000, provinces=5, seed=11)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """The synthetic store, the session's QY_STORE while this module runs, with the roll-up from 1 compound."""
+    url = scratch_store_url(tmp_path_factory.mktemp("rollup-pages"))
+    made = open_store(url)
+    made.initialize(SYNTHETIC)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("QY_STORE", made.url)
+        mp.setenv("QY_ROLLUP_FROM", "1")
+        yield made
+    cached._scale.clear()
+
+
+def _page(page: str = "briefing", **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "briefing":
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return html.unescape(" ".join(html_blocks(at)))
+
+
+def _tiles(at: AppTest) -> dict[str, tuple[str, str]]:
+    """data-kpi -> (value, ref) of the briefing's tiles."""
+    found = re.findall(r'data-kpi="(\w+)"><div class="lbl">[^<]*</div><div class="val">([^<]*)'
+                       r'(?:<span class="unit">[^<]*</span>)?</div>(?:<div class="ref">([^<]*)</div>)?', " ".join(html_blocks(at)))
+    return {k: (html.unescape(v), html.unescape(r)) for k, v, r in found}
+
+
+def _expected_tiles(store, place: str, day: dt.date, lang: str = "zh") -> dict[str, tuple[str, str]]:
+    return {k.key: (k.value, k.ref) for k in kpis.briefing_kpis(rollup.stats_from_store(store, day, place=place), lang)}
+
+
+def _table(at: AppTest) -> list[list[str]]:
+    block = next(m for m in html_blocks(at) if 'class="qy-table"' in m)
+    return [[html.unescape(c) for c in re.findall(r"<t[hd]>(.*?)</t[hd]>", r)] for r in re.findall(r"<tr>(.*?)</tr>", block)]
+
+
+def _shown(at: AppTest) -> str:
+    return re.search(r'class="qy-crumb-on" data-place="([^"]+)"', " ".join(html_blocks(at))).group(1)
+
+
+def _map_args(at: AppTest) -> dict:
+    comp = next(e for e in at.main if type(e).__name__ == "UnknownElement")
+    return json.loads(comp.proto.json_args)
+
+
+def _no_compound_sent(at: AppTest) -> None:
+    args = _map_args(at)
+    sent = args["script"] + (args.get("feature_group") or "") + " ".join(html_blocks(at))
+    for cid in SYNTHETIC.compounds["compound_id"].iloc[::97]:
+        assert cid not in sent
+    assert "viewport" not in (args.get("feature_group") or "")
+
+
+def test_the_nation_figures_its_provinces_and_their_circles(store):
+    at = _page()
+    day = dt.date.today()
+    p = SYNTHETIC.programme
+    assert _shown(at) == NATION_CODE
+    assert _tiles(at) == _expected_tiles(store, NATION_CODE, day)
+    units = rollup.units_from_store(store, day, place=NATION_CODE)
+    rows = drilldown.child_rows(units, p)
+    table = _table(at)
+    assert table[0][0] == "省份" and [r[0] for r in table[1:]] == [p.get_place(c).name for c in units["name"]]
+    assert [r[1] for r in table[1:]] == [f"{r.compounds:,}" for r in rows]
+    assert sum(r.compounds for r in rows) == len(SYNTHETIC.compounds)
+    group = _map_args(at)["feature_group"]
+    assert all(f'"code": "{c}"' in group or f'"code":"{c}"' in group for c in units["name"])
+    _no_compound_sent(at)
+    assert "汇报材料暂按单个区县生成" in _text(at) and not [b for b in at.button if "汇报" in b.label]
+
+
+def test_drill_down_to_a_province_and_a_city_then_back_up(store):
+    at = _page()
+    day = dt.date.today()
+    p = SYNTHETIC.programme
+    province = p.at_level("province")[2].code
+    at.pills[0].set_value(province).run()
+    assert not at.exception
+    assert at.query_params[state.Q_PLACE] == [province] or at.query_params[state.Q_PLACE] == province
+    assert _shown(at) == province and _tiles(at) == _expected_tiles(store, province, day)
+    assert [r[0] for r in _table(at)[1:]] == [x.name for x in p.scope_children(province)
+                                              if p.subdistricts_under(x.code)]
+    city = rollup.units_from_store(store, day, place=province)["name"].iloc[0]
+    at.pills[0].set_value(city).run()
+    assert _shown(at) == city and _tiles(at) == _expected_tiles(store, city, day)
+    assert [b.label for b in at.button if b.key.startswith("rollup_crumb_")] == [p.root.name, p.get_place(province).name]
+    next(b for b in at.button if b.key == f"rollup_crumb_{NATION_CODE}").click().run()
+    assert _shown(at) == NATION_CODE and _tiles(at) == _expected_tiles(store, NATION_CODE, day)
+
+
+def test_a_link_opens_its_place_on_its_date_in_english(store):
+    p = SYNTHETIC.programme
+    district = p.at_level("district")[0].code
+    day = dt.date(2023, 6, 30)
+    at = _page(place=district, as_of=day.isoformat(), lang="en")
+    assert _shown(at) == district and _tiles(at) == _expected_tiles(store, district, day, "en")
+    assert _table(at)[0][0] == "Subdistrict" and "Progress by Subdistrict" in _text(at)
+    assert f"data as of {day.isoformat()}" in _text(at)
+
+
+def test_a_place_that_is_not_the_programmes_shows_the_top_and_says_so(store):
+    at = _page(place="<b>999</b>")
+    assert _shown(at) == NATION_CODE
+    assert "链接中的地区编码「<b>999</b>」不在本规划范围内" in _text(at)
+    assert "<b>999</b>" not in " ".join(html_blocks(at))  # the code is written as text
+
+
+def _slide(at: AppTest) -> str:
+    return html.unescape(re.search(r'class="qs-area" data-area="([^"]*)"', " ".join(html_blocks(at))).group(1))
+
+
+def _values(at: AppTest, css: str) -> dict[str, str]:
+    block = next(m for m in html_blocks(at) if f'class="{css}"' in m)
+    return {k: html.unescape(v) for k, v in
+            re.findall(r'data-kpi="(\w+)"><div class="l">[^<]*</div><div class="v">([^<]*)<', block)}
+
+
+@pytest.mark.parametrize("level", ["nation", "province"])
+def test_the_screen_rotates_through_the_children_of_its_place(store, level):
+    p = SYNTHETIC.programme
+    today = dt.date.today()
+    place = NATION_CODE if level == "nation" else p.at_level("province")[0].code
+    at = _page("screen", **({} if level == "nation" else {"place": place}))
+    children = list(rollup.units_from_store(store, today, place=place)["name"])
+    seen = []
+    for _ in range(len(children) + 1):
+        seen.append(_slide(at))
+        code = children[len(seen) - 1] if len(seen) <= len(children) else children[0]
+        stats = rollup.stats_from_store(store, today, place=code)
+        panel = kpis.place_panel(stats, "", "", [], "zh")
+        assert _values(at, "qs-panel") == {k.key: k.value for k in panel.kpis}
+        _no_compound_sent(at)
+        at.run()
+        assert not at.exception
+    assert seen == [p.get_place(c).name for c in [*children, children[0]]]
+    strip = {k.key: k.value for k in kpis.place_strip_kpis(rollup.stats_from_store(store, today, place=place), "", "zh")}
+    assert _values(at, "qs-strip") == strip
+    for kind in ("button", "text_input", "selectbox", "date_input", "multiselect", "checkbox", "radio", "button_group"):
+        assert len(at.get(kind)) == 0, kind
+    assert len(at.sidebar) == 0
