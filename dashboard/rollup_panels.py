@@ -159,7 +159,8 @@ def screen_body(lang: str) -> None:
     with left:
         base = cached.rollup_base_map(scale, code, lang, "dark")
         show_map(base, key="rollup_screen_map", height=SCREEN_MAP_HEIGHT, returned_objects=[], center=centre, zoom=zoom,
-                 feature_groups=[rollup_map.units_group(child_units, programme, lang=lang)])
+                 feature_groups=[rollup_map.units_group(child_units, programme, lang=lang),
+                                 rollup_map.unit_labels_group(child_units, programme, lang=lang)])
     bars = [(r.label, r.pct or 0.0, i == index) for i, r in enumerate(rows)]
     lo = max(0, min(index - SCREEN_BARS // 2, len(bars) - SCREEN_BARS))
     ordinal = t("screen.place_no", lang, i=index + 1, n=len(rows))

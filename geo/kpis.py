@@ -154,7 +154,7 @@ def place_panel(stats: Mapping[str, Any], name: str, ordinal: str, bars: list[tu
     pct = round(100.0 * f14["completed"] / f14["compounds"], 1) if f14["compounds"] else 0.0
     tiles = [
         kpi_from_stats(stats, "compounds", t("rollup.col.fyp14", lang), ("fyp14.completed", "fyp14.compounds")),
-        kpi_from_stats(stats, "building", t("screen.area.building", lang), ("fyp14.under_construction",)),
+        kpi_from_stats(stats, "building", t("rollup.col.under_construction", lang), ("fyp14.under_construction",)),
         kpi_from_stats(stats, "households", t("screen.area.households", lang), ("households.benefited",)),
         kpi_from_stats(stats, "elevators", t("screen.area.elevators", lang), ("elevators.total",)),
         kpi_from_stats(stats, "chargers", t("screen.area.chargers", lang), ("ev_chargers",)),
