@@ -33,7 +33,7 @@ def shown_place(programme: Programme, lang: str, *, quiet: bool = False) -> str:
     asked = state.place_param()
     code, ok = drilldown.place_from_param(programme, asked)
     if not ok and not quiet:
-        st.html(ui.notice_html(t("rollup.bad_place", lang, code=asked, place=programme.place_name(code, lang)),
+        st.html(ui.notice_html(t("rollup.bad_place", lang, code=asked, place=drilldown.place_title(programme, code, lang)),
                                "warning"))
     return code
 
@@ -83,8 +83,10 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
     code = shown_place(programme, lang)
     stats = cached.rollup_stats(scale, day, code)
     badge = t("app.illustrative", lang) if stats["illustrative"] else None
-    subtitle = t("briefing.subtitle", lang, district=programme.place_name(code, lang), date=day.isoformat())
-    st.html(ui.header_html(t("app.title", lang, title=programme.title(lang)), subtitle, badge))
+    subtitle = t("briefing.subtitle", lang, district=drilldown.place_title(programme, code, lang), date=day.isoformat())
+    head, pack = st.columns([5, 1], vertical_alignment="bottom")
+    head.html(ui.header_html(t("app.title", lang, title=programme.title(lang)), subtitle, badge))
+    pack.button(t("brief.button", lang), disabled=True, help=t("rollup.pack_off", lang), width="stretch")
     breadcrumb_nav(programme, code, lang)
     st.html(ui.tiles_html(kpis.briefing_kpis(stats, lang)))
     level = drilldown.child_level(programme, code)
@@ -98,7 +100,7 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
         st.html(ui.section_html(t("briefing.section.years", lang)))
         st.html(html_charts.year_html(pd.DataFrame(stats["year_progress"]), lang))
         if not programme.has_targets(code):
-            st.html(ui.note_html(t("rollup.year.note", lang, place=programme.place_name(code, lang))))
+            st.html(ui.note_html(t("rollup.year.note", lang, place=drilldown.place_title(programme, code, lang))))
         st.html(ui.note_html(t("briefing.behind", lang, n=stats["behind_plan"]), "qy-note"))
         st.html(ui.section_html(t("briefing.section.funding", lang)))
         year = briefing_panels.funding_group_panel(stats["funding_wan_yuan"], day, lang)
@@ -106,10 +108,9 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
         st.html(ui.section_html(t("rollup.section.children", lang, level=t(f"rollup.level.{level}", lang))))
         children_panel(drilldown.child_rows(units, programme, lang), level, lang, code)
     else:
-        st.html(ui.note_html(t("rollup.children_none", lang, place=programme.place_name(code, lang))))
+        st.html(ui.note_html(t("rollup.children_none", lang, place=drilldown.place_title(programme, code, lang))))
     st.html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
     st.html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
-    st.html(ui.note_html(t("rollup.pack_off", lang)))
     st.html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
 
 
@@ -121,15 +122,14 @@ _CRUMB_CSS = """<style>
 
 # --- the exhibition screen --------------------------------------------------------------------------
 def _slides(scale: cached.Scale, day: dt.date, code: str, lang: str) -> tuple[pd.DataFrame, tuple[drilldown.ChildRow, ...]]:
-    """(units frame, rows) of the rotation: the children of ``code``, or ``code`` itself when it has none."""
-    programme = scale.programme
-    if drilldown.child_level(programme, code):
+    """(units frame, rows) of the rotation: the children of ``code``, or ``code`` itself (as its parent counts it)
+    when it has none."""
+    if drilldown.child_level(scale.programme, code):
         units = cached.rollup_units(scale, day, code)
     else:
-        parent = programme.get_place(code).parent if programme.get_place(code) else ""  # type: ignore[union-attr]
-        units = cached.rollup_units(scale, day, parent) if programme.is_scope(parent) else cached.rollup_units(scale, day, code)
+        units = cached.rollup_units(scale, day, drilldown.parent_scope(scale.programme, code))
         units = units[units["name"] == code]
-    return units, drilldown.child_rows(units, programme, lang)
+    return units, drilldown.child_rows(units, scale.programme, lang)
 
 
 def next_slide(code: str, count: int) -> int:
@@ -146,7 +146,7 @@ def screen_body(lang: str) -> None:
     scale = cached.scale_every(settings.screen_refresh_minutes)
     programme, today, now = scale.programme, dt.date.today(), dt.datetime.now()
     code = shown_place(programme, lang, quiet=True)
-    st.html(ui.screen_header_html(programme.title(lang), programme.place_name(code, lang),
+    st.html(ui.screen_header_html(programme.title(lang), drilldown.place_title(programme, code, lang),
                                   long_date(now.date(), lang), now.strftime("%H:%M:%S")))
     units, rows = _slides(scale, today, code, lang)
     if not rows:
@@ -168,7 +168,8 @@ def screen_body(lang: str) -> None:
                              bars[lo:lo + SCREEN_BARS], lang)
     right.html(ui.screen_panel_html(panel))
     shown = cached.rollup_stats(scale, today, code)
-    st.html(ui.screen_strip_html(kpis.place_strip_kpis(shown, programme.get_place(code).label(lang), lang)))  # type: ignore[union-attr]
+    own = drilldown.breadcrumb(programme, code, lang)[-1].label
+    st.html(ui.screen_strip_html(kpis.place_strip_kpis(shown, own, lang)))
     parts = [t("map.review_no", lang, no=settings.map_review_no)] if settings.map_review_no else []
     parts += [t("shell.data_source", lang, source=settings.data_source)]
     parts += [t("app.illustrative", lang)] if shown["illustrative"] else []

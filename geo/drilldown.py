@@ -104,6 +104,19 @@ def children_table(rows: tuple[ChildRow, ...], level: str, lang: str = "zh") -> 
 _COLUMNS = ("compounds", "completed", "under_construction", "planned", "fyp14", "pct")
 
 
+def place_title(programme: Programme, code: str, lang: str = "zh") -> str:
+    """The place's name with the places above it up to the programme's place, the nation left out
+    (中文: 永锦省江祥市; English: "Jiangxiang, Yongjin"); the nation itself by its name."""
+    chain = [p for p in breadcrumb(programme, code, lang) if p.level != "nation"] or list(breadcrumb(programme, code, lang))
+    return ", ".join(p.label for p in reversed(chain)) if lang == "en" else "".join(p.label for p in chain)
+
+
+def parent_scope(programme: Programme, code: str) -> str:
+    """The place above ``code`` when it is a scope of the programme, else ``code`` itself."""
+    place = programme.get_place(code)
+    return place.parent if place is not None and programme.is_scope(place.parent) else code
+
+
 def child_level(programme: Programme, code: str) -> str | None:
     """The level of the children a roll-up shows under ``code`` (None for a place with none below)."""
     below = programme.levels_below(code)

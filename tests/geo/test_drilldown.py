@@ -81,3 +81,14 @@ def test_the_view_of_a_place_holds_its_subdistricts_and_zooms_in_going_down(ds):
         zooms.append(zoom)
     assert zooms == sorted(zooms) and zooms[0] < zooms[-1]
     assert all(drilldown.MIN_ZOOM <= z <= drilldown.MAX_ZOOM for z in zooms)
+
+
+def test_a_place_is_titled_without_the_nation_and_knows_its_parent(ds):
+    p = ds.programme
+    sub = p.subdistricts[0]
+    chain = p.lineage(sub.code)[1:]
+    assert drilldown.place_title(p, sub.code) == "".join(x.name for x in chain)
+    assert drilldown.place_title(p, sub.code, "en") == ", ".join(x.label("en") for x in reversed(chain))
+    assert drilldown.place_title(p, NATION_CODE) == p.root.name
+    assert drilldown.parent_scope(p, sub.code) == sub.parent
+    assert drilldown.parent_scope(p, NATION_CODE) == NATION_CODE
