@@ -64,7 +64,7 @@ def children_panel(rows: tuple[drilldown.ChildRow, ...], level: str, lang: str, 
     st.html(ui.table_html(drilldown.children_table(rows, level, lang)))
     labels = {r.code: r.label for r in rows}
     key = f"{state.ROLLUP_DRILL}_{code}"
-    st.pills(t("rollup.drill", lang, level=t(f"rollup.level.{level}", lang)), list(labels), key=key,
+    st.pills(t("rollup.drill", lang, level=drilldown.level_word(level, lang)), list(labels), key=key,
              format_func=lambda c: markdown_literal(labels[c]), on_change=_drill, args=(key,))
 
 
@@ -73,7 +73,7 @@ def map_panel(scale: cached.Scale, code: str, units: pd.DataFrame, level: str, l
     base = cached.rollup_base_map(scale, code, lang, "light")
     group = rollup_map.units_group(units, scale.programme, lang=lang)
     show_map(base, key="rollup_briefing_map", height=MAP_HEIGHT, returned_objects=[], feature_groups=[group])
-    st.html(ui.note_html(t("rollup.map.note", lang, level=t(f"rollup.level.{level}", lang))))
+    st.html(ui.note_html(t("rollup.map.note", lang, level=drilldown.level_word(level, lang))))
 
 
 def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
@@ -94,7 +94,7 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         if level and units is not None:
-            st.html(ui.section_html(t("rollup.section.map", lang, level=t(f"rollup.level.{level}", lang))))
+            st.html(ui.section_html(t("rollup.section.map", lang, level=drilldown.level_word(level, lang))))
             map_panel(scale, code, units, level, lang)
     with right:
         st.html(ui.section_html(t("briefing.section.years", lang)))
@@ -105,7 +105,7 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
         st.html(ui.section_html(t("briefing.section.funding", lang)))
         year = briefing_panels.funding_group_panel(stats["funding_wan_yuan"], day, lang)
     if level and units is not None:
-        st.html(ui.section_html(t("rollup.section.children", lang, level=t(f"rollup.level.{level}", lang))))
+        st.html(ui.section_html(t("rollup.section.children", lang, level=drilldown.level_word(level, lang))))
         children_panel(drilldown.child_rows(units, programme, lang), level, lang, code)
     else:
         st.html(ui.note_html(t("rollup.children_none", lang, place=drilldown.place_title(programme, code, lang))))

@@ -104,6 +104,12 @@ def children_table(rows: tuple[ChildRow, ...], level: str, lang: str = "zh") -> 
 _COLUMNS = ("compounds", "completed", "under_construction", "planned", "fyp14", "pct")
 
 
+def level_word(level: str, lang: str = "zh") -> str:
+    """A level's name as a word inside a sentence ("Progress by province"; Chinese as in a heading)."""
+    word = t(f"rollup.level.{level}", lang)
+    return word.lower() if lang == "en" else word
+
+
 def place_title(programme: Programme, code: str, lang: str = "zh") -> str:
     """The place's name with the places above it up to the programme's place, the nation left out
     (中文: 永锦省江祥市; English: "Jiangxiang, Yongjin"); the nation itself by its name."""

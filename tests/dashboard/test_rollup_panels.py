@@ -133,7 +133,7 @@ def test_a_link_opens_its_place_on_its_date_in_english(store):
     day = dt.date(2023, 6, 30)
     at = _page(place=district, as_of=day.isoformat(), lang="en")
     assert _shown(at) == district and _tiles(at) == _expected_tiles(store, district, day, "en")
-    assert _table(at)[0][0] == "Subdistrict" and "Progress by Subdistrict" in _text(at)
+    assert _table(at)[0][0] == "Subdistrict" and "Progress by subdistrict" in _text(at)
     assert f"data as of {day.isoformat()}" in _text(at)
 
 
@@ -177,3 +177,18 @@ def test_the_screen_rotates_through_the_children_of_its_place(store, level):
     for kind in ("button", "text_input", "selectbox", "date_input", "multiselect", "checkbox", "radio", "button_group"):
         assert len(at.get(kind)) == 0, kind
     assert len(at.sidebar) == 0
+
+
+def test_a_subdistrict_has_its_figures_and_no_children(store):
+    p = SYNTHETIC.programme
+    sub = p.subdistricts[3]
+    day = dt.date.today()
+    at = _page(place=sub.code)
+    assert _shown(at) == sub.code and _tiles(at) == _expected_tiles(store, sub.code, day)
+    assert "下无更细的地区层级" in _text(at) and not at.pills
+    screen = _page("screen", place=sub.code)
+    assert _slide(screen) == sub.name
+    screen.run()
+    assert _slide(screen) == sub.name  # a rotation of one
+    stats = rollup.stats_from_store(store, day, place=sub.code)
+    assert _values(screen, "qs-panel") == {k.key: k.value for k in kpis.place_panel(stats, "", "", [], "zh").kpis}

@@ -92,3 +92,8 @@ def test_a_place_is_titled_without_the_nation_and_knows_its_parent(ds):
     assert drilldown.place_title(p, NATION_CODE) == p.root.name
     assert drilldown.parent_scope(p, sub.code) == sub.parent
     assert drilldown.parent_scope(p, NATION_CODE) == NATION_CODE
+
+
+def test_a_level_inside_a_sentence():
+    assert drilldown.level_word("province", "en") == "province"
+    assert drilldown.level_word("province", "zh") == "省份"
