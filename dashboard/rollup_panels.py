@@ -72,7 +72,9 @@ def map_panel(scale: cached.Scale, code: str, units: pd.DataFrame, level: str, l
     """The children as unit circles on the place's base map (no compound dot)."""
     base = cached.rollup_base_map(scale, code, lang, "light")
     group = rollup_map.units_group(units, scale.programme, lang=lang)
-    show_map(base, key="rollup_briefing_map", height=MAP_HEIGHT, returned_objects=[], feature_groups=[group])
+    centre, zoom = drilldown.view_of(scale.programme, code)  # the circles clear of the edges
+    show_map(base, key="rollup_briefing_map", height=MAP_HEIGHT, returned_objects=[], feature_groups=[group],
+             center=centre, zoom=zoom)
     st.html(ui.note_html(t("rollup.map.note", lang, level=drilldown.level_word(level, lang))))
 
 
@@ -111,6 +113,7 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
         st.html(ui.note_html(t("rollup.children_none", lang, place=drilldown.place_title(programme, code, lang))))
     st.html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
     st.html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
+    st.html(ui.note_html(t("rollup.pack_off", lang)))
     st.html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
 
 

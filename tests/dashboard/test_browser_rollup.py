@@ -50,6 +50,10 @@ def test_briefing_drills_down_to_a_province_and_back_up(browser, rollup_url):
                                timeout=30_000)
         assert f"place={province.code}" in page.url
         assert province.name in page.locator(".qy-sub").inner_text()
+        wait_for_map(page, timeout_ms=30_000)
+        page.locator(".qy-head").scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        save_screenshot(page, "rollup_briefing_province_1600x1000")
         page.get_by_role("button", name=SYNTHETIC.programme.root.name, exact=True).click()
         page.wait_for_function(f"document.querySelector('.qy-crumb-on')?.dataset.place === {NATION_CODE!r}",
                                timeout=30_000)

@@ -105,7 +105,7 @@ def test_the_nation_figures_its_provinces_and_their_circles(store):
     assert all(f'"code": "{c}"' in group or f'"code":"{c}"' in group for c in units["name"])
     _no_compound_sent(at)
     (pack,) = [b for b in at.button if "汇报" in b.label]  # the pack is made for one district: off, and says so
-    assert pack.disabled and "汇报材料暂按单个区县生成" in pack.help
+    assert pack.disabled and "汇报材料暂按单个区县生成" in pack.help and "汇报材料暂按单个区县生成" in _text(at)
 
 
 def test_drill_down_to_a_province_and_a_city_then_back_up(store):
