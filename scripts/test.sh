@@ -23,7 +23,7 @@ fi
 status=0
 .venv/bin/python -m pytest -q || status=$?
 printf '\ntest: the store-backed tests again, every store on PostGIS (QY_TEST_BACKEND=postgis)\n'
-QY_TEST_BACKEND=postgis .venv/bin/python -m pytest -q -m "not browser" \
+QY_TEST_BACKEND=postgis .venv/bin/python -m pytest -q -m "not browser and not gpkg_only" \
   tests/dashboard tests/geo/cli tests/geo/test_writes.py tests/geo/test_writes_schedule.py tests/geo/test_audit.py tests/geo/test_auth.py \
   tests/geo/store/test_migrate.py || status=$?
 exit "$status"
