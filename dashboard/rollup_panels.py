@@ -17,7 +17,7 @@ from dashboard import briefing_panels, cached, html_charts, state, ui
 from dashboard.map_component import show_map
 from geo import drilldown, kpis
 from geo.formatting import long_date, markdown_literal
-from geo.i18n import t
+from geo.i18n import data_source, t
 from geo.maps import rollup_map
 from geo.programme import Programme
 from geo.settings import get_settings
@@ -114,7 +114,7 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
     st.html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
     st.html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
     st.html(ui.note_html(t("rollup.pack_off", lang)))
-    st.html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
+    st.html(ui.note_html(t("shell.data_source", lang, source=data_source(get_settings().data_source, lang)), "qy-foot"))
 
 
 _CRUMB_CSS = """<style>
@@ -174,6 +174,6 @@ def screen_body(lang: str) -> None:
     own = drilldown.breadcrumb(programme, code, lang)[-1].label
     st.html(ui.screen_strip_html(kpis.place_strip_kpis(shown, own, lang)))
     parts = [t("map.review_no", lang, no=settings.map_review_no)] if settings.map_review_no else []
-    parts += [t("shell.data_source", lang, source=settings.data_source)]
+    parts += [t("shell.data_source", lang, source=data_source(settings.data_source, lang))]
     parts += [t("app.illustrative", lang)] if shown["illustrative"] else []
     st.html(ui.screen_footer_html(" · ".join(parts), t("screen.updated", lang, time=now.strftime("%Y-%m-%d %H:%M"))))
