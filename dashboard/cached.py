@@ -93,7 +93,11 @@ class Scale:
 def _scale(url: str, probe: str) -> Scale:
     current = open_store(url)
     count = current.compound_count()
-    programme, meta = current.load_programme()
+    if count >= get_settings().rollup_from_compounds:
+        programme, meta = current.load_programme()
+    else:  # the page loads the data set anyway: take the programme from that (cached) load, not a second read
+        ds = _loaded(url, probe).dataset
+        programme, meta = ds.programme, ds.meta
     return Scale(url, probe, count, programme, meta, count >= get_settings().rollup_from_compounds)
 
 
