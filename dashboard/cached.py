@@ -26,7 +26,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
-from geo import filters, metrics, record, rollup
+from geo import drilldown, filters, metrics, record, rollup
 from geo.asof import issues_known_on
 from geo.audit import compound_choices as choices
 from geo.brief import render
@@ -207,6 +207,19 @@ def rollup_base_map(scale: Scale, place: str, lang: str, theme: str) -> Prepared
     if theme == "dark":
         rollup_map.dark_background(fmap)
     return prepare_map(fmap, _assets())
+
+
+@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_pack(scale: Scale, as_of: dt.date, place: str, lang: str, fmt: str, *, _stats: dict[str, Any],
+                _units: pd.DataFrame | None) -> bytes:
+    """The briefing pack of a roll-up place (``geo.brief.render.rollup_pack_bytes``) as PPTX or PDF bytes.
+
+    ``_stats`` / ``_units``: :func:`rollup_stats` and :func:`rollup_units` of the same scale, date and
+    place (so not part of the key). Also called from a deferred download (no script context): no st.* calls.
+    """
+    level = drilldown.child_level(scale.programme, place)
+    rows = drilldown.child_rows(_units, scale.programme, lang) if _units is not None else ()
+    return render.rollup_pack_bytes(_stats, rows, scale.programme, place=place, level=level, lang=lang, fmt=fmt)
 
 
 def scale_every(minutes: int) -> Scale:

@@ -9,13 +9,16 @@ Names go to the page escaped (``dashboard.ui``) or as Markdown literals (widget 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import briefing_panels, cached, html_charts, state, ui
 from dashboard.map_component import show_map
-from geo import drilldown, kpis
+from geo import drilldown, fonts, kpis
+from geo.brief import model, render
 from geo.formatting import long_date, markdown_literal
 from geo.i18n import data_source, t
 from geo.maps import rollup_map
@@ -78,6 +81,24 @@ def map_panel(scale: cached.Scale, code: str, units: pd.DataFrame, level: str, l
     st.html(ui.note_html(t("rollup.map.note", lang, level=drilldown.level_word(level, lang))))
 
 
+def pack_control(scale: cached.Scale, day: dt.date, lang: str, code: str, stats: dict[str, Any],
+                 units: pd.DataFrame | None) -> None:
+    """生成汇报材料 / Briefing pack of the place shown: PPTX and PDF made from its figures on click."""
+    try:
+        fonts.cjk_font()
+    except fonts.FontMissing as exc:  # say what to install instead of failing on click
+        st.warning(t("brief.failed", lang, error=exc))
+        return
+    with st.popover(t("brief.button", lang), help=t("rollup.pack_help", lang), width="stretch"):
+        st.caption(t("rollup.pack_help", lang))
+        for fmt, mime in model.FORMATS.items():
+            st.download_button(
+                t("brief.download", lang, fmt=fmt.upper()),
+                data=partial(cached.rollup_pack, scale, day, code, lang, fmt, _stats=stats, _units=units),
+                file_name=render.pack_filename(scale.programme, day, fmt=fmt, place=code), mime=mime,
+                on_click="ignore", width="stretch", key=f"rollup_pack_{fmt}")
+
+
 def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
     """The roll-up briefing of ``?place=`` on ``day``: header, breadcrumb, tiles, map, years, children, funding."""
     programme = scale.programme
@@ -88,11 +109,12 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
     subtitle = t("briefing.subtitle", lang, district=drilldown.place_title(programme, code, lang), date=day.isoformat())
     head, pack = st.columns([5, 1], vertical_alignment="bottom")
     head.html(ui.header_html(t("app.title", lang, title=programme.title(lang)), subtitle, badge))
-    pack.button(t("brief.button", lang), disabled=True, help=t("rollup.pack_off", lang), width="stretch")
     breadcrumb_nav(programme, code, lang)
     st.html(ui.tiles_html(kpis.briefing_kpis(stats, lang)))
     level = drilldown.child_level(programme, code)
     units = cached.rollup_units(scale, day, code) if level else None
+    with pack:
+        pack_control(scale, day, lang, code, stats, units)
     left, right = st.columns([3, 2], gap="large")
     with left:
         if level and units is not None:
@@ -113,7 +135,6 @@ def briefing(scale: cached.Scale, lang: str, day: dt.date) -> None:
         st.html(ui.note_html(t("rollup.children_none", lang, place=drilldown.place_title(programme, code, lang))))
     st.html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
     st.html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
-    st.html(ui.note_html(t("rollup.pack_off", lang)))
     st.html(ui.note_html(t("shell.data_source", lang, source=data_source(get_settings().data_source, lang)), "qy-foot"))
 
 

@@ -104,8 +104,8 @@ def test_the_nation_figures_its_provinces_and_their_circles(store):
     group = _map_args(at)["feature_group"]
     assert all(f'"code": "{c}"' in group or f'"code":"{c}"' in group for c in units["name"])
     _no_compound_sent(at)
-    (pack,) = [b for b in at.button if "汇报" in b.label]  # the pack is made for one district: off, and says so
-    assert pack.disabled and "汇报材料暂按单个区县生成" in pack.help and "汇报材料暂按单个区县生成" in _text(at)
+    downloads = at.get("download_button")
+    assert len(downloads) == 2  # the pack of the place shown, PPTX and PDF, made on click
 
 
 def test_drill_down_to_a_province_and_a_city_then_back_up(store):
@@ -192,3 +192,26 @@ def test_a_subdistrict_has_its_figures_and_no_children(store):
     assert _slide(screen) == sub.name  # a rotation of one
     stats = rollup.stats_from_store(store, day, place=sub.code)
     assert _values(screen, "qs-panel") == {k.key: k.value for k in kpis.place_panel(stats, "", "", [], "zh").kpis}
+
+
+def test_the_pack_of_a_place_is_made_from_its_figures(store):
+    from geo.brief import render
+    p = SYNTHETIC.programme
+    province = p.at_level("province")[1].code
+    day = dt.date(2024, 6, 30)
+    cached._scale.clear()
+    scale = cached.scale()
+    stats, units = cached.rollup_stats(scale, day, province), cached.rollup_units(scale, day, province)
+    got = cached.rollup_pack(scale, day, province, "zh", "pptx", _stats=stats, _units=units)
+    want = render.rollup_pack_bytes(rollup.stats_from_store(store, day, place=province),
+                                    drilldown.child_rows(rollup.units_from_store(store, day, place=province), p), p,
+                                    place=province, level="city", lang="zh", fmt="pptx")
+    assert _slide_texts(got) == _slide_texts(want) and len(_slide_texts(got)) == 6
+
+
+def _slide_texts(pptx: bytes) -> list[str]:
+    import io
+
+    from pptx import Presentation
+    return [" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+            for slide in Presentation(io.BytesIO(pptx)).slides]
