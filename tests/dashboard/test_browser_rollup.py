@@ -7,7 +7,9 @@ Screenshots go to artifacts/screenshots/.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +56,14 @@ def test_briefing_drills_down_to_a_province_and_back_up(browser, rollup_url):
         page.locator(".qy-head").scroll_into_view_if_needed()
         page.wait_for_timeout(800)
         save_screenshot(page, "rollup_briefing_province_1600x1000")
+        page.get_by_role("button", name="生成汇报材料", exact=True).click()
+        button = page.get_by_role("button", name="下载 PDF")
+        button.wait_for(timeout=30_000)
+        with page.expect_download(timeout=90_000) as info:
+            button.click()
+        assert info.value.suggested_filename.endswith(f"-{province.code}-{dt.date.today().isoformat()}.pdf")
+        assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+        page.keyboard.press("Escape")
         page.get_by_role("button", name=SYNTHETIC.programme.root.name, exact=True).click()
         page.wait_for_function(f"document.querySelector('.qy-crumb-on')?.dataset.place === {NATION_CODE!r}",
                                timeout=30_000)
