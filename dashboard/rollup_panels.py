@@ -57,6 +57,7 @@ def breadcrumb_nav(programme: Programme, code: str, lang: str) -> None:
 
 
 def _drill(key: str) -> None:
+    """Go to the child chosen (the choice is per place: back up here, it starts empty again)."""
     chosen = st.session_state.get(key)
     if chosen:
         state.set_place(chosen)

@@ -125,6 +125,9 @@ def test_drill_down_to_a_province_and_a_city_then_back_up(store):
     assert [b.label for b in at.button if (b.key or "").startswith("rollup_crumb_")] == [p.root.name, p.get_place(province).name]
     next(b for b in at.button if b.key == f"rollup_crumb_{NATION_CODE}").click().run()
     assert _shown(at) == NATION_CODE and _tiles(at) == _expected_tiles(store, NATION_CODE, day)
+    assert at.pills[0].value is None  # nothing left chosen: the same province again drills down again
+    at.pills[0].set_value(province).run()
+    assert _shown(at) == province
 
 
 def test_a_link_opens_its_place_on_its_date_in_english(store):
