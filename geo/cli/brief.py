@@ -14,7 +14,7 @@ import sys
 
 from geo import fonts, metrics
 from geo.brief import model
-from geo.cli.common import STORE_HELP, UsageError, load_dataset, output_file, parse_date, write_output
+from geo.cli.common import ERROR, STORE_HELP, UsageError, load_dataset, output_file, parse_date, write_output
 from geo.formatting import number
 from geo.i18n import bilingual
 from geo.store import StoreError, open_store
@@ -45,7 +45,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     except metrics.UnknownPlace as exc:
         raise UsageError(str(exc)) from None
     except fonts.FontMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{ERROR} {exc}", file=sys.stderr)
         return 1
     write_output(out, data)
     print(bilingual("cli.brief_written", file=out, mb=number(len(data) / 1e6, 1), slides=len(model.SLIDE_KEYS)))

@@ -25,6 +25,8 @@ from geo.settings import cli_password
 from geo.store import Store, StoreError, open_store
 
 STORE_HELP = "store URL: gpkg:PATH or a GeoPackage path (default: QY_STORE, else the working copy of the sample)"
+#: The first word of a message on standard error, in both languages like the messages themselves.
+ERROR, REFUSED = "错误 / error:", "已拒绝 / refused:"
 USER_HELP = "sign in as NAME (password from QY_PASSWORD, the terminal, or one line of stdin)"
 
 

@@ -20,6 +20,7 @@ import sys
 from geo import auth, fonts, metrics, writes
 from geo.asof import AsOf
 from geo.cli.common import (
+    ERROR,
     STORE_HELP,
     USER_HELP,
     Refusal,
@@ -172,7 +173,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         data = daily_report.report_bytes(ds, day, area=args.area, subdistrict=args.subdistrict, lang=args.lang,
                                          fmt=fmt)
     except fonts.FontMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{ERROR} {exc}", file=sys.stderr)
         return 1
     write_output(out, data)
     print(f"wrote {out} ({len(data) / 1e3:.0f} kB)")

@@ -14,6 +14,11 @@ and no data of the app are inherited), under these limits from the settings:
 - at most ``import_workers`` files read at once; a caller waits for a free worker for at
   most the time limit.
 
+A child never runs the parent's main script: multiprocessing re-runs the file of the
+parent's ``__main__`` in each child (as ``__mp_main__``), and under Streamlit that module is
+the page script (``streamlit run`` sets ``__main__.__file__`` to dashboard/app.py and leaves
+it), so each reader would first run the whole app; children are started with a bare ``__main__``.
+
 Whatever the child does, the caller gets the :class:`~geo.imports.readers.RawTable` or an
 :class:`~geo.imports.issues.UnreadableFile` saying why (timeout, memory, a crash), never a hang.
 """
@@ -23,7 +28,11 @@ import multiprocessing
 import pickle
 import resource
 import signal
+import sys
 import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -41,6 +50,8 @@ _CONTEXT: list[Any] = []
 #: How long a reader process may take to start (the fork server's first start imports the readers).
 _STARTUP_SECONDS = 300
 _READY = b"ready"
+#: The ``__main__`` children are started with: no file, no spec, so they import no main script.
+_BARE_MAIN = types.ModuleType("__main__")
 
 
 @dataclass(frozen=True)
@@ -109,12 +120,30 @@ def _context() -> Any:
         return _CONTEXT[0]
 
 
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """While a child is started: a bare ``__main__``, so it does not run the parent's main script.
+
+    Only the start reads it (multiprocessing's preparation data); under the lock, so two
+    starts never restore each other's module.
+    """
+    with _LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = _BARE_MAIN
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+
+
 def _run(path: str, name: str, options: dict[str, str | None], limits: ReadLimits, budget: Budget) -> RawTable:
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, args=(sender, path, name, options, limits, budget), daemon=True,
                         name=f"qy-read-{name[:40]}")
-    child.start()
+    with _bare_main():
+        child.start()
     sender.close()
     try:
         # the clock starts once the child runs: a fork server that is still starting (it imports

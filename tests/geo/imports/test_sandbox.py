@@ -1,7 +1,9 @@
 """geo.imports.sandbox: files are read in another process that a bad file cannot stall."""
 from __future__ import annotations
 
+import sys
 import threading
+import types
 
 import openpyxl
 import pytest
@@ -70,3 +72,18 @@ def test_more_files_than_workers_wait_and_are_then_refused(slow_xlsx):
     finally:
         reader.join()
     assert len(first["table"].cells) == 20_000
+
+
+def test_a_reader_never_runs_the_parents_main_script(tmp_path, monkeypatch):
+    """Under ``streamlit run`` ``__main__`` is the page script; a reader must not run it first."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('the page ran in the reader')\n", encoding="utf-8")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    source = tmp_path / "f.csv"
+    source.write_text("小区名称,经度,纬度\n宽巷子新院,104.05373,30.66784\n", encoding="utf-8")
+    assert read_isolated(source).cells.shape == (1, 3)
+    assert not marker.exists()
+    assert sys.modules["__main__"] is page
