@@ -26,7 +26,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
-from geo import filters, metrics, record, rollup
+from geo import drilldown, filters, metrics, record, rollup
 from geo.asof import issues_known_on
 from geo.audit import compound_choices as choices
 from geo.brief import render
@@ -181,6 +181,60 @@ def page_map(loaded: Loaded, page: str, key: tuple, *, _as_of: Any,
     return prepare_map(webmap.map_from_dataset(loaded.dataset, as_of=_as_of, options=_options), _assets())
 
 
+# --- roll-up briefing and screen (dashboard/rollup_panels.py): figures read off the store ------------
+#: Roll-up caches take the Scale and key it by its store and fingerprint (never by the programme it holds).
+_BY_SCALE: dict[str | type[Any], Callable[[Any], Any]] = {Scale: lambda s: f"{s.store_url}|{s.fingerprint}"}
+
+
+@st.cache_data(ttl=_TTL, max_entries=256, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_stats(scale: Scale, as_of: dt.date, place: str) -> dict[str, Any]:
+    """``geo.rollup.stats_from_store`` of ``place`` on ``as_of`` (no compound is loaded)."""
+    return rollup.stats_from_store(open_store(scale.store_url), as_of, place=place, programme=scale.programme,
+                                   meta=scale.meta)
+
+
+@st.cache_data(ttl=_TTL, max_entries=256, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_units(scale: Scale, as_of: dt.date, place: str, level: str | None = None) -> pd.DataFrame:
+    """``geo.rollup.units_from_store``: the units of ``level`` (default: the children) under ``place``
+    by status on ``as_of`` (one row each)."""
+    return rollup.units_from_store(open_store(scale.store_url), as_of, place=place, level=level,
+                                   programme=scale.programme)
+
+
+@st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_base_map(scale: Scale, place: str, lang: str, theme: str = "light") -> PreparedMap:
+    """The base map of ``place`` (``geo.maps.rollup_map.rollup_map``: no data layers), rendered once per
+    store, place, language and theme; the units go on it as a feature group."""
+    options = webmap.MapOptions(lang=lang, theme=theme, zoom_control=theme != "dark")
+    fmap = rollup_map.rollup_map(scale.programme, place, options=options)
+    if theme == "dark":
+        rollup_map.dark_background(fmap)
+    return prepare_map(fmap, _assets())
+
+
+@st.cache_data(ttl=_TTL, max_entries=8, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_pack(scale: Scale, as_of: dt.date, place: str, lang: str, fmt: str, *, _stats: dict[str, Any],
+                _units: pd.DataFrame | None) -> bytes:
+    """The briefing pack of a roll-up place (``geo.brief.render.rollup_pack_bytes``) as PPTX or PDF bytes.
+
+    ``_stats`` / ``_units``: :func:`rollup_stats` and :func:`rollup_units` of the same scale, date and
+    place (so not part of the key). Also called from a deferred download (no script context): no st.* calls.
+    """
+    level = drilldown.child_level(scale.programme, place)
+    rows = drilldown.child_rows(_units, scale.programme, lang) if _units is not None else ()
+    return render.rollup_pack_bytes(_stats, rows, scale.programme, place=place, level=level, lang=lang, fmt=fmt)
+
+
+def scale_every(minutes: int) -> Scale:
+    """:func:`scale` as re-read at most every ``minutes`` (the roll-up screen's refresh), kept per session."""
+    now = time.monotonic()
+    entry = st.session_state.get(state.SCREEN_SCALE)
+    if entry is None or now - entry[0] >= max(minutes, 1) * 60:
+        entry = (now, scale())
+        st.session_state[state.SCREEN_SCALE] = entry
+    return entry[1]
+
+
 # --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------
 # The two frames below are shared, not copied (cache_resource): a copy per rerun costs
 # ~0.1 s at 10,000 compounds. geo functions return new frames; never modify these.
@@ -227,35 +281,11 @@ def record_view(loaded: Loaded, compound_id: str, as_of: dt.date, lang: str) -> 
 
 
 # --- the explorer at scale (dashboard/rollup_workspace.py): read through the store, never load() -------
-#: Roll-up caches take the Scale and key it by its store and fingerprint (the programme comes with it).
-_BY_SCALE: dict[str | type[Any], Callable[[Any], Any]] = {Scale: lambda s: f"{s.store_url}|{s.fingerprint}"}
 
 
 def _scope_subdistricts(scale: Scale, place: str) -> tuple[str, ...] | None:
     """The subdistrict names of ``place`` for a store read (None: the programme's whole place)."""
     return None if place == scale.programme.place else scale.programme.subdistricts_under(place)
-
-
-@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
-def rollup_stats(scale: Scale, as_of: dt.date, place: str) -> dict[str, Any]:
-    """``geo.rollup.stats_from_store`` of ``place`` on ``as_of`` (SQL on PostGIS)."""
-    return rollup.stats_from_store(open_store(scale.store_url), as_of, place=place, programme=scale.programme,
-                                   meta=scale.meta)
-
-
-@st.cache_resource(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
-def rollup_units(scale: Scale, as_of: dt.date, place: str, level: str) -> pd.DataFrame:
-    """``geo.rollup.units_from_store``: the totals per unit of ``level`` under ``place`` on ``as_of`` (read-only)."""
-    return rollup.units_from_store(open_store(scale.store_url), as_of, place=place, level=level,
-                                   programme=scale.programme)
-
-
-@st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False, hash_funcs=_BY_SCALE)
-def rollup_base_map(scale: Scale, place: str, lang: str) -> PreparedMap:
-    """The roll-up base map of ``place`` (``geo.maps.rollup_map.rollup_map``), rendered once per place and
-    language: the totals and the viewport's compounds reach it as small feature groups."""
-    fmap = rollup_map.rollup_map(scale.programme, place, options=webmap.MapOptions(lang=lang))
-    return prepare_map(fmap, _assets())
 
 
 @st.cache_resource(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_SCALE)

@@ -25,6 +25,9 @@ AS_OF_WIDGET = "as_of_input"  # the sidebar as-of date input
 SHELL_IGNORED = "shell_url_ignored"  # (key, value) of a ?lang= / ?as_of= the shell could not use
 SCREEN_AREA_INDEX = "screen_area_index"  # exhibition screen: area shown now (0..7)
 SCREEN_DATA = "screen_data"  # exhibition screen: (monotonic time read, geo.store.Loaded), re-read every M minutes
+SCREEN_SCALE = "screen_scale"  # roll-up screen: (monotonic time read, dashboard.cached.Scale), re-read every M minutes
+SCREEN_SLIDE = "screen_slide"  # roll-up screen: (place shown, index of the child shown now)
+ROLLUP_DRILL = "rollup_drill"  # roll-up briefing: the child chosen to drill down to
 BRIEFING_BASEMAP = "briefing_basemap"  # briefing map basemap key
 BRIEFING_FUNDING_YEAR = "briefing_funding_year_"  # prefix of the funding year choice (+ the as-of date)
 BRIEFING_PACK_AREA = "briefing_pack_area"  # the area a briefing pack covers ("" = the whole district)
@@ -95,6 +98,7 @@ EXPLORER_ALERTS = "explorer_alerts"  # the explorer map shows the sequence viola
 # --- URL query parameters -------------------------------------------------------------
 Q_LANG = "lang"
 Q_AS_OF = "as_of"
+Q_PLACE = "place"  # the place a roll-up page shows (a place code of the programme)
 
 #: First date the as-of control offers (start of the 13th FYP programme).
 AS_OF_MIN = dt.date(2015, 1, 1)
@@ -212,3 +216,14 @@ def as_of_input(label: str, help_text: str | None = None) -> dt.date:
         on_change=_on_as_of_widget, help=help_text, format="YYYY-MM-DD",
     )
     return as_of()
+
+
+def place_param() -> str | None:
+    """The ``?place=`` of the URL (a roll-up page's place code, unchecked), or None."""
+    value = st.query_params.get(Q_PLACE)
+    return None if value is None else str(value)
+
+
+def set_place(code: str) -> None:
+    """Show ``code`` on a roll-up page: written to the URL, so a copied link opens the same place."""
+    st.query_params[Q_PLACE] = code

@@ -48,3 +48,13 @@ def long_date(day: dt.date, lang: str) -> str:
     weekday = t("screen.weekdays", lang).split(",")[day.weekday()]
     month = t("screen.months", lang).split(",")[day.month - 1]
     return t("screen.date", lang, y=day.year, m=month, d=day.day, w=weekday)
+
+
+#: Characters Markdown (and Streamlit's ``:color[...]`` / ``:emoji:`` directives) give a meaning to.
+_MARKDOWN_CHARS = frozenset("\\`*_{}[]()#+-.!|<>~$:=&^")
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` escaped so that a widget label that reads Markdown (a button, a pill) shows it as
+    written: every ASCII punctuation character Markdown gives a meaning to gets a backslash."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_CHARS else c for c in text)

@@ -159,6 +159,31 @@ def area_panel(progress: pd.DataFrame, index: int, lang: str, programme: Program
                      float(row["pct_completed"]), t("screen.area.pct", lang), area_kpis(row, lang), bars)
 
 
+def place_strip_kpis(stats: Mapping[str, Any], place: str, lang: str) -> list[Kpi]:
+    """The roll-up screen's strip of the place shown (``place``: its name), from ``stats_from_store`` output."""
+    strip = district_kpis(stats, lang)
+    return [Kpi(k.key, t("screen.place.fyp14", lang, place=place), k.value, k.unit, k.ref, k.sources)
+            if k.key == "fyp14" else k for k in strip]
+
+
+def place_panel(stats: Mapping[str, Any], name: str, ordinal: str, bars: list[tuple[str, float, bool]],
+                lang: str) -> AreaPanel:
+    """The roll-up screen's panel of one place (``stats_from_store`` output): its 14th-FYP % completed and
+    six tiles; ``bars``: every place of the rotation (name, % completed, whether it is this one)."""
+    f14 = stats["fyp14"]
+    pct = round(100.0 * f14["completed"] / f14["compounds"], 1) if f14["compounds"] else 0.0
+    tiles = [
+        kpi_from_stats(stats, "compounds", t("rollup.col.fyp14", lang), ("fyp14.completed", "fyp14.compounds")),
+        kpi_from_stats(stats, "building", t("rollup.col.under_construction", lang), ("fyp14.under_construction",)),
+        kpi_from_stats(stats, "households", t("screen.area.households", lang), ("households.benefited",)),
+        kpi_from_stats(stats, "elevators", t("screen.area.elevators", lang), ("elevators.total",)),
+        kpi_from_stats(stats, "chargers", t("screen.area.chargers", lang), ("ev_chargers",)),
+        Kpi("funding", t("screen.area.funding", lang), number(yi_yuan(stats["funding_wan_yuan"]["total"]), 2),
+            sources=("funding_wan_yuan.total",)),
+    ]
+    return AreaPanel(ordinal, name, pct, t("screen.area.pct", lang), tiles, bars)
+
+
 # --- briefing pack -------------------------------------------------------------------------
 def pack_summary_kpis(stats: Mapping[str, Any], lang: str, *, area: str | None = None) -> list[Kpi]:
     """The pack's summary cards: the 14th FYP against its target (an area: against its compounds),

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import briefing_panels, cached, html_charts, state, ui
+from dashboard import briefing_panels, cached, html_charts, rollup_panels, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
 from geo import kpis, metrics
@@ -58,6 +58,9 @@ def header(loaded: Loaded, day: dt.date, lang: str) -> None:
 def main() -> None:
     """Lay out the briefing for the session's language and as-of date."""
     lang, day = state.lang(), state.as_of()
+    scale = cached.scale_or_stop(lang)
+    if scale.rollup:  # a store of many places: one place's totals read off the store (?place=CODE)
+        return rollup_panels.briefing(scale, lang, day)
     loaded = cached.loaded_or_stop(lang)
     ds = loaded.dataset
     stats = cached.stats(loaded, day)

@@ -6,6 +6,8 @@ highlighting one on the district map and showing its figures; re-reads the data 
 (a browser that runs all day starts afresh). Only area- and district-level aggregates are
 shown (compound dots carry no popup). The rotation advances server-side in a fragment
 that reruns on a timer; the map is not reloaded, only its highlight layer is swapped.
+A store of many places (``cached.scale().rollup``) rotates through the children of ``?place=``
+instead, each with its own children as circles (``dashboard.rollup_panels.screen_body``).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, state, ui
+from dashboard import cached, rollup_panels, state, ui
 from dashboard.map_component import show_map
 from geo import kpis
 from geo.dataset import Dataset
@@ -77,10 +79,12 @@ def main() -> None:
     """Styles, the clock and the daily reload scripts once; the rest is a fragment re-run every screen_rotate_seconds."""
     lang = state.lang()
     warn_if_no_review_no(SETTINGS, "screen")  # a public page: its maps need a 审图号
-    cached.loaded_or_stop(lang)  # a store that cannot be read: a clear message instead of a blank screen
+    # a store that cannot be read: a clear message instead of a blank screen; a large one rotates through places
+    if not (rollup := cached.scale_or_stop(lang).rollup):
+        cached.loaded_or_stop(lang)
     st.html(ui.SCREEN_CSS)
     st.html(ui.CLOCK_JS + ui.screen_reload_js(SETTINGS.screen_reload_at), unsafe_allow_javascript=True)
-    st.fragment(run_every=max(SETTINGS.screen_rotate_seconds, 3))(body)(lang)
+    st.fragment(run_every=max(SETTINGS.screen_rotate_seconds, 3))(rollup_panels.screen_body if rollup else body)(lang)
 
 
 main()

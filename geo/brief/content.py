@@ -17,10 +17,12 @@ from geo.brief import charts
 from geo.brief.model import MAX_LATE_ROWS, Brief, Picture, Slide, Table, Text
 from geo.colors import ACCENT, GREY, INK, WARN
 from geo.dataset import Dataset
+from geo.drilldown import ChildRow, children_table, level_word, place_title
 from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.kpis import pack_facilities_kpis, pack_summary_kpis
 from geo.maps import staticmap
+from geo.programme import Programme
 from geo.schedule.rules import check_sequence
 
 
@@ -52,6 +54,29 @@ def brief_from_dataset(ds: Dataset, as_of: AsOfLike = None, *, area: str | None 
     )
     return Brief(title=title, district=district, as_of=day.date, lang=lang, area=area,
                  illustrative=ds.illustrative, footer=footer, slides=slides)
+
+
+def brief_from_stats(stats: dict[str, Any], children: tuple[ChildRow, ...], programme: Programme, *,
+                     place: str, level: str | None, lang: str = "zh") -> Brief:
+    """The briefing of a roll-up place from its figures alone (no compound loaded): title, summary,
+    years, its children (``geo.drilldown.child_rows`` of ``units_from_store``; of ``level``), funding
+    and facilities. ``stats``: ``geo.rollup.stats_from_store`` of ``place``."""
+    day = AsOf.of(stats["as_of"])
+    where = place_title(programme, place, lang)
+    title, illustrative = t("brief.title", lang), bool(stats["illustrative"])
+    footer = t("brief.footer", lang, district=where, date=day.isoformat())
+    if illustrative:
+        footer += " · " + t("brief.illustrative_short", lang)
+    slides = [_title_slide(title, where, t("brief.audience", lang, title=programme.title(lang)), day, lang, illustrative),
+              _summary_slide(stats, lang, None), _years_slide(stats, lang, None)]
+    if level and children:
+        table = children_table(children, level, lang)
+        slides.append(Slide("areas", t("rollup.section.children", lang, level=level_word(level, lang)),
+                            tables=(Table(tuple(table.columns), tuple(tuple(r) for r in table.itertuples(index=False)),
+                                          (False,) + (True,) * (len(table.columns) - 1)),)))
+    slides += [_funding_slide(stats, day, lang), _facilities_slide(stats, day, lang)]
+    return Brief(title=title, district=where, as_of=day.date, lang=lang, area=None, illustrative=illustrative,
+                 footer=footer, slides=tuple(slides))
 
 
 def num(value: float | int) -> str:

@@ -21,12 +21,14 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
 from folium.utilities import JsCode
+from jinja2 import Template
 
 from geo import colors
 from geo.asof import AsOfLike
 from geo.i18n import t
-from geo.maps.offline import offline_map
+from geo.maps.offline import add_to_head, offline_map
 from geo.maps.webmap import MapOptions, features_from_compounds, progress_color
 from geo.programme import Programme
 
@@ -170,3 +172,58 @@ def rollup_map(programme: Programme, place: str | None = None, *, options: MapOp
                        zoom_start=options.zoom_start, asset_base=s.asset_base, zoom_control=options.zoom_control)
     fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
     return fmap
+
+
+_DARK_CSS = """<style>html, body { height: 100%; margin: 0; overflow: hidden; }
+.leaflet-container { background: #0b1622 !important; }
+.leaflet-container path.leaflet-interactive { stroke: #e8f1fa; stroke-width: 1.5px; }
+.leaflet-tooltip { background: #10263b; color: #e8f1fa; border-color: #1f4a6e; }
+.leaflet-tooltip.qy-unit-label { background: rgba(6,16,26,.7); border: 0; box-shadow: none; color: #ffffff;
+  font-size: 15px; font-weight: 700; padding: 1px 6px; }
+.leaflet-tooltip.qy-unit-label::before { display: none; }</style>"""
+
+
+class _FillFrame(MacroElement):
+    """The map fills its iframe's window and keeps its size when the window changes (a screen page);
+    on a screen wider than 1920 px it is drawn as at 1920 px and scaled up (circles and labels grow with it)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}\n"
+        "(function (map) { var el = map.getContainer(), k = 1;\n"
+        "  try { k = Math.max(1, ((window.top && window.top.innerWidth) || window.innerWidth) / 1920); }\n"
+        "  catch (e) { k = Math.max(1, window.innerWidth / 1920); }\n"
+        "  el.style.zoom = k; el.style.height = (100 / k) + 'vh'; el.style.width = (100 / k) + 'vw';\n"
+        "  map.invalidateSize(false);\n"
+        "  if (window.ResizeObserver) { new ResizeObserver(function () { map.invalidateSize(false); }).observe(el); }\n"
+        "})({{ this._parent.get_name() }});\n"
+        "{% endmacro %}"
+    )
+
+
+def dark_background(fmap: folium.Map) -> folium.Map:
+    """Make a roll-up map the exhibition screen's: dark background under the circles (no basemap),
+    light rings, and the map filling its frame."""
+    add_to_head(fmap, _DARK_CSS, "qy_rollup_dark")
+    _FillFrame().add_to(fmap)
+    return fmap
+
+
+_LABEL_POINT = """function (f, ll) {
+  var m = L.circleMarker(ll, {radius: 0, opacity: 0, fillOpacity: 0, interactive: false});
+  var d = document.createElement('div'); d.textContent = f.properties.l;
+  m.bindTooltip(d, {permanent: true, direction: 'center', className: 'qy-unit-label', offset: [0, 0]});
+  return m; }"""
+
+
+def unit_labels_group(units: pd.DataFrame, programme: Programme, *, lang: str = "zh") -> folium.FeatureGroup:
+    """Each unit's name and % completed written on the map (a screen has no pointer to hover with),
+    set as text in the browser."""
+    data = unit_features(units, programme, lang=lang)
+    for feature in data["features"]:
+        props = feature["properties"]
+        place = programme.get_place(props["code"])
+        pct = "—" if props["p"] is None else f"{props['p']:.0f}%"
+        feature["properties"] = {"l": f"{place.label(lang) if place else props['code']} {pct}"}
+    group = folium.FeatureGroup(name=t("map.layer.units", lang), control=False)
+    folium.GeoJson(data, name=t("map.layer.units", lang), point_to_layer=JsCode(_LABEL_POINT)).add_to(group)
+    return group

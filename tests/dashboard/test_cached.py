@@ -66,3 +66,26 @@ def test_the_scale_picks_the_rollup_from_the_configured_compound_count(store, mo
     monkeypatch.setenv("QY_ROLLUP_FROM", "1891")
     cached._scale.clear()
     assert cached.scale().rollup
+
+
+def test_the_rollup_figures_are_the_stores_and_follow_every_write(store, monkeypatch):
+    from geo import rollup
+    monkeypatch.setenv("QY_ROLLUP_FROM", "1")
+    cached._scale.clear()
+    today = dt.date.today()
+    first = cached.scale()
+    place = first.programme.place
+    assert cached.rollup_stats(first, today, place) == rollup.stats_from_store(store, today, place=place)
+    units = cached.rollup_units(first, today, place)
+    assert units.equals(rollup.units_from_store(store, today, place=place))
+    assert cached.rollup_base_map(first, place, "zh", "dark") is cached.rollup_base_map(first, place, "zh", "dark")
+    before = cached.rollup_stats(first, today, place)["fyp14"]["completed"]
+    c = store.load().dataset.compounds
+    cid = c[c["batch"].isin(["2023", "2024"]) & c["actual_start"].notna() & c["actual_finish"].isna()]["compound_id"].iloc[0]
+    finish = (today - dt.timedelta(days=1)).isoformat()
+    store.apply_changes(cid, [Change("compounds", (cid,), "actual_finish", None, finish)], user="ed", etag=store.etag(cid))
+    again = cached.scale()
+    assert again.fingerprint != first.fingerprint
+    assert cached.rollup_stats(again, today, place)["fyp14"]["completed"] == before + 1
+    assert cached.rollup_stats(first, today, place)["fyp14"]["completed"] == before  # keyed by the fingerprint
+    cached._scale.clear()

@@ -31,3 +31,9 @@ def test_the_text_reads_back_as_the_rounded_value(value, decimals):
     text = number(value, decimals, trim=True)
     assert float(text.replace(",", "")) == float(f"{value:.{decimals}f}")
     assert not text.startswith("-0") or float(text.replace(",", "")) != 0
+
+
+def test_a_markdown_literal_shows_every_character_as_written():
+    from geo.formatting import markdown_literal
+    assert markdown_literal("锦江区") == "锦江区"
+    assert markdown_literal("**x** :red[y] [a](http://b) <b>") == r"\*\*x\*\* \:red\[y\] \[a\]\(http\://b\) \<b\>"

@@ -111,3 +111,15 @@ def test_the_rollup_explorers_tiles_of_a_place(stats):
     for tile in tiles.values():
         assert set(tile.sources) <= {"compounds.surveyed", "fyp14.completed", "fyp14.target", "households.benefited",
                                      "elevators.total", "funding_wan_yuan.total"}
+def test_the_rollup_screen_panel_and_strip_read_the_places_stats(stats):
+    bars = [("A", 50.0, False), ("B", 75.0, True)]
+    panel = kpis.place_panel(stats, "B", "2 / 2", bars, "en")
+    f14 = stats["fyp14"]
+    assert panel.area == "B" and panel.ordinal == "2 / 2" and panel.bars == bars
+    assert panel.pct == round(100 * f14["completed"] / f14["compounds"], 1)
+    tiles = {k.key: k for k in panel.kpis}
+    assert tiles["compounds"].value == f"{number(f14['completed'])} / {number(f14['compounds'])}"
+    assert tiles["households"].value == number(stats["households"]["benefited"])
+    assert all(kpis.stat_value(stats, s) is not None for k in panel.kpis for s in k.sources)
+    strip = kpis.place_strip_kpis(stats, "Sichuan", "en")
+    assert strip[0].label.startswith("Sichuan") and [k.value for k in strip] == [k.value for k in kpis.district_kpis(stats, "en")]

@@ -91,3 +91,26 @@ def test_a_click_on_a_circle_names_its_unit(ds):
     assert rollup_map.clicked_unit({"lat": second.lat + 0.001, "lng": second.lon - 0.001}, units, p) == second.code
     assert rollup_map.clicked_unit(None, units, p) is None
     assert rollup_map.clicked_unit({"lat": 30.0, "lng": 104.0}, units.iloc[:0], p) is None
+def test_the_screen_labels_each_circle_with_its_name_and_percentage_as_text(ds):
+    units = _units(ds, "province")
+    group = rollup_map.unit_labels_group(units, ds.programme, lang="zh")
+    fmap = rollup_map.dark_background(rollup_map.rollup_map(ds.programme))
+    group.add_to(fmap)
+    html = fmap.get_root().render()
+    for code, pct in zip(units["name"], units["pct_completed"]):
+        label = f"{ds.programme.get_place(code).name} {pct:.0f}%"
+        assert label in html or label.encode("unicode_escape").decode() in html
+    assert "textContent = f.properties.l" in html and "permanent: true" in html
+    assert "#0b1622" in html and "ResizeObserver" in html and "el.style.zoom = k" in html
+
+
+def test_a_label_is_text_even_when_the_name_is_markup():
+    places = (Place("1", "nation", "N"), Place("2", "province", "<img src=x onerror=alert(1)>", parent="1",
+                                                lon=100.0, lat=30.0),
+              Place("3", "subdistrict", "S", parent="2"))
+    p = Programme("x", "X", "X", "1", places)
+    units = pd.DataFrame([{"name": "2", "compounds": 5, "fyp14": 0, "fyp14_completed": 0, "pct_completed": None}])
+    fmap = rollup_map.rollup_map(p)
+    rollup_map.unit_labels_group(units, p).add_to(fmap)
+    html = fmap.get_root().render()
+    assert "<img src=x" not in html and "textContent = f.properties.l" in html
