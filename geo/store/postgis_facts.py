@@ -11,7 +11,7 @@ in the store count (with no group) only when the scope is the whole store, as in
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,17 +58,22 @@ class SqlScope:
         return sql.SQL(" AND ").join(parts), params
 
 
-def _group(by: By) -> tuple[sql.Composable, sql.Composable, dict[str, Any]]:
-    """(group expression over compounds ``c``, join clause, parameters) for ``by``."""
+def _group(by: By, alias: str) -> tuple[sql.Composable, sql.Composable, dict[str, Any]]:
+    """(group expression over the facts rows ``alias``, join clause, parameters) for ``by``.
+
+    Rows of no compound (``in_store`` false) have no group (NULL), as in ``geo.metrics``.
+    """
+    known = sql.SQL("CASE WHEN {} THEN {} END")
     if by is None:
-        return sql.SQL("''::text"), sql.SQL(""), {}
+        return known.format(sql.Identifier(alias, "in_store"), sql.SQL("''::text")), sql.SQL(""), {}
     if isinstance(by, str):
         if by != "area":
             raise ValueError(f"unknown grouping {by!r}: 'area' or a mapping of subdistricts")
-        return sql.SQL("COALESCE(NULLIF(c.area, ''), {})").format(sql.Literal(schema.NO_AREA)), sql.SQL(""), {}
+        area = sql.SQL("COALESCE(NULLIF({}, ''), {})").format(sql.Identifier(alias, "area"), sql.Literal(schema.NO_AREA))
+        return known.format(sql.Identifier(alias, "in_store"), area), sql.SQL(""), {}
     mapping: Mapping[str, str] = by
     join = sql.SQL(" LEFT JOIN (SELECT unnest(%(by_names)s::text[]) AS name, unnest(%(by_keys)s::text[]) AS key) m"
-                   " ON m.name = c.subdistrict")
+                   " ON m.name = {}").format(sql.Identifier(alias, "subdistrict"))
     return sql.SQL("m.key"), join, {"by_names": list(mapping), "by_keys": [str(v) for v in mapping.values()]}
 
 
@@ -98,55 +103,179 @@ def _frame(cur: psycopg.Cursor, kind: str) -> pd.DataFrame:
     return frame
 
 
+# --- the facts tables: the rows the facts read, with their compound's keys ---------------------------
+#: Per layer, its columns the facts read. The store keeps each as a table ``qy_facts_<layer>``
+#: beside the layer (same column types), the child layers with their compound's
+#: subdistrict, area and batch, ``in_store`` (the compound is in the store) and, for works,
+#: ``first_row`` / ``first_done`` (the pair's first row, and its row finished first): so every
+#: facts query is one scan with no join, and a distinct-compound count is a plain count.
+MIRRORED: dict[str, tuple[str, ...]] = {
+    "compounds": ("compound_id", "subdistrict", "area", "batch", "decision", "is_old", "households",
+                  "plan_start", "plan_finish", "actual_start", "actual_finish"),
+    "works": ("compound_id", "work", "actual_finish", "quantity"),
+    "elevators": ("compound_id", "actual_start", "actual_finish"),
+    "funding": ("compound_id", "year", "source", "amount_wan_yuan"),
+}
+#: The compound's columns each child row carries.
+COMPOUND_KEYS: tuple[str, ...] = ("subdistrict", "area", "batch")
+
+
+def facts_table(layer: str) -> str:
+    """The name of the facts table of ``layer``."""
+    return f"qy_facts_{layer}"
+
+
+def _rows_of(schema_name: str, layer: str, where: sql.Composable) -> sql.Composed:
+    """The SELECT giving the facts rows of ``layer`` whose row ``x`` satisfies ``where``."""
+    cols = sql.SQL(", ").join(sql.Identifier("x", c) for c in MIRRORED[layer])
+    live = sql.Identifier(schema_name, layer)
+    if layer == "compounds":
+        return sql.SQL("SELECT {}, true AS in_store FROM {} x WHERE {}").format(cols, live, where)
+    keys = sql.SQL(", ").join(sql.Identifier("c", k) for k in COMPOUND_KEYS)
+    flags = sql.SQL("")
+    if layer == "works":
+        flags = sql.SQL(
+            ", row_number() OVER (PARTITION BY x.compound_id, x.work ORDER BY x._ord) = 1 AS first_row"
+            ", row_number() OVER (PARTITION BY x.compound_id, x.work ORDER BY x.actual_finish NULLS LAST, x._ord) = 1"
+            " AS first_done")
+    return sql.SQL("SELECT {cols}, {keys}, c.compound_id IS NOT NULL AS in_store{flags} FROM {live} x"
+                   " LEFT JOIN {c} c ON c.compound_id = x.compound_id WHERE {where}").format(
+        cols=cols, keys=keys, flags=flags, live=live, c=sql.Identifier(schema_name, "compounds"), where=where)
+
+
+def _types(cur: psycopg.Cursor, schema_name: str) -> dict[tuple[str, str], str]:
+    """(table, column) -> type of the layers and facts tables of the schema."""
+    tables = [*MIRRORED, *(facts_table(layer) for layer in MIRRORED)]
+    cur.execute("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s AND c.relname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped",
+                (schema_name, tables))
+    return {(table, column): kind for table, column, kind in cur.fetchall()}
+
+
+def facts_tables_state(cur: psycopg.Cursor, schema_name: str) -> str:
+    """'ready' (the facts tables match the layers' columns), 'stale' (missing or of other types)
+    or 'impossible' (a layer lacks a column the facts read)."""
+    types = _types(cur, schema_name)
+    needed = [(layer, c) for layer, cols in MIRRORED.items() for c in cols]
+    if any((layer, c) not in types for layer, c in needed):
+        return "impossible"
+    keys = [(layer, k) for layer in MIRRORED if layer != "compounds" for k in COMPOUND_KEYS]
+    same = all(types.get((facts_table(layer), c)) == types[(layer, c)] for layer, c in needed) and all(
+        types.get((facts_table(layer), k)) == types[("compounds", k)] for layer, k in keys)
+    return "ready" if same else "stale"
+
+
+def build_facts_tables(cur: psycopg.Cursor, schema_name: str) -> None:
+    """(Re)make every facts table from the layers (in the caller's transaction); drop them if it cannot."""
+    state = facts_tables_state(cur, schema_name)
+    for layer in MIRRORED:
+        table = sql.Identifier(schema_name, facts_table(layer))
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+        if state == "impossible":
+            continue
+        cur.execute(sql.SQL("CREATE TABLE {} AS {}").format(table, _rows_of(schema_name, layer, sql.SQL("true"))))
+        for column in ("compound_id", "subdistrict"):
+            cur.execute(sql.SQL("CREATE INDEX ON {} ({})").format(table, sql.Identifier(column)))
+        cur.execute(sql.SQL("ANALYZE {}").format(table))
+
+
+def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: Iterable[Any]) -> None:
+    """Bring the facts rows of the compounds ``compound_ids`` (None: rows with no compound id) up to
+    date with the layers, in the caller's transaction; rebuild every facts table when they do not fit."""
+    ids = set(compound_ids)
+    if not ids:
+        return
+    state = facts_tables_state(cur, schema_name)
+    if state != "ready":
+        build_facts_tables(cur, schema_name)
+        return
+    texts = sorted(str(i) for i in ids if i is not None)
+    for layer in MIRRORED:
+        table = sql.Identifier(schema_name, facts_table(layer))
+        where = _touched(None in ids)
+        cur.execute(sql.SQL("DELETE FROM {} x WHERE {}").format(table, where), {"ids": texts})
+        cur.execute(sql.SQL("INSERT INTO {} {}").format(table, _rows_of(schema_name, layer, where)), {"ids": texts})
+
+
+def _touched(with_null: bool) -> sql.Composable:
+    """Rows ``x`` of the compound ids ``%(ids)s`` (and with none, when ``with_null``)."""
+    where = sql.SQL("x.compound_id = ANY(%(ids)s::text[])")
+    return sql.SQL("({} OR x.compound_id IS NULL)").format(where) if with_null else where
+
+
+# --- the facts --------------------------------------------------------------------------------------
 def compute_facts(cur: psycopg.Cursor, schema_name: str, read_where: ReadWhere, as_of: AsOf, scope: SqlScope,
                   by: By, *, compounds_only: bool = False) -> dict[str, pd.DataFrame]:
     """The facts frames (compounds, elevators, works, funding, greenways, sites) of ``scope`` on ``as_of``.
 
-    ``compounds_only``: the other frames empty (the roll-up map needs only the compounds).
+    Read from the facts tables when they are up to date, else from the same rows made on the fly
+    from the layers (a store written before the facts tables existed). ``compounds_only``: the
+    other frames empty (the roll-up map needs only the compounds).
     """
-    cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # the per-compound groups of works hash in memory
-    g, join, params = _group(by)
-    where, scope_params = scope.where("c")
-    params = {**params, **scope_params}
-    t = {name: sql.Identifier(schema_name, name) for name in ("compounds", "works", "elevators", "funding")}
-    sc = sql.SQL("WITH sc AS (SELECT c.compound_id, {g} AS g, COALESCE(c.batch, '') AS batch FROM {c} c{join}"
-                 " WHERE {where})").format(g=g, c=t["compounds"], join=join, where=where)
-    link = sql.SQL("LEFT JOIN" if scope.whole else "JOIN")
-    out: dict[str, pd.DataFrame] = {}
-    cur.execute(sql.SQL(
-        "SELECT {g}, COALESCE(c.batch, ''), {status}, COALESCE(c.decision, ''), COALESCE(c.is_old, false),"
-        " {late} > 0, count(*), COALESCE(sum(c.households), 0) FROM {c} c{join} WHERE {where}"
-        " GROUP BY 1, 2, 3, 4, 5, 6").format(
-        g=g, status=sql.SQL(asof.sql_status(as_of, "c")), late=sql.SQL(asof.sql_days_late(as_of, "c")),
-        c=t["compounds"], join=join, where=where), params)
-    out["compounds"] = _frame(cur, "compounds")
+    cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    ready = facts_tables_state(cur, schema_name) == "ready"
+
+    def rows(layer: str) -> sql.Composable:
+        if ready:
+            return sql.Identifier(schema_name, facts_table(layer))
+        return sql.SQL("({})").format(_rows_of(schema_name, layer, sql.SQL("true")))
+
+    out = {"compounds": _fetch(cur, "compounds", _compounds_query(rows("compounds"), as_of, scope, by))}
     if compounds_only:
         empty = {kind: _empty(kind) for kind in ("elevators", "works", "funding")}
         layers = {name: read_where(cur, name, sql.SQL("false"), {}) for name in ("greenways", "sites")}
         return {**out, **empty, **layers}
-    cur.execute(sql.SQL(
-        "{sc} SELECT sc.g, COALESCE(sc.batch, ''), {stage}, {in_year}, count(*) FROM {e} e {link} sc"
-        " ON sc.compound_id = e.compound_id GROUP BY 1, 2, 3, 4").format(
-        sc=sc, stage=sql.SQL(asof.sql_elevator_stage(as_of, "e")),
-        in_year=sql.SQL(asof.sql_elevators_completed_in_year(as_of, "e")), e=t["elevators"], link=link), params)
-    out["elevators"] = _frame(cur, "elevators")
-    done = sql.SQL(asof.sql_works_done(as_of, "w"))
-    cur.execute(sql.SQL(  # one row per (compound, work) first: distinct compounds become plain counts
-        "{sc}, w AS (SELECT w.compound_id, w.work, sc.g, COALESCE(sc.batch, '') AS batch, bool_or({done}) AS done,"
-        " sum(CASE WHEN {done} THEN w.quantity ELSE 0 END) AS quantity FROM {w} w {link} sc"
-        " ON sc.compound_id = w.compound_id GROUP BY 1, 2, 3, 4)"
-        " SELECT g, batch, work, count(compound_id), count(compound_id) FILTER (WHERE done),"
-        " COALESCE(sum(quantity), 0) FROM w GROUP BY 1, 2, 3").format(
-        sc=sc, done=done, w=t["works"], link=link), params)
-    out["works"] = _frame(cur, "works")
-    cur.execute(sql.SQL(
-        "{sc} SELECT sc.g, COALESCE(sc.batch, ''), f.year::bigint, f.source, sum(f.amount_wan_yuan)"
-        " FROM {f} f {link} sc ON sc.compound_id = f.compound_id WHERE {counted} GROUP BY 1, 2, 3, 4").format(
-        sc=sc, f=t["funding"], link=link, counted=sql.SQL(asof.sql_funding_to_date(as_of, "f"))), params)
-    out["funding"] = _frame(cur, "funding")
+    out["elevators"] = _fetch(cur, "elevators", _elevators_query(rows("elevators"), as_of, scope, by))
+    out["works"] = _fetch(cur, "works", _works_query(rows("works"), as_of, scope, by))
+    out["funding"] = _fetch(cur, "funding", _funding_query(rows("funding"), as_of, scope, by))
     out["greenways"] = read_where(cur, "greenways", *_place_rows(schema_name, scope, "ST_Intersects"))
     out["sites"] = read_where(cur, "sites", *_place_rows(schema_name, scope, "ST_Within"))
     return out
+
+
+Query = tuple[sql.Composable, dict[str, Any]]
+
+
+def _fetch(cur: psycopg.Cursor, kind: str, query: Query) -> pd.DataFrame:
+    cur.execute(*query)
+    return _frame(cur, kind)
+
+
+def _grouped(select: str, rows: sql.Composable, alias: str, scope: SqlScope, by: By, keys: int,
+             extra_where: str = "true", **parts: str) -> Query:
+    """``SELECT {g}, <select> FROM rows alias [join] WHERE scope AND extra GROUP BY 1..keys``."""
+    g, join, params = _group(by, alias)
+    where, scope_params = scope.where(alias)
+    query = sql.SQL("SELECT {g}, " + select + " FROM {rows} {a}{join} WHERE {where} AND {extra} GROUP BY {keys}").format(
+        g=g, rows=rows, a=sql.Identifier(alias), join=join, where=where, extra=sql.SQL(extra_where),
+        keys=sql.SQL(", ").join(sql.Literal(i) for i in range(1, keys + 1)),
+        **{k: sql.SQL(v) for k, v in parts.items()})
+    return query, {**params, **scope_params}
+
+
+def _compounds_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> Query:
+    return _grouped("COALESCE(c.batch, ''), {status}, COALESCE(c.decision, ''), COALESCE(c.is_old, false),"
+                    " {late} > 0, count(*), COALESCE(sum(c.households), 0)", rows, "c", scope, by, 6,
+                    status=asof.sql_status(as_of, "c"), late=asof.sql_days_late(as_of, "c"))
+
+
+def _elevators_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> Query:
+    return _grouped("COALESCE(e.batch, ''), {stage}, {in_year}, count(*)", rows, "e", scope, by, 4,
+                    stage=asof.sql_elevator_stage(as_of, "e"), in_year=asof.sql_elevators_completed_in_year(as_of, "e"))
+
+
+def _works_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> Query:
+    """Compounds having the work = pairs (their first rows), done = pairs whose first-finished row is done."""
+    return _grouped("COALESCE(w.batch, ''), w.work, count(*) FILTER (WHERE w.first_row AND w.compound_id IS NOT NULL),"
+                    " count(*) FILTER (WHERE w.first_done AND w.compound_id IS NOT NULL AND {done}),"
+                    " COALESCE(sum(CASE WHEN {done} THEN w.quantity ELSE 0 END), 0)", rows, "w", scope, by, 3,
+                    done=asof.sql_works_done(as_of, "w"))
+
+
+def _funding_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> Query:
+    return _grouped("COALESCE(f.batch, ''), f.year::bigint, f.source, sum(f.amount_wan_yuan)", rows, "f", scope, by,
+                    4, asof.sql_funding_to_date(as_of, "f"))
 
 
 def _place_rows(schema_name: str, scope: SqlScope, spatial: str) -> tuple[sql.Composable, dict[str, Any]]:
