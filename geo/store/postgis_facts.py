@@ -95,8 +95,8 @@ def _frame(cur: psycopg.Cursor, kind: str) -> pd.DataFrame:
             frame[column] = frame[column].astype(object)
         elif column in ("is_old", "late", "in_year"):
             frame[column] = frame[column].astype(bool)
-        elif column == "amount":
-            frame[column] = frame[column].astype(float)
+        elif column == "amount" or (column == "quantity_done" and frame[column].map(type).eq(float).any()):
+            frame[column] = frame[column].astype(float)  # a quantity of floating type sums to a float, as in pandas
         else:
             frame[column] = frame[column].astype("int64")
     frame["g"] = frame["g"].where(frame["g"].notna(), None)
