@@ -107,8 +107,9 @@ def _frame(cur: psycopg.Cursor, kind: str) -> pd.DataFrame:
 #: Per layer, its columns the facts read. The store keeps each as a table ``qy_facts_<layer>``
 #: beside the layer (same column types), the child layers with their compound's
 #: subdistrict, area and batch, ``in_store`` (the compound is in the store) and, for works,
-#: ``first_row`` / ``first_done`` (the pair's first row, and its row finished first): so every
-#: facts query is one scan with no join, and a distinct-compound count is a plain count.
+#: ``pair_first``: the one row of each (compound, work) pair that finished first (the pair is
+#: done by D exactly when that row is). So every facts query is one scan with no join, and a
+#: distinct-compound count is a plain count.
 MIRRORED: dict[str, tuple[str, ...]] = {
     "compounds": ("compound_id", "subdistrict", "area", "batch", "decision", "is_old", "households",
                   "plan_start", "plan_finish", "actual_start", "actual_finish"),
@@ -118,6 +119,9 @@ MIRRORED: dict[str, tuple[str, ...]] = {
 }
 #: The compound's columns each child row carries.
 COMPOUND_KEYS: tuple[str, ...] = ("subdistrict", "area", "batch")
+#: Columns a facts table has beyond its layer's and its compound's (all boolean).
+FLAGS: dict[str, tuple[str, ...]] = {layer: ("in_store", *(("pair_first",) if layer == "works" else ()))
+                                     for layer in MIRRORED}
 
 
 def facts_table(layer: str) -> str:
@@ -134,10 +138,8 @@ def _rows_of(schema_name: str, layer: str, where: sql.Composable) -> sql.Compose
     keys = sql.SQL(", ").join(sql.Identifier("c", k) for k in COMPOUND_KEYS)
     flags = sql.SQL("")
     if layer == "works":
-        flags = sql.SQL(
-            ", row_number() OVER (PARTITION BY x.compound_id, x.work ORDER BY x._ord) = 1 AS first_row"
-            ", row_number() OVER (PARTITION BY x.compound_id, x.work ORDER BY x.actual_finish NULLS LAST, x._ord) = 1"
-            " AS first_done")
+        flags = sql.SQL(", row_number() OVER (PARTITION BY x.compound_id, x.work"
+                        " ORDER BY x.actual_finish NULLS LAST, x._ord) = 1 AS pair_first")
     return sql.SQL("SELECT {cols}, {keys}, c.compound_id IS NOT NULL AS in_store{flags} FROM {live} x"
                    " LEFT JOIN {c} c ON c.compound_id = x.compound_id WHERE {where}").format(
         cols=cols, keys=keys, flags=flags, live=live, c=sql.Identifier(schema_name, "compounds"), where=where)
@@ -162,7 +164,8 @@ def facts_tables_state(cur: psycopg.Cursor, schema_name: str) -> str:
         return "impossible"
     keys = [(layer, k) for layer in MIRRORED if layer != "compounds" for k in COMPOUND_KEYS]
     same = all(types.get((facts_table(layer), c)) == types[(layer, c)] for layer, c in needed) and all(
-        types.get((facts_table(layer), k)) == types[("compounds", k)] for layer, k in keys)
+        types.get((facts_table(layer), k)) == types[("compounds", k)] for layer, k in keys) and all(
+        types.get((facts_table(layer), f)) == "boolean" for layer, flags in FLAGS.items() for f in flags)
     return "ready" if same else "stale"
 
 
@@ -266,9 +269,9 @@ def _elevators_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By)
 
 
 def _works_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> Query:
-    """Compounds having the work = pairs (their first rows), done = pairs whose first-finished row is done."""
-    return _grouped("COALESCE(w.batch, ''), w.work, count(*) FILTER (WHERE w.first_row AND w.compound_id IS NOT NULL),"
-                    " count(*) FILTER (WHERE w.first_done AND w.compound_id IS NOT NULL AND {done}),"
+    """Compounds having the work = pairs (one row each), done = pairs whose first-finished row is done."""
+    return _grouped("COALESCE(w.batch, ''), w.work, count(*) FILTER (WHERE w.pair_first AND w.compound_id IS NOT NULL),"
+                    " count(*) FILTER (WHERE w.pair_first AND w.compound_id IS NOT NULL AND {done}),"
                     " COALESCE(sum(CASE WHEN {done} THEN w.quantity ELSE 0 END), 0)", rows, "w", scope, by, 3,
                     done=asof.sql_works_done(as_of, "w"))
 
