@@ -124,9 +124,45 @@ FLAGS: dict[str, tuple[str, ...]] = {layer: ("in_store", *(("pair_first",) if la
                                      for layer in MIRRORED}
 
 
+#: Layers whose facts rows are also kept summed per subdistrict, area, batch, ``in_store`` and
+#: work (works) or year and source (funding), in ``qy_facts_<layer>_sums``: per works group its
+#: pairs, the sorted finish dates of its pairs and of its rows with the quantity finished by each
+#: (so what is done by D is a ``width_bucket`` lookup), per funding group the amount. A fifth of
+#: the rows of the facts tables: the nation's works and funding facts read those.
+#: (Layer -> its own key columns in the sums.)
+SUMMED: dict[str, tuple[str, ...]] = {"works": ("work",), "funding": ("year", "source")}
+
+
 def facts_table(layer: str) -> str:
     """The name of the facts table of ``layer``."""
     return f"qy_facts_{layer}"
+
+
+def sums_table(layer: str) -> str:
+    """The name of the table of summed facts rows of ``layer`` (one of :data:`SUMMED`)."""
+    return f"qy_facts_{layer}_sums"
+
+
+def _sums_of(schema_name: str, layer: str, where: sql.Composable) -> sql.Composed:
+    """The SELECT summing the facts rows ``x`` of ``layer`` that satisfy ``where``, by group."""
+    rows = sql.Identifier(schema_name, facts_table(layer))
+    if layer == "funding":
+        return sql.SQL("SELECT x.subdistrict, x.area, x.batch, x.in_store, x.year, x.source,"
+                       " sum(x.amount_wan_yuan ORDER BY x.compound_id, x.amount_wan_yuan) AS amount_wan_yuan"  # the same bits
+                       " FROM {} x WHERE {} GROUP BY 1, 2, 3, 4, 5, 6"
+                       ).format(rows, where)
+    pair = "x.pair_first AND x.compound_id IS NOT NULL"
+    return sql.SQL(
+        "SELECT x.subdistrict, x.area, x.batch, x.in_store, x.work, count(*) FILTER (WHERE " + pair + ") AS pairs,"
+        " COALESCE(array_agg(x.actual_finish ORDER BY x.actual_finish) FILTER (WHERE " + pair +
+        " AND x.actual_finish IS NOT NULL), '{{}}') AS done_dates,"
+        " COALESCE(array_agg(x.actual_finish ORDER BY x.actual_finish) FILTER (WHERE x.actual_finish IS NOT NULL),"
+        " '{{}}') AS finish_dates,"
+        " COALESCE(array_agg(x.quantity_by ORDER BY x.actual_finish) FILTER (WHERE x.actual_finish IS NOT NULL),"
+        " '{{}}') AS quantity_by"
+        " FROM (SELECT x.*, sum(COALESCE(x.quantity, 0)) FILTER (WHERE x.actual_finish IS NOT NULL)"
+        " OVER (PARTITION BY x.subdistrict, x.area, x.batch, x.in_store, x.work ORDER BY x.actual_finish)"
+        " AS quantity_by FROM {} x WHERE {}) x GROUP BY 1, 2, 3, 4, 5").format(rows, where)
 
 
 def _rows_of(schema_name: str, layer: str, where: sql.Composable) -> sql.Composed:
@@ -147,7 +183,7 @@ def _rows_of(schema_name: str, layer: str, where: sql.Composable) -> sql.Compose
 
 def _types(cur: psycopg.Cursor, schema_name: str) -> dict[tuple[str, str], str]:
     """(table, column) -> type of the layers and facts tables of the schema."""
-    tables = [*MIRRORED, *(facts_table(layer) for layer in MIRRORED)]
+    tables = [*MIRRORED, *(facts_table(layer) for layer in MIRRORED), *(sums_table(layer) for layer in SUMMED)]
     cur.execute("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
                 " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = %s AND c.relname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped",
@@ -165,7 +201,8 @@ def facts_tables_state(cur: psycopg.Cursor, schema_name: str) -> str:
     keys = [(layer, k) for layer in MIRRORED if layer != "compounds" for k in COMPOUND_KEYS]
     same = all(types.get((facts_table(layer), c)) == types[(layer, c)] for layer, c in needed) and all(
         types.get((facts_table(layer), k)) == types[("compounds", k)] for layer, k in keys) and all(
-        types.get((facts_table(layer), f)) == "boolean" for layer, flags in FLAGS.items() for f in flags)
+        types.get((facts_table(layer), f)) == "boolean" for layer, flags in FLAGS.items() for f in flags) and all(
+        types.get((sums_table(layer), c)) == types[(layer, c)] for layer, keys in SUMMED.items() for c in keys)
     return "ready" if same else "stale"
 
 
@@ -181,6 +218,14 @@ def build_facts_tables(cur: psycopg.Cursor, schema_name: str) -> None:
         for column in ("compound_id", "subdistrict"):
             cur.execute(sql.SQL("CREATE INDEX ON {} ({})").format(table, sql.Identifier(column)))
         cur.execute(sql.SQL("ANALYZE {}").format(table))
+    for layer in SUMMED:
+        table = sql.Identifier(schema_name, sums_table(layer))
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+        if state == "impossible":
+            continue
+        cur.execute(sql.SQL("CREATE TABLE {} AS {}").format(table, _sums_of(schema_name, layer, sql.SQL("true"))))
+        cur.execute(sql.SQL("CREATE INDEX ON {} (subdistrict)").format(table))
+        cur.execute(sql.SQL("ANALYZE {}").format(table))
 
 
 def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: Iterable[Any]) -> None:
@@ -194,11 +239,29 @@ def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: It
         build_facts_tables(cur, schema_name)
         return
     texts = sorted(str(i) for i in ids if i is not None)
+    where = _touched(None in ids)
+    places = _subdistricts_of(cur, schema_name, where, texts)  # the groups the compounds were in
     for layer in MIRRORED:
         table = sql.Identifier(schema_name, facts_table(layer))
-        where = _touched(None in ids)
         cur.execute(sql.SQL("DELETE FROM {} x WHERE {}").format(table, where), {"ids": texts})
         cur.execute(sql.SQL("INSERT INTO {} {}").format(table, _rows_of(schema_name, layer, where)), {"ids": texts})
+    places |= _subdistricts_of(cur, schema_name, where, texts)  # and are in now
+    names = sorted(p for p in places if p is not None)
+    in_places = sql.SQL("(x.subdistrict = ANY(%(names)s::text[]){})").format(
+        sql.SQL(" OR x.subdistrict IS NULL") if None in places else sql.SQL(""))
+    for layer in SUMMED:
+        table = sql.Identifier(schema_name, sums_table(layer))
+        cur.execute(sql.SQL("DELETE FROM {} x WHERE {}").format(table, in_places), {"names": names})
+        cur.execute(sql.SQL("INSERT INTO {} {}").format(table, _sums_of(schema_name, layer, in_places)),
+                    {"names": names})
+
+
+def _subdistricts_of(cur: psycopg.Cursor, schema_name: str, where: sql.Composable, ids: list[str]) -> set[Any]:
+    """The subdistricts (None: of no compound or none) of the summed facts rows ``x`` satisfying ``where``."""
+    cur.execute(sql.SQL(" UNION ").join(
+        sql.SQL("SELECT DISTINCT x.subdistrict FROM {} x WHERE {}").format(
+            sql.Identifier(schema_name, facts_table(layer)), where) for layer in SUMMED), {"ids": ids})
+    return {r[0] for r in cur.fetchall()}
 
 
 def _touched(with_null: bool) -> sql.Composable:
@@ -230,8 +293,13 @@ def compute_facts(cur: psycopg.Cursor, schema_name: str, read_where: ReadWhere, 
         layers = {name: read_where(cur, name, sql.SQL("false"), {}) for name in ("greenways", "sites")}
         return {**out, **empty, **layers}
     out["elevators"] = _fetch(cur, "elevators", _elevators_query(rows("elevators"), as_of, scope, by))
-    out["works"] = _fetch(cur, "works", _works_query(rows("works"), as_of, scope, by))
-    out["funding"] = _fetch(cur, "funding", _funding_query(rows("funding"), as_of, scope, by))
+    if ready:
+        sums = {layer: sql.Identifier(schema_name, sums_table(layer)) for layer in SUMMED}
+        out["works"] = _fetch(cur, "works", _works_sums_query(sums["works"], as_of, scope, by))
+        out["funding"] = _fetch(cur, "funding", _funding_query(sums["funding"], as_of, scope, by))
+    else:
+        out["works"] = _fetch(cur, "works", _works_query(rows("works"), as_of, scope, by))
+        out["funding"] = _fetch(cur, "funding", _funding_query(rows("funding"), as_of, scope, by))
     out["greenways"] = read_where(cur, "greenways", *_place_rows(schema_name, scope, "ST_Intersects"))
     out["sites"] = read_where(cur, "sites", *_place_rows(schema_name, scope, "ST_Within"))
     return out
@@ -274,6 +342,15 @@ def _works_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> 
                     " count(*) FILTER (WHERE w.pair_first AND w.compound_id IS NOT NULL AND {done}),"
                     " COALESCE(sum(CASE WHEN {done} THEN w.quantity ELSE 0 END), 0)", rows, "w", scope, by, 3,
                     done=asof.sql_works_done(as_of, "w"))
+
+
+def _works_sums_query(sums: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> Query:
+    """:func:`_works_query` over the works sums: done and quantity by D looked up in the sorted dates."""
+    day = asof.sql_day(as_of)
+    rows = sql.SQL("(SELECT s.*, width_bucket({}, s.finish_dates) AS upto FROM {} s)").format(sql.SQL(day), sums)
+    return _grouped("COALESCE(w.batch, ''), w.work, sum(w.pairs)::bigint,"
+                    " sum(width_bucket({day}, w.done_dates))::bigint, COALESCE(sum(w.quantity_by[w.upto]), 0)",
+                    rows, "w", scope, by, 3, day=day)
 
 
 def _funding_query(rows: sql.Composable, as_of: AsOf, scope: SqlScope, by: By) -> Query:

@@ -7,7 +7,14 @@ from psycopg import sql
 
 from geo import metrics
 from geo.store import Change, open_store
-from geo.store.postgis_facts import MIRRORED, build_facts_tables, facts_table, facts_tables_state
+from geo.store.postgis_facts import (
+    MIRRORED,
+    SUMMED,
+    build_facts_tables,
+    facts_table,
+    facts_tables_state,
+    sums_table,
+)
 from geo.synthetic import build_synthetic
 from tests.geo.store.test_facts import _edited, assert_facts_equal
 from tests.store_support import pg_url
@@ -16,11 +23,13 @@ DAY = dt.date(2024, 6, 1)
 
 
 def _contents(store) -> dict[str, str]:
-    """Every facts table's rows as sorted CSV text."""
+    """Every facts and sums table's rows as sorted CSV text."""
     out = {}
-    for layer in MIRRORED:
-        frame = store.query_frame(sql.SQL("SELECT * FROM {}").format(sql.Identifier(store.schema, facts_table(layer))))
-        out[layer] = frame.sort_values(list(frame.columns)).to_csv(index=False)
+    for table in (*map(facts_table, MIRRORED), *map(sums_table, SUMMED)):
+        frame = store.query_frame(sql.SQL("SELECT * FROM {}").format(sql.Identifier(store.schema, table)))
+        frame = frame.astype(str)  # arrays as text
+        out[table] = frame.sort_values(list(frame.columns)).to_csv(index=False)
+    assert all(out.values())
     return out
 
 
