@@ -25,6 +25,8 @@ from geo.metrics import FACT_KEYS, FACT_VALUES, By
 
 #: Memory of one sort or hash of these queries (the server default, 4 MB, spills the works to disk).
 WORK_MEM = "64MB"
+#: Advisory lock namespace of a subdistrict's sums rows (held by a write that rewrites them, to its end).
+_SUMS_LOCK_CLASS = 0x5161
 #: Reads one table's current rows: (cursor, table, WHERE clause, parameters) -> frame (see PostgisStore).
 ReadWhere = Callable[[psycopg.Cursor, str, sql.Composable, dict[str, Any]], pd.DataFrame]
 
@@ -230,7 +232,11 @@ def build_facts_tables(cur: psycopg.Cursor, schema_name: str) -> None:
 
 def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: Iterable[Any]) -> None:
     """Bring the facts rows of the compounds ``compound_ids`` (None: rows with no compound id) up to
-    date with the layers, in the caller's transaction; rebuild every facts table when they do not fit."""
+    date with the layers, in the caller's transaction; rebuild every facts table when they do not fit.
+
+    The sums of the subdistricts the compounds were and are in are made again from their facts
+    rows, under a lock per subdistrict: two edits in one subdistrict queue there, not elsewhere.
+    """
     ids = set(compound_ids)
     if not ids:
         return
@@ -249,7 +255,9 @@ def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: It
     names = sorted(p for p in places if p is not None)
     in_places = sql.SQL("(x.subdistrict = ANY(%(names)s::text[]){})").format(
         sql.SQL(" OR x.subdistrict IS NULL") if None in places else sql.SQL(""))
-    for layer in SUMMED:
+    for name in sorted(places, key=lambda p: (p is None, p or "")):  # in one order: parallel edits do not deadlock
+        cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_SUMS_LOCK_CLASS, f"{schema_name}/{name}"))
+    for layer in SUMMED:  # each statement sees the sums another edit of these subdistricts committed
         table = sql.Identifier(schema_name, sums_table(layer))
         cur.execute(sql.SQL("DELETE FROM {} x WHERE {}").format(table, in_places), {"names": names})
         cur.execute(sql.SQL("INSERT INTO {} {}").format(table, _sums_of(schema_name, layer, in_places)),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from psycopg import sql
 
@@ -79,4 +80,35 @@ def test_a_wider_column_rebuilds_the_facts_tables(tmp_path):
                               " AND column_name = 'quantity'", (store.schema,))
     assert set(types["data_type"]) == {"double precision"} and len(types) >= 2
     assert _state(store) == "ready"
+    assert_facts_equal(store.facts(DAY), metrics.facts_from_dataset(store.load().dataset, DAY))
+
+
+def test_parallel_edits_in_one_subdistrict_keep_its_sums(tmp_path):
+    """Edits of different compounds run in parallel; those of one subdistrict queue for its sums rows."""
+    store = open_store(pg_url(tmp_path))
+    ds = build_synthetic(300, provinces=2, seed=3)
+    store.initialize(ds)
+    works = ds.works.merge(ds.compounds[["compound_id", "subdistrict"]], on="compound_id")
+    place = works["subdistrict"].value_counts().index[0]
+    pairs = works[works["subdistrict"] == place].drop_duplicates("compound_id")[["compound_id", "work"]].head(6)
+    errors = []
+
+    def edit(cid: str, work: str) -> None:
+        try:
+            for i in range(6):
+                change = Change("works", (cid, work), "quantity", None, 100 + i)
+                store.apply_changes(cid, [change], user="ed", etag=store.etag(cid))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=edit, args=tuple(p)) for p in pairs.itertuples(index=False)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(threads) >= 3
+    kept = _contents(store)
+    with store._tx() as cur:
+        build_facts_tables(cur, store.schema)
+    assert _contents(store) == kept
     assert_facts_equal(store.facts(DAY), metrics.facts_from_dataset(store.load().dataset, DAY))
