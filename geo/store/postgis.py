@@ -749,7 +749,7 @@ class PostgisStore(Store):
             return
         ids: set[Any] = {compound_id}
         ids.update(v for c in changes if c.field == "compound_id" for v in (c.before, c.after))
-        postgis_facts.refresh_facts_tables(cur, self.schema, ids)
+        postgis_facts.refresh_facts_tables(cur, self.schema, ids, {c.layer for c in changes})
 
     def _last_change(self, cur: psycopg.Cursor, revision: int, at: str, user: str) -> dict[str, str]:
         if revision:

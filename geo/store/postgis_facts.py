@@ -230,9 +230,12 @@ def build_facts_tables(cur: psycopg.Cursor, schema_name: str) -> None:
         cur.execute(sql.SQL("ANALYZE {}").format(table))
 
 
-def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: Iterable[Any]) -> None:
+def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: Iterable[Any],
+                         layers: Iterable[str] | None = None) -> None:
     """Bring the facts rows of the compounds ``compound_ids`` (None: rows with no compound id) up to
     date with the layers, in the caller's transaction; rebuild every facts table when they do not fit.
+    ``layers``: the only layers whose rows of these compounds changed (None: any; a compound's
+    change reaches every layer's rows, which carry its keys).
 
     The sums of the subdistricts the compounds were and are in are made again from their facts
     rows, under a lock per subdistrict: two edits in one subdistrict queue there, not elsewhere.
@@ -244,31 +247,36 @@ def refresh_facts_tables(cur: psycopg.Cursor, schema_name: str, compound_ids: It
     if state != "ready":
         build_facts_tables(cur, schema_name)
         return
+    changed = set(MIRRORED) if layers is None or "compounds" in set(layers) else set(layers) & set(MIRRORED)
+    summed = [layer for layer in SUMMED if layer in changed]
     texts = sorted(str(i) for i in ids if i is not None)
     where = _touched(None in ids)
-    places = _subdistricts_of(cur, schema_name, where, texts)  # the groups the compounds were in
-    for layer in MIRRORED:
+    places = _subdistricts_of(cur, schema_name, where, texts, summed)  # the groups the compounds were in
+    for layer in (layer for layer in MIRRORED if layer in changed):
         table = sql.Identifier(schema_name, facts_table(layer))
         cur.execute(sql.SQL("DELETE FROM {} x WHERE {}").format(table, where), {"ids": texts})
         cur.execute(sql.SQL("INSERT INTO {} {}").format(table, _rows_of(schema_name, layer, where)), {"ids": texts})
-    places |= _subdistricts_of(cur, schema_name, where, texts)  # and are in now
+    places |= _subdistricts_of(cur, schema_name, where, texts, summed)  # and are in now
     names = sorted(p for p in places if p is not None)
     in_places = sql.SQL("(x.subdistrict = ANY(%(names)s::text[]){})").format(
         sql.SQL(" OR x.subdistrict IS NULL") if None in places else sql.SQL(""))
     for name in sorted(places, key=lambda p: (p is None, p or "")):  # in one order: parallel edits do not deadlock
         cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_SUMS_LOCK_CLASS, f"{schema_name}/{name}"))
-    for layer in SUMMED:  # each statement sees the sums another edit of these subdistricts committed
+    for layer in summed:  # each statement sees the sums another edit of these subdistricts committed
         table = sql.Identifier(schema_name, sums_table(layer))
         cur.execute(sql.SQL("DELETE FROM {} x WHERE {}").format(table, in_places), {"names": names})
         cur.execute(sql.SQL("INSERT INTO {} {}").format(table, _sums_of(schema_name, layer, in_places)),
                     {"names": names})
 
 
-def _subdistricts_of(cur: psycopg.Cursor, schema_name: str, where: sql.Composable, ids: list[str]) -> set[Any]:
-    """The subdistricts (None: of no compound or none) of the summed facts rows ``x`` satisfying ``where``."""
+def _subdistricts_of(cur: psycopg.Cursor, schema_name: str, where: sql.Composable, ids: list[str],
+                     layers: Sequence[str]) -> set[Any]:
+    """The subdistricts (None: of no compound or none) of the facts rows ``x`` of ``layers`` satisfying ``where``."""
+    if not layers:
+        return set()
     cur.execute(sql.SQL(" UNION ").join(
         sql.SQL("SELECT DISTINCT x.subdistrict FROM {} x WHERE {}").format(
-            sql.Identifier(schema_name, facts_table(layer)), where) for layer in SUMMED), {"ids": ids})
+            sql.Identifier(schema_name, facts_table(layer)), where) for layer in layers), {"ids": ids})
     return {r[0] for r in cur.fetchall()}
 
 
