@@ -18,6 +18,9 @@ Tables of the store's schema:
   ``_ord``, the entry with the smallest ``_to`` > N, else the current row;
 - ``qy_versions`` (with the column list of every layer per version), ``qy_audit``,
   ``qy_revisions``, ``qy_users``, ``qy_serial`` (write counters, the fingerprint);
+- ``qy_facts_<layer>`` and ``qy_facts_<layer>_sums``: the rows the roll-up's facts read, with
+  their compound's keys, and their sums per group (``geo.store.postgis_facts``): derived from
+  the layers, brought up to date by every write in its transaction;
 - ``qy_sign_ins``: the sign-in log (:class:`PgSignInLog`, made on first use), outside
   the fingerprint: a sign-in never empties a cache.
 
