@@ -331,7 +331,7 @@ def compute_facts(cur: psycopg.Cursor, schema_name: str, read_where: ReadWhere, 
     return out
 
 
-Query = tuple[sql.Composable, dict[str, Any]]
+Query = tuple[sql.Composed, dict[str, Any]]
 
 
 def _fetch(cur: psycopg.Cursor, kind: str, query: Query) -> pd.DataFrame:
@@ -344,7 +344,8 @@ def _grouped(select: str, rows: sql.Composable, alias: str, scope: SqlScope, by:
     """``SELECT {g}, <select> FROM rows alias [join] WHERE scope AND extra GROUP BY 1..keys``."""
     g, join, params = _group(by, alias)
     where, scope_params = scope.where(alias)
-    query = sql.SQL("SELECT {g}, " + select + " FROM {rows} {a}{join} WHERE {where} AND {extra} GROUP BY {keys}").format(
+    query: sql.Composed = sql.SQL("SELECT {g}, " + select + " FROM {rows} {a}{join} WHERE {where} AND {extra}"
+                                  " GROUP BY {keys}").format(
         g=g, rows=rows, a=sql.Identifier(alias), join=join, where=where, extra=sql.SQL(extra_where),
         keys=sql.SQL(", ").join(sql.Literal(i) for i in range(1, keys + 1)),
         **{k: sql.SQL(v) for k, v in parts.items()})
