@@ -44,7 +44,7 @@ def _editor(table: pd.DataFrame, editable: bool, lang: str) -> pd.DataFrame:
         "reported_by": st.column_config.TextColumn(col("reported_by"), disabled=True),
     }
     shown = table[list(COLUMNS)].assign(work=[vocab("work", w, lang) for w in table["work"]])
-    return st.data_editor(shown, column_config=config, hide_index=True, width="stretch",
+    return st.data_editor(shown, column_config=config, hide_index=True, width="stretch", placeholder=ui.NO_VALUE,
                           height=min(38 + 35 * len(table), 560), key=f"{state.SCHEDULE_EDITOR}_{id(table)}")
 
 
@@ -92,7 +92,7 @@ def _sheet_io(loaded: Loaded, day: dt.date, as_of: dt.date, area: str | None, su
     st.caption(t("validate.summary", lang, file=report.source, rows=len(report.rows), errors=len(report.errors),
                  warnings=len(report.warnings)))
     if report.issues:
-        st.dataframe(report_frame(report, lang), hide_index=True, width="stretch")
+        st.dataframe(report_frame(report, lang), hide_index=True, width="stretch", placeholder=ui.NO_VALUE)
         st.download_button(t("imp.download_report", lang), data=partial(report_xlsx, report, lang), on_click="ignore",
                            file_name="daily-sheet-report.xlsx", mime=FORMATS["xlsx"])
     if not check.ok:

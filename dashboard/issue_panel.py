@@ -11,7 +11,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import cached, site_form, state
+from dashboard import cached, site_form, state, ui
 from geo.auth import User
 from geo.i18n import t, vocab
 from geo.reports.daily import FORMATS
@@ -31,7 +31,7 @@ def issues_view(loaded: Loaded, day: dt.date, area: str | None, subdistrict: str
         st.caption(t("schedule.issue.none", lang))
     else:
         table = views.issues_view(rows, day, lang, names)
-        st.dataframe(table, hide_index=True, width="stretch", height=420)
+        st.dataframe(table, hide_index=True, width="stretch", height=420, placeholder=ui.NO_VALUE)
         _download(table, "schedule.view.issues", "issues", day, lang)
     if not user.can_write or day != dt.date.today():
         st.caption(t("schedule.issue.readonly", lang))
@@ -81,7 +81,7 @@ def findings_view(loaded: Loaded, day: dt.date, area: str | None, subdistrict: s
         st.success(t("schedule.findings.none", lang))
         return
     table = views.findings_view(found, lang, loaded.dataset.programme)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder=ui.NO_VALUE)
     st.caption(t("schedule.findings.note", lang))
     _download(table, "schedule.view.findings", "findings", day, lang)
 

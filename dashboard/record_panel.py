@@ -48,5 +48,5 @@ def record_panel(loaded: Loaded, day: dt.date, lang: str, height: int) -> None:
         if table.empty:
             tab.caption(t("explorer.record.none", lang))
         else:
-            tab.dataframe(table, hide_index=table is not view.funding, width="stretch")
+            tab.dataframe(table, hide_index=table is not view.funding, width="stretch", placeholder=ui.NO_VALUE)
     timing_panel.record_chart(tabs[4], loaded, str(cid), day, lang)  # the handover timing chart of /schedule

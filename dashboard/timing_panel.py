@@ -66,7 +66,7 @@ def _compound_panel(loaded: Loaded, day: dt.date, phases: pd.DataFrame, area: st
     st.vega_lite_chart(drawn["spec"], width="stretch", key=f"schedule_chart_{cid}")
     st.caption(t("schedule.chart_note", lang))
     if len(drawn["findings"]):
-        st.dataframe(views.findings_view(drawn["findings"], lang, loaded.dataset.programme), hide_index=True,
+        st.dataframe(views.findings_view(drawn["findings"], lang, loaded.dataset.programme), hide_index=True, placeholder=ui.NO_VALUE,
                      width="stretch")
     _handover_form(loaded, cid, user, lang)
 

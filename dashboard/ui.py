@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FONT_STACK = fonts.css_font_family()
+#: What a table cell shows for a missing value (``placeholder=`` of st.dataframe / st.data_editor), as the record does.
+NO_VALUE = "—"
 
 BRIEFING_CSS = f"""<style>
 .stApp, .stMarkdown, .stDataFrame {{ font-family: {FONT_STACK}; }}

@@ -153,6 +153,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "shell.settings": ("显示设置", "Display"),
     "shell.as_of_help": ("可回看2015年1月1日以来任一天的进展", "Replay the progress on any day since 1 Jan 2015"),
     "shell.data_source": ("数据来源：{source}", "Data source: {source}"),
+    "shell.sample_source": ("示意数据：据人民日报四川频道2022年12月报道生成",
+                            "Illustrative data generated from the People's Daily Sichuan reports, Dec 2022"),
     "error.store": ("数据无法读取：{detail}。请检查 QY_STORE 设置的文件，或运行 python -m geo build-sample 重新生成示意数据。", "The data cannot be read: {detail}. Check the file QY_STORE points to, or run python -m geo build-sample to rebuild the sample."),
     "error.page": ("本页出错：{detail}", "This page failed: {detail}"),
     "shell.coming_soon": ("本页正在建设中", "This page is being built"),
@@ -800,7 +802,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.user_updated": ("已修改用户 {name}（{role}）", "updated {name} ({role})"),
     "cli.password_changed": ("{name} 的密码已修改", "password changed for {name}"),
     "cli.user_removed": ("已删除用户 {name}", "removed {name}"),
-    "cli.brief_suffix": ("输出文件「{file}」须以 .pptx 或 .pdf 结尾", "output '{file}' must end in .pptx or .pdf"),
+    "cli.out_suffix": ("输出文件「{file}」须以 {suffixes} 结尾", "output '{file}' must end in {suffixes}"),
     "cli.no_folder": ("目录「{folder}」不存在", "folder '{folder}' does not exist"),
     "cli.cannot_write": ("无法写入「{file}」：{error}", "cannot write '{file}': {error}"),
     "cli.brief_written": ("已写入 {file}（{mb} MB，{slides} 页）", "wrote {file} ({mb} MB, {slides} slides)"),
@@ -1165,3 +1167,8 @@ def vocab(kind: str, key: str, lang: str = DEFAULT_LANG, programme: PlaceLabels 
 def vocab_both(kind: str, key: str, programme: PlaceLabels | None = None) -> Bilingual:
     """Both labels of a vocabulary value (see :func:`vocab`), as a ``fmt`` value."""
     return Bilingual(vocab(kind, key, "zh", programme), vocab(kind, key, "en", programme))
+
+
+def data_source(configured: str, lang: str) -> str:
+    """The data source line's text: the configured one (``settings.data_source``) as it is, else the sample's credit."""
+    return configured or t("shell.sample_source", lang)

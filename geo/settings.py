@@ -74,7 +74,7 @@ class Settings:
     amap_review_no: str = ""  # QY_AMAP_REVIEW_NO (shown with the AMap basemap)
     tianditu_review_no: str = ""  # QY_TIANDITU_REVIEW_NO
     map_review_no: str = ""  # QY_MAP_REVIEW_NO: 审图号 of the district's own map, if any
-    data_source: str = "示意数据：据人民日报四川频道2022年12月报道生成 / Illustrative data generated from the People's Daily Sichuan reports, Dec 2022"  # QY_DATA_SOURCE
+    data_source: str = ""  # QY_DATA_SOURCE: the data source line, one text for both languages (empty: the sample's credit, per language)
     screen_rotate_seconds: int = 15  # QY_SCREEN_ROTATE_SECONDS
     screen_refresh_minutes: int = 10  # QY_SCREEN_REFRESH_MINUTES
     # the screen reloads itself once a day at this local time (a quiet moment), "off" never

@@ -4,7 +4,7 @@
 # then run pytest from the repo root. With no arguments: the whole suite (the store
 # contract on both backends), then the tests that read and write stores (page tests,
 # writes, command line, migrate) again with every scratch store on PostGIS
-# (QY_TEST_BACKEND=postgis). Arguments go to pytest and run once, e.g.
+# (QY_TEST_BACKEND=postgis), both on QY_TEST_WORKERS processes (see below). Arguments go to pytest and run once, e.g.
 #   scripts/test.sh -m "not browser"      scripts/test.sh tests/test_offline_probe.py
 #   QY_TEST_BACKEND=postgis scripts/test.sh tests/dashboard/test_page_data.py
 set -euo pipefail
@@ -20,10 +20,15 @@ echo "mypy: geo dashboard"
 if [ "$#" -gt 0 ]; then
   exec .venv/bin/python -m pytest -q "$@"
 fi
+# Both passes run on QY_TEST_WORKERS processes (default 2, the CI machine's cores; 0: one process),
+# each test file on one of them (--dist loadfile: a file's servers and fixtures start once).
+WORKERS="${QY_TEST_WORKERS:-2}"
+PARALLEL=()
+if [ "$WORKERS" != "0" ]; then PARALLEL=(-n "$WORKERS" --dist loadfile); fi
 status=0
-.venv/bin/python -m pytest -q || status=$?
+.venv/bin/python -m pytest -q "${PARALLEL[@]}" || status=$?
 printf '\ntest: the store-backed tests again, every store on PostGIS (QY_TEST_BACKEND=postgis)\n'
-QY_TEST_BACKEND=postgis .venv/bin/python -m pytest -q -m "not browser" \
+QY_TEST_BACKEND=postgis .venv/bin/python -m pytest -q "${PARALLEL[@]}" -m "not browser and not gpkg_only" \
   tests/dashboard tests/geo/cli tests/geo/test_writes.py tests/geo/test_writes_schedule.py tests/geo/test_audit.py tests/geo/test_auth.py \
   tests/geo/store/test_migrate.py || status=$?
 exit "$status"

@@ -14,7 +14,7 @@ from dashboard import briefing_panels, cached, html_charts, state, ui
 from dashboard.briefing_pack import briefing_pack_control
 from dashboard.map_component import show_map
 from geo import kpis, metrics
-from geo.i18n import t
+from geo.i18n import data_source, t
 from geo.maps import presets, webmap
 from geo.settings import get_settings
 from geo.store import Loaded
@@ -87,7 +87,7 @@ def main() -> None:
 
     html(ui.section_html(f"{t('briefing.section.funding', lang)} · {t('briefing.funding.by_source', lang)}"))
     html(html_charts.funding_source_html(stats["funding_wan_yuan"], year, lang))
-    html(ui.note_html(t("shell.data_source", lang, source=get_settings().data_source), "qy-foot"))
+    html(ui.note_html(t("shell.data_source", lang, source=data_source(get_settings().data_source, lang)), "qy-foot"))
 
 
 main()

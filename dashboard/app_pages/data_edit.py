@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import cached, progress_form, state
+from dashboard import cached, progress_form, state, ui
 from dashboard.auth_widget import login_box
 from geo import audit
 from geo.auth import User
@@ -54,7 +54,7 @@ def _table(frame, empty: str) -> None:
     if frame.empty:
         st.caption(empty)
     else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch", placeholder=ui.NO_VALUE)
 
 
 def _history_and_daily(loaded: Loaded, compound_id: str | None, lang: str) -> None:

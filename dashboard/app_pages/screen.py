@@ -18,7 +18,7 @@ from dashboard.map_component import show_map
 from geo import kpis
 from geo.dataset import Dataset
 from geo.formatting import long_date
-from geo.i18n import t
+from geo.i18n import data_source, t
 from geo.maps import presets, webmap
 from geo.programme import Programme
 from geo.settings import get_settings, warn_if_no_review_no
@@ -67,7 +67,7 @@ def body(lang: str) -> None:
 def footer_left(ds: Dataset, lang: str) -> str:
     """The district map's 审图号 (when configured: first, at the bottom left), data source and the 示意数据 note."""
     parts = [t("map.review_no", lang, no=SETTINGS.map_review_no)] if SETTINGS.map_review_no else []
-    parts.append(t("shell.data_source", lang, source=SETTINGS.data_source))
+    parts.append(t("shell.data_source", lang, source=data_source(SETTINGS.data_source, lang)))
     if ds.illustrative:
         parts.append(t("app.illustrative", lang))
     return " · ".join(parts)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from geo import fonts, metrics
 from geo.brief import model
-from geo.cli.common import STORE_HELP, UsageError, load_dataset, parse_date, write_atomically
+from geo.cli.common import ERROR, STORE_HELP, UsageError, load_dataset, output_file, parse_date, write_output
 from geo.formatting import number
 from geo.i18n import bilingual
 from geo.store import StoreError, open_store
@@ -33,12 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in model.FORMATS:
-        raise UsageError(bilingual("cli.brief_suffix", file=out))
-    if not out.parent.is_dir():
-        raise UsageError(bilingual("cli.no_folder", folder=out.parent))
+    out, fmt = output_file(args.output, model.FORMATS)
     as_of = parse_date(args.as_of) if args.as_of else None
     ds = load_dataset(args)
     try:
@@ -51,12 +45,9 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     except metrics.UnknownPlace as exc:
         raise UsageError(str(exc)) from None
     except fonts.FontMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{ERROR} {exc}", file=sys.stderr)
         return 1
-    try:
-        _write(out, data)
-    except OSError as exc:
-        raise UsageError(bilingual("cli.cannot_write", file=out, error=exc.strerror)) from None
+    write_output(out, data)
     print(bilingual("cli.brief_written", file=out, mb=number(len(data) / 1e6, 1), slides=len(model.SLIDE_KEYS)))
     return 0
 
@@ -67,8 +58,3 @@ def _audit(url: str | None):
         return open_store(url).audit()
     except (StoreError, OSError):
         return None
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: a half-written deck never replaces a good one."""
-    write_atomically(path, data)

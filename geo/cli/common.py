@@ -14,6 +14,7 @@ import getpass
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -24,6 +25,8 @@ from geo.settings import cli_password
 from geo.store import Store, StoreError, open_store
 
 STORE_HELP = "store URL: gpkg:PATH or a GeoPackage path (default: QY_STORE, else the working copy of the sample)"
+#: The first word of a message on standard error, in both languages like the messages themselves.
+ERROR, REFUSED = "错误 / error:", "已拒绝 / refused:"
 USER_HELP = "sign in as NAME (password from QY_PASSWORD, the terminal, or one line of stdin)"
 
 
@@ -101,6 +104,26 @@ def sign_in(store: Store, name: str | None, *, stdin: bool = False) -> auth.User
         raise Refusal(str(exc)) from None
     except StoreError as exc:
         raise UsageError(str(exc)) from None
+
+
+def output_file(path: str, suffixes: Iterable[str]) -> tuple[Path, str]:
+    """The output file a command writes and its format (its suffix, lower case), checked before any
+    work: UsageError for another suffix (naming the allowed ones) or a folder that does not exist."""
+    out = Path(path)
+    fmt, allowed = out.suffix.lower().lstrip("."), tuple(suffixes)
+    if fmt not in allowed:
+        raise UsageError(bilingual("cli.out_suffix", file=out, suffixes=" / ".join(f".{s}" for s in allowed)))
+    if not out.parent.is_dir():
+        raise UsageError(bilingual("cli.no_folder", folder=out.parent))
+    return out, fmt
+
+
+def write_output(out: Path, data: bytes) -> None:
+    """:func:`write_atomically`, or a UsageError naming the file and the system's reason."""
+    try:
+        write_atomically(out, data)
+    except OSError as exc:
+        raise UsageError(bilingual("cli.cannot_write", file=out, error=exc.strerror)) from None
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -20,6 +20,8 @@ from geo.cli import migrate as cli_migrate
 from geo.cli import schedule as cli_schedule
 from geo.cli import users as cli_users
 from geo.cli.common import (
+    ERROR,
+    REFUSED,
     STORE_HELP,
     USER_HELP,
     OneLineParser,
@@ -201,13 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{ERROR} {exc}", file=sys.stderr)
         return 2
     except Refusal as exc:
-        print(f"refused: {exc}", file=sys.stderr)
+        print(f"{REFUSED} {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:  # e.g. an unknown CRS alias reaching geo.crs
-        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"{ERROR} {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

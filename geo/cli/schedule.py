@@ -16,20 +16,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from geo import auth, fonts, metrics, writes
 from geo.asof import AsOf
 from geo.cli.common import (
+    ERROR,
     STORE_HELP,
     USER_HELP,
     Refusal,
     UsageError,
     load_dataset,
+    output_file,
     parse_date,
     sign_in,
     store_from,
-    write_atomically,
+    write_output,
 )
 from geo.cli.data import _print_report as print_report  # the validation report printed as for compounds
 from geo.i18n import t, vocab
@@ -55,23 +56,6 @@ def _scoped(args: argparse.Namespace):
         return ds, metrics.filter_dataset(ds, area=getattr(args, "area", None), subdistrict=getattr(args, "subdistrict", None))
     except metrics.UnknownPlace as exc:
         raise UsageError(str(exc)) from None
-
-
-def _output(path: str, suffixes: tuple[str, ...]) -> Path:
-    out = Path(path)
-    if out.suffix.lower().lstrip(".") not in suffixes:
-        raise UsageError(f"output '{out}' must end in {' or '.join('.' + s for s in suffixes)} / "
-                         f"输出文件须以 {' 或 '.join('.' + s for s in suffixes)} 结尾")
-    if not out.parent.is_dir():
-        raise UsageError(f"folder '{out.parent}' does not exist / 目录「{out.parent}」不存在")
-    return out
-
-
-def _write(out: Path, data: bytes) -> None:
-    try:
-        write_atomically(out, data)
-    except OSError as exc:
-        raise UsageError(f"cannot write '{out}': {exc.strerror} / 无法写入「{out}」") from None
 
 
 # --- progress import / export ------------------------------------------------------------------
@@ -114,10 +98,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    out = _output(args.output, ("xlsx",))
+    out, _ = output_file(args.output, ("xlsx",))
     day = parse_date(args.date)
     _, sub = _scoped(args)
-    _write(out, sheet_xlsx(sub, day, lang=_lang(args)))
+    write_output(out, sheet_xlsx(sub, day, lang=_lang(args)))
     print(f"wrote {out}")
     return 0
 
@@ -182,16 +166,16 @@ def _register_sequence(sub: argparse._SubParsersAction) -> None:
 
 # --- daily (the dispatch report) -------------------------------------------------------------------
 def _cmd_daily(args: argparse.Namespace) -> int:
-    out = _output(args.output, tuple(daily_report.FORMATS))
+    out, fmt = output_file(args.output, daily_report.FORMATS)
     day = parse_date(args.date)
     ds, _ = _scoped(args)
     try:
         data = daily_report.report_bytes(ds, day, area=args.area, subdistrict=args.subdistrict, lang=args.lang,
-                                         fmt=out.suffix.lower().lstrip("."))
+                                         fmt=fmt)
     except fonts.FontMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{ERROR} {exc}", file=sys.stderr)
         return 1
-    _write(out, data)
+    write_output(out, data)
     print(f"wrote {out} ({len(data) / 1e3:.0f} kB)")
     return 0
 

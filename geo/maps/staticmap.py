@@ -26,7 +26,7 @@ from geo import colors, fonts, metrics, schema
 from geo.asof import AsOf, AsOfLike, derive_status
 from geo.dataset import Dataset
 from geo.formatting import number
-from geo.i18n import t, vocab
+from geo.i18n import data_source, t, vocab
 from geo.programme import Programme
 from geo.settings import METRIC_CRS, get_settings
 
@@ -252,7 +252,7 @@ def _draw_legend(fig: Figure, counts: dict[str, int], pct: dict[str, float], lan
 def _draw_footer(fig: Figure, ds: Dataset, lang: str) -> None:
     """Source line and the illustrative-map note along the bottom."""
     settings = get_settings()
-    parts = [t("brief.source", lang, source=settings.data_source)]
+    parts = [t("brief.source", lang, source=data_source(settings.data_source, lang))]
     if settings.map_review_no:
         parts.append(t("brief.map.review_no", lang, no=settings.map_review_no))
     fig.text(0.005, 0.04, "  ".join(p for p in parts if p), fontsize=7.5, color=colors.GREY, va="center")

@@ -27,6 +27,8 @@ _DOTS = """() => { const m = window.map_div, s = m.getSize(), out = [];
     if (p && p.id && l.getLatLng) { const c = m.latLngToContainerPoint(l.getLatLng());
       if (c.x > 30 && c.y > 30 && c.x < s.x - 30 && c.y < s.y - 30) out.push({id: p.id, x: c.x, y: c.y}); } });
   return out; }"""
+#: The explorer's compound table (its key starts with ``state.EXPLORER_TABLE``), not a record panel's table.
+_TABLE = '[class*="st-key-explorer_table"] [data-testid="stDataFrame"]'
 _DRAWN_BOUNDS = """() => { let b = null; window.map_div.eachLayer(l => {
   if (l instanceof L.Rectangle && l.editing) { const g = l.getBounds(); b = [g.getWest(), g.getSouth(), g.getEast(), g.getNorth()]; } });
   return b; }"""
@@ -118,7 +120,8 @@ def test_deep_link_map_and_record(browser, app_url, ds):
 
 
 def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
-    with _explorer(browser, app_url, f"area={quote(AREA)}", width=1600, height=1400) as (visit, runs):
+    opened = ds.compounds.loc[ds.compounds["area"] == AREA, "compound_id"].iloc[0]  # a record with tables is open
+    with _explorer(browser, app_url, f"area={quote(AREA)}&record={opened}", width=1600, height=1400) as (visit, runs):
         page = visit.page
         frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
         runs.wait_for(page, 1)
@@ -137,7 +140,7 @@ def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
         page.get_by_text(f"当前选择 {len(inside)} 个").wait_for(timeout=20_000)
         assert _metric_values(page)[0] == len(inside)
 
-        gbox = _settled_box(page, '[data-testid="stDataFrame"]')
+        gbox = _settled_box(page, _TABLE)  # the record panel (open if the drag began on a dot) has tables too
         page.mouse.click(gbox["x"] + 18, gbox["y"] + 35 + 17)  # first row's selection checkbox
         page.get_by_text("当前选择 1 个").wait_for(timeout=20_000)
         frame.locator("[data-qy-selected='1']").wait_for(state="attached", timeout=20_000)  # highlighted on the map

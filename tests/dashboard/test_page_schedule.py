@@ -68,11 +68,12 @@ def test_the_table_issues_and_findings_views_and_english(store):
     assert not at.exception
     assert any(c.value.startswith("Read-only") for c in at.caption)  # a past day for a viewer
     assert len(at.dataframe) == 1  # the daily table (disabled for a viewer)
+    assert at.dataframe[0].proto.placeholder == "—"  # a work without a report shows a dash, never "None"
     at.segmented_control(key=state.SCHEDULE_VIEW).set_value("findings").run()
     assert "R1 Underground before above ground" in str(at.dataframe[0].value.to_dict())
     assert any(b.proto.label == "Download Excel" for b in at.get("download_button"))
     at.segmented_control(key=state.SCHEDULE_VIEW).set_value("issues").run()
-    assert not at.exception and len(at.dataframe) == 1
+    assert not at.exception and len(at.dataframe) == 1 and at.dataframe[0].proto.placeholder == "—"
     assert any(b.proto.label == "Download Excel" for b in at.get("download_button"))
 
 

@@ -152,6 +152,13 @@ def test_review_number_from_settings_and_english(monkeypatch):
     assert "片区 1 / 8" not in page
 
 
+@pytest.mark.parametrize(("lang", "own", "other"), [("zh", "示意数据", "Illustrative"), ("en", "Illustrative data", "示意数据")])
+def test_the_sample_credit_is_in_the_screens_language_only(monkeypatch, lang, own, other):
+    monkeypatch.delenv("QY_DATA_SOURCE", raising=False)
+    page = _text(_screen(lang=lang))
+    assert own in page and other not in page
+
+
 def _scripts(at: AppTest) -> str:
     return " ".join(e.proto.body for e in at.main if type(e).__name__ == "Html")
 

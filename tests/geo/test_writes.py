@@ -17,7 +17,7 @@ from geo.imports.validate import validate_table
 from geo.settings import ROOT
 from geo.store import EditConflict, StoreChanged, open_store, scratch_url
 from tests.geo.tiny_data import tiny_dataset
-from tests.store_support import ADMIN, ADMIN_USER, EDITOR, EDITOR_USER, backend, scratch_store_with_users, signed_in, store_digest
+from tests.store_support import ADMIN, ADMIN_USER, EDITOR, EDITOR_USER, scratch_store_with_users, signed_in, store_digest
 
 # QY-0001 蜀汉路115号院 is in 金沙 (the test editor's), QY-0003 in 少城, QY-0004 has elevators EL-0001..4.
 
@@ -245,8 +245,7 @@ sys.exit(main(["import", {file!r}, "--store", {store!r}, "--user", "admin"]))
 """
 
 
-@pytest.mark.skipif(backend() == "postgis", reason="the full disk is a file-size limit on the importing process; "
-                                                  "a PostGIS server writes its own files")
+@pytest.mark.gpkg_only  # the full disk is a file-size limit on the importing process; a PostGIS server writes its own files
 def test_a_full_disk_on_import_is_a_clear_message_and_the_store_is_unchanged(store, tmp_path):
     source = tmp_path / "new.csv"
     source.write_text("小区名称,经度,纬度,所属街道\n宽巷子新院,104.05373,30.66784,少城\n", encoding="utf-8")
