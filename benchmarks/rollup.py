@@ -17,7 +17,7 @@ server side only (no browser): the figures are what the Streamlit process does a
 - scope change: today: ``geo.filters.apply_filters`` (one batch) on the loaded data;
   new: the totals of the units of one province (``units_from_store``), warm;
 - stats: the nation's (the programme's) ``stats``: today ``metrics.stats`` on the loaded data
-  (plus the load before it, in brackets), new ``rollup.stats_from_store`` (SQL on PostGIS);
+  (plus the load before it, in brackets), new ``rollup.stats_from_store`` (SQL on PostGIS), warm;
 - memory: the child's peak resident memory.
 """
 from __future__ import annotations
@@ -84,6 +84,7 @@ def _new(url: str, as_of: str) -> dict[str, Any]:
     code = province.code if province else programme.place
     rollup.units_from_store(store, as_of, place=code, programme=programme)  # warm
     t_scope, _ = _timed(rollup.units_from_store, store, as_of, place=code, programme=programme)
+    rollup.stats_from_store(store, as_of, programme=programme, meta=meta)  # warm (the server's caches)
     t_stats, _ = _timed(rollup.stats_from_store, store, as_of, programme=programme, meta=meta)
     return {"compounds": int(units["compounds"].sum()), "first_map_s": t_map, "map_bytes": len(html.encode()),
             "view_bytes": view_bytes, "view_dots": len(dots), "scope_s": t_scope, "stats_s": t_stats,

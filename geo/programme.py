@@ -317,6 +317,8 @@ class _Index:
     _under: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _rolled: dict[tuple[str, str, str, str], int | None] = field(default_factory=dict)
     levels_below: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Programme.levels_below, memoised
+    _position: dict[str, int] | None = None
+    _kids: dict[str, tuple[Place, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, p: Programme) -> _Index:
@@ -347,9 +349,18 @@ class _Index:
                 found = (place.name,)
             else:
                 names = {n for child in self.children.get(code, ()) for n in self.under(child.code)}
-                found = tuple(n for n in self.subdistrict_names if n in names)
+                found = self._in_order(names)
             self._under[code] = found
         return found
+
+    def _in_order(self, names: set[str]) -> tuple[str, ...]:
+        """``names`` in display order (sorted by position: a nation's places do not each scan every name)."""
+        if self._position is None:
+            unique = len(set(self.subdistrict_names)) == len(self.subdistrict_names)
+            self._position = {n: i for i, n in enumerate(self.subdistrict_names)} if unique else {}
+        if not self._position:  # a name twice: keep every place of it, as listed
+            return tuple(n for n in self.subdistrict_names if n in names)
+        return tuple(sorted((n for n in names if n in self._position), key=self._position.__getitem__))
 
     def ancestor(self, code: str, level: str) -> str | None:
         """The code of the place at ``level`` in the lineage of ``code`` (itself included), or None."""
@@ -377,7 +388,9 @@ class _Index:
                      if (place, measure, period, b) in self.targets]
             if parts:
                 return sum(parts)
-        kids = [c for c in self.children.get(place, ()) if self.under(c.code)]
+        kids = self._kids.get(place)
+        if kids is None:  # the children with subdistricts below them (memoised: every target asks)
+            kids = self._kids[place] = tuple(c for c in self.children.get(place, ()) if self.under(c.code))
         if not kids:
             return None
         values = [self.target(c.code, measure, period, batch) for c in kids]

@@ -3,8 +3,9 @@
 ``build_synthetic(n)`` makes a data set of ``n`` compounds in a programme that covers a
 nation: ``provinces`` provinces (31 by default), their cities, districts, subdistricts
 (about 85 compounds each) and two communities per subdistrict; one renovation area per
-district; compounds with works, elevators and funding; a few greenways and sites per
-district; 14th-FYP targets per district (per batch, and households), per province (the
+district; compounds with works, elevators and funding; daily progress (工程日进度) of the
+works on site in the weeks before two days (:data:`DAILY_WINDOWS`); no handovers or issues;
+a few greenways and sites per district; 14th-FYP targets per district (per batch, and households), per province (the
 period) and for the nation, while cities roll up from their districts. Every place name
 is made up from syllables; positions are boxes on a rough map of China (WGS-84).
 
@@ -24,6 +25,8 @@ import shapely
 from geo import schema
 from geo.dataset import Dataset
 from geo.programme import Area, Place, Programme, Target, tables_from_programme
+from geo.sample.schedule import MISSED_REPORT, NOTES, WORKERS
+from geo.schedule import model
 from geo.settings import STORAGE_CRS
 
 SEED = 20_240_601
@@ -294,6 +297,64 @@ def _funding(rng: np.random.Generator, compounds: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["compound_id", "year", "source"], kind="stable").reset_index(drop=True)
 
 
+#: Days with site reports (工程日进度): per last day, how many days before it (inclusive) are reported.
+DAILY_WINDOWS: dict[pd.Timestamp, int] = {pd.Timestamp("2025-06-30"): 28, DATA_DATE: 56}
+#: Share of reports made the next morning instead of the same evening (known from then on).
+LATE_REPORT = 0.03
+
+
+def _daily(rng: np.random.Generator, works: pd.DataFrame) -> pd.DataFrame:
+    """Daily progress of every work on site in each of :data:`DAILY_WINDOWS`, as the sample's sites report it.
+
+    A work's percent complete rises along one uneven curve from its actual start to 100 on its
+    actual finish (a work still open on :data:`DATA_DATE` is given a finish after it); a few
+    days go unreported (never the finish day); reports are made that evening, a few the next
+    morning, none after :data:`DATA_DATE`.
+    """
+    on_site = pd.Series(False, index=works.index)
+    for end, days in DAILY_WINDOWS.items():
+        on_site |= (works["actual_start"] <= end) & ~(works["actual_finish"] < end - pd.Timedelta(days=days - 1))
+    on = works[on_site]
+    start = on["actual_start"].to_numpy("datetime64[D]")
+    last = np.datetime64(DATA_DATE.date())
+    later = np.maximum(on["plan_finish"].fillna(DATA_DATE).to_numpy("datetime64[D]"), last)
+    later = later + rng.integers(3, 30, len(on)).astype("timedelta64[D]")
+    finished = on["actual_finish"].notna().to_numpy()
+    finish = np.where(finished, on["actual_finish"].to_numpy("datetime64[D]"), later)
+    length = (finish - start).astype(int) + 1  # days of each work's curve
+    steps = rng.gamma(2.0, 1.0, int(length.sum())) * np.where(rng.random(int(length.sum())) < 0.08, 0.1, 1.0)
+    total, ends = np.cumsum(steps), np.cumsum(length)
+    base = np.concatenate([[0.0], total[ends[:-1] - 1]])  # the sum before each work's curve
+    row_parts, k_parts = [], []
+    for end, days in DAILY_WINDOWS.items():
+        lo = np.maximum((np.datetime64((end - pd.Timedelta(days=days - 1)).date()) - start).astype(int), 0)
+        hi = (np.minimum(finish, np.datetime64(end.date())) - start).astype(int)  # last day reported, inclusive
+        count = np.maximum(hi - lo + 1, 0)
+        row = np.repeat(np.arange(len(on)), count)
+        row_parts.append(row)
+        k_parts.append(lo[row] + (np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)))
+    row, k = np.concatenate(row_parts), np.concatenate(k_parts)
+    percent = np.round(100.0 * (total[(ends - length)[row] + k] - base[row]) / (total[ends - 1] - base)[row], 1)
+    dates = pd.DatetimeIndex((start[row] + k.astype("timedelta64[D]")).astype("datetime64[ns]"))
+    keep = (finished[row] & (k == length[row] - 1)) | (rng.random(len(row)) >= MISSED_REPORT)
+    cls = on["work"].map(model.DEFAULT_CLASS).fillna(model.HARDWARE).to_numpy()[row]
+    by_class = pd.Series(cls)
+    workers = rng.integers(by_class.map({c: lo for c, (lo, _) in WORKERS.items()}).to_numpy(),
+                           by_class.map({c: hi for c, (_, hi) in WORKERS.items()}).to_numpy())
+    noted = np.flatnonzero(rng.random(len(row)) < 0.08)
+    note = np.full(len(row), None, dtype=object)
+    note[noted] = [NOTES[c][i % len(NOTES[c])] for c, i in zip(cls[noted], rng.integers(0, 1 << 20, len(noted)))]
+    evening = pd.to_timedelta(rng.integers(17 * 60, 21 * 60 + 30, len(row)), unit="min")
+    morning = pd.to_timedelta(24 * 60 + rng.integers(8 * 60, 10 * 60, len(row)), unit="min")
+    late = (rng.random(len(row)) < LATE_REPORT) & (dates < DATA_DATE)
+    frame = pd.DataFrame({
+        "compound_id": on["compound_id"].to_numpy()[row], "work": on["work"].to_numpy()[row], "date": dates,
+        "percent": percent, "workers": workers, "note": note, "reported_by": "施工单位（填报）",
+        "reported_at": dates + np.where(late, morning, evening),
+    })[keep]
+    return frame.sort_values(["compound_id", "work", "date"], kind="stable").reset_index(drop=True)
+
+
 def _greenways_and_sites(rng: np.random.Generator, districts: list[_Unit], subs: list[_Unit]
                          ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Per district: a Tianfu-style greenway and a community one; two sites; all in its first subdistrict."""
@@ -370,6 +431,7 @@ def build_synthetic(compounds: int = 220_000, *, provinces: int = 31, seed: int 
     programme = Programme("synthetic", "全国老旧小区改造（示意）", "National old-compound renovation (synthetic)",
                           NATION_CODE, tuple(_places(units)), tuple(areas), tuple(_targets(c, units)))
     greenways, sites = _greenways_and_sites(rng, districts, subs)
+    works = _works(rng, c)
     return Dataset(
         district=gpd.GeoDataFrame({"adcode": [d.code for d in districts], "name": [d.name for d in districts],
                                    "name_en": [d.en for d in districts], "source": "synthetic"},
@@ -384,7 +446,8 @@ def build_synthetic(compounds: int = 220_000, *, provinces: int = 31, seed: int 
         footprints=gpd.GeoDataFrame({"compound_id": pd.Series(dtype=object)}, geometry=gpd.GeoSeries([], crs=STORAGE_CRS),
                                     crs=STORAGE_CRS),
         greenways=greenways, sites=sites,
-        works=_works(rng, c), elevators=_elevators(rng, c), funding=_funding(rng, c),
+        works=works, elevators=_elevators(rng, c), funding=_funding(rng, c),
+        daily_progress=_daily(rng, works),
         **tables_from_programme(programme),
         meta={"dataset": "synthetic-national", "illustrative": "true", "seed": str(seed), "generator": "geo.synthetic",
               "compounds": str(compounds), "provinces": str(provinces), "data_date": DATA_DATE.date().isoformat()},

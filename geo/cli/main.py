@@ -143,7 +143,8 @@ def _cmd_build_synthetic(args: argparse.Namespace) -> int:
     p = ds.programme
     print(f"wrote {store.url}: {len(ds.compounds)} compounds in {len(p.at_level('province'))} provinces, "
           f"{len(p.at_level('city'))} cities, {len(p.at_level('district'))} districts, {len(p.subdistricts)} subdistricts; "
-          f"{len(ds.works)} works, {len(ds.elevators)} elevators, {len(ds.funding)} funding rows")
+          f"{len(ds.works)} works, {len(ds.elevators)} elevators, {len(ds.funding)} funding rows, "
+          f"{len(ds.daily_progress)} daily progress rows")
     return 0
 
 

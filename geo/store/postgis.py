@@ -18,6 +18,9 @@ Tables of the store's schema:
   ``_ord``, the entry with the smallest ``_to`` > N, else the current row;
 - ``qy_versions`` (with the column list of every layer per version), ``qy_audit``,
   ``qy_revisions``, ``qy_users``, ``qy_serial`` (write counters, the fingerprint);
+- ``qy_facts_<layer>`` and ``qy_facts_<layer>_sums``: the rows the roll-up's facts read, with
+  their compound's keys, and their sums per group (``geo.store.postgis_facts``): derived from
+  the layers, brought up to date by every write in its transaction;
 - ``qy_sign_ins``: the sign-in log (:class:`PgSignInLog`, made on first use), outside
   the fingerprint: a sign-in never empties a cache.
 
@@ -521,6 +524,7 @@ class PostgisStore(Store):
         cur.execute(sql.SQL('INSERT INTO {} (version, created_at, "user", kind, note, compounds, layers) '
                             "VALUES (1, %s, %s, %s, %s, %s, %s)").format(self._id("qy_versions")),
                     (at, user, kind, note, len(dataset.compounds), Jsonb(layers)))
+        postgis_facts.build_facts_tables(cur, self.schema)
         self._bump(cur, "")
 
     def commit(self, dataset: Dataset, *, user: str, kind: str = "import", note: str = "",
@@ -550,9 +554,11 @@ class PostgisStore(Store):
             columns = self._columns_of(cur, int(version))
             new = current + 1
             self._close_version(cur, current)
+            touched: set[Any] = set()
             for name in TABLES:
                 self._stage_version(cur, name, columns[name], int(version), current)
-                self._apply_stage(cur, name, [c for c, _ in columns[name]], new)
+                touched |= self._apply_stage(cur, name, [c for c, _ in columns[name]], new)
+            postgis_facts.refresh_facts_tables(cur, self.schema, touched)
             cur.execute(sql.SQL("SELECT compounds FROM {} WHERE version = %s").format(self._id("qy_versions")),
                         (int(version),))
             compounds = _one(cur)[0]
@@ -570,10 +576,12 @@ class PostgisStore(Store):
         new = current + 1
         self._close_version(cur, current)
         layers = {}
+        touched: set[Any] = set()
         for name, frame in tables.items():
             layers[name] = self._ensure_table(cur, name, frame)
             self._stage_frame(cur, name, frame, layers[name])
-            self._apply_stage(cur, name, [c for c, _ in layers[name]], new)
+            touched |= self._apply_stage(cur, name, [c for c, _ in layers[name]], new)
+        postgis_facts.refresh_facts_tables(cur, self.schema, touched)
         self._add_version(cur, new, at, user, kind, note, compounds, layers)
         return new
 
@@ -687,10 +695,11 @@ class PostgisStore(Store):
         cur.execute(sql.SQL("CREATE TEMP TABLE _stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
             self._id(name)))
 
-    def _apply_stage(self, cur: psycopg.Cursor, name: str, columns: list[str], version: int) -> None:
+    def _apply_stage(self, cur: psycopg.Cursor, name: str, columns: list[str], version: int) -> set[Any]:
         """Make the live table equal ``_stage`` on ``columns``, recording what it replaces as history of ``version``.
 
         Rows are compared by place (``_ord``) and content; unchanged rows are not written.
+        Returns the compound ids of the rows written (before and after), for a layer the facts read.
         """
         live, hist = self._id(name), self._id(f"qy_history_{name}")
         all_cols = [sql.Identifier(c) for c in self._table_columns(cur, name)]
@@ -705,20 +714,27 @@ class PostgisStore(Store):
                "s_cols": sql.SQL("").join(sql.SQL(", s.{}").format(c) for c in cols),
                "set": sql.SQL(", ").join(sql.SQL("{c} = s.{c}").format(c=c) for c in cols)}
         cur.execute(sql.SQL("ANALYZE _stage"))
+        tracked = name in postgis_facts.MIRRORED and "compound_id" in columns
+        back = " RETURNING compound_id" if tracked else ""  # the compounds whose facts rows change
         statements = [
             # what the changed and removed rows were, then that the new rows were not there
             "INSERT INTO {hist} (_ord, _to, _absent{all}) SELECT l._ord, %(v)s, false{l_all} FROM {live} l "
-            "LEFT JOIN _stage s ON s._ord = l._ord WHERE s._ord IS NULL OR {differs}",
+            "LEFT JOIN _stage s ON s._ord = l._ord WHERE s._ord IS NULL OR {differs}" + back,
             "INSERT INTO {hist} (_ord, _to, _absent) SELECT s._ord, %(v)s, true FROM _stage s "
             "WHERE NOT EXISTS (SELECT 1 FROM {live} l WHERE l._ord = s._ord)",
             "DELETE FROM {live} l WHERE NOT EXISTS (SELECT 1 FROM _stage s WHERE s._ord = l._ord)",
             "INSERT INTO {live} (_ord{cols}) SELECT s._ord{s_cols} FROM _stage s "
-            "WHERE NOT EXISTS (SELECT 1 FROM {live} l WHERE l._ord = s._ord)",
+            "WHERE NOT EXISTS (SELECT 1 FROM {live} l WHERE l._ord = s._ord)" + back,
         ]
         if cols:
-            statements.insert(3, "UPDATE {live} l SET {set} FROM _stage s WHERE s._ord = l._ord AND {differs}")
+            statements.insert(3, "UPDATE {live} l SET {set} FROM _stage s WHERE s._ord = l._ord AND {differs}"
+                              + back.replace("compound_id", "l.compound_id"))
+        touched: set[Any] = set()
         for statement in statements:
             cur.execute(sql.SQL(statement).format(**fmt), {"v": version})
+            if "RETURNING" in statement:
+                touched.update(r[0] for r in cur.fetchall())
+        return touched
 
     def apply_changes(self, compound_id: str, changes: Sequence[Change], *, user: str, etag: str) -> str:
         """Write progress ``changes`` of one compound in one transaction (EditConflict if ``etag`` is stale)."""
@@ -743,10 +759,24 @@ class PostgisStore(Store):
                 cur.executemany(sql.SQL('INSERT INTO {} (at, "user", version, compound_id, layer, record, field, '
                                         "before, after) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)").format(
                     self._id("qy_audit")), audit)
+            if any(c.layer in postgis_facts.MIRRORED for c in changes):
+                self._refresh_facts_of(cur, compound_id, changes)
             cur.execute(sql.SQL('UPDATE {} SET revision = revision + 1, at = %s, "user" = %s WHERE compound_id = %s'
                                 ).format(revisions), (stamp, user, compound_id))
             self._bump(cur, compound_id)
             return f"v{version}.r{revision + 1}"
+
+    def _refresh_facts_of(self, cur: psycopg.Cursor, compound_id: str, changes: Sequence[Change]) -> None:
+        """The facts rows of one edited compound (and of an id an edit moved rows from or to).
+
+        Left alone when the facts tables are not up to date: edits run in parallel, and only an
+        import or a restore (holding the store's lock) rebuilds them; reads make the rows meanwhile.
+        """
+        if postgis_facts.facts_tables_state(cur, self.schema) != "ready":
+            return
+        ids: set[Any] = {compound_id}
+        ids.update(v for c in changes if c.field == "compound_id" for v in (c.before, c.after))
+        postgis_facts.refresh_facts_tables(cur, self.schema, ids, {c.layer for c in changes})
 
     def _last_change(self, cur: psycopg.Cursor, revision: int, at: str, user: str) -> dict[str, str]:
         if revision:

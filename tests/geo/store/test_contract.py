@@ -77,10 +77,11 @@ POSTGIS = Backend(
         import time, geo.store.postgis as backend
         real = backend.PostgisStore._apply_stage
         def paused(self, cur, name, columns, version):
-            real(self, cur, name, columns, version)
+            touched = real(self, cur, name, columns, version)
             if name == "compounds":  # some tables are changed inside the open transaction, others not yet
                 print({MARK!r}, flush=True)
                 time.sleep(60)
+            return touched
         backend.PostgisStore._apply_stage = paused
     """),
     pause_edit=textwrap.dedent(f"""

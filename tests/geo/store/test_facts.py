@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from geo import metrics, rollup
 from geo.metrics import FACT_KEYS, Facts
-from geo.store import open_store
+from geo.store import Change, open_store
 from geo.synthetic import build_synthetic
 from tests.geo.store.test_contract import BACKENDS, Backend
 from tests.geo.tiny_data import tiny_dataset
@@ -131,3 +131,52 @@ def test_compounds_in_a_box_are_those_whose_point_lies_in_it(stores):
     assert list(store.compounds_in_box(box, limit=3)["compound_id"]) == list(inside["compound_id"][:3])
     other = ds.programme.subdistrict_names[0]
     assert store.compounds_in_box((-180, -90, 180, 90), subdistricts=[other])["subdistrict"].eq(other).all()
+
+
+def _edited(ds):
+    """``ds`` with what an import may bring: a compound moved and rebatched, one gone, a work finished,
+    a second row of a pair finished earlier, works rows of an unknown compound and of none."""
+    c = ds.compounds.copy()
+    moved, gone = c.index[0], c.index[1]
+    c.loc[moved, "subdistrict"] = ds.programme.subdistrict_names[-1]
+    c.loc[moved, "batch"] = "2024"
+    c = c.drop(index=gone)
+    w = ds.works.copy()
+    open_rows = w.index[w["actual_finish"].isna()]
+    w.loc[open_rows[0], "actual_finish"] = pd.Timestamp("2024-05-06")
+    twin = w.loc[[w.index[3]]].assign(actual_finish=pd.Timestamp("2019-01-02"), quantity=5)
+    stray = w.loc[[w.index[4], w.index[5]]].assign(compound_id=["NOPE-1", None])
+    return ds.with_layers(compounds=c, works=pd.concat([w, twin, stray], ignore_index=True),
+                          elevators=ds.elevators.iloc[3:], funding=ds.funding.iloc[:-7])
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+def test_facts_follow_every_write(backend, tmp_path):
+    """Import, progress edit and restore: the facts equal the facts of the data as loaded after each."""
+    store = open_store(backend.make_url(tmp_path / "writes"))
+    store.initialize(build_synthetic(300, provinces=2, seed=3))
+    days = (dt.date(2019, 6, 1), dt.date(2024, 6, 1), dt.date(2026, 12, 1))
+
+    def check():
+        ds = store.load().dataset
+        p = ds.programme
+        by = p.unit_codes(p.place, "district")
+        for day in days:
+            assert_facts_equal(store.facts(day), metrics.facts_from_dataset(ds, day))
+            assert_facts_equal(store.facts(day, by=by), metrics.facts_from_dataset(ds, day, by=by))
+            place = p.at_level("province")[0].code
+            assert_facts_equal(store.facts(day, place=place),
+                               metrics.facts_from_dataset(metrics.filter_dataset(ds, place=place), day))
+        return ds
+
+    ds = check()
+    store.commit(_edited(ds), user="importer")
+    ds = check()
+    row = ds.works[ds.works["compound_id"].isin(ds.compounds["compound_id"])].iloc[0]
+    cid, work = row["compound_id"], row["work"]
+    store.apply_changes(cid, [Change("works", (cid, work), "actual_finish", row["actual_finish"],
+                                     pd.Timestamp("2020-02-03")),
+                              Change("compounds", (cid,), "batch", None, "2023")], user="ed", etag=store.etag(cid))
+    check()
+    store.restore(1, user="admin")
+    check()
