@@ -98,7 +98,7 @@ def test_parallel_edits_in_one_subdistrict_keep_its_sums(tmp_path):
             for i in range(6):
                 change = Change("works", (cid, work), "quantity", None, 100 + i)
                 store.apply_changes(cid, [change], user="ed", etag=store.etag(cid))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=edit, args=tuple(p)) for p in pairs.itertuples(index=False)]
