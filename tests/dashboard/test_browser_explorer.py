@@ -120,8 +120,7 @@ def test_deep_link_map_and_record(browser, app_url, ds):
 
 
 def test_draw_rectangle_then_select_a_row(browser, app_url, ds):
-    opened = ds.compounds.loc[ds.compounds["area"] == AREA, "compound_id"].iloc[0]  # a record with tables is open
-    with _explorer(browser, app_url, f"area={quote(AREA)}&record={opened}", width=1600, height=1400) as (visit, runs):
+    with _explorer(browser, app_url, f"area={quote(AREA)}", width=1600, height=1400) as (visit, runs):
         page = visit.page
         frame = wait_for_map(page, min_features=3, timeout_ms=60_000)
         runs.wait_for(page, 1)
