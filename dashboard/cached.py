@@ -133,11 +133,16 @@ def loaded_every(minutes: int) -> Loaded:
     Kept per session; on each re-read the store fingerprint decides whether the store
     is loaded again. Raises StoreError like :func:`load`.
     """
+    return _every(minutes, state.SCREEN_DATA, load)
+
+
+def _every(minutes: int, key: str, read: Callable[[], Any]) -> Any:
+    """``read()`` as re-read at most every ``minutes``, kept in the session under ``key``."""
     now = time.monotonic()
-    entry = st.session_state.get(state.SCREEN_DATA)
+    entry = st.session_state.get(key)
     if entry is None or now - entry[0] >= max(minutes, 1) * 60:
-        entry = (now, load())
-        st.session_state[state.SCREEN_DATA] = entry
+        entry = (now, read())
+        st.session_state[key] = entry
     return entry[1]
 
 
@@ -227,12 +232,7 @@ def rollup_pack(scale: Scale, as_of: dt.date, place: str, lang: str, fmt: str, *
 
 def scale_every(minutes: int) -> Scale:
     """:func:`scale` as re-read at most every ``minutes`` (the roll-up screen's refresh), kept per session."""
-    now = time.monotonic()
-    entry = st.session_state.get(state.SCREEN_SCALE)
-    if entry is None or now - entry[0] >= max(minutes, 1) * 60:
-        entry = (now, scale())
-        st.session_state[state.SCREEN_SCALE] = entry
-    return entry[1]
+    return _every(minutes, state.SCREEN_SCALE, scale)
 
 
 # --- explorer (dashboard/app_pages/explorer.py) --------------------------------------------
