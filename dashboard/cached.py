@@ -146,8 +146,8 @@ def _every(minutes: int, key: str, read: Callable[[], Any]) -> Any:
     return entry[1]
 
 
-#: Derived caches take the whole Loaded handle and key it by its own fingerprint.
-_BY_FINGERPRINT: dict[str | type[Any], Callable[[Any], Any]] = {Loaded: lambda loaded: loaded.fingerprint}
+#: Derived caches take the whole Loaded handle and key it by its own fingerprint (and place: ``Loaded.cache_key``).
+_BY_FINGERPRINT: dict[str | type[Any], Callable[[Any], Any]] = {Loaded: lambda loaded: loaded.cache_key}
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_FINGERPRINT)
@@ -278,6 +278,17 @@ def record_view(loaded: Loaded, compound_id: str, as_of: dt.date, lang: str) -> 
                                   loaded.dataset.programme)
     except record.UnknownCompound:
         return None
+
+
+# --- one place of a large store: the import, progress and site-schedule pages in roll-up mode -----------
+@st.cache_resource(ttl=_TTL, max_entries=8, show_spinner=False, hash_funcs=_BY_SCALE)
+def place_loaded(scale: Scale, place: str) -> Loaded:
+    """``Store.load_place``: the data of one place (a district or below) of a store too large to load whole.
+
+    A Loaded handle like :func:`load`'s, cut to ``place`` (its ``cache_key`` names the place), so
+    every derived cache above works on it unchanged. Read-only: never mutate it.
+    """
+    return open_store(scale.store_url).load_place(place)
 
 
 # --- the explorer at scale (dashboard/rollup_workspace.py): read through the store, never load() -------

@@ -73,20 +73,19 @@ def check_scope(programme: Programme, *, area: str | None = None, subdistrict: s
     check_place(programme, place)
 
 
-def _outline(ds: Dataset, place: str) -> pd.DataFrame:
+def outline_of(district: pd.DataFrame, programme: Programme, place: str) -> pd.DataFrame:
     """The district layer's outlines of the scope: rows of ``place``, its ancestors or its descendants."""
-    if "adcode" not in ds.district.columns:
-        return ds.district
-    programme = ds.programme
+    if "adcode" not in district.columns:
+        return district
     codes = {p.code for p in programme.lineage(place)}
     frontier = [place]
     while frontier:
         kids = [c.code for code in frontier for c in programme.children(code)]
         codes.update(kids)
         frontier = kids
-    keep = ds.district["adcode"].astype(str).isin(codes)
-    below = ds.district["adcode"].astype(str).isin(codes - {p.code for p in programme.lineage(place)[:-1]})
-    return ds.district[below] if below.any() else ds.district[keep] if keep.any() else ds.district
+    keep = district["adcode"].astype(str).isin(codes)
+    below = district["adcode"].astype(str).isin(codes - {p.code for p in programme.lineage(place)[:-1]})
+    return district[below] if below.any() else district[keep] if keep.any() else district
 
 
 def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | None = None,
@@ -108,7 +107,7 @@ def filter_dataset(ds: Dataset, *, area: str | None = None, subdistrict: str | N
         c = c[c["subdistrict"].isin(names)]
         greenways, sites = greenways[greenways["subdistrict"].isin(names)], sites[sites["subdistrict"].isin(names)]
         layers = {"subdistricts": ds.subdistricts[ds.subdistricts["name"].isin(names)],
-                  "areas": ds.areas[ds.areas["subdistrict"].isin(names)], "district": _outline(ds, place)}
+                  "areas": ds.areas[ds.areas["subdistrict"].isin(names)], "district": outline_of(ds.district, ds.programme, place)}
     if area is not None:
         c = c[c["area"] == area]
         poly = ds.areas.loc[ds.areas["name"] == area].geometry.union_all()  # empty when not drawn

@@ -117,6 +117,14 @@ class Loaded:
 
     dataset: Dataset
     fingerprint: str
+    #: The place code the data were cut to (:meth:`Store.load_place`); None: the whole data set.
+    #: Caches key by (fingerprint, place): two places of one store share the fingerprint.
+    place: str | None = None
+
+    @property
+    def cache_key(self) -> str:
+        """What caches of values computed from ``dataset`` are keyed by."""
+        return self.fingerprint if self.place is None else f"{self.fingerprint}|{self.place}"
 
 
 @dataclass(frozen=True)
@@ -295,6 +303,19 @@ class Store(ABC):
     @abstractmethod
     def versions(self) -> list[Version]:
         """Every version, oldest first; the last is current (its edits counted so far)."""
+
+    def load_place(self, place: str) -> Loaded:
+        """The data of one place (a programme place code) and the store's fingerprint, read together.
+
+        Equal to ``filter_dataset(load().dataset, place=place)``: the place's compounds and what hangs
+        on them, its subdistricts, areas, greenways, sites and outlines, the whole programme and meta.
+        The pages that work on compounds one by one (import, progress, site schedule) open a place of
+        a store too large to load whole (``Store.compound_count``) this way. UnknownPlace for a code
+        that is not the programme's. Backends that can read a scope alone override it (PostGIS: SQL
+        by subdistrict); by default: from :meth:`load`.
+        """
+        loaded = self.load()
+        return Loaded(filter_dataset(loaded.dataset, place=place), loaded.fingerprint, place)
 
     def load_programme(self) -> tuple[Programme, dict[str, str]]:
         """The programme (places, areas, targets) and the meta, without the other layers.

@@ -288,6 +288,29 @@ class PostgisStore(Store):
             tables = {name: self._read_table(cur, name, columns[name], as_of) for name in TABLES}
         return _dataset(tables)
 
+    def load_place(self, place: str) -> Loaded:
+        """The rows of one place read by subdistrict in SQL, in one snapshot (see :meth:`Store.load_place`)."""
+        with self._tx(read_only=True) as cur:
+            fingerprint = self._fingerprint(cur)
+            programme = self._programme(cur)[0]
+            metrics.check_place(programme, place)
+            columns = self._columns_of(cur, None)
+            if place == programme.place:
+                tables = {name: self._read_table(cur, name, columns[name], None) for name in TABLES}
+            else:
+                names = {"names": list(programme.subdistricts_under(place))}
+                tables = {name: self._read_where(cur, name, columns[name], _place_where(name, columns[name], self._id("compounds")), names)
+                          for name in TABLES}
+                tables["district"] = metrics.outline_of(tables["district"], programme, place)
+        return Loaded(_dataset(tables), fingerprint, place)
+
+    def _read_where(self, cur: psycopg.Cursor, name: str, columns: list[tuple[str, str]], where: sql.Composable,
+                    params: dict[str, Any]) -> pd.DataFrame:
+        """The current rows of one table that ``where`` keeps, in ``_ord`` order."""
+        select = sql.SQL(", ").join(_select_expr(c, t) for c, t in columns)
+        cur.execute(sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY _ord").format(select, self._id(name), where), params)
+        return _frame(cur.fetchall(), columns, TABLES[name])
+
     def load_programme(self) -> tuple[Programme, dict[str, str]]:
         """The programme and the meta, read alone (the compounds and the rest stay in the database)."""
         with self._tx(read_only=True) as cur:
@@ -359,10 +382,7 @@ class PostgisStore(Store):
             columns = self._columns_of(cur, None)
 
             def read_where(c: psycopg.Cursor, name: str, where: sql.Composable, params: dict[str, Any]) -> pd.DataFrame:
-                select = sql.SQL(", ").join(_select_expr(col, kind) for col, kind in columns[name])
-                c.execute(sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY _ord").format(select, self._id(name), where),
-                          params)
-                return _frame(c.fetchall(), columns[name], TABLES[name])
+                return self._read_where(c, name, columns[name], where, params)
 
             frames = postgis_facts.compute_facts(cur, self.schema, read_where, day,
                                                  postgis_facts.scope_of(names, area, subdistrict), by,
@@ -1036,6 +1056,23 @@ def _copy_values(series: pd.Series, kind: str) -> list[Any]:
     if kind == "boolean":
         return [None if v is None else bool(v) for v in values]
     return [_py(v) for v in values]
+
+
+#: Layers of a place kept by their own subdistrict column (``geo.metrics.filter_dataset``); ``district``
+#: is cut in Python (its outlines by place code), the programme and meta are whole.
+_BY_SUBDISTRICT = {"compounds": "subdistrict", "greenways": "subdistrict", "sites": "subdistrict",
+                   "areas": "subdistrict", "subdistricts": "name"}
+
+
+def _place_where(name: str, columns: list[tuple[str, str]], compounds: sql.Composable) -> sql.Composable:
+    """The rows of table ``name`` that belong to the subdistricts ``%(names)s`` (a place's)."""
+    have = {c for c, _ in columns}
+    if name in _BY_SUBDISTRICT and _BY_SUBDISTRICT[name] in have:
+        return sql.SQL("{} = ANY(%(names)s)").format(sql.Identifier(_BY_SUBDISTRICT[name]))
+    if name not in PROGRAMME_TABLES and name != META and name != "district" and "compound_id" in have:
+        return sql.SQL("compound_id IN (SELECT compound_id FROM {} WHERE subdistrict = ANY(%(names)s))").format(
+            compounds)
+    return sql.SQL("true")
 
 
 def _select_expr(column: str, kind: str) -> sql.Composable:

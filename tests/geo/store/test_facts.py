@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from geo import metrics, rollup
+from geo.dataset import LAYERS
 from geo.metrics import FACT_KEYS, Facts
 from geo.store import Change, open_store
 from geo.synthetic import build_synthetic
@@ -180,3 +181,22 @@ def test_facts_follow_every_write(backend, tmp_path):
     check()
     store.restore(1, user="admin")
     check()
+
+
+def test_a_place_loads_alone_as_the_filtered_data_set_with_the_stores_fingerprint(stores):
+    """``Store.load_place`` (SQL by subdistrict on PostGIS) equals ``filter_dataset`` of the whole load."""
+    _, store, ds, *_ = stores
+    p = ds.programme
+    places = [p.place, *(x.code for level in ("province", "city", "district", "subdistrict") for x in p.at_level(level)[:2])]
+    for place in places:
+        got = store.load_place(place)
+        assert got.fingerprint == store.fingerprint()
+        want = metrics.filter_dataset(ds, place=place)
+        for name in LAYERS:
+            pd.testing.assert_frame_equal(getattr(got.dataset, name).reset_index(drop=True),
+                                          getattr(want, name).reset_index(drop=True), obj=f"{place}: {name}")
+        assert got.dataset.programme.place == p.place and got.dataset.meta == ds.meta
+    district = p.at_level("district")[0].code
+    assert 0 < len(store.load_place(district).dataset.compounds) < len(ds.compounds)
+    with pytest.raises(metrics.UnknownPlace):
+        store.load_place("no-such-place")
