@@ -26,7 +26,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from dashboard import cached, record_panel, state, ui
+from dashboard import cached, place_nav, record_panel, state
 from dashboard.cached import Scale
 from dashboard.map_component import show_map
 from geo import filters, kpis
@@ -41,58 +41,14 @@ RETURNED = ("bounds", "zoom", "last_object_clicked")
 ss = st.session_state
 
 
-# --- the place ---------------------------------------------------------------------------------------
+# --- the place (dashboard.place_nav) ------------------------------------------------------------------
+KEYS = place_nav.PlaceKeys(state.EXPLORER_PLACE, state.EXPLORER_PLACE_DOWN,
+                           reset=(state.EXPLORER_ROLLUP_MAP, state.EXPLORER_ROLLUP_RECORD, state.EXPLORER_ROLLUP_PAGE))
+
+
 def _go(code: str, programme: Programme) -> None:
     """Show the place ``code``: its URL, a fresh map view, the table from its first page, no record."""
-    ss[state.EXPLORER_PLACE] = code
-    if code == programme.place:
-        st.query_params.pop(state.Q_PLACE, None)
-    else:
-        st.query_params[state.Q_PLACE] = code
-    for key in (state.EXPLORER_ROLLUP_MAP, state.EXPLORER_ROLLUP_RECORD, state.EXPLORER_PLACE_DOWN):
-        ss.pop(key, None)
-    ss[state.EXPLORER_ROLLUP_PAGE] = 0
-
-
-def _go_down(programme: Programme) -> None:
-    code = ss.get(state.EXPLORER_PLACE_DOWN)
-    if isinstance(code, str) and programme.is_scope(code):
-        _go(code, programme)
-
-
-def current_place(programme: Programme, lang: str) -> str:
-    """The place shown: the URL's (``?place=``) when it is one of the programme's scopes, else the
-    session's, else the programme's own place. A place the URL names that is none is said (as text)."""
-    asked = st.query_params.get(state.Q_PLACE)
-    if asked is not None and programme.is_scope(asked):
-        ss[state.EXPLORER_PLACE] = asked
-    elif asked is not None:
-        st.text(t("explorer.url_ignored", lang, items=f"{state.Q_PLACE}={''.join(c for c in asked[:40] if c.isprintable())}"))
-    code = ss.get(state.EXPLORER_PLACE)
-    place = code if isinstance(code, str) and programme.is_scope(code) else programme.place
-    state.write_query({} if place == programme.place else {state.Q_PLACE: place}, (state.Q_PLACE,))
-    return place
-
-
-def place_picker(programme: Programme, place: str, lang: str) -> None:
-    """On one line: the path from the top (text), a button per level above to go back up, a chooser
-    of the places one level down."""
-    chain = programme.lineage(place)
-    chain = chain[next((i for i, p in enumerate(chain) if p.code == programme.place), 0):]
-    below = programme.scope_children(place)
-    ups = list(chain[:-1])
-    path, *columns = st.columns([4, *([1.3] * len(ups)), 3 if below else 0.1], vertical_alignment="bottom")
-    path.html(ui.breadcrumb_html([p.label(lang) for p in chain]))
-    for col, p in zip(columns, ups):  # labels name the level (fixed words), never a place name (data)
-        col.button(t("explorer.rollup.up", lang, level=vocab("level", p.level, lang)), key=f"explorer_up_{p.level}",
-                   on_click=_go, args=(p.code, programme), icon=":material/arrow_upward:", width="stretch")
-    if below:
-        level = vocab("level", below[0].level, lang)
-        labels = {p.code: p.label(lang) for p in below}
-        columns[-1].selectbox(t("explorer.rollup.down", lang, level=level), list(labels), index=None,
-                              key=state.EXPLORER_PLACE_DOWN, format_func=labels.__getitem__,
-                              placeholder=t("explorer.rollup.down_placeholder", lang, level=level),
-                              on_change=_go_down, args=(programme,))
+    place_nav.go(code, programme, KEYS)
 
 
 def kpi_tiles(scale: Scale, day: dt.date, place: str, lang: str) -> None:
@@ -239,8 +195,8 @@ def main(scale: Scale, lang: str, day: dt.date) -> None:
     if scale.meta.get("illustrative", "false") == "true":
         note += " · " + t("app.illustrative", lang)
     st.caption(note)
-    place = current_place(scale.programme, lang)
-    place_picker(scale.programme, place, lang)
+    place = place_nav.current_place(scale.programme, lang, KEYS)
+    place_nav.place_picker(scale.programme, place, lang, KEYS)
     tiles = st.container()  # filled after the map: the map goes out first, the place's figures follow
     workspace(scale, day, place, lang)
     with tiles:
