@@ -300,11 +300,14 @@ def _scope_subdistricts(scale: Scale, place: str) -> tuple[str, ...] | None:
 
 
 @st.cache_resource(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_SCALE)
-def viewport_compounds(scale: Scale, box: tuple[float, float, float, float], place: str) -> pd.DataFrame:
+def viewport_compounds(scale: Scale, box: tuple[float, float, float, float], place: str,
+                       statuses: tuple[str, ...] | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
     """The compounds of ``place`` in ``box`` (west, south, east, north; WGS-84), at most
-    ``rollup_map.MAX_DOTS`` + 1 (one more tells a view is too dense); read-only."""
+    ``rollup_map.MAX_DOTS`` + 1 (one more tells a view is too dense); only those whose status on
+    ``as_of`` is one of ``statuses`` (None: any); read-only."""
     return open_store(scale.store_url).compounds_in_box(box, limit=rollup_map.MAX_DOTS + 1,
-                                                        subdistricts=_scope_subdistricts(scale, place))
+                                                        subdistricts=_scope_subdistricts(scale, place),
+                                                        statuses=statuses, as_of=as_of)
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)

@@ -11,6 +11,8 @@ more (``cached.scale().rollup``). It reads through the store and never loads the
   a denser view shows the subdistricts' totals instead);
 - the record of a compound clicked on the map or chosen in the table, made from the store's rows of it;
   a click on a place's circle goes down to that place;
+- the statuses chosen (one multiselect above the map) filter the map's dots (``Store.compounds_in_box``
+  in SQL on PostGIS), the units' counts and the table;
 - the table: the place's compounds (of the statuses chosen) one page at a time (``Store.compounds_page``).
 
 Map, record and table sit in one ``st.fragment``: a pan, a zoom, a click or a page turn reruns only them.
@@ -59,24 +61,26 @@ def kpi_tiles(scale: Scale, day: dt.date, place: str, lang: str) -> None:
 
 
 # --- the map -----------------------------------------------------------------------------------------
-def map_layer(scale: Scale, day: dt.date, place: str, lang: str, view: dict[str, Any]
-              ) -> tuple[folium.FeatureGroup, str, pd.DataFrame | None, pd.DataFrame | None]:
+def map_layer(scale: Scale, day: dt.date, place: str, lang: str, view: dict[str, Any],
+              statuses: tuple[str, ...] = ()) -> tuple[folium.FeatureGroup, str, pd.DataFrame | None, pd.DataFrame | None]:
     """What the map draws for the ``view`` it reported: (feature group, caption, the compounds drawn
-    or None, the units drawn or None)."""
+    or None, the units drawn or None); only the compounds whose status on ``day`` is one of
+    ``statuses`` (empty: any), in the dots and in the units' counts."""
     programme, box, zoom = scale.programme, rollup_map.box_from_bounds(view.get("bounds")), view.get("zoom")
     below = programme.levels_below(place)
     level = rollup_map.level_for_zoom(programme, place, float(zoom)) if isinstance(zoom, (int, float)) else \
         (below[0] if below else None)
     dense = False
     if level is None and box is not None:
-        dots = cached.viewport_compounds(scale, box, place)
+        dots = cached.viewport_compounds(scale, box, place, statuses or None, day if statuses else None)
         if len(dots) <= rollup_map.MAX_DOTS or "subdistrict" not in below:
             group = rollup_map.viewport_group(dots, day, programme, options=webmap.MapOptions(lang=lang))
             return group, t("explorer.rollup.map_dots", lang, n=number(min(len(dots), rollup_map.MAX_DOTS))), dots, None
         level, dense = "subdistrict", True
     if level is None:  # a subdistrict before its map reported a view (it does so at once)
         return folium.FeatureGroup(control=False), "", None, None
-    units = rollup_map.units_in_box(cached.rollup_units(scale, day, place, level), programme, box)
+    units = rollup_map.units_in_box(rollup_map.units_of_statuses(cached.rollup_units(scale, day, place, level),
+                                                                 statuses), programme, box)
     name = vocab("level", level, lang)
     caption = t("explorer.rollup.map_dense", lang, max=number(rollup_map.MAX_DOTS), level=name) if dense else \
         t("explorer.rollup.map_units", lang, level=name)
@@ -165,10 +169,14 @@ def _table(scale: Scale, day: dt.date, place: str, lang: str) -> None:
 @st.fragment
 def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
     """Map and record, then the table: reruns alone on a pan, zoom, click, row choice or page turn."""
-    view = ss.get(state.EXPLORER_ROLLUP_MAP) or {}  # what the map reported on the last run
-    group, caption, dots, units = map_layer(scale, day, place, lang, view)
-    _take_click(view, dots, units, scale.programme)
+    st.multiselect(t("explorer.status", lang), filters.form_options("status", scale.programme),
+                   key=state.EXPLORER_ROLLUP_STATUS, placeholder=t("explorer.any", lang),
+                   format_func=lambda s: vocab("status", s, lang), on_change=_set_page, args=(0,),
+                   help=t("explorer.rollup.status_help", lang))
     statuses = tuple(ss.get(state.EXPLORER_ROLLUP_STATUS) or ())
+    view = ss.get(state.EXPLORER_ROLLUP_MAP) or {}  # what the map reported on the last run
+    group, caption, dots, units = map_layer(scale, day, place, lang, view, statuses)
+    _take_click(view, dots, units, scale.programme)
     page = int(ss.get(state.EXPLORER_ROLLUP_PAGE, 0))
     picked_key = _table_key(place, page, statuses, day)
     if ss.get(picked_key) is not None:  # a row chosen on the last run opens its record in this one
@@ -182,9 +190,6 @@ def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
     with right:
         _record(scale, day, lang)
     st.markdown(f"#### {t('explorer.table', lang)}")
-    st.multiselect(t("explorer.status", lang), filters.form_options("status", scale.programme),
-                   key=state.EXPLORER_ROLLUP_STATUS, placeholder=t("explorer.any", lang),
-                   format_func=lambda s: vocab("status", s, lang), on_change=_set_page, args=(0,))
     st.caption(t("explorer.table_as_of", lang, date=day.isoformat()) + " · " + t("explorer.rollup.table_hint", lang))
     _table(scale, day, place, lang)
 

@@ -153,6 +153,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.rollup.prev": ("上一页", "Previous page"),
     "explorer.rollup.next": ("下一页", "Next page"),
     "explorer.rollup.last": ("末页", "Last page"),
+    "explorer.rollup.status_help": ("按所选日期的状态筛选地图上的小区、各区域圆圈的小区数和下方表格；不选即全部",
+                                    "Filters the compounds on the map, the circles' compound counts and the table below by their status on the chosen date; none chosen: all"),
     "explorer.rollup.table_hint": ("选中一行即打开该小区档案", "Select a row to open that compound's record"),
     "explorer.rollup.record_hint": ("点击地图上的小区（放大后可见）或表格中的一行，查看其档案",
                                     "Click a compound on the map (zoom in to see them) or a row of the table to open its record"),

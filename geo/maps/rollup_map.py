@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
@@ -92,6 +92,16 @@ def units_in_box(units: pd.DataFrame, programme: Programme, box: tuple[float, fl
                 and west - dx <= place.lon <= east + dx and south - dy <= place.lat <= north + dy)
 
     return units[units["name"].map(inside).astype(bool)]
+
+
+def units_of_statuses(units: pd.DataFrame, statuses: Sequence[str] | None) -> pd.DataFrame:
+    """``units`` counting only the compounds of ``statuses`` (None: all): ``compounds`` becomes the sum
+    of those status columns (the circle's size and tooltip count); the 14th-FYP % stays the unit's."""
+    if not statuses or units.empty:
+        return units
+    out = units.copy()
+    out["compounds"] = out[[s for s in statuses if s in out.columns]].sum(axis=1).astype(int)
+    return out
 
 
 def clicked_unit(click: Mapping[str, Any] | None, units: pd.DataFrame, programme: Programme) -> str | None:

@@ -341,18 +341,22 @@ class Store(ABC):
         return last.dataset
 
     def compounds_in_box(self, box: tuple[float, float, float, float], *, limit: int | None = None,
-                         subdistricts: Sequence[str] | None = None) -> pd.DataFrame:
+                         subdistricts: Sequence[str] | None = None, statuses: Sequence[str] | None = None,
+                         as_of: AsOfLike = None) -> pd.DataFrame:
         """The compounds whose point lies in ``box`` (west, south, east, north; WGS-84 degrees), in store order.
 
-        At most ``limit`` rows (None: all); ``subdistricts``: only those of these subdistricts.
-        A GeoDataFrame of the compounds layer's columns in EPSG:4326. Backends with a spatial
-        index answer from it; by default: from :meth:`load`.
+        At most ``limit`` rows (None: all); ``subdistricts``: only those of these subdistricts;
+        ``statuses``: only those whose status on ``as_of`` (``geo.asof.derive_status``) is one of them
+        (None: any). A GeoDataFrame of the compounds layer's columns in EPSG:4326. Backends with a
+        spatial index answer from it; by default: from :meth:`load`.
         """
         west, south, east, north = box
         c = self._current().compounds
         c = c[(c.geometry.x >= west) & (c.geometry.x <= east) & (c.geometry.y >= south) & (c.geometry.y <= north)]
         if subdistricts is not None:
             c = c[c["subdistrict"].isin(list(subdistricts))]
+        if statuses is not None:
+            c = c[asof.derive_status(c, as_of).isin(list(statuses)).to_numpy()]
         return c if limit is None else c.iloc[:limit]
 
     def compounds_page(self, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,

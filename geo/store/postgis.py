@@ -329,8 +329,10 @@ class PostgisStore(Store):
             return int(_one(cur)[0])
 
     def compounds_in_box(self, box: tuple[float, float, float, float], *, limit: int | None = None,
-                         subdistricts: Sequence[str] | None = None) -> pd.DataFrame:
-        """The compounds in ``box`` through the GiST index (see :meth:`Store.compounds_in_box`)."""
+                         subdistricts: Sequence[str] | None = None, statuses: Sequence[str] | None = None,
+                         as_of: AsOfLike = None) -> pd.DataFrame:
+        """The compounds in ``box`` through the GiST index, status by ``geo.asof.sql_status``
+        (see :meth:`Store.compounds_in_box`)."""
         west, south, east, north = (float(v) for v in box)
         with self._tx(read_only=True) as cur:
             columns = self._columns_of(cur, None)["compounds"]
@@ -341,6 +343,9 @@ class PostgisStore(Store):
             if subdistricts is not None:
                 where = sql.SQL("{} AND subdistrict = ANY(%(names)s)").format(where)
                 params["names"] = list(subdistricts)
+            if statuses is not None:
+                where = sql.SQL("{} AND {} = ANY(%(statuses)s)").format(where, sql.SQL(sql_status(as_of)))
+                params["statuses"] = list(statuses)
             tail = sql.SQL("") if limit is None else sql.SQL(" LIMIT {}").format(sql.Literal(int(limit)))
             cur.execute(sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY _ord{}").format(
                 select, self._id("compounds"), where, tail), params)

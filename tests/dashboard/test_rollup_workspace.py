@@ -206,3 +206,43 @@ def test_in_english(synthetic):
     assert "Compounds" in _kpis(at) and _page_caption(at) == "Page 1 of 20 · 2,000 compounds · 100 a page"
     assert at.selectbox(key=state.EXPLORER_PLACE_DOWN).label == "Go down (Province)"
     assert any(c.value.startswith("The map shows totals per Province") for c in at.caption)
+
+
+def _unit_counts(at: AppTest) -> dict[str, int]:
+    """{unit code: compounds its circle counts} on the map."""
+    script = _map_args(at)["feature_group"]
+    return {code: int(n) for code, n in re.findall(r'"code": "([^"]+)", "n": (\d+)', script)}
+
+
+def test_the_status_filter_filters_the_maps_dots_and_the_units_counts_as_of_the_date(synthetic):
+    _, ds = synthetic
+    c = ds.compounds
+    status = asof.derive_status(c, DAY)
+    at = _run()
+    provinces = [p.code for p in ds.programme.at_level("province")]
+    everything = _unit_counts(at)
+    assert set(everything) == set(provinces) and sum(everything.values()) == len(c)
+    at.multiselect(key=state.EXPLORER_ROLLUP_STATUS).select("completed")
+    at = _run(at=at)
+    done = _unit_counts(at)
+    assert sum(done.values()) == int((status == "completed").sum()) < len(c)
+    for code in provinces:
+        names = ds.programme.subdistricts_under(code)
+        assert done[code] == int(((status == "completed") & c["subdistrict"].isin(names)).sum()), code
+    # zoomed in: only the dots of the chosen status, as of the date
+    target = c[(status == "completed").to_numpy()].iloc[3]
+    x, y = target.geometry.x, target.geometry.y
+    bounds = {"_southWest": {"lat": y - 0.03, "lng": x - 0.03}, "_northEast": {"lat": y + 0.03, "lng": x + 0.03}}
+    at.session_state[state.EXPLORER_ROLLUP_MAP] = {"bounds": bounds, "zoom": rollup_map.DOTS_ZOOM + 2}
+    at = _run(at=at)
+    box = rollup_map.box_from_bounds(bounds)
+    assert box is not None
+    inside = ((c.geometry.x >= box[0]) & (c.geometry.x <= box[2]) & (c.geometry.y >= box[1])
+              & (c.geometry.y <= box[3])).to_numpy()
+    _, ids = _drawn(at)
+    assert ids == list(c.loc[inside & (status == "completed").to_numpy(), "compound_id"])
+    assert len(ids) < int(inside.sum())  # other statuses in view are left out
+    at.multiselect(key=state.EXPLORER_ROLLUP_STATUS).unselect("completed").select("planned")
+    at = _run(at=at)
+    _, ids = _drawn(at)
+    assert ids == list(c.loc[inside & (status == "planned").to_numpy(), "compound_id"])

@@ -481,3 +481,27 @@ def test_a_page_of_compounds_is_cut_counted_and_known_as_of_its_date(store):
     assert (n, list(scoped["compound_id"])) == (1, ["QY-B"])
     empty, none = store.compounds_page(day, subdistricts=[], limit=10)
     assert (none, len(empty)) == (0, 0) and "status" in empty.columns
+
+
+def test_the_compounds_in_a_box_filtered_by_status_as_of_a_date_match_the_in_memory_rule(store):
+    from geo import asof, schema
+
+    c = store.load().dataset.compounds
+    box = (float(c.geometry.x.min()) - 0.01, float(c.geometry.y.min()) - 0.01,
+           float(c.geometry.x.max()) + 0.01, float(c.geometry.y.max()) + 0.01)
+    seen = set()
+    for day in ("2021-01-01", "2022-06-30", "2022-12-31", "2030-01-01"):
+        status = asof.derive_status(c, day)
+        seen.update(status)
+        for chosen in ([s] for s in schema.STATUSES):
+            want = list(c.loc[status.isin(chosen).to_numpy(), "compound_id"])
+            got = store.compounds_in_box(box, statuses=chosen, as_of=day)
+            assert list(got["compound_id"]) == want, (day, chosen)
+        both = ["planned", "completed"]
+        got = store.compounds_in_box(box, statuses=both, as_of=day, subdistricts=["光华", "少城"], limit=1)
+        want = list(c.loc[status.isin(both).to_numpy() & c["subdistrict"].isin(["光华", "少城"]).to_numpy(),
+                          "compound_id"])[:1]
+        assert list(got["compound_id"]) == want, day
+    assert len(seen) >= 3  # the dates do change the statuses
+    assert len(store.compounds_in_box(box, statuses=[], as_of="2022-06-30")) == 0
+    assert len(store.compounds_in_box(box)) == len(c)
