@@ -377,6 +377,26 @@ class Store(ABC):
             c = c[asof.derive_status(c, as_of).isin(list(statuses))]
         return page_known_on(c.iloc[max(int(offset), 0):max(int(offset), 0) + max(int(limit), 0)], as_of), len(c)
 
+    # --- roll-up explorer: search (find_compounds) ---------------------------------------------------
+    def find_compounds(self, text: str, *, subdistricts: Sequence[str] | None = None,
+                       limit: int = 20) -> pd.DataFrame:
+        """The compounds whose id starts with ``text`` or whose name contains it (case-insensitive;
+        ``text`` is plain text, no wildcards), in store order, at most ``limit``.
+
+        ``subdistricts``: only those of these subdistricts (None: all). A GeoDataFrame of the
+        compounds layer's columns in EPSG:4326; empty for a blank text. Backends with a database
+        search there (PostGIS: ILIKE with the text escaped); by default: from :meth:`load`.
+        """
+        c = self._current().compounds
+        needle = str(text).strip().casefold()
+        if not needle:
+            return c.iloc[:0]
+        if subdistricts is not None:
+            c = c[c["subdistrict"].isin(list(subdistricts))]
+        ids = c["compound_id"].astype(str).str.casefold().str.startswith(needle)
+        names = c["name"].fillna("").astype(str).str.casefold().str.contains(needle, regex=False)
+        return c[(ids | names).to_numpy()].iloc[:max(int(limit), 0)]
+
     def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
               subdistrict: str | None = None, by: By = None, programme: Programme | None = None,
               compounds_only: bool = False) -> Facts:

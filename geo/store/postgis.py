@@ -374,6 +374,25 @@ class PostgisStore(Store):
             rows = _frame(cur.fetchall(), columns, TABLES["compounds"])
         return page_known_on(rows, as_of), total
 
+    # --- roll-up explorer: search (find_compounds) ---------------------------------------------------
+    def find_compounds(self, text: str, *, subdistricts: Sequence[str] | None = None,
+                       limit: int = 20) -> pd.DataFrame:
+        """The search in SQL: ILIKE on the id (prefix) and the name (substring), the text passed as a
+        parameter with its LIKE wildcards escaped (see :meth:`Store.find_compounds`)."""
+        needle = str(text).strip()
+        pattern = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params: dict[str, Any] = {"prefix": pattern + "%", "inside": "%" + pattern + "%",
+                                  "limit": max(int(limit), 0) if needle else 0}
+        where = sql.SQL("(compound_id ILIKE %(prefix)s ESCAPE '\\' OR name ILIKE %(inside)s ESCAPE '\\')")
+        if subdistricts is not None:
+            where = sql.SQL("{} AND subdistrict = ANY(%(names)s)").format(where)
+            params["names"] = list(subdistricts)
+        with self._tx(read_only=True) as cur:
+            columns = self._columns_of(cur, None)["compounds"]
+            cur.execute(sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY _ord LIMIT %(limit)s").format(
+                sql.SQL(", ").join(_select_expr(c, t) for c, t in columns), self._id("compounds"), where), params)
+            return _frame(cur.fetchall(), columns, TABLES["compounds"])
+
     def facts(self, as_of: AsOfLike = None, *, place: str | None = None, area: str | None = None,
               subdistrict: str | None = None, by: metrics.By = None,
               programme: Programme | None = None, compounds_only: bool = False) -> metrics.Facts:

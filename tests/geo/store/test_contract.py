@@ -505,3 +505,28 @@ def test_the_compounds_in_a_box_filtered_by_status_as_of_a_date_match_the_in_mem
     assert len(seen) >= 3  # the dates do change the statuses
     assert len(store.compounds_in_box(box, statuses=[], as_of="2022-06-30")) == 0
     assert len(store.compounds_in_box(box)) == len(c)
+
+
+def test_compounds_are_found_by_id_prefix_or_name_with_wildcards_and_quotes_taken_as_text(backend, tmp_path):
+    ds = tiny_dataset()
+    c = ds.compounds.copy()
+    c["name"] = ["50%_Off 'Quote' 甲", "5000off", "Ab_c\\d"]
+    store = open_store(backend.make_url(tmp_path))
+    store.initialize(ds.with_layers(compounds=c))
+
+    def found(text: str, **kw) -> list[str]:
+        hits = store.find_compounds(text, **kw)
+        assert hits.crs.to_epsg() == 4326
+        return list(hits["compound_id"])
+
+    assert found("qy-") == ["QY-A", "QY-B", "QY-C"]  # id prefix, any case
+    assert found("y-a") == []  # an id matches from its start only
+    assert found("qy-b") == ["QY-B"] and found("5000OFF") == ["QY-B"]
+    assert found("%") == ["QY-A"] and found("50%") == ["QY-A"]  # % is a character, not a wildcard
+    assert found("_") == ["QY-A", "QY-C"] and found("_o") == ["QY-A"]  # so is _
+    assert found("'quote'") == ["QY-A"] and found("' OR 1=1 --") == []
+    assert found("\\") == ["QY-C"] and found("c\\d") == ["QY-C"]
+    assert found("甲") == ["QY-A"] and found("  甲 ") == ["QY-A"]
+    assert found("") == [] and found("   ") == []
+    assert found("qy-", subdistricts=["光华", "少城"]) == ["QY-B", "QY-C"] and found("qy-", subdistricts=[]) == []
+    assert found("qy-", limit=2) == ["QY-A", "QY-B"]
