@@ -310,6 +310,17 @@ def viewport_compounds(scale: Scale, box: tuple[float, float, float, float], pla
                                                         statuses=statuses, as_of=as_of)
 
 
+@st.cache_data(ttl=_TTL, max_entries=32, show_spinner=False, hash_funcs=_BY_SCALE)
+def find_compounds(scale: Scale, text: str, place: str, limit: int) -> pd.DataFrame:
+    """``Store.find_compounds`` within ``place``: (compound_id, name, subdistrict, lon, lat) of at most
+    ``limit`` compounds whose id starts with ``text`` or whose name contains it."""
+    hits = open_store(scale.store_url).find_compounds(text, subdistricts=_scope_subdistricts(scale, place), limit=limit)
+    return pd.DataFrame({"compound_id": hits["compound_id"].astype(str).to_numpy(),
+                         "name": hits["name"].fillna("").astype(str).to_numpy(),
+                         "subdistrict": hits["subdistrict"].fillna("").astype(str).to_numpy(),
+                         "lon": hits.geometry.x.to_numpy(), "lat": hits.geometry.y.to_numpy()})
+
+
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
 def compounds_page(scale: Scale, as_of: dt.date, place: str, statuses: tuple[str, ...] | None, offset: int,
                    limit: int) -> tuple[pd.DataFrame, int]:

@@ -13,6 +13,8 @@ more (``cached.scale().rollup``). It reads through the store and never loads the
   a click on a place's circle goes down to that place;
 - the statuses chosen (one multiselect above the map) filter the map's dots (``Store.compounds_in_box``
   in SQL on PostGIS), the units' counts and the table;
+- a search of the place by id prefix or name (``Store.find_compounds``, in SQL on PostGIS): a hit
+  chosen opens its record and centres the map on it;
 - the table: the place's compounds (of the statuses chosen) one page at a time (``Store.compounds_page``).
 
 Map, record and table sit in one ``st.fragment``: a pan, a zoom, a click or a page turn reruns only them.
@@ -28,7 +30,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from dashboard import cached, place_nav, record_panel, state
+from dashboard import cached, place_nav, record_panel, state, ui
 from dashboard.cached import Scale
 from dashboard.map_component import show_map
 from geo import filters, kpis
@@ -38,6 +40,8 @@ from geo.maps import rollup_map, webmap
 from geo.programme import Programme
 
 PAGE_SIZE = 100
+SEARCH_HITS = 20  # the search shows at most this many compounds
+FOUND_ZOOM = 16  # the map's zoom on a compound found (dots from rollup_map.DOTS_ZOOM on)
 MAP_HEIGHT = 560
 RETURNED = ("bounds", "zoom", "last_object_clicked")
 ss = st.session_state
@@ -45,7 +49,8 @@ ss = st.session_state
 
 # --- the place (dashboard.place_nav) ------------------------------------------------------------------
 KEYS = place_nav.PlaceKeys(state.EXPLORER_PLACE, state.EXPLORER_PLACE_DOWN,
-                           reset=(state.EXPLORER_ROLLUP_MAP, state.EXPLORER_ROLLUP_RECORD, state.EXPLORER_ROLLUP_PAGE))
+                           reset=(state.EXPLORER_ROLLUP_MAP, state.EXPLORER_ROLLUP_RECORD, state.EXPLORER_ROLLUP_PAGE,
+                                  state.EXPLORER_ROLLUP_FOCUS, state.EXPLORER_ROLLUP_SEARCH))
 
 
 def _go(code: str, programme: Programme) -> None:
@@ -118,6 +123,36 @@ def _record(scale: Scale, day: dt.date, lang: str) -> None:
     st.caption(t("explorer.rollup.record_note", lang))
 
 
+# --- the search (Store.find_compounds) ----------------------------------------------------------------
+def _take_found(labels: dict[str, tuple[str, float, float]]) -> None:
+    """The hit chosen: open its record and centre the map on it; the chooser empties again."""
+    cid = ss.get(state.EXPLORER_ROLLUP_FOUND)
+    ss[state.EXPLORER_ROLLUP_FOUND] = None
+    if cid in labels:
+        _, lon, lat = labels[cid]
+        ss[state.EXPLORER_ROLLUP_RECORD] = (cid, lon, lat)
+        ss[state.EXPLORER_ROLLUP_FOCUS] = (lat, lon)
+
+
+def search_box(scale: Scale, place: str, lang: str) -> None:
+    """A text (id prefix or part of a name) searched within ``place`` in the store, and a chooser of
+    its hits (plain-text labels: names are data)."""
+    text = str(ss.get(state.EXPLORER_ROLLUP_SEARCH) or "").strip()
+    st.text_input(t("explorer.rollup.search", lang), key=state.EXPLORER_ROLLUP_SEARCH, max_chars=60,
+                  placeholder=t("explorer.rollup.search_placeholder", lang), help=t("explorer.rollup.search_help", lang))
+    if not text:
+        return
+    hits = cached.find_compounds(scale, text, place, SEARCH_HITS)
+    if hits.empty:
+        st.html(ui.note_html(t("explorer.rollup.search_none", lang, text=text)))  # the text typed: plain text
+        return
+    labels = {str(r.compound_id): (f"{r.name}（{r.compound_id}）· {r.subdistrict}", float(r.lon), float(r.lat))
+              for r in hits.itertuples(index=False)}
+    st.selectbox(t("explorer.rollup.search_hits", lang, n=SEARCH_HITS), list(labels), index=None,
+                 key=state.EXPLORER_ROLLUP_FOUND, format_func=lambda c: labels[c][0], on_change=_take_found,
+                 args=(labels,))
+
+
 # --- the table ---------------------------------------------------------------------------------------
 def _set_page(page: int) -> None:
     ss[state.EXPLORER_ROLLUP_PAGE] = max(page, 0)
@@ -169,7 +204,10 @@ def _table(scale: Scale, day: dt.date, place: str, lang: str) -> None:
 @st.fragment
 def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
     """Map and record, then the table: reruns alone on a pan, zoom, click, row choice or page turn."""
-    st.multiselect(t("explorer.status", lang), filters.form_options("status", scale.programme),
+    find, choose = st.columns(2)
+    with find:
+        search_box(scale, place, lang)
+    choose.multiselect(t("explorer.status", lang), filters.form_options("status", scale.programme),
                    key=state.EXPLORER_ROLLUP_STATUS, placeholder=t("explorer.any", lang),
                    format_func=lambda s: vocab("status", s, lang), on_change=_set_page, args=(0,),
                    help=t("explorer.rollup.status_help", lang))
@@ -184,8 +222,10 @@ def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
         _take_row(picked_key, frame)
     left, right = st.columns([3, 2], gap="medium")
     with left:
+        focus = ss.get(state.EXPLORER_ROLLUP_FOCUS)  # taken by the map once, when it changes
         show_map(cached.rollup_base_map(scale, place, lang), key=state.EXPLORER_ROLLUP_MAP, height=MAP_HEIGHT,
-                 returned_objects=RETURNED, feature_groups=[group], report_view=True)
+                 returned_objects=RETURNED, feature_groups=[group], report_view=True,
+                 center=focus, zoom=FOUND_ZOOM if focus else None)
         st.caption(caption)
     with right:
         _record(scale, day, lang)

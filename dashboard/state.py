@@ -56,6 +56,9 @@ EXPLORER_ROLLUP_RECORD = "explorer_rollup_record"  # (compound id, lon, lat) who
 EXPLORER_ROLLUP_STATUS = "explorer_rollup_status"  # statuses the table lists (empty: any)
 EXPLORER_ROLLUP_PAGE = "explorer_rollup_page"  # the table's page (0-based)
 EXPLORER_ROLLUP_TABLE = "explorer_rollup_table"  # prefix of the table page's key (+ what it shows)
+EXPLORER_ROLLUP_SEARCH = "explorer_rollup_search"  # the roll-up explorer's search text
+EXPLORER_ROLLUP_FOUND = "explorer_rollup_found"  # the chooser of the search's hits (a compound id)
+EXPLORER_ROLLUP_FOCUS = "explorer_rollup_focus"  # (lat, lon) the roll-up map was asked to centre on
 Q_PLACE = "place"
 # data import and progress edits (dashboard/auth_widget.py, app_pages/data_import.py, data_edit.py)
 USER = "user"  # geo.auth.User signed in; absent = anonymous viewer

@@ -246,3 +246,37 @@ def test_the_status_filter_filters_the_maps_dots_and_the_units_counts_as_of_the_
     at = _run(at=at)
     _, ids = _drawn(at)
     assert ids == list(c.loc[inside & (status == "planned").to_numpy(), "compound_id"])
+
+
+def test_a_search_within_the_place_opens_the_record_and_centres_the_map_on_it(synthetic):
+    _, ds = synthetic
+    c = ds.compounds
+    province = ds.programme.at_level("province")[1].code
+    here = c[c["subdistrict"].isin(ds.programme.subdistricts_under(province)).to_numpy()]
+    at = _run({"place": province})
+    at.text_input(key=state.EXPLORER_ROLLUP_SEARCH).input("号院")
+    at = _run(at=at)
+    found = at.selectbox(key=state.EXPLORER_ROLLUP_FOUND)
+    want = here[here["name"].str.contains("号院", regex=False).to_numpy()]
+    assert len(want) > 20 and found.options == [f"{r.name}（{r.compound_id}）· {r.subdistrict}"
+                                                for r in want.iloc[:20].itertuples()]
+    target = want.iloc[4]
+    found.select(target["compound_id"])
+    at = _run(at=at)
+    assert any(f"{target['name']}（{target['compound_id']}）" in h for h in html_blocks(at))  # its record
+    args = _map_args(at)
+    assert args["center"] == [target.geometry.y, target.geometry.x] and args["zoom"] >= rollup_map.DOTS_ZOOM
+    assert at.selectbox(key=state.EXPLORER_ROLLUP_FOUND).value is None
+    # an id prefix; a compound of another place is not found here; the text typed is shown as text
+    other = c[~c["compound_id"].isin(here["compound_id"]).to_numpy()].iloc[0]
+    at.text_input(key=state.EXPLORER_ROLLUP_SEARCH).input(str(here["compound_id"].iloc[0]).lower())
+    at = _run(at=at)
+    assert at.selectbox(key=state.EXPLORER_ROLLUP_FOUND).options[0].endswith(
+        f"（{here['compound_id'].iloc[0]}）· {here['subdistrict'].iloc[0]}")
+    at.text_input(key=state.EXPLORER_ROLLUP_SEARCH).input(other["compound_id"])
+    at = _run(at=at)
+    assert all(s.key != state.EXPLORER_ROLLUP_FOUND for s in at.selectbox)
+    assert any(f"没有编号或名称匹配“{other['compound_id']}”" in h for h in html_blocks(at))
+    at.text_input(key=state.EXPLORER_ROLLUP_SEARCH).input("<b>**x**</b>")
+    at = _run(at=at)
+    assert any("&lt;b&gt;**x**&lt;/b&gt;" in h for h in html_blocks(at))
