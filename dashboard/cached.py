@@ -324,9 +324,19 @@ def find_compounds(scale: Scale, text: str, place: str, limit: int) -> pd.DataFr
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
 def compounds_page(scale: Scale, as_of: dt.date, place: str, statuses: tuple[str, ...] | None, offset: int,
                    limit: int) -> tuple[pd.DataFrame, int]:
-    """``Store.compounds_page`` of ``place`` (and ``statuses``) on ``as_of``: one page and the count."""
-    return open_store(scale.store_url).compounds_page(as_of, subdistricts=_scope_subdistricts(scale, place),
-                                                      statuses=statuses, offset=offset, limit=limit)
+    """``Store.compounds_page`` of ``place`` (and ``statuses``) on ``as_of``: one page and the count
+    (:func:`compounds_count`, kept apart: a page turn fetches the rows only)."""
+    rows, _ = open_store(scale.store_url).compounds_page(as_of, subdistricts=_scope_subdistricts(scale, place),
+                                                         statuses=statuses, offset=offset, limit=limit, count=False)
+    return rows, compounds_count(scale, as_of, place, statuses)
+
+
+@st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)
+def compounds_count(scale: Scale, as_of: dt.date, place: str, statuses: tuple[str, ...] | None) -> int:
+    """``Store.count_compounds`` of ``place`` (and ``statuses``) on ``as_of``: counted once per place,
+    statuses and date, whichever page is shown."""
+    return open_store(scale.store_url).count_compounds(as_of, subdistricts=_scope_subdistricts(scale, place),
+                                                       statuses=statuses)
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)

@@ -361,8 +361,9 @@ class Store(ABC):
 
     def compounds_page(self, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,
                        statuses: Sequence[str] | None = None, offset: int = 0,
-                       limit: int = 100) -> tuple[pd.DataFrame, int]:
-        """One page of the compounds of a scope as known on ``as_of``, and how many the scope holds.
+                       limit: int = 100, count: bool = True) -> tuple[pd.DataFrame, int]:
+        """One page of the compounds of a scope as known on ``as_of``, and how many the scope holds
+        (``count=False``: not counted, -1; a caller that keeps :meth:`count_compounds` apart).
 
         The scope: the compounds of ``subdistricts`` (names; None: all) whose status on
         ``as_of`` is one of ``statuses`` (None: any). The page: its rows ``offset`` to
@@ -375,7 +376,14 @@ class Store(ABC):
             c = c[c["subdistrict"].isin(list(subdistricts))]
         if statuses is not None:
             c = c[asof.derive_status(c, as_of).isin(list(statuses))]
-        return page_known_on(c.iloc[max(int(offset), 0):max(int(offset), 0) + max(int(limit), 0)], as_of), len(c)
+        return (page_known_on(c.iloc[max(int(offset), 0):max(int(offset), 0) + max(int(limit), 0)], as_of),
+                len(c) if count else -1)
+
+    def count_compounds(self, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,
+                        statuses: Sequence[str] | None = None) -> int:
+        """How many compounds the scope of :meth:`compounds_page` holds (its count alone, to be kept
+        while the pages turn). Backends with a database count there; by default: from :meth:`load`."""
+        return self.compounds_page(as_of, subdistricts=subdistricts, statuses=statuses, limit=0)[1]
 
     # --- roll-up explorer: search (find_compounds) ---------------------------------------------------
     def find_compounds(self, text: str, *, subdistricts: Sequence[str] | None = None,

@@ -353,26 +353,29 @@ class PostgisStore(Store):
 
     def compounds_page(self, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,
                        statuses: Sequence[str] | None = None, offset: int = 0,
-                       limit: int = 100) -> tuple[pd.DataFrame, int]:
+                       limit: int = 100, count: bool = True) -> tuple[pd.DataFrame, int]:
         """The page cut and counted in SQL (status by ``geo.asof.sql_status``), in one snapshot
         (see :meth:`Store.compounds_page`)."""
-        conditions: list[sql.Composable] = []
-        params: dict[str, Any] = {"offset": max(int(offset), 0), "limit": max(int(limit), 0)}
-        if subdistricts is not None:
-            conditions.append(sql.SQL("subdistrict = ANY(%(names)s)"))
-            params["names"] = list(subdistricts)
-        if statuses is not None:
-            conditions.append(sql.SQL("{} = ANY(%(statuses)s)").format(sql.SQL(sql_status(as_of))))
-            params["statuses"] = list(statuses)
-        where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+        where, params = _scope_where(as_of, subdistricts, statuses)
+        params.update(offset=max(int(offset), 0), limit=max(int(limit), 0))
+        total = -1
         with self._tx(read_only=True) as cur:
             columns = self._columns_of(cur, None)["compounds"]
-            cur.execute(sql.SQL("SELECT count(*) FROM {}{}").format(self._id("compounds"), where), params)
-            total = int(_one(cur)[0])
+            if count:
+                cur.execute(sql.SQL("SELECT count(*) FROM {}{}").format(self._id("compounds"), where), params)
+                total = int(_one(cur)[0])
             cur.execute(sql.SQL("SELECT {} FROM {}{} ORDER BY _ord LIMIT %(limit)s OFFSET %(offset)s").format(
                 sql.SQL(", ").join(_select_expr(c, t) for c, t in columns), self._id("compounds"), where), params)
             rows = _frame(cur.fetchall(), columns, TABLES["compounds"])
         return page_known_on(rows, as_of), total
+
+    def count_compounds(self, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,
+                        statuses: Sequence[str] | None = None) -> int:
+        """The scope's count alone, in SQL (see :meth:`Store.count_compounds`)."""
+        where, params = _scope_where(as_of, subdistricts, statuses)
+        with self._tx(read_only=True) as cur:
+            cur.execute(sql.SQL("SELECT count(*) FROM {}{}").format(self._id("compounds"), where), params)
+            return int(_one(cur)[0])
 
     # --- roll-up explorer: search (find_compounds) ---------------------------------------------------
     def find_compounds(self, text: str, *, subdistricts: Sequence[str] | None = None,
@@ -383,7 +386,7 @@ class PostgisStore(Store):
         pattern = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params: dict[str, Any] = {"prefix": pattern + "%", "inside": "%" + pattern + "%",
                                   "limit": max(int(limit), 0) if needle else 0}
-        where = sql.SQL("(compound_id ILIKE %(prefix)s ESCAPE '\\' OR name ILIKE %(inside)s ESCAPE '\\')")
+        where: sql.Composable = sql.SQL("(compound_id ILIKE %(prefix)s ESCAPE '\\' OR name ILIKE %(inside)s ESCAPE '\\')")
         if subdistricts is not None:
             where = sql.SQL("{} AND subdistrict = ANY(%(names)s)").format(where)
             params["names"] = list(subdistricts)
@@ -1097,6 +1100,21 @@ def _place_where(name: str, columns: list[tuple[str, str]], compounds: sql.Compo
         return sql.SQL("compound_id IN (SELECT compound_id FROM {} WHERE subdistrict = ANY(%(names)s))").format(
             compounds)
     return sql.SQL("true")
+
+
+def _scope_where(as_of: AsOfLike, subdistricts: Sequence[str] | None, statuses: Sequence[str] | None
+                 ) -> tuple[sql.Composable, dict[str, Any]]:
+    """`` WHERE ...`` (or nothing) and its parameters for the compounds of ``subdistricts`` whose status
+    on ``as_of`` is one of ``statuses`` (None: no condition): :meth:`PostgisStore.compounds_page`'s scope."""
+    conditions: list[sql.Composable] = []
+    params: dict[str, Any] = {}
+    if subdistricts is not None:
+        conditions.append(sql.SQL("subdistrict = ANY(%(names)s)"))
+        params["names"] = list(subdistricts)
+    if statuses is not None:
+        conditions.append(sql.SQL("{} = ANY(%(statuses)s)").format(sql.SQL(sql_status(as_of))))
+        params["statuses"] = list(statuses)
+    return (sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")), params
 
 
 def _select_expr(column: str, kind: str) -> sql.Composable:

@@ -280,3 +280,25 @@ def test_a_search_within_the_place_opens_the_record_and_centres_the_map_on_it(sy
     at.text_input(key=state.EXPLORER_ROLLUP_SEARCH).input("<b>**x**</b>")
     at = _run(at=at)
     assert any("&lt;b&gt;**x**&lt;/b&gt;" in h for h in html_blocks(at))
+
+
+def test_a_page_turn_fetches_rows_only_the_count_is_made_once_per_place_statuses_and_date(synthetic, monkeypatch):
+    kind = type(open_store(synthetic[0]))
+    counts: list[tuple] = []
+    real = kind.count_compounds
+
+    def counting(self, *args, **kwargs):
+        counts.append((args, tuple(sorted(kwargs))))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(kind, "count_compounds", counting)
+    cached.compounds_count.clear()
+    cached.compounds_page.clear()
+    at = _run()
+    for _ in range(2):
+        next(b for b in at.button if b.label == "下一页").click()
+        at = _run(at=at)
+    assert _page_caption(at).startswith("第 3/20 页 · 共 2,000 个小区") and len(counts) == 1
+    at.multiselect(key=state.EXPLORER_ROLLUP_STATUS).select("planned")
+    at = _run(at=at)
+    assert len(counts) == 2  # another scope: counted again

@@ -481,6 +481,13 @@ def test_a_page_of_compounds_is_cut_counted_and_known_as_of_its_date(store):
     assert (n, list(scoped["compound_id"])) == (1, ["QY-B"])
     empty, none = store.compounds_page(day, subdistricts=[], limit=10)
     assert (none, len(empty)) == (0, 0) and "status" in empty.columns
+    alone, uncounted = store.compounds_page(day, subdistricts=["光华", "少城"], statuses=["planned"], limit=10,
+                                            count=False)
+    assert uncounted == -1 and list(alone["compound_id"]) == ["QY-B"]
+    for when in (day, "2021-01-01", "2023-01-01"):
+        for scope in ({}, {"subdistricts": ["光华", "少城"]}, {"statuses": ["planned", "completed"]},
+                      {"subdistricts": ["府南"], "statuses": ["under_construction"]}, {"subdistricts": []}):
+            assert store.count_compounds(when, **scope) == store.compounds_page(when, limit=0, **scope)[1], (when, scope)
 
 
 def test_the_compounds_in_a_box_filtered_by_status_as_of_a_date_match_the_in_memory_rule(store):
