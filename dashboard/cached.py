@@ -26,7 +26,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.assets import VENDOR_DIR
 from dashboard.map_component import LocalAssets, PreparedMap, prepare_map
-from geo import drilldown, filters, metrics, record, rollup
+from geo import drilldown, export, filters, metrics, record, rollup
 from geo.asof import issues_known_on
 from geo.audit import compound_choices as choices
 from geo.brief import render
@@ -329,6 +329,17 @@ def compounds_page(scale: Scale, as_of: dt.date, place: str, statuses: tuple[str
     rows, _ = open_store(scale.store_url).compounds_page(as_of, subdistricts=_scope_subdistricts(scale, place),
                                                          statuses=statuses, offset=offset, limit=limit, count=False)
     return rows, compounds_count(scale, as_of, place, statuses)
+
+
+@st.cache_data(ttl=_TTL, max_entries=4, show_spinner=False, hash_funcs=_BY_SCALE)
+def rollup_export(scale: Scale, as_of: dt.date, place: str, statuses: tuple[str, ...] | None, fmt: str, lang: str,
+                  limit: int) -> bytes:
+    """The first ``limit`` compounds of ``place`` (and ``statuses``) on ``as_of`` as ``fmt`` bytes
+    (``geo.export.export_compounds``: never a formula), read page by page (``geo.rollup.compounds_of_scope``).
+    Built by a deferred download (no script context): no st.* calls."""
+    rows = rollup.compounds_of_scope(open_store(scale.store_url), as_of, subdistricts=_scope_subdistricts(scale, place),
+                                     statuses=statuses, limit=limit)
+    return export.export_compounds(rows, fmt, as_of=as_of, lang=lang, programme=scale.programme)
 
 
 @st.cache_data(ttl=_TTL, max_entries=64, show_spinner=False, hash_funcs=_BY_SCALE)

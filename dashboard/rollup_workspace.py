@@ -15,7 +15,9 @@ more (``cached.scale().rollup``). It reads through the store and never loads the
   in SQL on PostGIS), the units' counts and the table;
 - a search of the place by id prefix or name (``Store.find_compounds``, in SQL on PostGIS): a hit
   chosen opens its record and centres the map on it;
-- the table: the place's compounds (of the statuses chosen) one page at a time (``Store.compounds_page``).
+- the table: the place's compounds (of the statuses chosen) one page at a time (``Store.compounds_page``,
+  counted once per place, statuses and date: ``Store.count_compounds``);
+- the export of those compounds as CSV / XLSX (at most ``EXPORT_MAX_ROWS``), built when clicked.
 
 Map, record and table sit in one ``st.fragment``: a pan, a zoom, a click or a page turn reruns only them.
 Everything is as of the chosen date; names are data, shown as escaped text, never Markdown.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import partial
 from typing import Any
 
 import folium
@@ -33,7 +36,7 @@ import streamlit as st
 from dashboard import cached, place_nav, record_panel, state, ui
 from dashboard.cached import Scale
 from dashboard.map_component import show_map
-from geo import filters, kpis
+from geo import export, filters, kpis
 from geo.formatting import number
 from geo.i18n import t, vocab
 from geo.maps import rollup_map, webmap
@@ -42,6 +45,8 @@ from geo.programme import Programme
 PAGE_SIZE = 100
 SEARCH_HITS = 20  # the search shows at most this many compounds
 FOUND_ZOOM = 16  # the map's zoom on a compound found (dots from rollup_map.DOTS_ZOOM on)
+EXPORT_MAX_ROWS = 50_000  # an export holds at most this many compounds (above: the first ones, said so)
+EXPORTS = {"csv": "CSV", "xlsx": "XLSX"}  # format -> button text
 MAP_HEIGHT = 560
 RETURNED = ("bounds", "zoom", "last_object_clicked")
 ss = st.session_state
@@ -201,6 +206,24 @@ def _table(scale: Scale, day: dt.date, place: str, lang: str) -> None:
                  on_select="rerun", selection_mode="single-row", hide_index=True, height=360, width="stretch")
 
 
+# --- the export (geo.export, the sample explorer's formula-safe writers) ------------------------------
+def export_panel(scale: Scale, day: dt.date, place: str, lang: str, statuses: tuple[str, ...]) -> None:
+    """CSV / XLSX of the place's compounds (of ``statuses``) on ``day``, at most ``EXPORT_MAX_ROWS``;
+    built only when a button is clicked."""
+    st.markdown(f"#### {t('explorer.rollup.export', lang)}")
+    total = cached.compounds_count(scale, day, place, statuses or None)
+    for col, (fmt, name) in zip(st.columns([1, 1, 4]), EXPORTS.items()):
+        col.download_button(
+            t("explorer.download", lang, fmt=name),
+            data=partial(cached.rollup_export, scale, day, place, statuses or None, fmt, lang, EXPORT_MAX_ROWS),
+            file_name=export.export_filename(f"compounds_{place}", fmt, day), mime=export.MEDIA_TYPES[fmt],
+            on_click="ignore", key=f"explorer_rollup_export_{fmt}", icon=":material/download:", disabled=total == 0)
+    note = t("explorer.rollup.export_capped", lang, n=number(total), max=number(EXPORT_MAX_ROWS)) \
+        if total > EXPORT_MAX_ROWS else t("explorer.rollup.export_note", lang, n=number(total))
+    st.caption(" · ".join((note, t("explorer.export_as_of", lang, date=day.isoformat()),
+                           t("explorer.export_help", lang))))
+
+
 @st.fragment
 def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
     """Map and record, then the table: reruns alone on a pan, zoom, click, row choice or page turn."""
@@ -232,6 +255,7 @@ def workspace(scale: Scale, day: dt.date, place: str, lang: str) -> None:
     st.markdown(f"#### {t('explorer.table', lang)}")
     st.caption(t("explorer.table_as_of", lang, date=day.isoformat()) + " · " + t("explorer.rollup.table_hint", lang))
     _table(scale, day, place, lang)
+    export_panel(scale, day, place, lang, statuses)
 
 
 def main(scale: Scale, lang: str, day: dt.date) -> None:

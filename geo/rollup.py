@@ -6,6 +6,7 @@ so a figure is the same whichever backend made it.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -52,3 +53,20 @@ def units_from_store(store: Store, as_of: AsOfLike = None, *, place: str | None 
     order = list(dict.fromkeys(p.code for p in programme.at_level(level) if p.code in set(units.values())))
     facts = store.facts(as_of, place=code, by=units, programme=programme, compounds_only=True)
     return metrics.status_by_group(facts.compounds, order)
+
+
+def compounds_of_scope(store: Store, as_of: AsOfLike = None, *, subdistricts: Sequence[str] | None = None,
+                       statuses: Sequence[str] | None = None, limit: int, chunk: int = 10_000) -> pd.DataFrame:
+    """The first ``limit`` compounds of a scope as known on ``as_of`` (rows of ``Store.compounds_page``,
+    with ``status``), read ``chunk`` rows at a time (never the whole store at once); an export's rows."""
+    pages: list[pd.DataFrame] = []
+    done = 0
+    while True:
+        want = max(min(chunk, limit - done), 0)
+        page, _ = store.compounds_page(as_of, subdistricts=subdistricts, statuses=statuses, offset=done,
+                                       limit=want, count=False)
+        pages.append(page)
+        done += len(page)
+        if len(page) < want or done >= limit:
+            break
+    return pages[0] if len(pages) == 1 else pd.concat(pages, ignore_index=True)

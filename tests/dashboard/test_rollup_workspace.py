@@ -302,3 +302,57 @@ def test_a_page_turn_fetches_rows_only_the_count_is_made_once_per_place_statuses
     at.multiselect(key=state.EXPLORER_ROLLUP_STATUS).select("planned")
     at = _run(at=at)
     assert len(counts) == 2  # another scope: counted again
+
+
+def test_the_export_holds_the_places_compounds_of_the_statuses_as_of_the_date_capped_at_the_limit(synthetic,
+                                                                                                    monkeypatch):
+    import io
+
+    import openpyxl
+
+    from dashboard import rollup_workspace
+
+    url, ds = synthetic
+    c = ds.compounds
+    province = ds.programme.at_level("province")[2].code
+    names = ds.programme.subdistricts_under(province)
+    status = asof.derive_status(c, DAY)
+    want = c[(c["subdistrict"].isin(names) & status.isin(["completed", "planned"])).to_numpy()]
+    at = _run({"place": province}, session={state.EXPLORER_ROLLUP_STATUS: ["completed", "planned"]})
+    assert len(at.get("download_button")) == 2
+    assert any(x.value.startswith(f"导出本地区所选状态的 {len(want):,} 个小区") for x in at.caption)
+    store = open_store(url)
+    scale = cached.Scale(url, store.fingerprint(), len(c), *store.load_programme(), True)
+    day = pd.Timestamp(DAY).date()
+    csv = cached.rollup_export(scale, day, province, ("completed", "planned"), "csv", "zh", 50_000).decode("utf-8-sig")
+    table = pd.read_csv(io.StringIO(csv), dtype=str)
+    assert list(table["小区编号"]) == list(want["compound_id"]) and set(table["状态"]) == {"已完工", "计划"}
+    book = openpyxl.load_workbook(io.BytesIO(cached.rollup_export(scale, day, province, ("completed", "planned"),
+                                                                  "xlsx", "zh", 7)))
+    rows = list(book.active.iter_rows(values_only=True))
+    ids = [r[rows[0].index("小区编号")] for r in rows[1:]]
+    assert ids == list(want["compound_id"][:7])
+    monkeypatch.setattr(rollup_workspace, "EXPORT_MAX_ROWS", 7)
+    at = _run({"place": province}, session={state.EXPLORER_ROLLUP_STATUS: ["completed", "planned"]})
+    assert any(x.value.startswith(f"本地区所选状态的小区有 {len(want):,} 个，超过导出上限 7 个：只导出前 7 个")
+               for x in at.caption)
+
+
+def test_the_export_never_writes_a_formula(synthetic, tmp_path):
+    import io
+
+    import openpyxl
+
+    _, ds = synthetic
+    c = ds.compounds.iloc[:3].copy()
+    c["name"] = ["=HYPERLINK(\"http://x\")", "+1+1", "@SUM(A1)"]
+    store = open_store(scratch_store_url(tmp_path))
+    store.initialize(ds.with_layers(compounds=c, **{n: getattr(ds, n).iloc[:0] for n in ("works", "elevators",
+                                                                                          "funding")}))
+    scale = cached.Scale(store.url, store.fingerprint(), 3, *store.load_programme(), True)
+    day = pd.Timestamp(DAY).date()
+    book = openpyxl.load_workbook(io.BytesIO(cached.rollup_export(scale, day, ds.programme.place, None, "xlsx", "zh", 10)))
+    cells = [cell for row in book.active.iter_rows() for cell in row]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    csv = cached.rollup_export(scale, day, ds.programme.place, None, "csv", "zh", 10).decode("utf-8-sig")
+    assert "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv and ",+1+1" not in csv
