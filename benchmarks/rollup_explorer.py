@@ -17,7 +17,10 @@ writes nothing). For each store it starts ``streamlit run`` (QY_STORE=URL; the r
 - the server process's peak resident memory (VmHWM).
 
 Then the same steps' server work in-process (no Streamlit): the viewport read and its feature
-group script, the units of the nation, a table page at the start and at the end, the nation's stats.
+group script, the units of the nation, a table page at the start and at the end, the nation's stats;
+and the explorer's tools: a status filter on the map (the nation's units, a zoomed-in viewport), a
+search, a page turn with and without the count (the count kept apart), and the CSV / XLSX export of a
+district and of a city (seconds and bytes). ``--in-process`` prints these only (no browser).
 """
 from __future__ import annotations
 
@@ -201,15 +204,59 @@ def _in_process(url: str, as_of: str) -> tuple[list[tuple[str, str, str, str]], 
     return rows, (lat, lon)
 
 
+def _tools(url: str, as_of: str, spot: tuple[float, float]) -> list[tuple[str, str, str, str]]:
+    """The explorer's status filter, search, page turn and export, timed in process."""
+    from geo import export
+
+    store = open_store(url)
+    programme, _ = store.load_programme()
+    lat, lon = spot
+    box = (lon - 0.03, lat - 0.015, lon + 0.03, lat + 0.015)
+    chosen = ["under_construction"]
+    rows = []
+    level = programme.levels_below(programme.place)[0]
+    t, units = _timed(lambda: rollup.units_from_store(store, as_of, place=programme.place, level=level, programme=programme))
+    t2, _ = _timed(lambda: rollup_map.units_of_statuses(units, chosen))
+    rows.append(("status filter: nation's units", f"{t:.3f} + {t2:.4f} s", "", "units read once per date, then filtered"))
+    t, dots = _timed(lambda: store.compounds_in_box(box, limit=rollup_map.MAX_DOTS + 1, statuses=chosen, as_of=as_of))
+    rows.append(("status filter: zoomed-in box", f"{t:.3f} s", "", f"{len(dots)} dots under construction"))
+    for text in ("SY0123", "花园", "xyz-none"):
+        t, hits = _timed(lambda x=text: store.find_compounds(x, limit=20))
+        rows.append((f"search {text!r} (nation)", f"{t:.3f} s", "", f"{len(hits)} hits"))
+    for statuses in (None, chosen):
+        for count in (True, False):
+            t, _ = _timed(lambda c=count, s=statuses: store.compounds_page(as_of, offset=100_000 if s is None else 100,
+                                                                          limit=100, statuses=s, count=c))
+            rows.append((f"page turn, {'with' if count else 'without'} count", f"{t:.3f} s", "",
+                         "any status, offset 100,000" if statuses is None else "under construction, offset 100"))
+    t, n = _timed(lambda: store.count_compounds(as_of, statuses=chosen))
+    rows.append(("count alone (once per scope)", f"{t:.3f} s", "", f"{n:,} compounds"))
+    for lvl in ("district", "city"):
+        places = programme.at_level(lvl)
+        if not places:
+            continue
+        code = places[0].code
+        names = programme.subdistricts_under(code)
+        for fmt in ("csv", "xlsx"):
+            t, data = _timed(lambda f=fmt, scope=names: export.export_compounds(
+                rollup.compounds_of_scope(store, as_of, subdistricts=scope, limit=50_000), f, as_of=as_of,
+                programme=programme))
+            rows.append((f"export {lvl} {code} {fmt}", f"{t:.2f} s", f"{len(data) / 1e6:.2f} MB",
+                         f"{store.count_compounds(as_of, subdistricts=names):,} compounds"))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", action="append", required=True)
     parser.add_argument("--as-of", default="2025-06-30")
+    parser.add_argument("--in-process", action="store_true", help="no browser: the in-process figures only")
     args = parser.parse_args()
     for url in args.store:
         print(f"\n== {url} ({open_store(url).compound_count():,} compounds) ==")
         server, spot = _in_process(url, args.as_of)
-        rows = _browser(url, url, args.as_of, spot) + [("-- in process --", "", "", "")] + server
+        browser = [] if args.in_process else _browser(url, url, args.as_of, spot)
+        rows = browser + [("-- in process --", "", "", "")] + server + _tools(url, args.as_of, spot)
         print(f"{'step':32} {'time':24} {'sent':12} note")
         for step, seconds, sent, note in rows:
             print(f"{step:32} {seconds:24} {sent:12} {note}")
