@@ -7,7 +7,9 @@ the screen rotating every 3 s, the fastest), then prints, for /briefing and /scr
 place (default the programme's place):
 
 - server time of the first full page: navigation -> the first script run finished (websocket),
-  cold (the server's first visit: its caches empty) and warm (a new browser context);
+  cold (the server's first visit: its caches empty) and warm (a new browser context); with
+  ``--warmup`` the server is first warmed as ``scripts/run.sh`` does, and "first" is the first
+  visitor's view after that;
 - to drawn: navigation -> tiles and the map's unit circles drawn;
 - bytes: websocket bytes the browser received until then (the page and its map);
 - the screen kept open for ``--minutes``: rotations seen, browser JS heap and DOM nodes
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dashboard import warmup  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     FOLIUM_IFRAME,
     REPO_ROOT,
@@ -97,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--place", default="", help="place code (default the programme's place)")
     parser.add_argument("--minutes", type=int, default=3, help="how long to keep the screen rotating")
     parser.add_argument("--rollup-from", default="", help="QY_ROLLUP_FROM for the server")
+    parser.add_argument("--warmup", action="store_true",
+                        help="warm the server first as scripts/run.sh does (dashboard.warmup): the first visit is then "
+                             "a visitor's first after a warmed start")
     args = parser.parse_args(argv)
     env = {"QY_STORE": args.store, "QY_SCREEN_ROTATE_SECONDS": "3"}
     if args.rollup_from:
@@ -107,11 +113,14 @@ def main(argv: list[str] | None = None) -> int:
         browser = local_only_browser(chromium)
         try:
             print(f"store {args.store}  server pid {pid}  RSS at start {_status_mb(pid, 'VmRSS'):.0f} MB" if pid else "")
+            if args.warmup:
+                done = warmup.warm(base, ("briefing", "explorer", "screen"))
+                print("warm-up: " + ", ".join(f"{w.page} {w.seconds:.1f} s" for w in done))
             print(f"{'page':<9} {'visit':<5} {'server s':>8} {'drawn s':>8} {'ws MB':>7} {'server RSS MB':>13}")
             pages = (("briefing", ".qy-tiles", (1600, 1000)), ("screen", ".qs-panel", (1920, 1080)))
             screen = None
             for name, ready, size in pages:
-                for visit in ("cold", "warm"):
+                for visit in ("first" if args.warmup else "cold", "warm"):
                     server, drawn, sent, context, page = _visit(browser, f"{base}/{name}{query}", ready, size)
                     rss = _status_mb(pid, "VmRSS") if pid else float("nan")
                     print(f"{name:<9} {visit:<5} {server:>8.2f} {drawn:>8.2f} {sent / 2**20:>7.2f} {rss:>13.0f}", flush=True)

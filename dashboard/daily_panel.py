@@ -99,9 +99,8 @@ def _sheet_io(loaded: Loaded, day: dt.date, as_of: dt.date, area: str | None, su
         st.warning(t("schedule.import.blocked", lang, errors=len(report.errors)))
         return
     st.info(t("schedule.import.ready", lang, n=check.count, compounds=len(check.reports)))
+    tags = site_form.sheet_tags(ss, upload.file_id, check.reports, cached.store())
     if st.button(t("schedule.sheet.import", lang), disabled=not user.can_write or not check.count, icon=":material/upload:"):
-        store = cached.store()
-        site_form.say(ss, site_form.import_sheet(store, user, check.reports, {c: store.etag(c) for c in check.reports},
-                                                 lang))
+        site_form.say(ss, site_form.import_sheet(cached.store(), user, check.reports, tags, lang))
         site_form.reopen(ss)
         st.rerun()

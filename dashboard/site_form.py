@@ -8,7 +8,7 @@ or a dict in tests) and the store.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import Any
 
 import pandas as pd
@@ -71,6 +71,19 @@ def opened_daily(session: Session, key: tuple[Any, ...], table: Callable[[], pd.
         opened = (key, frame, {cid: store.etag(cid) for cid in frame["compound_id"].unique()})
         session[state.SCHEDULE_OPENED] = opened
     return opened[1], opened[2]
+
+
+def sheet_tags(session: Session, upload_id: str, compounds: Iterable[str], store: Store) -> dict[str, str]:
+    """The tags of a daily sheet's compounds as they were when the sheet was first checked and shown.
+
+    Kept per upload, so an import clicked later writes at those tags: a compound someone saved in
+    between is refused (EditConflict), never overwritten by the sheet.
+    """
+    held = session.get(state.SCHEDULE_SHEET_TAGS)
+    if held is None or held[0] != upload_id:
+        held = (upload_id, {cid: store.etag(cid) for cid in compounds})
+        session[state.SCHEDULE_SHEET_TAGS] = held
+    return dict(held[1])
 
 
 def reopen(session: Session) -> None:

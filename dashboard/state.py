@@ -94,6 +94,7 @@ SCHEDULE_OPENED = "schedule_opened"  # (key, table, {compound id: tag}) of the d
 SCHEDULE_EDITOR = "schedule_editor"  # prefix of the daily table editor's key
 SCHEDULE_MESSAGE = "schedule_message"  # (kind, text) shown after a save
 SCHEDULE_UPLOAD = "schedule_upload"  # the daily sheet uploader
+SCHEDULE_SHEET_TAGS = "schedule_sheet_tags"  # (upload id, {compound id: tag}) when the sheet was checked: its import's concurrency check
 SCHEDULE_HANDOVER = "schedule_handover_"  # prefix of the handover form's widgets
 SCHEDULE_ISSUE = "schedule_issue_"  # prefix of the issue forms' widgets
 EXPLORER_ALERTS = "explorer_alerts"  # the explorer map shows the sequence violations / overdue issues layer

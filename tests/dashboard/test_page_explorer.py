@@ -7,11 +7,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from geo import filters as F
 from geo import links, metrics
-from geo.settings import ROOT
 from geo.store import open_store
+from tests.page_support import run_page
 from tests.store_support import scratch_sample
 
-APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/explorer.py"
 KPI_ZH = ("小区（个）", "户数（户）", "加装电梯（台）", "充电桩（个）", "累计资金（万元）")
 
@@ -22,15 +21,7 @@ def ds():
 
 
 def _run(params=None, session=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page(PAGE, params, session)
 
 
 def _kpis(at: AppTest) -> dict[str, int]:

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import site_form, state
 from geo.auth import User
-from geo.schedule.daily import daily_table
+from geo.schedule.daily import DailyReport, daily_table
 from geo.settings import SAMPLE_STORE_URL
 from geo.store import open_store
 from tests.store_support import ADMIN_USER, scratch_store_with_users
@@ -81,3 +81,28 @@ def test_a_message_is_shown_once():
     session: dict = {}
     site_form.say(session, ("success", "ok"))
     assert site_form.pop_message(session) == ("success", "ok") and site_form.pop_message(session) is None
+
+
+def test_a_sheet_imports_at_the_tags_it_was_checked_at_so_an_edit_made_since_is_not_overwritten(store):
+    """The tags come from when the sheet was first checked (kept per upload), not from the click."""
+    table = daily_table(store.load().dataset, WORK_DAY)
+    first, second = list(dict.fromkeys(table["compound_id"]))[:2]
+    work = {cid: table.loc[table["compound_id"] == cid, "work"].iloc[0] for cid in (first, second)}
+    reports = {cid: [DailyReport(cid, work[cid], WORK_DAY, 40.0, 3, "sheet")] for cid in (first, second)}
+    session: dict = {}
+    tags = site_form.sheet_tags(session, "upload-1", reports, store)  # the sheet is checked and shown
+    mine = table[table["compound_id"] == first]
+    edited = mine.assign(percent=[55.0] * len(mine), note=["on site"] * len(mine))
+    assert site_form.save_daily(store, ADMIN_USER, mine, edited, {first: store.etag(first)}, WORK_DAY, "zh")[0] == "success"
+    assert site_form.sheet_tags(session, "upload-1", reports, store) == tags  # the click: the same tags
+    kind, text = site_form.import_sheet(store, ADMIN_USER, reports, site_form.sheet_tags(session, "upload-1", reports,
+                                                                                         store), "zh")
+    assert kind == "error" and first in text and second not in text
+    kept = store.load().dataset.daily_progress
+    row = kept[(kept["compound_id"] == first) & (kept["work"] == work[first])
+               & (kept["date"] == pd.Timestamp(WORK_DAY))]
+    assert list(row["percent"]) == [55.0]  # the edit made after the check stands
+    saved = kept[(kept["compound_id"] == second) & (kept["work"] == work[second])
+                 & (kept["date"] == pd.Timestamp(WORK_DAY))]
+    assert list(saved["percent"]) == [40.0]
+    assert site_form.sheet_tags(session, "upload-2", reports, store) != tags  # a new upload is checked afresh
