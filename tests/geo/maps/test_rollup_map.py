@@ -114,3 +114,13 @@ def test_a_label_is_text_even_when_the_name_is_markup():
     rollup_map.unit_labels_group(units, p).add_to(fmap)
     html = fmap.get_root().render()
     assert "<img src=x" not in html and "textContent = f.properties.l" in html
+
+
+def test_units_of_statuses_count_only_the_chosen_statuses():
+    units = pd.DataFrame({"name": ["a", "b"], "compounds": [5, 3], "planned": [2, 0], "completed": [3, 1],
+                          "under_construction": [0, 2], "fyp14": [4, 2], "fyp14_completed": [3, 1],
+                          "pct_completed": [75.0, 50.0]})
+    assert list(rollup_map.units_of_statuses(units, ["completed"])["compounds"]) == [3, 1]
+    assert list(rollup_map.units_of_statuses(units, ["planned", "under_construction"])["compounds"]) == [2, 2]
+    assert rollup_map.units_of_statuses(units, None) is units and list(units["compounds"]) == [5, 3]
+    assert list(rollup_map.units_of_statuses(units, ["completed"])["pct_completed"]) == [75.0, 50.0]

@@ -537,3 +537,19 @@ def test_compounds_are_found_by_id_prefix_or_name_with_wildcards_and_quotes_take
     assert found("") == [] and found("   ") == []
     assert found("qy-", subdistricts=["光华", "少城"]) == ["QY-B", "QY-C"] and found("qy-", subdistricts=[]) == []
     assert found("qy-", limit=2) == ["QY-A", "QY-B"]
+
+
+def test_the_rows_of_a_scope_are_read_chunk_by_chunk_up_to_the_limit(store):
+    from geo import rollup
+
+    day = "2022-06-30"
+
+    def ids(**kw) -> list[str]:
+        return list(rollup.compounds_of_scope(store, day, **kw)["compound_id"])
+
+    assert ids(limit=10, chunk=1) == ids(limit=10) == ["QY-A", "QY-B", "QY-C"]
+    assert ids(limit=2, chunk=1) == ["QY-A", "QY-B"] and ids(limit=0) == []
+    assert ids(limit=5, chunk=2, statuses=["planned"]) == ["QY-B"]
+    rows = rollup.compounds_of_scope(store, day, limit=3, chunk=2)
+    assert list(rows["status"]) == list(store.compounds_page(day, limit=3)[0]["status"])
+    assert list(rows.index) == [0, 1, 2] and rows.crs.to_epsg() == 4326
