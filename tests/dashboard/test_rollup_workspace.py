@@ -16,13 +16,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard import cached, state
 from geo import asof, metrics
 from geo.maps import rollup_map
-from geo.settings import ROOT
 from geo.store import open_store
 from geo.synthetic import build_synthetic
 from tests.apptest_support import html_blocks
+from tests.page_support import run_page
 from tests.store_support import scratch_store_url
 
-APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/explorer.py"
 DAY = "2024-06-30"
 
@@ -48,16 +47,7 @@ def _rollup_env(synthetic, monkeypatch):
 
 
 def _run(params=None, session=None, at: AppTest | None = None) -> AppTest:
-    if at is None:
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.switch_page(PAGE)
-        for key, value in {"as_of": DAY, **(params or {})}.items():
-            at.query_params[key] = value
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page(PAGE, {"as_of": DAY, **(params or {})}, session, at)
 
 
 def _kpis(at: AppTest) -> dict[str, str]:
